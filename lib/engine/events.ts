@@ -1,0 +1,42 @@
+import type { FileDiff } from '../modules/types.js';
+
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface HostRecap {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: boolean;
+}
+
+export interface TransportCounters {
+  connections: number;
+  roundTrips: number;
+}
+
+/** Everything the engine tells the world. Renderers subscribe; they never drive the engine. */
+export type RunEvent =
+  | { type: 'run_start'; hosts: string[]; dryRun: boolean; playbooks: string[]; tasks: number }
+  | { type: 'play_start'; play: string; index: number; hosts: string[]; tasks: number }
+  | { type: 'task_start'; host: string; play: string; task: string; index: number; handler: boolean }
+  | { type: 'task_progress'; host: string; task: string; message: string }
+  | {
+      type: 'task_result';
+      host: string;
+      play: string;
+      task: string;
+      index: number; // position in the play, for progress counts
+      handler: boolean;
+      status: TaskStatus;
+      message?: string;
+      item?: unknown; // loop item (never shown for no_log tasks)
+      diff?: FileDiff[];
+      dryRun: boolean;
+      durationMs: number;
+    }
+  | { type: 'host_unreachable'; host: string; message: string }
+  | { type: 'play_end'; play: string; index: number }
+  | { type: 'recap'; hosts: Record<string, HostRecap>; transport: Record<string, TransportCounters>; durationMs: number };
+
+export type RunEventListener = (event: RunEvent) => void;

@@ -1,0 +1,26 @@
+import type { Inventory } from '../inventory/types.js';
+import type { PlaySpec } from '../playbook/types.js';
+import type { HostRecap, RunEventListener } from './events.js';
+
+export interface RunOptions {
+  inventory: Inventory;
+  plays: PlaySpec[];
+  playbookFiles: string[];
+  dryRun: boolean;
+  diff: boolean;
+  tags: string[]; // empty: all
+  skipTags: string[];
+  limit?: string; // host pattern
+  forks: number;
+  extraVars: Record<string, unknown>;
+  knownHostsFile: string;
+  acceptNewHostKeys: boolean;
+  connectTimeoutMs: number;
+  onEvent: RunEventListener;
+}
+
+export interface RunSummary {
+  hosts: Record<string, HostRecap>;
+  /** 0 all well, 2 a task failed, 3 a host was unreachable. */
+  exitCode: number;
+}

@@ -1,0 +1,124 @@
+import type { ExecResult, HostTransport, Privilege } from '../transport/types.js';
+
+export type FileType = 'file' | 'directory' | 'link' | 'other';
+
+/** What a host's filesystem says about one path (a fact), or what a task predicts it will say. */
+export interface PathState {
+  path: string;
+  exists: boolean;
+  type?: FileType;
+  mode?: string; // four octal digits, '0644'
+  owner?: string;
+  group?: string;
+  size?: number;
+  sha256?: string; // regular files only
+  linkTarget?: string; // links only
+}
+
+/** One file's change, for --diff. Secret files carry checksums instead of content. */
+export interface FileDiff {
+  path: string;
+  secret: boolean;
+  before: FileSnapshot;
+  after: FileSnapshot;
+}
+
+export interface FileSnapshot {
+  exists: boolean;
+  type?: FileType;
+  mode?: string;
+  owner?: string;
+  group?: string;
+  sha256?: string;
+  content?: string; // text only, never set when secret
+}
+
+export type ArgType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'mode' | 'raw';
+
+export interface ArgSpec {
+  type: ArgType;
+  required?: boolean;
+  default?: unknown;
+  choices?: readonly string[];
+  aliases?: readonly string[];
+  elements?: ArgType; // for lists
+  /** The value is secret (e.g. content of a key): never shown. */
+  noLog?: boolean;
+  description?: string;
+}
+
+/** Read-only questions about a host, answered from a per-run cache filled by batched probes. */
+export interface HostFacts {
+  path(path: string): Promise<PathState>;
+  /** File content, for diffs and cross-host copies. Undefined when absent. */
+  content(path: string): Promise<Buffer | undefined>;
+  /** A read-only command whose answer a check needs (systemctl is-enabled, kubectl get). */
+  query(command: string): Promise<ExecResult>;
+}
+
+export interface ModuleContext {
+  host: string; // inventory name
+  vars: Record<string, unknown>; // the task's variables, for modules that render templates
+  privilege: Privilege;
+  dryRun: boolean;
+  diff: boolean;
+  noLog: boolean;
+  baseDir: string; // the playbook's directory, where src and templates/ are looked up
+  facts: HostFacts;
+  /** Facts of another inventory host (copy between hosts). */
+  factsOf(host: string): HostFacts;
+  /** Render a Jinja2 template text with the task's variables. */
+  render(text: string, origin: string): string;
+  /** Shown live while a long check or apply waits (wait_for). */
+  progress(message: string): void;
+  /** Other modules' predictions in this run: true when a task earlier in this run will create/changed this path on host. */
+  pendingChange(host: string, path: string): boolean;
+}
+
+export interface ApplyContext extends ModuleContext {
+  transport: HostTransport;
+  transportOf(host: string): HostTransport;
+}
+
+export interface CheckResult<D = unknown> {
+  changed: boolean;
+  /** Human summary: "would create", "mode 0644 → 0600", "would run". */
+  message?: string;
+  diff?: FileDiff[];
+  /** States the fact cache takes once the change is made (also in dry-run, so later tasks plan against them). */
+  predicted?: PathState[];
+  /** After apply, cached facts cannot be trusted any more (arbitrary commands). */
+  invalidatesFacts?: boolean;
+  /** Registered result when the task ends at check (ok, or dry-run). */
+  result?: Record<string, unknown>;
+  /** Whatever apply needs that check already computed. */
+  data?: D;
+}
+
+export interface ApplyResult {
+  changed: boolean;
+  failed?: boolean;
+  message?: string;
+  result?: Record<string, unknown>;
+}
+
+/**
+ * Ansible's module contract, pyinfra's shape: arguments declared, a read-only check
+ * that computes the change from facts, and an apply that makes it.
+ */
+export interface ModuleDefinition<A = any, D = any> {
+  name: string;
+  aliases?: readonly string[];
+  description: string;
+  args: Record<string, ArgSpec>;
+  /** command/shell: text after the module name goes to `_raw_params`. */
+  freeForm?: boolean;
+  /** Static rules between arguments, checked before any host is touched. Returns an error message. */
+  validate?(args: A): string | undefined;
+  /** Paths whose facts check() will ask for: probed for all tasks of a play in one round trip. */
+  prefetch?(args: A, ctx: { host: string }): string[];
+  /** Paths on the given host that apply() changes, so dry-runs of later tasks know about it. */
+  writes?(args: A): string[];
+  check(args: A, ctx: ModuleContext): Promise<CheckResult<D>>;
+  apply(args: A, check: CheckResult<D>, ctx: ApplyContext): Promise<ApplyResult>;
+}

@@ -1,0 +1,42 @@
+import type { SourceLocation } from '../errors.js';
+
+/** A task as written, before templating. */
+export interface TaskSpec {
+  name: string; // given name, or "<module> <summary>" when unnamed
+  module: string; // canonical module name (aliases such as ansible.builtin.copy resolved)
+  /** Module arguments, untemplated. Free-form text of command/shell is under `_raw_params`. */
+  args: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  when: string[]; // all must hold
+  tags: string[]; // the task's own tags plus inherited play tags
+  register?: string;
+  notify: string[];
+  loop?: unknown; // a list, or a template string that renders to one
+  loopVar: string; // 'item' unless loop_control.loop_var
+  runOnce: boolean;
+  changedWhen?: string[] | boolean;
+  failedWhen?: string[] | boolean;
+  ignoreErrors: boolean;
+  become?: boolean;
+  becomeUser?: string;
+  checkMode?: boolean; // false: runs for real even in --dry-run
+  noLog: boolean;
+  delegateTo?: string;
+  listen: string[]; // handlers only: extra names a handler answers to
+  location: SourceLocation;
+}
+
+export interface PlaySpec {
+  name: string;
+  hosts: string; // host pattern
+  vars: Record<string, unknown>;
+  tags: string[];
+  become?: boolean;
+  becomeUser?: string;
+  gatherFacts: boolean;
+  tasks: TaskSpec[];
+  handlers: TaskSpec[];
+  location: SourceLocation;
+  /** Directory of the playbook file; templates and src files are looked up relative to it. */
+  baseDir: string;
+}
