@@ -47,6 +47,9 @@ export interface ArgSpec {
   description?: string;
 }
 
+/** A path to stat, or a read-only command whose output check() reads. */
+export type FactRequest = string | { query: string };
+
 /** Read-only questions about a host, answered from a per-run cache filled by batched probes. */
 export interface HostFacts {
   path(path: string): Promise<PathState>;
@@ -58,6 +61,8 @@ export interface HostFacts {
 
 export interface ModuleContext {
   host: string; // inventory name
+  /** The remote user the task runs as (login user, or the become user). */
+  user: string;
   vars: Record<string, unknown>; // the task's variables, for modules that render templates
   privilege: Privilege;
   dryRun: boolean;
@@ -115,8 +120,8 @@ export interface ModuleDefinition<A = any, D = any> {
   freeForm?: boolean;
   /** Static rules between arguments, checked before any host is touched. Returns an error message. */
   validate?(args: A): string | undefined;
-  /** Paths whose facts check() will ask for: probed for all tasks of a play in one round trip. */
-  prefetch?(args: A, ctx: { host: string }): string[];
+  /** Facts check() will ask for (paths to stat, read-only queries): probed for all tasks of a play in one round trip. */
+  prefetch?(args: A, ctx: { host: string }): FactRequest[];
   /** Paths on the given host that apply() changes, so dry-runs of later tasks know about it. */
   writes?(args: A): string[];
   check(args: A, ctx: ModuleContext): Promise<CheckResult<D>>;

@@ -1,0 +1,91 @@
+import type { ArgSpec, ArgType } from '../modules/types.js';
+
+/** Thrown when a rendered argument has the wrong type; the task fails with this message. */
+export class ArgumentError extends Error {
+  override name = 'ArgumentError';
+}
+
+const TRUE_WORDS = new Set(['yes', 'true', 'on', '1', 'y']);
+const FALSE_WORDS = new Set(['no', 'false', 'off', '0', 'n', '']);
+
+/** Octal mode as four digits. YAML 1.1 reads an unquoted 0644 as the number 420: that number means 0644. */
+export function normalizeMode(value: unknown): string {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0o7777) {
+    return value.toString(8).padStart(4, '0');
+  }
+  if (typeof value === 'string' && /^0?[0-7]{3,4}$/.test(value.trim())) return value.trim().replace(/^0(?=[0-7]{4})/, '').padStart(4, '0');
+  if (typeof value === 'string') return symbolicMode(value.trim());
+  throw new ArgumentError(`invalid mode ${JSON.stringify(value)}: use octal such as '0644'`);
+}
+
+/** Absolute symbolic modes only ('u=rw,g=r,o='): relative ones need the current mode. */
+function symbolicMode(text: string): string {
+  const bits = { u: 0, g: 0, o: 0 };
+  for (const clause of text.split(',')) {
+    const match = /^([ugoa]+)=([rwx]*)$/.exec(clause);
+    if (!match) throw new ArgumentError(`invalid mode '${text}': use octal such as '0644' or absolute symbolic 'u=rw,g=r,o=r'`);
+    const value = (match[2].includes('r') ? 4 : 0) + (match[2].includes('w') ? 2 : 0) + (match[2].includes('x') ? 1 : 0);
+    for (const who of match[1].replace('a', 'ugo')) bits[who as 'u' | 'g' | 'o'] = value;
+  }
+  return `0${bits.u}${bits.g}${bits.o}`;
+}
+
+export function coerce(name: string, value: unknown, type: ArgType): unknown {
+  const fail = (): never => {
+    throw new ArgumentError(`argument '${name}' must be ${type}, got ${JSON.stringify(value)}`);
+  };
+  switch (type) {
+    case 'str':
+    case 'path':
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      return fail();
+    case 'bool':
+      if (typeof value === 'boolean') return value;
+      if (typeof value === 'string' || typeof value === 'number') {
+        const word = String(value).toLowerCase();
+        if (TRUE_WORDS.has(word)) return true;
+        if (FALSE_WORDS.has(word)) return false;
+      }
+      return fail();
+    case 'int': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      return typeof n === 'number' && Number.isInteger(n) ? n : fail();
+    }
+    case 'float': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      return typeof n === 'number' && !Number.isNaN(n) ? n : fail();
+    }
+    case 'list':
+      if (Array.isArray(value)) return value;
+      if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+      return fail();
+    case 'dict':
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : fail();
+    case 'mode':
+      return normalizeMode(value);
+    case 'raw':
+      return value;
+  }
+}
+
+/** Apply defaults, check required and choices, and coerce every argument to its declared type. */
+export function coerceArgs(specs: Record<string, ArgSpec>, args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    let value = args[name];
+    if (value === undefined || value === null) value = spec.default;
+    if (value === undefined || value === null) {
+      if (spec.required) throw new ArgumentError(`missing required argument '${name}'`);
+      continue;
+    }
+    value = coerce(name, value, spec.type);
+    if (spec.elements && Array.isArray(value)) value = value.map((v, i) => coerce(`${name}[${i}]`, v, spec.elements!));
+    if (spec.choices && !spec.choices.includes(String(value))) {
+      throw new ArgumentError(`argument '${name}' must be one of ${spec.choices.join(', ')}, got ${JSON.stringify(value)}`);
+    }
+    out[name] = value;
+  }
+  for (const name of Object.keys(args)) if (name.startsWith('_')) out[name] = args[name];
+  return out;
+}

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import type { InventoryHost } from '../inventory/types.js';
+import type { HostRecap } from './events.js';
+import type { Privilege } from '../transport/types.js';
+import { SshTransport } from '../transport/ssh.js';
+import { FactCache } from './facts.js';
+
+export interface ConnectionSettings {
+  knownHostsFile: string;
+  acceptNewHostKeys: boolean;
+  connectTimeoutMs: number;
+}
+
+/** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
+export class HostRun {
+  readonly transport: SshTransport;
+  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false };
+  readonly registered: Record<string, unknown> = {};
+  readonly notified = new Set<string>();
+  /** A failed task or an unreachable host ends this host's run; the others go on. */
+  stopped = false;
+  private readonly caches = new Map<string, FactCache>();
+
+  constructor(
+    readonly host: InventoryHost,
+    settings: ConnectionSettings,
+  ) {
+    const { connection } = host;
+    this.transport = new SshTransport({
+      host: host.name,
+      address: connection.address,
+      port: connection.port,
+      user: connection.user,
+      privateKey: connection.privateKeyFile ? readFileSync(connection.privateKeyFile) : defaultKey(),
+      agent: process.env.SSH_AUTH_SOCK,
+      ...settings,
+    });
+  }
+
+  get name(): string {
+    return this.host.name;
+  }
+
+  /** Facts as seen by one user: a file root may read can be unreadable to the login user. */
+  facts(privilege: Privilege): FactCache {
+    const key = privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login';
+    let cache = this.caches.get(key);
+    if (!cache) {
+      cache = new FactCache(async () => this.transport, privilege);
+      this.caches.set(key, cache);
+    }
+    return cache;
+  }
+
+  /** Each user's view must hear of a change made as another user. */
+  allFacts(): FactCache[] {
+    return [...this.caches.values()];
+  }
+}
+
+function defaultKey(): Buffer | undefined {
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    try {
+      return readFileSync(`${homedir()}/.ssh/${name}`);
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,31 @@
+import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import { evaluateCondition, renderValue } from '../template/index.js';
+import { coerceArgs } from './args.js';
+import type { HostRun } from './host-run.js';
+import { taskPrivilege, type RunScope } from './task.js';
+import { taskVars, type VarLayers } from './vars.js';
+
+/**
+ * Before a host's first task, render every task it can already render and ask each module
+ * which facts its check will need, so the whole play's checks cost one probe round trip.
+ * A task that depends on a result not known yet is skipped here and fetched when it runs.
+ */
+export function prefetchPlay(scope: RunScope, run: HostRun, play: PlaySpec, tasks: TaskSpec[], layers: VarLayers): void {
+  for (const task of [...tasks, ...play.handlers]) {
+    const module = scope.registry.get(task.module);
+    if (!module?.prefetch) continue;
+    try {
+      const vars = taskVars(layers, task);
+      const items = task.loop === undefined ? [undefined] : (renderValue(task.loop, vars) as unknown[]);
+      if (!Array.isArray(items)) continue;
+      for (const [index, item] of items.entries()) {
+        const itemVars = task.loop === undefined ? vars : taskVars(layers, task, { name: task.loopVar, item, index });
+        if (!task.when.every((condition) => evaluateCondition(condition, itemVars))) continue;
+        const args = coerceArgs(module.args, renderValue(task.args, itemVars) as Record<string, unknown>);
+        run.facts(taskPrivilege(run, play, task)).want(module.prefetch(args, { host: run.name }));
+      }
+    } catch {
+      // Not renderable yet (needs a registered result): its facts are fetched when it runs.
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import type { ModuleRegistry } from '../modules/registry.js';
+import type { FileDiff } from '../modules/types.js';
+import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import { selectHosts } from '../inventory/select.js';
+import { selectTasks } from '../playbook/tags.js';
+import type { RunEvent } from './events.js';
+import { HostRun } from './host-run.js';
+import type { RunOptions, RunSummary } from './options.js';
+import { prefetchPlay } from './prefetch.js';
+import { runTask, type RunScope, type TaskOutcome } from './task.js';
+import { buildHostvars, groupsRecord, type VarLayers } from './vars.js';
+
+/** Hosts of each play in order; within a play every host runs its tasks in order, up to --forks hosts at once. */
+export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry): Promise<RunSummary> {
+  const started = Date.now();
+  const { inventory } = options;
+  const runs = new Map<string, HostRun>();
+  const hostRun = (name: string): HostRun => {
+    let run = runs.get(name);
+    if (!run) {
+      run = new HostRun(inventory.hosts.get(name)!, options);
+      runs.set(name, run);
+    }
+    return run;
+  };
+  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, emit: options.onEvent, hostRun };
+  const hostvars = buildHostvars(inventory, options.extraVars);
+  const groups = groupsRecord(inventory);
+  const limited = options.limit ? new Set(selectHosts(inventory, options.limit)) : undefined;
+  const plan = options.plays.map((play) => ({
+    play,
+    hosts: selectHosts(inventory, play.hosts, play.location).filter((h) => !limited || limited.has(h)),
+    tasks: selectTasks(play.tasks, { tags: options.tags, skipTags: options.skipTags }),
+  }));
+  const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
+  for (const name of allHosts) hostRun(name);
+  options.onEvent({
+    type: 'run_start',
+    hosts: allHosts,
+    dryRun: options.dryRun,
+    playbooks: options.playbookFiles,
+    tasks: plan.reduce((n, p) => n + p.tasks.length, 0),
+  });
+
+  try {
+    for (const [index, { play, hosts, tasks }] of plan.entries()) {
+      const active = hosts.filter((h) => !hostRun(h).stopped);
+      options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
+      const layersOf = (host: string): VarLayers => ({
+        inventory,
+        host,
+        play,
+        playHosts: active,
+        registered: hostRun(host).registered,
+        extraVars: options.extraVars,
+        hostvars,
+        groups,
+      });
+      const once = new Map<TaskSpec, Promise<TaskOutcome>>();
+      await forEachLimited(active, options.forks, async (host) => {
+        const run = hostRun(host);
+        prefetchPlay(scope, run, play, tasks, layersOf(host));
+        for (const [taskIndex, task] of tasks.entries()) {
+          if (run.stopped) break;
+          await execute(scope, run, play, task, taskIndex, false, layersOf(host), once, hostvars);
+        }
+      });
+      await forEachLimited(active, options.forks, async (host) => {
+        const run = hostRun(host);
+        for (const [taskIndex, handler] of play.handlers.entries()) {
+          if (run.stopped) break;
+          if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
+          await execute(scope, run, play, handler, taskIndex, true, layersOf(host), once, hostvars);
+        }
+        run.notified.clear();
+      });
+      options.onEvent({ type: 'play_end', play: play.name, index });
+    }
+  } finally {
+    await Promise.all([...runs.values()].map((r) => r.transport.close()));
+  }
+
+  const recap = Object.fromEntries(allHosts.map((h) => [h, hostRun(h).recap]));
+  const transport = Object.fromEntries(allHosts.map((h) => [h, { ...hostRun(h).transport.stats }]));
+  options.onEvent({ type: 'recap', hosts: recap, transport, durationMs: Date.now() - started });
+  const values = Object.values(recap);
+  const exitCode = values.some((r) => r.unreachable) ? 3 : values.some((r) => r.failed > 0) ? 2 : 0;
+  return { hosts: recap, exitCode };
+}
+
+async function execute(
+  scope: RunScope,
+  run: HostRun,
+  play: PlaySpec,
+  task: TaskSpec,
+  index: number,
+  handler: boolean,
+  layers: VarLayers,
+  once: Map<TaskSpec, Promise<TaskOutcome>>,
+  hostvars: Record<string, Record<string, unknown>>,
+): Promise<void> {
+  const shared = task.runOnce ? once.get(task) : undefined;
+  if (shared) {
+    // run_once: the first host runs it for everyone; the others only take its registered result.
+    const outcome = await shared;
+    if (task.register) register(run, task.register, outcome.result, hostvars);
+    return;
+  }
+  scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
+  const started = Date.now();
+  const pending = runTask(scope, run, play, task, layers).catch(
+    (error: unknown): TaskOutcome => ({ status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } }),
+  );
+  if (task.runOnce) once.set(task, pending);
+  let outcome = await pending;
+  if (outcome.status === 'failed' && task.ignoreErrors) {
+    outcome = { ...outcome, status: 'ok', message: `failed, ignored: ${outcome.message ?? ''}` };
+  }
+  if (task.register) register(run, task.register, outcome.result, hostvars);
+  if (outcome.status === 'changed') for (const name of task.notify) run.notified.add(name);
+  countResult(run, outcome);
+  const hidden = task.noLog;
+  scope.emit({
+    type: 'task_result',
+    host: run.name,
+    play: play.name,
+    task: task.name,
+    index,
+    handler,
+    status: outcome.status,
+    message: hidden && outcome.status !== 'skipped' ? 'output hidden: no_log is set on this task' : outcome.message,
+    diff: outcome.diff && (hidden ? outcome.diff.map(hideContent) : outcome.diff),
+    dryRun: scope.dryRun,
+    durationMs: Date.now() - started,
+  } satisfies RunEvent);
+  if (outcome.status === 'unreachable') scope.emit({ type: 'host_unreachable', host: run.name, message: outcome.message ?? 'unreachable' });
+}
+
+function register(run: HostRun, name: string, result: Record<string, unknown>, hostvars: Record<string, Record<string, unknown>>): void {
+  run.registered[name] = result;
+  hostvars[run.name][name] = result;
+}
+
+function countResult(run: HostRun, outcome: TaskOutcome): void {
+  switch (outcome.status) {
+    case 'unreachable':
+      run.recap.unreachable = true;
+      run.stopped = true;
+      break;
+    case 'failed':
+      run.recap.failed++;
+      run.stopped = true;
+      break;
+    default:
+      run.recap[outcome.status]++;
+  }
+}
+
+function hideContent(diff: FileDiff): FileDiff {
+  const { content: _before, ...before } = diff.before;
+  const { content: _after, ...after } = diff.after;
+  return { ...diff, secret: true, before, after };
+}
+
+async function forEachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await job(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+}

@@ -1,0 +1,175 @@
+import { InputError, formatLocation } from '../errors.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import type { ApplyContext, CheckResult, FileDiff, ModuleContext, ModuleDefinition } from '../modules/types.js';
+import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { Privilege } from '../transport/types.js';
+import { UnreachableError } from '../transport/ssh.js';
+import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
+import { coerceArgs } from './args.js';
+import type { RunEventListener, TaskStatus } from './events.js';
+import type { HostRun } from './host-run.js';
+import { taskVars, type VarLayers } from './vars.js';
+
+/** What the engine shares with every task of a run. */
+export interface RunScope {
+  registry: ModuleRegistry;
+  dryRun: boolean;
+  diff: boolean;
+  emit: RunEventListener;
+  hostRun(name: string): HostRun;
+}
+
+export interface TaskOutcome {
+  status: TaskStatus;
+  message?: string;
+  diff?: FileDiff[];
+  result: Record<string, unknown>;
+}
+
+interface ItemOutcome extends TaskOutcome {
+  item?: unknown;
+}
+
+/** Runs one task (all its loop items) on one host: when, check, apply, changed_when/failed_when, register. */
+export async function runTask(scope: RunScope, run: HostRun, play: PlaySpec, task: TaskSpec, layers: VarLayers): Promise<TaskOutcome> {
+  const module = scope.registry.get(task.module)!;
+  const origin = { what: `task '${task.name}'`, location: task.location };
+  const baseVars = taskVars(layers, task);
+  const outcomes: ItemOutcome[] = [];
+  if (task.loop === undefined) {
+    outcomes.push(await runItem(scope, run, play, task, module, baseVars));
+  } else {
+    const items = renderValue(task.loop, baseVars, origin);
+    if (!Array.isArray(items)) throw new InputError(`loop of task '${task.name}' must be a list, got ${JSON.stringify(items)}`, task.location);
+    for (const [index, item] of items.entries()) {
+      const vars = taskVars(layers, task, { name: task.loopVar, item, index });
+      const outcome = await runItem(scope, run, play, task, module, vars);
+      outcomes.push({ ...outcome, item });
+      if (outcome.status === 'failed' || outcome.status === 'unreachable') break;
+    }
+  }
+  return task.loop === undefined ? outcomes[0] : combineItems(outcomes);
+}
+
+function combineItems(outcomes: ItemOutcome[]): TaskOutcome {
+  const has = (s: TaskStatus) => outcomes.some((o) => o.status === s);
+  const status: TaskStatus = has('unreachable') ? 'unreachable' : has('failed') ? 'failed' : has('changed') ? 'changed' : outcomes.length > 0 && outcomes.every((o) => o.status === 'skipped') ? 'skipped' : 'ok';
+  const messages = outcomes.filter((o) => o.message).map((o) => `${JSON.stringify(o.item)}: ${o.message}`);
+  return {
+    status,
+    message: messages.join('; ') || undefined,
+    diff: outcomes.flatMap((o) => o.diff ?? []),
+    result: {
+      changed: status === 'changed',
+      failed: status === 'failed',
+      skipped: status === 'skipped',
+      results: outcomes.map((o) => ({ ...o.result, item: o.item })),
+    },
+  };
+}
+
+export function taskPrivilege(run: HostRun, play: PlaySpec, task: TaskSpec): Privilege {
+  const connection = run.host.connection;
+  return {
+    become: task.become ?? play.become ?? connection.become,
+    becomeUser: task.becomeUser ?? play.becomeUser ?? connection.becomeUser,
+  };
+}
+
+async function runItem(
+  scope: RunScope,
+  run: HostRun,
+  play: PlaySpec,
+  task: TaskSpec,
+  module: ModuleDefinition,
+  vars: Record<string, unknown>,
+): Promise<TaskOutcome> {
+  const origin = { what: `task '${task.name}'`, location: task.location };
+  if (!task.when.every((condition) => evaluateCondition(condition, vars, origin))) {
+    return { status: 'skipped', message: 'condition false', result: { changed: false, skipped: true } };
+  }
+  const privilege = taskPrivilege(run, play, task);
+  const facts = run.facts(privilege);
+  let args: Record<string, unknown>;
+  try {
+    args = coerceArgs(module.args, renderValue(task.args, vars, origin) as Record<string, unknown>);
+  } catch (error) {
+    return failure(error, task);
+  }
+  const context: ModuleContext = {
+    host: run.name,
+    user: privilege.become ? (privilege.becomeUser ?? 'root') : run.host.connection.user,
+    vars,
+    privilege,
+    dryRun: scope.dryRun,
+    diff: scope.diff,
+    noLog: task.noLog,
+    baseDir: play.baseDir,
+    facts,
+    factsOf: (name) => scope.hostRun(name).facts(privilege),
+    render: (text, what) => renderTemplateFile(text, vars, { what, location: task.location }) as string,
+    progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
+    pendingChange: () => false,
+  };
+  try {
+    const check = await module.check(args, context);
+    const runsForReal = !scope.dryRun || task.checkMode === false || (module.freeForm === true && task.changedWhen === false);
+    let outcome: TaskOutcome;
+    if (check.changed && runsForReal) {
+      const applyContext: ApplyContext = { ...context, transport: run.transport, transportOf: (name) => scope.hostRun(name).transport };
+      const applied = await module.apply(args, check, applyContext);
+      recordEffects(run, check);
+      outcome = {
+        status: applied.failed ? 'failed' : applied.changed ? 'changed' : 'ok',
+        message: applied.message ?? check.message,
+        diff: check.diff,
+        result: { ...check.result, ...applied.result, changed: applied.changed, failed: applied.failed === true },
+      };
+    } else {
+      if (check.changed) recordEffects(run, check, true);
+      outcome = {
+        status: check.changed ? 'changed' : 'ok',
+        message: check.message,
+        diff: check.diff,
+        result: { ...check.result, changed: check.changed, failed: false },
+      };
+    }
+    return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
+  } catch (error) {
+    if (error instanceof UnreachableError) return { status: 'unreachable', message: error.message, result: { unreachable: true } };
+    return failure(error, task);
+  }
+}
+
+/** Later tasks plan against the state this one brings about; a command leaves nothing certain. */
+function recordEffects(run: HostRun, check: CheckResult, predictedOnly = false): void {
+  for (const cache of run.allFacts()) {
+    if (check.invalidatesFacts && !predictedOnly) cache.invalidate();
+    else if (check.predicted) cache.predict(check.predicted, predictedContents(check));
+  }
+}
+
+function predictedContents(check: CheckResult): Map<string, Buffer> {
+  const data = check.data as { contents?: Map<string, Buffer> } | undefined;
+  return data?.contents instanceof Map ? data.contents : new Map();
+}
+
+/** changed_when / failed_when see the result under its registered name, as in Ansible. */
+function judge(task: TaskSpec, outcome: TaskOutcome, vars: Record<string, unknown>, origin: { what: string }, predicted: boolean): TaskOutcome {
+  if (predicted || outcome.status === 'skipped') return outcome;
+  const scopeVars = { ...vars, ...outcome.result, ...(task.register ? { [task.register]: outcome.result } : {}) };
+  const holds = (rule: string[] | boolean) => (typeof rule === 'boolean' ? rule : rule.every((c) => evaluateCondition(c, scopeVars, origin)));
+  let { status } = outcome;
+  if (task.changedWhen !== undefined && status !== 'failed') status = holds(task.changedWhen) ? 'changed' : 'ok';
+  if (task.failedWhen !== undefined) {
+    const failed = holds(task.failedWhen);
+    status = failed ? 'failed' : status === 'failed' ? (outcome.result.changed ? 'changed' : 'ok') : status;
+  }
+  return { ...outcome, status, result: { ...outcome.result, changed: status === 'changed', failed: status === 'failed' } };
+}
+
+function failure(error: unknown, task: TaskSpec): TaskOutcome {
+  const message = error instanceof Error ? error.message : String(error);
+  const where = error instanceof InputError ? '' : ` (${formatLocation(task.location)})`;
+  return { status: 'failed', message: `${message}${where}`, result: { failed: true, msg: message } };
+}

@@ -1,0 +1,80 @@
+import { shellCommand } from '../util/shell.js';
+import { splitWords } from '../util/words.js';
+import type { ApplyContext, CheckResult, ModuleContext, ModuleDefinition } from './types.js';
+
+interface CommandArgs {
+  _raw_params?: string;
+  cmd?: string;
+  argv?: string[];
+  creates?: string;
+  removes?: string;
+  chdir?: string;
+  stdin?: string;
+}
+
+const commandArgs = {
+  cmd: { type: 'str' },
+  argv: { type: 'list', elements: 'str' },
+  creates: { type: 'path' },
+  removes: { type: 'path' },
+  chdir: { type: 'path' },
+  stdin: { type: 'str' },
+} as const;
+
+/**
+ * command runs a program without a shell (no pipes or redirections, as in Ansible);
+ * shell runs the text through /bin/sh.
+ */
+function commandModule(name: 'command' | 'shell', toShell: (args: CommandArgs) => string): ModuleDefinition<CommandArgs> {
+  return {
+    name,
+    description: name === 'shell' ? 'A shell command line, guarded by creates/removes.' : 'A program with arguments (no shell), guarded by creates/removes.',
+    freeForm: true,
+    args: name === 'shell' ? { cmd: commandArgs.cmd, creates: commandArgs.creates, removes: commandArgs.removes, chdir: commandArgs.chdir, stdin: commandArgs.stdin } : commandArgs,
+    validate: (args) => {
+      const given = [args._raw_params, args.cmd, args.argv].filter((v) => v !== undefined && v !== '').length;
+      return given === 0 ? `${name} needs a command` : given > 1 ? `${name} takes one of the free-form text, 'cmd' or 'argv'` : undefined;
+    },
+    prefetch: (args) => [args.creates, args.removes].filter((p): p is string => p !== undefined).map((p) => guardPath(p, args.chdir)),
+    check: (args, ctx) => checkGuards(args, ctx, toShell(args)),
+    async apply(args, _check, ctx: ApplyContext) {
+      const line = toShell(args);
+      const result = await ctx.transport.exec(line, { ...ctx.privilege, cwd: args.chdir, stdin: args.stdin });
+      const stdout = result.stdout.toString().replace(/\n$/, '');
+      const stderr = result.stderr.toString().replace(/\n$/, '');
+      const failed = result.code !== 0;
+      return {
+        changed: true,
+        failed,
+        message: failed ? `exit ${result.code}: ${stderr || stdout}`.slice(0, 2000) : undefined,
+        result: { cmd: line, rc: result.code, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), msg: failed ? 'non-zero return code' : '' },
+      };
+    },
+  };
+}
+
+function lines(text: string): string[] {
+  return text === '' ? [] : text.split('\n');
+}
+
+function guardPath(path: string, chdir?: string): string {
+  return path.startsWith('/') || !chdir ? path : `${chdir.replace(/\/$/, '')}/${path}`;
+}
+
+async function checkGuards(args: CommandArgs, ctx: ModuleContext, line: string): Promise<CheckResult> {
+  if (args.creates !== undefined && (await ctx.facts.path(guardPath(args.creates, args.chdir))).exists) {
+    return { changed: false, message: `skipped, since ${args.creates} exists`, result: { rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], cmd: line } };
+  }
+  if (args.removes !== undefined && !(await ctx.facts.path(guardPath(args.removes, args.chdir))).exists) {
+    return { changed: false, message: `skipped, since ${args.removes} does not exist`, result: { rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], cmd: line } };
+  }
+  return {
+    changed: true,
+    message: ctx.dryRun ? `would run: ${line}` : undefined,
+    invalidatesFacts: true,
+    result: { cmd: line },
+  };
+}
+
+export const command = commandModule('command', (args) => (args.argv ? shellCommand(args.argv) : shellCommand(splitWords(args.cmd ?? args._raw_params ?? ''))));
+export const shell = commandModule('shell', (args) => args.cmd ?? args._raw_params ?? '');

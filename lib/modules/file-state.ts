@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import type { ApplyContext, CheckResult, FileDiff, FileSnapshot, ModuleContext, PathState } from './types.js';
+import { shellQuote } from '../util/shell.js';
+
+/** The state a file task asks for; undefined fields are left as they are. */
+export interface DesiredFile {
+  path: string;
+  content?: Buffer;
+  mode?: string;
+  owner?: string;
+  group?: string;
+}
+
+export interface FilePlan {
+  desired: DesiredFile;
+  writeContent: boolean;
+  contents: Map<string, Buffer>;
+}
+
+export function sha256(content: Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** A file that others may not read is a secret: its diffs show checksums, never content. */
+export function isSecretMode(mode: string | undefined): boolean {
+  return mode !== undefined && (parseInt(mode, 8) & 0o004) === 0;
+}
+
+/** Text worth showing in a diff: not binary, not huge. */
+function printable(content: Buffer | undefined): string | undefined {
+  if (!content || content.length > 256 * 1024 || content.includes(0)) return undefined;
+  return content.toString('utf8');
+}
+
+/** Who owns a file the task creates without saying: the remote user, in the group of the same name. */
+function defaultOwner(ctx: ModuleContext): { owner: string; group: string } {
+  return { owner: ctx.user, group: ctx.user };
+}
+
+/** Compare a regular file on the host with the desired one: what changes, the diff, the predicted state. */
+export async function planRegularFile(desired: DesiredFile, ctx: ModuleContext): Promise<CheckResult<FilePlan>> {
+  const current = await ctx.facts.path(desired.path);
+  if (current.exists && current.type !== 'file') {
+    throw new Error(`${desired.path} exists and is a ${current.type}, not a regular file`);
+  }
+  const fallback = defaultOwner(ctx);
+  const after: PathState = {
+    path: desired.path,
+    exists: true,
+    type: 'file',
+    mode: desired.mode ?? current.mode ?? '0644',
+    owner: desired.owner ?? current.owner ?? fallback.owner,
+    group: desired.group ?? current.group ?? fallback.group,
+    sha256: desired.content ? sha256(desired.content) : current.sha256,
+    size: desired.content ? desired.content.length : current.size,
+  };
+  const writeContent = !current.exists || (desired.content !== undefined && current.sha256 !== after.sha256);
+  const changes = describeChanges(current, after, writeContent);
+  const secret = ctx.noLog || isSecretMode(after.mode) || isSecretMode(current.mode);
+  const contents = new Map<string, Buffer>();
+  if (desired.content) contents.set(desired.path, desired.content);
+  const diff: FileDiff[] = [];
+  if (changes.length > 0 && ctx.diff) {
+    const before = writeContent && !secret && current.exists ? printable(await ctx.facts.content(desired.path)) : undefined;
+    diff.push({
+      path: desired.path,
+      secret,
+      before: snapshot(current, secret ? undefined : before),
+      after: snapshot(after, secret || !writeContent ? undefined : printable(desired.content)),
+    });
+    if (!writeContent || secret) delete diff[0].before.content;
+  }
+  return {
+    changed: changes.length > 0,
+    message: changes.join(', ') || undefined,
+    diff,
+    predicted: changes.length > 0 ? [after] : undefined,
+    result: { path: desired.path, mode: after.mode, owner: after.owner, group: after.group, checksum: after.sha256 },
+    data: { desired, writeContent, contents },
+  };
+}
+
+export function describeChanges(current: PathState, after: PathState, writeContent: boolean): string[] {
+  if (!current.exists) return [`create ${after.type === 'directory' ? 'directory' : 'file'} (mode ${after.mode}, ${after.owner}:${after.group})`];
+  const changes: string[] = [];
+  if (writeContent) changes.push('content');
+  if (current.mode !== after.mode && after.type !== 'link') changes.push(`mode ${current.mode} → ${after.mode}`);
+  if (current.owner !== after.owner) changes.push(`owner ${current.owner} → ${after.owner}`);
+  if (current.group !== after.group) changes.push(`group ${current.group} → ${after.group}`);
+  return changes;
+}
+
+export function snapshot(state: PathState, content?: string): FileSnapshot {
+  return { exists: state.exists, type: state.type, mode: state.mode, owner: state.owner, group: state.group, sha256: state.sha256, content };
+}
+
+export async function applyRegularFile(plan: FilePlan, ctx: ApplyContext): Promise<void> {
+  const { desired } = plan;
+  if (plan.writeContent) {
+    await ctx.transport.writeFile(desired.path, desired.content ?? Buffer.alloc(0), { ...ctx.privilege, mode: desired.mode, owner: desired.owner, group: desired.group });
+    return;
+  }
+  await setMetadata(desired.path, desired, ctx, false);
+}
+
+/** chown/chmod an existing path (never follows a link: -h). */
+export async function setMetadata(path: string, meta: { mode?: string; owner?: string; group?: string }, ctx: ApplyContext, isLink: boolean): Promise<void> {
+  const commands: string[] = [];
+  if (meta.owner !== undefined || meta.group !== undefined) {
+    commands.push(`chown -h ${shellQuote(`${meta.owner ?? ''}${meta.group !== undefined ? `:${meta.group}` : ''}`)} -- ${shellQuote(path)}`);
+  }
+  if (meta.mode !== undefined && !isLink) commands.push(`chmod ${meta.mode} -- ${shellQuote(path)}`);
+  if (commands.length === 0) return;
+  await run(ctx, commands.join(' && '));
+}
+
+/** Run a command that must succeed; its stderr becomes the task's error. */
+export async function run(ctx: ApplyContext, command: string): Promise<string> {
+  const result = await ctx.transport.exec(command, ctx.privilege);
+  if (result.code !== 0) throw new Error(result.stderr.toString().trim() || `'${command}' exited ${result.code}`);
+  return result.stdout.toString();
+}

@@ -1,0 +1,171 @@
+import { connect as tcpConnect } from 'node:net';
+import { Client, type ConnectConfig } from 'ssh2';
+import { Limiter } from '../util/limiter.js';
+import { shellQuote } from '../util/shell.js';
+import { fingerprint, keyType, knownHostsName, knownKeysFor, recordKnownKey } from './known-hosts.js';
+import type { ExecOptions, ExecResult, FileWriteOptions, HostTransport, Privilege, TransportStats } from './types.js';
+import { atomicWriteScript, readFileCommand } from './scripts.js';
+
+/** sshd's MaxSessions defaults to 10 channels per connection; stay below it. */
+const CHANNELS_PER_CONNECTION = 8;
+/** sshd's MaxStartups 10:30:100 starts dropping unauthenticated connections past 10. */
+const CONCURRENT_HANDSHAKES = 10;
+const handshakes = new Limiter(CONCURRENT_HANDSHAKES);
+
+export interface SshTarget {
+  host: string; // inventory name, for messages
+  address: string;
+  port: number;
+  user: string;
+  privateKey?: Buffer;
+  agent?: string;
+  knownHostsFile: string;
+  acceptNewHostKeys: boolean;
+  connectTimeoutMs: number;
+}
+
+export class UnreachableError extends Error {
+  override name = 'UnreachableError';
+}
+
+/** Preferred host key algorithms for the key types already known, so a known key is offered first. */
+const ALGORITHMS_BY_KEY_TYPE: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+/** One ssh2 connection to one host, opened once and reused for every command of the run. */
+export class SshTransport implements HostTransport {
+  readonly stats: TransportStats = { connections: 0, roundTrips: 0 };
+  private readonly channels = new Limiter(CHANNELS_PER_CONNECTION);
+  private client?: Promise<Client>;
+  private closed = false;
+
+  constructor(private readonly target: SshTarget) {}
+
+  get host(): string {
+    return this.target.host;
+  }
+
+  /** Opens the connection on first use; later calls share it. */
+  connect(): Promise<Client> {
+    this.client ??= handshakes.run(() => this.handshake());
+    return this.client;
+  }
+
+  private handshake(): Promise<Client> {
+    const { address, port, user, connectTimeoutMs } = this.target;
+    const name = knownHostsName(address, port);
+    const known = knownKeysFor(this.target.knownHostsFile, name);
+    let refusal: string | undefined;
+    return new Promise<Client>((resolve, reject) => {
+      const socket = tcpConnect({ host: address, port });
+      // ssh2 leaves Nagle on: every round trip would wait ~40 ms for a delayed ACK.
+      socket.setNoDelay(true);
+      const client = new Client();
+      const fail = (message: string) => {
+        client.end();
+        socket.destroy();
+        reject(new UnreachableError(message));
+      };
+      const timer = setTimeout(() => fail(`connect to ${address}:${port} timed out after ${connectTimeoutMs} ms`), connectTimeoutMs);
+      socket.on('error', (err) => {
+        clearTimeout(timer);
+        fail(`cannot reach ${address}:${port}: ${err.message}`);
+      });
+      client.on('ready', () => {
+        clearTimeout(timer);
+        this.stats.connections++;
+        resolve(client);
+      });
+      client.on('error', (err) => {
+        clearTimeout(timer);
+        fail(refusal ?? `ssh to ${user}@${address}:${port} failed: ${err.message}`);
+      });
+      client.on('close', () => {
+        this.client = undefined;
+      });
+      const preferred = known.flatMap((k) => ALGORITHMS_BY_KEY_TYPE[k.type] ?? []);
+      const config: ConnectConfig = {
+        sock: socket,
+        username: user,
+        privateKey: this.target.privateKey,
+        agent: this.target.agent,
+        readyTimeout: connectTimeoutMs,
+        keepaliveInterval: 15_000,
+        keepaliveCountMax: 4,
+        hostVerifier: (key: Buffer) => {
+          refusal = this.verifyHostKey(name, key, known);
+          return refusal === undefined;
+        },
+      };
+      if (preferred.length > 0) config.algorithms = { serverHostKey: preferred as never };
+      client.connect(config);
+    });
+  }
+
+  /** Returns why the key is refused, or undefined when it is trusted. */
+  private verifyHostKey(name: string, key: Buffer, known: { type: string; blob: string }[]): string | undefined {
+    const blob = key.toString('base64');
+    if (known.some((k) => k.blob === blob)) return undefined;
+    const print = fingerprint(key);
+    if (known.length > 0) {
+      return `host key for ${name} has CHANGED (now ${keyType(key)} ${print}); refusing to connect. Remove the old key from ${this.target.knownHostsFile} if the change is expected.`;
+    }
+    if (this.target.acceptNewHostKeys) {
+      recordKnownKey(this.target.knownHostsFile, name, key);
+      return undefined;
+    }
+    return `host key for ${name} is unknown (${keyType(key)} ${print}); add it to ${this.target.knownHostsFile} or pass --accept-new-host-keys`;
+  }
+
+  async exec(command: string, options: ExecOptions = { become: false }): Promise<ExecResult> {
+    const client = await this.connect();
+    const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user);
+    return this.channels.run(
+      () =>
+        new Promise<ExecResult>((resolve, reject) => {
+          this.stats.roundTrips++;
+          client.exec(line, (err, stream) => {
+            if (err) return reject(new UnreachableError(`${this.host}: ${err.message}`));
+            const stdout: Buffer[] = [];
+            const stderr: Buffer[] = [];
+            stream.on('data', (chunk: Buffer) => stdout.push(chunk));
+            stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+            stream.on('close', (code: number | null, signal?: string) => {
+              resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), code: code ?? (signal ? 128 : 255) });
+            });
+            stream.end(options.stdin ?? undefined);
+          });
+        }),
+    );
+  }
+
+  async writeFile(path: string, content: Buffer, options: FileWriteOptions): Promise<void> {
+    const result = await this.exec(atomicWriteScript(path, content.length, options), { ...options, stdin: content });
+    if (result.code !== 0) throw new Error(`cannot write ${path}: ${result.stderr.toString().trim() || `exit ${result.code}`}`);
+  }
+
+  async readFile(path: string, privilege: Privilege = { become: false }): Promise<Buffer> {
+    const result = await this.exec(readFileCommand(path), privilege);
+    if (result.code !== 0) throw new Error(`cannot read ${path}: ${result.stderr.toString().trim()}`);
+    return result.stdout;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const client = await this.client?.catch(() => undefined);
+    client?.end();
+  }
+}
+
+/** Runs the command through `sudo -n` when the task asks to become another user. */
+export function withPrivilege(command: string, privilege: Privilege, loginUser: string): string {
+  const user = privilege.becomeUser ?? 'root';
+  if (!privilege.become || user === loginUser) return command;
+  return `sudo -n -H -u ${shellQuote(user)} -- sh -c ${shellQuote(command)}`;
+}
