@@ -1,16 +1,16 @@
 import type { Inventory } from '../inventory/types.js';
 import type { PlaySpec } from '../playbook/types.js';
 import type { HostRecap, RunEventListener } from './events.js';
+import type { PlannedPlay } from './preflight.js';
 
 export interface RunOptions {
   inventory: Inventory;
   plays: PlaySpec[];
+  /** Hosts and tasks per play, from planRun (limit, tags, preflight). */
+  plan: PlannedPlay[];
   playbookFiles: string[];
   dryRun: boolean;
   diff: boolean;
-  tags: string[]; // empty: all
-  skipTags: string[];
-  limit?: string; // host pattern
   forks: number;
   extraVars: Record<string, unknown>;
   knownHostsFile: string;

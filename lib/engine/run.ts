@@ -1,8 +1,6 @@
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { FileDiff } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
-import { selectHosts } from '../inventory/select.js';
-import { selectTasks } from '../playbook/tags.js';
 import type { RunEvent } from './events.js';
 import { HostRun } from './host-run.js';
 import type { RunOptions, RunSummary } from './options.js';
@@ -26,12 +24,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, emit: options.onEvent, hostRun };
   const hostvars = buildHostvars(inventory, options.extraVars);
   const groups = groupsRecord(inventory);
-  const limited = options.limit ? new Set(selectHosts(inventory, options.limit)) : undefined;
-  const plan = options.plays.map((play) => ({
-    play,
-    hosts: selectHosts(inventory, play.hosts, play.location).filter((h) => !limited || limited.has(h)),
-    tasks: selectTasks(play.tasks, { tags: options.tags, skipTags: options.skipTags }),
-  }));
+  const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
   for (const name of allHosts) hostRun(name);
   options.onEvent({

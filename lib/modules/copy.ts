@@ -31,6 +31,9 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
         : undefined,
   prefetch: (args) => [args.dest],
   writes: (args) => [args.dest],
+  preflight(args, ctx) {
+    sourceContent(args, ctx.baseDir);
+  },
   async check(args, ctx) {
     return planRegularFile({ path: args.dest, content: sourceContent(args, ctx.baseDir), mode: args.mode, owner: args.owner, group: args.group }, ctx);
   },

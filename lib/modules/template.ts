@@ -23,10 +23,11 @@ export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
   },
   prefetch: (args) => [args.dest],
   writes: (args) => [args.dest],
+  preflight(args, ctx) {
+    ctx.render(readTemplate(args.src, ctx.baseDir), `template ${args.src}`);
+  },
   async check(args, ctx) {
-    const file = resolveSourceFile(ctx.baseDir, 'template', args.src);
-    if (!file) throw new Error(`template '${args.src}' not found in ${ctx.baseDir}/templates or ${ctx.baseDir}`);
-    const content = Buffer.from(ctx.render(readFileSync(file, 'utf8'), `template ${args.src}`));
+    const content = Buffer.from(ctx.render(readTemplate(args.src, ctx.baseDir), `template ${args.src}`));
     return planRegularFile({ path: args.dest, content, mode: args.mode, owner: args.owner, group: args.group }, ctx);
   },
   async apply(_args, check, ctx) {
@@ -34,3 +35,9 @@ export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
     return { changed: true };
   },
 };
+
+function readTemplate(src: string, baseDir: string): string {
+  const file = resolveSourceFile(baseDir, 'template', src);
+  if (!file) throw new Error(`template '${src}' not found in ${baseDir}/templates or ${baseDir}`);
+  return readFileSync(file, 'utf8');
+}

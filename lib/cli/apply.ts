@@ -1,0 +1,85 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { runPlaybooks } from '../engine/run.js';
+import { planRun } from '../engine/plan.js';
+import { loadInventory } from '../inventory/load.js';
+import { defaultRegistry } from '../modules/index.js';
+import { loadPlaybook } from '../playbook/load.js';
+import { createReporter } from '../report/index.js';
+import { parseExtraVars } from './extra-vars.js';
+
+export interface ApplyArgs {
+  inventory: string;
+  playbooks?: string[];
+  dryRun: boolean;
+  diff: boolean;
+  tags: string[];
+  skipTags: string[];
+  limit?: string;
+  forks: number;
+  extraVars: string[];
+  listHosts: boolean;
+  listTasks: boolean;
+  output?: 'tty' | 'plain' | 'json';
+  knownHosts?: string;
+  acceptNewHostKeys: boolean;
+  connectTimeout: number;
+}
+
+export async function applyCommand(args: ApplyArgs): Promise<number> {
+  const registry = defaultRegistry();
+  const inventory = loadInventory(resolve(args.inventory));
+  const playbookFiles = args.playbooks?.length ? args.playbooks.map((p) => resolve(p)) : defaultPlaybooks(args.inventory);
+  const plays = playbookFiles.flatMap((file) => loadPlaybook(file, registry));
+  const extraVars = parseExtraVars(args.extraVars);
+  const tags = splitList(args.tags);
+  const skipTags = splitList(args.skipTags);
+  const plan = planRun({ inventory, plays, registry, extraVars, tags, skipTags, limit: args.limit });
+
+  if (args.listHosts || args.listTasks) {
+    for (const { play, hosts, tasks } of plan) {
+      process.stdout.write(`play: ${play.name} (${hosts.length} hosts)\n`);
+      if (args.listHosts) for (const host of hosts) process.stdout.write(`  ${host}\n`);
+      if (args.listTasks) for (const task of tasks) process.stdout.write(`  ${task.name}\t[${task.tags.join(', ')}]\n`);
+    }
+    return 0;
+  }
+
+  const output = args.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
+  const reporter = createReporter(output, { out: process.stdout, diff: args.diff });
+  const summary = await runPlaybooks(
+    {
+      inventory,
+      plays,
+      plan,
+      playbookFiles,
+      dryRun: args.dryRun,
+      diff: args.diff,
+      extraVars,
+      forks: args.forks,
+      knownHostsFile: args.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
+      acceptNewHostKeys: args.acceptNewHostKeys,
+      connectTimeoutMs: args.connectTimeout * 1000,
+      onEvent: (event) => reporter.onEvent(event),
+    },
+    registry,
+  );
+  await reporter.finish();
+  return summary.exitCode;
+}
+
+/** Without playbooks named: every YAML file in ./playbooks, else beside the inventory's folder. */
+function defaultPlaybooks(inventoryFile: string): string[] {
+  const candidates = [resolve('playbooks'), resolve(dirname(inventoryFile), '..', 'playbooks'), resolve(dirname(inventoryFile), 'playbooks')];
+  const dir = candidates.find((d) => existsSync(d));
+  if (!dir) throw new InputError(`no playbooks named and no playbooks/ folder found (looked in ${candidates.join(', ')})`);
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  if (files.length === 0) throw new InputError(`no *.yaml or *.yml files in ${dir}`);
+  return files.map((f) => join(dir, f));
+}
+
+function splitList(values: string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}

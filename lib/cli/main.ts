@@ -1,0 +1,53 @@
+import yargs from 'yargs';
+import { InputError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { applyCommand, type ApplyArgs } from './apply.js';
+
+/** Parses the command line and delegates; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(argv)
+    .scriptName('runbook')
+    .version(VERSION)
+    .usage('$0 <command> [options]\n\nBrings hosts to the state ordered YAML playbooks describe, over SSH.')
+    .command(
+      'apply <inventory> [playbooks..]',
+      'Apply playbooks (default: every *.yaml/*.yml in playbooks/, in file-name order) to the hosts of an Ansible-format YAML inventory',
+      (y) =>
+        y
+          .positional('inventory', { type: 'string', describe: 'Ansible YAML inventory file', demandOption: true })
+          .positional('playbooks', { type: 'string', array: true, describe: 'playbook files, run in the order given as one run' })
+          .option('dry-run', { alias: 'check', type: 'boolean', default: false, describe: 'Change nothing; report exactly what would change on every host' })
+          .option('diff', { type: 'boolean', default: false, describe: 'Show unified diffs of content and owner/mode changes (secrets as checksums)' })
+          .option('tags', { alias: 't', type: 'string', array: true, default: [], describe: 'Run only tasks with these tags (comma lists allowed)' })
+          .option('skip-tags', { type: 'string', array: true, default: [], describe: 'Skip tasks with these tags' })
+          .option('limit', { alias: 'l', type: 'string', describe: "Restrict to hosts matching a pattern: names, groups, globs, '!excluded', 'a,b'" })
+          .option('forks', { alias: 'f', type: 'number', default: 100, describe: 'Hosts worked on at once' })
+          .option('extra-vars', { alias: 'e', type: 'string', array: true, default: [], describe: 'key=value, @vars.yaml or a JSON object; highest precedence' })
+          .option('list-hosts', { type: 'boolean', default: false, describe: 'List the hosts each play would run on, then stop' })
+          .option('list-tasks', { type: 'boolean', default: false, describe: 'List the tasks the tag selection runs, then stop' })
+          .option('output', { alias: 'o', choices: ['tty', 'plain', 'json'] as const, describe: 'Output style (default: tty on a terminal, else plain)' })
+          .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
+          .option('accept-new-host-keys', { type: 'boolean', default: false, describe: 'Trust and record keys of hosts not yet known (a changed key is always refused)' })
+          .option('connect-timeout', { type: 'number', default: 10, describe: 'Seconds to wait for a host to answer' }),
+      async (args) => {
+        exitCode = await applyCommand(args as unknown as ApplyArgs);
+      },
+    )
+    .demandCommand(1, 'Name a command: runbook apply INVENTORY [PLAYBOOK...]')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new InputError(message);
+    });
+  try {
+    await parser.parseAsync();
+    return exitCode;
+  } catch (error) {
+    process.stderr.write(`runbook: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!(error instanceof InputError) && process.env.RUNBOOK_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,31 @@
+import type { Inventory } from '../inventory/types.js';
+import { selectHosts } from '../inventory/select.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import type { PlaySpec } from '../playbook/types.js';
+import { selectTasks } from '../playbook/tags.js';
+import { preflight, type PlannedPlay } from './preflight.js';
+
+export interface PlanInput {
+  inventory: Inventory;
+  plays: PlaySpec[];
+  registry: ModuleRegistry;
+  extraVars: Record<string, unknown>;
+  tags: string[];
+  skipTags: string[];
+  limit?: string;
+}
+
+/** Which hosts and tasks each play runs, checked whole before any host is touched. */
+export function planRun(input: PlanInput): PlannedPlay[] {
+  const { inventory, limit } = input;
+  const limited = limit ? new Set(selectHosts(inventory, limit)) : undefined;
+  const plan = input.plays.map((play) => ({
+    play,
+    hosts: selectHosts(inventory, play.hosts, play.location).filter((h) => !limited || limited.has(h)),
+    tasks: selectTasks(play.tasks, { tags: input.tags, skipTags: input.skipTags }),
+  }));
+  preflight(plan, inventory, input.registry, input.extraVars);
+  return plan;
+}
+
+export type { PlannedPlay };

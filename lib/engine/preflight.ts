@@ -1,0 +1,78 @@
+import { accessSync, constants } from 'node:fs';
+import { InputError } from '../errors.js';
+import type { Inventory } from '../inventory/types.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import { referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
+import { coerceArgs } from './args.js';
+import { buildHostvars, groupsRecord, taskVars } from './vars.js';
+
+export interface PlannedPlay {
+  play: PlaySpec;
+  hosts: string[];
+  tasks: TaskSpec[];
+}
+
+/**
+ * Everything that can be known wrong before any host is touched: unreadable keys, undefined
+ * variables, missing templates and src files, arguments of the wrong type. Tasks that read a
+ * registered result are rendered when they run, since that result does not exist yet.
+ */
+export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: ModuleRegistry, extraVars: Record<string, unknown>): void {
+  const hostvars = buildHostvars(inventory, extraVars);
+  const groups = groupsRecord(inventory);
+  const registers = new Set(plan.flatMap(({ play }) => [...play.tasks, ...play.handlers].map((t) => t.register).filter(Boolean)) as string[]);
+  for (const name of new Set(plan.flatMap((p) => p.hosts))) {
+    const keyFile = inventory.hosts.get(name)!.connection.privateKeyFile;
+    if (keyFile) {
+      try {
+        accessSync(keyFile, constants.R_OK);
+      } catch {
+        throw new InputError(`private key ${keyFile} of host '${name}' cannot be read`, inventory.hosts.get(name)!.location);
+      }
+    }
+  }
+  for (const { play, hosts, tasks } of plan) {
+    for (const host of hosts) {
+      const layers = { inventory, host, play, playHosts: hosts, registered: {}, extraVars, hostvars, groups };
+      for (const task of [...tasks, ...play.handlers]) {
+        if (readsRegistered(task, registers)) continue;
+        const module = registry.get(task.module)!;
+        const vars = taskVars(layers, task);
+        const origin = { what: `task '${task.name}'`, location: task.location };
+        const items = task.loop === undefined ? [undefined] : renderValue(task.loop, vars, origin);
+        if (!Array.isArray(items)) throw new InputError(`loop of task '${task.name}' must be a list`, task.location);
+        for (const [index, item] of items.entries()) {
+          const itemVars = task.loop === undefined ? vars : taskVars(layers, task, { name: task.loopVar, item, index });
+          for (const condition of task.when) renderValue(`{{ ${condition} }}`, itemVars, origin);
+          let args: Record<string, unknown>;
+          try {
+            args = coerceArgs(module.args, renderValue(task.args, itemVars, origin) as Record<string, unknown>);
+          } catch (error) {
+            if (error instanceof InputError) throw error;
+            throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
+          }
+          try {
+            module.preflight?.(args, { baseDir: play.baseDir, render: (text, what) => renderTemplateFile(text, itemVars, { what: `${what} (task '${task.name}')`, location: task.location }) as string });
+          } catch (error) {
+            if (error instanceof InputError) throw error;
+            throw new InputError(`${(error as Error).message} (task '${task.name}')`, task.location);
+          }
+        }
+      }
+    }
+  }
+}
+
+function readsRegistered(task: TaskSpec, registers: Set<string>): boolean {
+  if (registers.size === 0) return false;
+  const texts: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') texts.push(value.includes('{{') || value.includes('{%') ? value : '');
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  collect([task.args, task.loop]);
+  const names = [...texts.filter(Boolean).flatMap((t) => referencedVariables(t)), ...task.when.flatMap((c) => referencedVariables(`{{ ${c} }}`))];
+  return names.some((n) => registers.has(n));
+}
