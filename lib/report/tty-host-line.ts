@@ -26,10 +26,12 @@ export class HostLine {
   /** Resolved on the play's end (or the reporter's finish): the listr2 task then completes. */
   readonly ended$: Promise<void> = new Promise((resolve) => (this.resolveEnded = resolve));
 
+  /** Width host names are padded to, so the counts line up across the play's lines. */
+  labelWidth = 0;
+
   constructor(
     readonly host: string,
     private totalTasks: number,
-    private readonly labelWidth: number,
   ) {}
 
   attach(live: LiveLine): void {

@@ -165,7 +165,6 @@ function listrOptions(out: NodeJS.WritableStream) {
 class PlayView {
   private readonly hosts = new Map<string, HostLine>();
   private rendering = false;
-  private readonly labelWidth: number;
   readonly lasting: string[] = [];
   private resolveEnded!: () => void;
   readonly ended$: Promise<void> = new Promise((resolve) => (this.resolveEnded = resolve));
@@ -175,15 +174,14 @@ class PlayView {
     hostNames: string[],
     private readonly tasks: number,
   ) {
-    this.labelWidth = Math.max(0, ...hostNames.map((host) => host.length));
-    for (const host of hostNames) this.hosts.set(host, new HostLine(host, tasks, this.labelWidth));
+    for (const host of hostNames) this.hosts.set(host, new HostLine(host, tasks));
   }
 
   /** The host's line, created on first sight while the view can still take it. */
   knownHost(host: string): HostLine | undefined {
     let line = this.hosts.get(host);
     if (!line && !this.rendering) {
-      line = new HostLine(host, this.tasks, this.labelWidth);
+      line = new HostLine(host, this.tasks);
       this.hosts.set(host, line);
     }
     return line;
@@ -191,7 +189,10 @@ class PlayView {
 
   startRendering(): HostLine[] {
     this.rendering = true;
-    return [...this.hosts.values()];
+    const lines = [...this.hosts.values()];
+    const labelWidth = Math.max(0, ...lines.map((line) => line.host.length));
+    for (const line of lines) line.labelWidth = labelWidth;
+    return lines;
   }
 
   end(): void {
