@@ -1,0 +1,21 @@
+import { JsonReporter } from './json.js';
+import { PlainReporter } from './plain.js';
+import { TtyReporter } from './tty.js';
+import type { Reporter, ReporterKind, ReporterOptions } from './types.js';
+
+export type { Reporter, ReporterKind, ReporterOptions } from './types.js';
+export { formatDiff, diffForJson } from './diff-format.js';
+export { formatRecapTable, formatDuration, RecapTally } from './recap.js';
+export { formatResultLine } from './lines.js';
+
+/** The reporter for an output kind; the CLI picks `tty` only when stdout is a terminal. */
+export function createReporter(kind: ReporterKind, options: ReporterOptions): Reporter {
+  switch (kind) {
+    case 'tty':
+      return new TtyReporter(options);
+    case 'plain':
+      return new PlainReporter(options);
+    case 'json':
+      return new JsonReporter(options);
+  }
+}

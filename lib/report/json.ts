@@ -1,0 +1,55 @@
+import type { RunEvent } from '../engine/events.js';
+import { diffForJson } from './diff-format.js';
+import { RecapTally } from './recap.js';
+import type { RecapEvent, Reporter, ReporterOptions } from './types.js';
+
+/**
+ * JSON Lines for machines: one object per event, the recap always last so a
+ * consumer can read the final line for the outcome. Live-only events
+ * (task_start, task_progress) are left out.
+ */
+export class JsonReporter implements Reporter {
+  private readonly tally = new RecapTally();
+  private finished = false;
+
+  constructor(private readonly options: ReporterOptions) {}
+
+  onEvent(event: RunEvent): void {
+    this.tally.observe(event);
+    switch (event.type) {
+      case 'task_start':
+      case 'task_progress':
+      case 'recap': // held back until finish() so it is the last line whatever arrives after it
+        return;
+      case 'task_result': {
+        const { diff, ...rest } = event;
+        const withDiff = this.options.diff && diff ? { ...rest, diff: diff.map(diffForJson) } : rest;
+        this.writeLine(withDiff);
+        return;
+      }
+      default:
+        this.writeLine(event);
+    }
+  }
+
+  async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    this.writeLine(recapLine(this.tally.recap()));
+  }
+
+  private writeLine(value: object): void {
+    this.options.out.write(`${JSON.stringify(value)}\n`);
+  }
+}
+
+/** Fixed key order: type, hosts, then the extras, as consumers are promised. */
+function recapLine(recap: RecapEvent): object {
+  const hosts = Object.fromEntries(
+    Object.entries(recap.hosts).map(([name, host]) => [
+      name,
+      { ok: host.ok, changed: host.changed, failed: host.failed, skipped: host.skipped, unreachable: host.unreachable },
+    ]),
+  );
+  return { type: 'recap', hosts, transport: recap.transport, durationMs: recap.durationMs };
+}
