@@ -18,6 +18,8 @@ export class HostRun {
   readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false };
   readonly registered: Record<string, unknown> = {};
   readonly notified = new Set<string>();
+  /** Paths tasks changed (or would change) on this host in this run, e.g. unit files for daemon-reload. */
+  readonly changedPaths = new Set<string>();
   /** A failed task or an unreachable host ends this host's run; the others go on. */
   stopped = false;
   private readonly caches = new Map<string, FactCache>();

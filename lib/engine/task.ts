@@ -109,7 +109,7 @@ async function runItem(
     factsOf: (name) => scope.hostRun(name).facts(privilege),
     render: (text, what) => renderTemplateFile(text, vars, { what, location: task.location }) as string,
     progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
-    pendingChange: () => false,
+    changedPaths: () => [...run.changedPaths],
   };
   try {
     const check = await module.check(args, context);
@@ -143,6 +143,7 @@ async function runItem(
 
 /** Later tasks plan against the state this one brings about; a command leaves nothing certain. */
 function recordEffects(run: HostRun, check: CheckResult, predictedOnly = false): void {
+  for (const state of check.predicted ?? []) run.changedPaths.add(state.path);
   for (const cache of run.allFacts()) {
     if (check.invalidatesFacts && !predictedOnly) cache.invalidate();
     else if (check.predicted) cache.predict(check.predicted, predictedContents(check));

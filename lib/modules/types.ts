@@ -76,8 +76,8 @@ export interface ModuleContext {
   render(text: string, origin: string): string;
   /** Shown live while a long check or apply waits (wait_for). */
   progress(message: string): void;
-  /** Other modules' predictions in this run: true when a task earlier in this run will create/changed this path on host. */
-  pendingChange(host: string, path: string): boolean;
+  /** Paths on this host that earlier tasks of this run changed (or, in a dry-run, would change). */
+  changedPaths(): string[];
 }
 
 export interface ApplyContext extends ModuleContext {
