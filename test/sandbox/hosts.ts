@@ -4,7 +4,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { dump } from 'js-yaml';
 import {
   SANDBOX_ROOT, allocateBlock, ensureSystemDeps, execBuf, killNamespace, killNamespaceSync, mntNs, pool, q, waitListening,
@@ -302,13 +302,13 @@ echo ${q(h.name)} > /etc/hostname
 printf '%s\\t%s\\n' ${q(h.address)} ${q(h.name)} >> /etc/hosts
 rm -f /etc/ssh/ssh_host_*
 ssh-keygen -q -t ed25519 -N '' -C ${q(h.name)} -f /etc/ssh/ssh_host_ed25519_key
-cp ${S}/sshd_config /etc/ssh/sshd_config
+cp ${S}/sshd_config /etc/ssh/sshd_config.runbook-${basename(sb.dir)}
 ${deploy}
 ${stagedFiles}
 mount -t tmpfs -o mode=1777 sandbox-tmp /tmp
 cd /
 ${setup ? setup({ name: h.name, address: h.address }) : ''}
-exec /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config
+exec /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config.runbook-${basename(sb.dir)}
 `;
 }
 

@@ -1,7 +1,7 @@
 // Low-level helpers for the sandbox harness: process execution, system
 // prerequisites, loopback block allocation and mount-namespace reaping.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
 
@@ -52,7 +52,8 @@ export function ensureSystemDeps(): void {
 
 function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  // A SIGKILLed owner may linger as a zombie until its parent reaps it; that is dead for us.
+  try { return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'latin1')); } catch { return false; }
 }
 
 export function portFree(address: string, port: number): Promise<boolean> {
@@ -72,6 +73,7 @@ export function portFree(address: string, port: number): Promise<boolean> {
 export async function allocateBlock(port: number): Promise<{ block: number; release: () => void }> {
   const lockDir = join(SANDBOX_ROOT, 'locks');
   mkdirSync(lockDir, { recursive: true });
+  reapStale(lockDir);
   const start = 10 + Math.floor(Math.random() * 200);
   for (let i = 0; i < 240; i++) {
     const block = 10 + ((start - 10 + i) % 240);
@@ -82,6 +84,31 @@ export async function allocateBlock(port: number): Promise<{ block: number; rele
     release();
   }
   throw new Error('no free 127.0.x.0/24 block for sandbox hosts');
+}
+
+/**
+ * A SIGKILLed controller cannot run its exit handlers, so its hosts keep
+ * running. Their sshd command line carries the sandbox id (b<block>-<pid>-…),
+ * which lets a later run find and reap exactly those, and nothing else.
+ */
+function reapStale(lockDir: string): void {
+  for (const ent of readdirSync(lockDir)) {
+    const m = /^block-(\d+)$/.exec(ent);
+    if (!m) continue;
+    let owner: string;
+    try { owner = readFileSync(join(lockDir, ent), 'utf8'); } catch { continue; }
+    if (owner === '' || pidAlive(Number(owner))) continue;
+    const tag = `b${m[1]}-${owner}-`;
+    for (const p of readdirSync('/proc')) {
+      if (!/^\d+$/.test(p)) continue;
+      let cmd = '';
+      try { cmd = readFileSync(`/proc/${p}/cmdline`, 'latin1'); } catch { continue; }
+      const ns = mntNs(Number(p));
+      if (cmd.includes(`sshd_config.runbook-${tag}`) && ns) killNamespaceSync(ns);
+    }
+    for (const d of readdirSync(SANDBOX_ROOT)) if (d.startsWith(tag)) rmSync(join(SANDBOX_ROOT, d), { recursive: true, force: true });
+    try { if (readFileSync(join(lockDir, ent), 'utf8') === owner) unlinkSync(join(lockDir, ent)); } catch { /* raced */ }
+  }
 }
 
 function tryLock(f: string): boolean {
