@@ -24,7 +24,11 @@ describe('sandbox hosts', function () {
   };
 
   before(async function () {
-    sb = await Sandbox.start({ count: 3, becomeHosts: ['host03'] });
+    sb = await Sandbox.start({
+      count: 3, becomeHosts: ['host03'],
+      files: { '/opt/app/app.conf': { content: 'x=1\n', mode: 0o600 } },
+      setup: (h) => `printf '#!/bin/sh\\necho ${h.address}\\n' > /usr/local/bin/my-addr; chmod 755 /usr/local/bin/my-addr`,
+    });
   });
   after(async function () {
     if (sb) await sb.stop();
@@ -63,6 +67,14 @@ describe('sandbox hosts', function () {
     assert.equal(info.content?.toString(), 'isolated\n');
     assert.equal(info.mode, '0644');
     assert.equal((await sb.fileInfo('host02', marker)).exists, false);
+  });
+
+  it('applies the files option and setup hook inside each host', async function () {
+    const f = await sb.fileInfo('host02', '/opt/app/app.conf');
+    assert.deepEqual([f.type, f.mode, f.owner, f.content?.toString()], ['file', '0600', 'root', 'x=1\n']);
+    const r = await ssh('host02', 'my-addr');
+    assert.equal(r.stdout.trim(), sb.host('host02').address, r.stderr);
+    assert.equal(existsSync('/usr/local/bin/my-addr'), false);
   });
 
   it('lets deploy use passwordless sudo', async function () {
