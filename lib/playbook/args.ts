@@ -3,7 +3,10 @@ import type { ArgSpec, ArgType, ModuleDefinition } from '../modules/types.js';
 
 /** Where each argument of a task was written, for errors and for reading modes as written. */
 export interface ArgOrigins {
+  /** Where the argument's name is written (the module key when unknown). */
   location(key: string): SourceLocation;
+  /** Where its value is written. */
+  valueLocation(key: string): SourceLocation;
   /** The value's source text when it came from YAML (`0644`, `0o644`); undefined otherwise. */
   writtenAs(key: string): string | undefined;
 }
@@ -39,7 +42,7 @@ export function normaliseArgs(module: ModuleDefinition, given: Record<string, un
     }
     writtenKey.set(name, key);
     const spec = module.args[name] ?? { type: 'str' };
-    args[name] = convertValue(value, spec, `argument '${key}' of module '${module.name}'`, origins.location(key), origins.writtenAs(key));
+    args[name] = convertValue(value, spec, `argument '${key}' of module '${module.name}'`, origins.valueLocation(key), origins.writtenAs(key));
   }
 
   for (const [name, spec] of Object.entries(module.args)) {

@@ -144,6 +144,11 @@ function moduleArgs(raw: Record<string, unknown>, moduleKey: string, module: Mod
     location(key) {
       const source = sourceOfKey.get(key);
       if (!source) return moduleLocation;
+      return 'node' in source ? (locationOf(source.node, source.key) ?? moduleLocation) : source;
+    },
+    valueLocation(key) {
+      const source = sourceOfKey.get(key);
+      if (!source) return moduleLocation;
       return 'node' in source ? (valueLocationOf(source.node, source.key) ?? moduleLocation) : source;
     },
     writtenAs(key) {
@@ -162,7 +167,7 @@ function checkSourceFile(moduleName: string, args: Record<string, unknown>, orig
   if (moduleName === 'copy' && toBoolean(args.remote_src) === true) return;
   if (resolveSourceFile(baseDir, moduleName, src)) return;
   const tried = sourceFileCandidates(baseDir, moduleName, src).join(', ');
-  throw new InputError(`${moduleName} source '${src}' not found (looked for ${tried})`, origins.location('src'));
+  throw new InputError(`${moduleName} source '${src}' not found (looked for ${tried})`, origins.valueLocation('src'));
 }
 
 /** "<module> <args>" for unnamed tasks: free-form text first, secrets masked, kept short. */

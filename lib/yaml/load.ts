@@ -12,6 +12,27 @@ import { InputError, type SourceLocation } from '../errors.js';
  * source text, see `sourceTextOf`) are recorded on the containing collection, per key.
  */
 
+/**
+ * js-yaml 4 reads YAML 1.2, where `yes`/`no`/`on`/`off` are strings. Ansible users write
+ * `become: yes` and `enabled: no` everywhere (PyYAML is YAML 1.1), and a var `flag: no`
+ * read as the string 'no' would be truthy in `when: flag`. So those words are booleans
+ * here, as in Ansible. Integers stay YAML 1.2 (`0644` is 644, `0o644` is 420): see
+ * normaliseMode in lib/playbook/args.ts for why that suits file modes.
+ */
+const YAML11_BOOLEANS: Record<string, boolean> = {};
+for (const word of ['true', 'yes', 'on']) for (const spelling of [word, word.toUpperCase(), word[0].toUpperCase() + word.slice(1)]) YAML11_BOOLEANS[spelling] = true;
+for (const word of ['false', 'no', 'off']) for (const spelling of [word, word.toUpperCase(), word[0].toUpperCase() + word.slice(1)]) YAML11_BOOLEANS[spelling] = false;
+
+const ansibleBool = new yaml.Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && data in YAML11_BOOLEANS,
+  construct: (data: string) => YAML11_BOOLEANS[data],
+  predicate: (value: unknown) => typeof value === 'boolean',
+  represent: (value: object) => (value.valueOf() ? 'true' : 'false'),
+});
+
+const SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [ansibleBool] });
+
 interface EntryInfo {
   keyLocation?: SourceLocation; // mappings only
   valueLocation: SourceLocation;
@@ -66,7 +87,7 @@ export function parseYaml(text: string, file: string): unknown {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const recorder = new LocationRecorder(source, file);
   try {
-    return yaml.load(source, { filename: file, listener: recorder.listener });
+    return yaml.load(source, { filename: file, schema: SCHEMA, listener: recorder.listener });
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
       const mark = error.mark;

@@ -65,6 +65,11 @@ describe('yaml loader', () => {
     assert.throws(() => loadYamlFile(join(FIXTURES, 'nope.yml')), (e: unknown) => e instanceof InputError && /nope\.yml: no such file/.test(e.message));
   });
 
+  it('reads YAML 1.1 booleans as Ansible does, keeping YAML 1.2 integers', () => {
+    const flags = parseYaml('a: yes\nb: No\nc: on\nd: OFF\ne: true\nf: "yes"\ng: y\nh: 0644\n', 'b.yml');
+    assert.deepEqual(flags, { a: true, b: false, c: true, d: false, e: true, f: 'yes', g: 'y', h: 644 });
+  });
+
   it('handles a BOM without shifting columns', () => {
     const bom = parseYaml('\ufeffa:\n  b: 1\n', 'bom.yml') as any;
     assert.deepEqual(locationOf(bom, 'a'), { file: 'bom.yml', line: 1, column: 1 });
