@@ -126,7 +126,7 @@ describe('playbook loader', () => {
     });
 
     it('defaults the optional keywords', () => {
-      const [t] = load(play('    - ping_like: \n'.replace('ping_like', 'debug'))).flatMap((p) => p.tasks);
+      const [t] = load(play('    - debug:\n'))[0].tasks;
       assert.deepEqual({ when: t.when, tags: t.tags, notify: t.notify, runOnce: t.runOnce, noLog: t.noLog, listen: t.listen, loopVar: t.loopVar }, { when: [], tags: [], notify: [], runOnce: false, noLog: false, listen: [], loopVar: 'item' });
       assert.equal(t.register, undefined);
       assert.equal(t.become, undefined);
@@ -161,7 +161,7 @@ describe('playbook loader', () => {
     });
 
     it('renames aliases to canonical names and converts literal types', () => {
-      assert.deepEqual(argsOf('    - file: {dest: /x, state: directory, recurse: "yes"}\n'), { path: '/x', state: 'directory', recurse: true, mode: undefined }.mode === undefined ? { path: '/x', state: 'directory', recurse: true } : {});
+      assert.deepEqual(argsOf('    - file: {dest: /x, state: directory, recurse: "yes"}\n'), { path: '/x', state: 'directory', recurse: true });
       assert.deepEqual(argsOf('    - apt: {pkg: "git,curl", cache_valid_time: "3600"}\n'), { name: ['git', 'curl'], cache_valid_time: 3600 });
     });
 
@@ -171,6 +171,11 @@ describe('playbook loader', () => {
       assert.equal(normaliseMode(420), '0420');
       assert.equal(normaliseMode(420, '0o644'), '0644');
       assert.equal(normaliseMode('0648'), undefined);
+    });
+
+    it('names unnamed tasks after their module and arguments, secrets masked', () => {
+      const [t] = load(play('    - copy: dest=/x content=secret owner=app\n'))[0].tasks;
+      assert.equal(t.name, 'copy dest=/x content=******** owner=app');
     });
 
     it('leaves templated values unchecked', () => {
