@@ -7,22 +7,11 @@
  * - Strings without template markup are returned untouched, without nunjucks.
  */
 import { InputError } from '../errors.js';
-import { compiled, isGlobalName, OMIT, run, type TemplateOrigin } from './environment.js';
+import { compiled, isGlobalName, isTemplated, OMIT, run, type TemplateOrigin } from './environment.js';
 import { isPlainObject } from './python.js';
 import { conditionTruth } from './python.js';
 
-export { OMIT, type TemplateOrigin };
-
-/** Cheap test for Jinja2 markup: `{{`, `{%` or `{#`. */
-export function isTemplated(text: string): boolean {
-  let at = text.indexOf('{');
-  while (at !== -1) {
-    const next = text.charCodeAt(at + 1);
-    if (next === 123 /* { */ || next === 37 /* % */ || next === 35 /* # */) return true;
-    at = text.indexOf('{', at + 1);
-  }
-  return false;
-}
+export { isTemplated, OMIT, type TemplateOrigin };
 
 /** Render one string; a lone `{{ expr }}` yields its native value (list, dict, number, bool...). */
 export function renderString(text: string, vars: Record<string, unknown>, origin?: TemplateOrigin): unknown {
