@@ -6,10 +6,8 @@
  * - A string that is exactly one `{{ expr }}` renders to the native value.
  * - Strings without template markup are returned untouched, without nunjucks.
  */
-import { InputError } from '../errors.js';
 import { compiled, isGlobalName, isTemplated, OMIT, run, type TemplateOrigin } from './environment.js';
-import { isPlainObject } from './python.js';
-import { conditionTruth } from './python.js';
+import { conditionTruth, isPlainObject } from './python.js';
 
 export { isTemplated, OMIT, type TemplateOrigin };
 
@@ -85,5 +83,3 @@ export function referencedVariables(text: string, options: ReferencedVariablesOp
   if (options.includeOptional) for (const name of analysis.optionalReads) names.add(name);
   return [...names].filter((name) => !analysis.boundNames.has(name) && !isGlobalName(name));
 }
-
-export { InputError };

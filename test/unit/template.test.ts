@@ -313,3 +313,16 @@ describe('template: renderValue and omit', () => {
     assert.equal(render('{{ omit }}'), OMIT);
   });
 });
+
+describe('template: performance', () => {
+  it('renders a typical argument quickly (no autoescape, cached compile)', () => {
+    const context = { ...vars(), item: 7 };
+    assert.equal(renderString('{{ "<b>" }}&', context), '<b>&');
+    const count = 100_000;
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) renderString('{{ base }}/file{{ item }}.txt', context);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // Typically 1.5-4M renders/s; the bound only catches pathological regressions on a loaded CI box.
+    assert.ok(seconds < 2, `100k renders took ${seconds.toFixed(2)}s`);
+  });
+});
