@@ -68,7 +68,7 @@ function visit(node: AstNode, analysis: TemplateAnalysis): void {
   switch (node.typename) {
     case 'Symbol': {
       const name = String(node.value);
-      if (name in PYTHON_LITERALS) return;
+      if (Object.hasOwn(PYTHON_LITERALS, name)) return;
       ((node as Annotated).rbOptional ? analysis.optionalReads : analysis.strictReads).add(name);
       return;
     }

@@ -36,14 +36,14 @@ class AnsibleCompiler extends BaseCompiler {
     const name = String(node.value);
     const bound = frame.lookup(name);
     if (bound) return this._emit(bound);
-    if (name in PYTHON_LITERALS) return this._emit(PYTHON_LITERALS[name]);
+    if (Object.hasOwn(PYTHON_LITERALS, name)) return this._emit(PYTHON_LITERALS[name]);
     const lookup = `runtime.contextOrFrameLookup(context, frame, ${JSON.stringify(name)})`;
     if ((node as Annotated).rbOptional) this._emit(lookup);
     else this._emit(`env.rb.defined(${lookup}, ${JSON.stringify(name)}, ${node.lineno + 1})`);
   }
 
   override compileLookupVal(node: AstNode, frame: CompileFrame): void {
-    this._emit('env.rb.member(');
+    this._emit('env.rb.member(context,');
     this._compileExpression(node.target, frame);
     this._emit(',');
     this._compileExpression(node.val, frame);
@@ -69,6 +69,19 @@ class AnsibleCompiler extends BaseCompiler {
         this._emit(');\n');
       }
     }
+  }
+
+  // nunjucks emits a test's arguments without commas, breaking `is version('2.9', '>')`.
+  compileIs(node: AstNode, frame: CompileFrame): void {
+    const test: AstNode = node.right;
+    const name = String(test.typename === 'FunCall' ? test.name.value : test.value);
+    this._emit(`(env.getTest(${JSON.stringify(name)}).call(context, `);
+    this.compile(node.left, frame);
+    if (test.typename === 'FunCall' && test.args.children.length) {
+      this._emit(',');
+      this._compileAggregate(test.args, frame);
+    }
+    this._emit(') === true)');
   }
 
   override compileCompare(node: AstNode, frame: CompileFrame): void {

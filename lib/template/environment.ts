@@ -54,10 +54,28 @@ env.addFilter('d', filters.default);
 env.addFilter('count', filters.length);
 for (const [name, test] of Object.entries(ansibleTests())) env.addTest(name, test);
 env.addGlobal('omit', OMIT);
+// Only the controller-side `env` lookup; others need the engine (files, hosts) and fail clearly.
+env.addGlobal('lookup', (plugin: string, ...terms: unknown[]) => {
+  if (plugin !== 'env') throw new Error(`lookup plugin '${plugin}' is not supported (only 'env')`);
+  return terms.map((term) => process.env[String(term)] ?? '').join(',');
+});
 
 const runtime = nunjucks.runtime;
+const MAX_NESTING = 32;
+let nestingDepth = 0; // rendering is synchronous, so one counter suffices
 const globals = env.globals;
 const objectPrototype = Object.prototype as unknown as Record<string, unknown>;
+
+/** Cheap test for Jinja2 markup: `{{`, `{%` or `{#`. */
+export function isTemplated(text: string): boolean {
+  let at = text.indexOf('{');
+  while (at !== -1) {
+    const next = text.charCodeAt(at + 1);
+    if (next === 123 /* { */ || next === 37 /* % */ || next === 35 /* # */) return true;
+    at = text.indexOf('{', at + 1);
+  }
+  return false;
+}
 
 /** Names that resolve without being user variables. */
 export function isGlobalName(name: string): boolean {
@@ -74,14 +92,32 @@ class RenderContext {
   constructor(
     private readonly vars: Record<string, unknown>,
     readonly env: NunjucksEnvironment,
+    private readonly origin: TemplateOrigin | undefined,
   ) {}
 
   lookup(name: string): unknown {
     if (this.locals && Object.hasOwn(this.locals, name)) return this.locals[name];
     const value = this.vars[name];
     // Prototype chains are allowed (layered variable scopes) but not Object's own members.
-    if (value !== undefined && value !== objectPrototype[name]) return value;
-    return globals[name];
+    if (value !== undefined && value !== objectPrototype[name]) return this.resolveNested(value);
+    return Object.hasOwn(globals, name) ? globals[name] : undefined;
+  }
+
+  /**
+   * Variables may hold templates themselves (`app_dir: "{{ base }}/app"`);
+   * Ansible renders them when read, and so do we, with the same variables.
+   */
+  resolveNested(value: unknown): unknown {
+    if (typeof value !== 'string' || !isTemplated(value)) return value;
+    if (nestingDepth >= MAX_NESTING) {
+      throw new Error(`variables refer to each other in a loop (or nest deeper than ${MAX_NESTING}): '${value}'`);
+    }
+    nestingDepth++;
+    try {
+      return run(compiled(value, 'expression', this.origin), value, this.vars, this.origin);
+    } finally {
+      nestingDepth--;
+    }
   }
   setVariable(name: string, value: unknown): void {
     (this.locals ??= {})[name] = value;
@@ -149,7 +185,7 @@ export function run(template: CompiledTemplate, text: string, vars: Record<strin
   frame.topLevel = true;
   let failure: unknown;
   let result: unknown;
-  template.render(env, new RenderContext(vars, env), frame, runtime as NunjucksRuntime, (err, value) => {
+  template.render(env, new RenderContext(vars, env, origin), frame, runtime as NunjucksRuntime, (err, value) => {
     failure = err;
     result = value;
   });
@@ -169,6 +205,7 @@ function lineSuffix(text: string, lineno: number | undefined): string {
 /** Turn whatever a parse or render threw into an InputError that points at the template's origin. */
 function templateError(error: unknown, text: string, origin: TemplateOrigin | undefined): InputError {
   if (error instanceof InputError) return error;
+  if ((error as { cause?: unknown }).cause instanceof InputError) return (error as { cause: InputError }).cause;
   // nunjucks wraps errors thrown at render time; the cause is what we raised.
   const cause = (error as { cause?: unknown }).cause ?? error;
   if (cause instanceof UndefinedVariableError) {

@@ -6,23 +6,10 @@
  * - A string that is exactly one `{{ expr }}` renders to the native value.
  * - Strings without template markup are returned untouched, without nunjucks.
  */
-import { InputError } from '../errors.js';
-import { compiled, isGlobalName, OMIT, run, type TemplateOrigin } from './environment.js';
-import { isPlainObject } from './python.js';
-import { conditionTruth } from './python.js';
+import { compiled, isGlobalName, isTemplated, OMIT, run, type TemplateOrigin } from './environment.js';
+import { conditionTruth, isPlainObject } from './python.js';
 
-export { OMIT, type TemplateOrigin };
-
-/** Cheap test for Jinja2 markup: `{{`, `{%` or `{#`. */
-export function isTemplated(text: string): boolean {
-  let at = text.indexOf('{');
-  while (at !== -1) {
-    const next = text.charCodeAt(at + 1);
-    if (next === 123 /* { */ || next === 37 /* % */ || next === 35 /* # */) return true;
-    at = text.indexOf('{', at + 1);
-  }
-  return false;
-}
+export { isTemplated, OMIT, type TemplateOrigin };
 
 /** Render one string; a lone `{{ expr }}` yields its native value (list, dict, number, bool...). */
 export function renderString(text: string, vars: Record<string, unknown>, origin?: TemplateOrigin): unknown {
@@ -96,5 +83,3 @@ export function referencedVariables(text: string, options: ReferencedVariablesOp
   if (options.includeOptional) for (const name of analysis.optionalReads) names.add(name);
   return [...names].filter((name) => !analysis.boundNames.has(name) && !isGlobalName(name));
 }
-
-export { InputError };

@@ -47,6 +47,7 @@ export interface CompilerBase {
   getCode(): string;
   _emit(code: string): void;
   _compileExpression(node: AstNode, frame: CompileFrame): void;
+  _compileAggregate(node: AstNode, frame: CompileFrame, startChar?: string, endChar?: string): void;
   compileLiteral(node: AstNode, frame?: CompileFrame): void;
   compileSymbol(node: AstNode, frame: CompileFrame): void;
   compileLookupVal(node: AstNode, frame: CompileFrame): void;

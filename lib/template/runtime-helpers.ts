@@ -19,6 +19,11 @@ export class UndefinedVariableError extends Error {
   }
 }
 
+/** The render context, which renders template strings found inside variables. */
+export interface NestedResolver {
+  resolveNested(value: unknown): unknown;
+}
+
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** `obj[key]` the way Jinja2 resolves `obj.key`/`obj[key]`, without reaching JS prototypes. */
@@ -42,8 +47,8 @@ export const runtimeHelpers = {
   },
 
   /** `target.key`; `optional` when under `default()`/`is defined`, where undefined propagates. */
-  member(target: unknown, key: unknown, optional: boolean, path: string, lineno: number): unknown {
-    const value = target === undefined || target === null ? undefined : lookupMember(target, key);
+  member(context: NestedResolver, target: unknown, key: unknown, optional: boolean, path: string, lineno: number): unknown {
+    const value = target === undefined || target === null ? undefined : context.resolveNested(lookupMember(target, key));
     if (value === undefined && !optional) {
       const owner = path.slice(0, Math.max(path.lastIndexOf('.'), path.lastIndexOf('['), 0));
       const detail =
