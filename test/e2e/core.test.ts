@@ -45,7 +45,7 @@ describe('runbook apply on three real sshd hosts', function () {
       assert.equal(conf.mode, '0640');
       assert.match(conf.content!.toString(), new RegExp(`name = ${host.name}\\nport = 8080\\npeer = web01\\npeer = web02\\npeer = web03\\n`));
       assert.equal((await sandbox.fileInfo(host.name, '/srv/app/data/hostname')).content?.toString(), `${host.name}\n`);
-      assert.equal((await sandbox.fileInfo(host.name, '/srv/app/current')).type, 'symbolic link');
+      assert.equal((await sandbox.fileInfo(host.name, '/srv/app/current')).type, 'symlink');
       assert.equal((await sandbox.fileInfo(host.name, '/srv/app/logs/reloads')).content?.toString(), 'reloaded\n');
       assert.equal((await sandbox.fileInfo(host.name, '/srv/app/data')).mode, '0755');
     }

@@ -1,0 +1,247 @@
+import { InputError, didYouMean, type SourceLocation } from '../errors.js';
+import type { ModuleDefinition } from '../modules/types.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { locationOf, sourceTextOf, valueLocationOf } from '../yaml/load.js';
+import { RAW_PARAMS, isTemplated, normaliseArgs, toBoolean, type ArgOrigins } from './args.js';
+import { sourceFileCandidates, resolveSourceFile } from './files.js';
+import { parseFreeForm, parseKeyValues } from './kv.js';
+import type { TaskSpec } from './types.js';
+
+const TASK_KEYWORDS = [
+  'name', 'args', 'vars', 'when', 'tags', 'register', 'notify', 'loop', 'with_items', 'loop_control',
+  'run_once', 'changed_when', 'failed_when', 'ignore_errors', 'become', 'become_user', 'check_mode',
+  'no_log', 'delegate_to', 'listen',
+];
+const UNSUPPORTED_KEYWORDS: Record<string, string> = {
+  block: 'block is not supported; write the tasks one after another (with their own when)',
+  rescue: 'rescue is not supported (block is not supported)',
+  always: 'always is not supported (block is not supported)',
+  include_tasks: 'include_tasks is not supported',
+  import_tasks: 'import_tasks is not supported',
+  include_role: 'include_role is not supported',
+  import_role: 'import_role is not supported',
+};
+const LOOP_CONTROL_KEYS = ['loop_var', 'label'];
+
+export interface TaskContext {
+  registry: ModuleRegistry;
+  file: string;
+  baseDir: string;
+  isHandler: boolean;
+}
+
+/** One task mapping → TaskSpec, or an InputError pointing at the offending key. */
+export function parseTask(raw: unknown, fallback: SourceLocation, ctx: TaskContext): TaskSpec {
+  const kind = ctx.isHandler ? 'handler' : 'task';
+  if (!isMapping(raw)) throw new InputError(`a ${kind} must be a mapping (name:, a module, ...)`, fallback);
+  const location = locationOf(raw) ?? fallback;
+  const at = (key: string) => locationOf(raw, key) ?? location;
+
+  const moduleKeys: string[] = [];
+  for (const key of Object.keys(raw)) {
+    if (UNSUPPORTED_KEYWORDS[key]) throw new InputError(UNSUPPORTED_KEYWORDS[key], at(key));
+    if (key === 'listen' && !ctx.isHandler) throw new InputError(`'listen' is only for handlers`, at(key));
+    if (TASK_KEYWORDS.includes(key)) continue;
+    if (!ctx.registry.get(key)) {
+      const hint = didYouMean(key, [...TASK_KEYWORDS, ...ctx.registry.names()]);
+      throw new InputError(`unknown ${kind} keyword or module '${key}'${hint}`, at(key));
+    }
+    moduleKeys.push(key);
+  }
+  if (moduleKeys.length === 0) throw new InputError(`${kind} has no module (expected one of: ${moduleNames(ctx.registry)})`, location);
+  if (moduleKeys.length > 1) throw new InputError(`${kind} has two modules, '${moduleKeys[0]}' and '${moduleKeys[1]}'; use one per ${kind}`, at(moduleKeys[1]));
+
+  const moduleKey = moduleKeys[0];
+  const module = ctx.registry.get(moduleKey)!;
+  const args = moduleArgs(raw, moduleKey, module, location);
+  checkSourceFile(module.name, args.values, args.origins, ctx.baseDir);
+  const validationError = module.validate?.(args.values);
+  if (validationError) throw new InputError(`${module.name}: ${validationError}`, at(moduleKey));
+
+  const loops = ['loop', 'with_items'].filter((k) => k in raw);
+  if (loops.length > 1) throw new InputError(`use either loop or with_items, not both`, at(loops[1]));
+  const loopControl = raw.loop_control;
+  if (loopControl !== undefined && loopControl !== null) {
+    if (!isMapping(loopControl)) throw new InputError('loop_control must be a mapping', at('loop_control'));
+    for (const key of Object.keys(loopControl)) {
+      if (!LOOP_CONTROL_KEYS.includes(key)) throw new InputError(`unsupported loop_control '${key}'${didYouMean(key, LOOP_CONTROL_KEYS)}`, locationOf(loopControl, key) ?? at('loop_control'));
+    }
+  }
+  const loopVar = isMapping(loopControl) && loopControl.loop_var !== undefined ? identifier(loopControl.loop_var, 'loop_var', locationOf(loopControl, 'loop_var') ?? location) : 'item';
+
+  const task: TaskSpec = {
+    name: raw.name === undefined || raw.name === null ? summariseTask(module, args.values) : String(raw.name),
+    module: module.name,
+    args: args.values,
+    vars: mapping(raw.vars, 'vars', at('vars')),
+    when: conditions(raw.when, 'when', at('when')) ?? [],
+    tags: tagList(raw.tags, at('tags')),
+    notify: stringList(raw.notify, 'notify', at('notify')),
+    loopVar,
+    runOnce: flag(raw.run_once, 'run_once', at('run_once')) ?? false,
+    ignoreErrors: flag(raw.ignore_errors, 'ignore_errors', at('ignore_errors')) ?? false,
+    noLog: flag(raw.no_log, 'no_log', at('no_log')) ?? false,
+    listen: stringList(raw.listen, 'listen', at('listen')),
+    location,
+  };
+  if (raw.register !== undefined && raw.register !== null) task.register = identifier(raw.register, 'register', at('register'));
+  if (raw.loop !== undefined) task.loop = raw.loop;
+  // with_items flattens one level, loop does not (Ansible).
+  if (raw.with_items !== undefined) task.loop = Array.isArray(raw.with_items) ? raw.with_items.flat(1) : raw.with_items;
+  const changedWhen = conditions(raw.changed_when, 'changed_when', at('changed_when'), true);
+  if (changedWhen !== undefined) task.changedWhen = changedWhen;
+  const failedWhen = conditions(raw.failed_when, 'failed_when', at('failed_when'), true);
+  if (failedWhen !== undefined) task.failedWhen = failedWhen;
+  const become = flag(raw.become, 'become', at('become'));
+  if (become !== undefined) task.become = become;
+  if (raw.become_user !== undefined && raw.become_user !== null) task.becomeUser = String(raw.become_user);
+  const checkMode = flag(raw.check_mode, 'check_mode', at('check_mode'));
+  if (checkMode !== undefined) task.checkMode = checkMode;
+  if (raw.delegate_to !== undefined && raw.delegate_to !== null) task.delegateTo = String(raw.delegate_to);
+  return task;
+}
+
+/** Module arguments from `module: <string | mapping>` plus the `args:` keyword (inline wins, as Ansible). */
+function moduleArgs(raw: Record<string, unknown>, moduleKey: string, module: ModuleDefinition, taskLocation: SourceLocation): { values: Record<string, unknown>; origins: ArgOrigins } {
+  const inline = raw[moduleKey];
+  const moduleLocation = locationOf(raw, moduleKey) ?? taskLocation;
+  const given: Record<string, unknown> = {};
+  const sourceOfKey = new Map<string, { node: object; key: string } | SourceLocation>();
+
+  const extra = raw.args;
+  if (extra !== undefined && extra !== null) {
+    if (!isMapping(extra)) throw new InputError('args must be a mapping', locationOf(raw, 'args') ?? taskLocation);
+    for (const [key, value] of Object.entries(extra)) {
+      given[key] = value;
+      sourceOfKey.set(key, { node: extra, key });
+    }
+  }
+  if (typeof inline === 'string') {
+    const valueLocation = valueLocationOf(raw, moduleKey) ?? moduleLocation;
+    const isKnown = (key: string) => key in module.args || Object.values(module.args).some((spec) => spec.aliases?.includes(key));
+    if (module.freeForm) {
+      const { raw: text, args } = parseFreeForm(inline, isKnown);
+      if (text) {
+        given[RAW_PARAMS] = text;
+        sourceOfKey.set(RAW_PARAMS, valueLocation);
+      }
+      for (const [key, value] of Object.entries(args)) (given[key] = value), sourceOfKey.set(key, valueLocation);
+    } else {
+      const { args, stray } = parseKeyValues(inline);
+      if (stray !== undefined) throw new InputError(`module '${module.name}' takes key=value arguments or a mapping, not free text ('${stray}')`, valueLocation);
+      for (const [key, value] of Object.entries(args)) (given[key] = value), sourceOfKey.set(key, valueLocation);
+    }
+  } else if (isMapping(inline)) {
+    for (const [key, value] of Object.entries(inline)) {
+      given[key] = value;
+      sourceOfKey.set(key, { node: inline, key });
+    }
+  } else if (inline !== null && inline !== undefined) {
+    throw new InputError(`arguments of module '${module.name}' must be a mapping${module.freeForm ? ' or a command line' : ' or key=value text'}`, moduleLocation);
+  }
+
+  const origins: ArgOrigins = {
+    location(key) {
+      const source = sourceOfKey.get(key);
+      if (!source) return moduleLocation;
+      return 'node' in source ? (locationOf(source.node, source.key) ?? moduleLocation) : source;
+    },
+    valueLocation(key) {
+      const source = sourceOfKey.get(key);
+      if (!source) return moduleLocation;
+      return 'node' in source ? (valueLocationOf(source.node, source.key) ?? moduleLocation) : source;
+    },
+    writtenAs(key) {
+      const source = sourceOfKey.get(key);
+      return source && 'node' in source ? sourceTextOf(source.node, source.key) : undefined;
+    },
+  };
+  return { values: normaliseArgs(module, given, origins), origins };
+}
+
+/** template/copy sources must exist next to the playbook, unless templated or on the remote host. */
+function checkSourceFile(moduleName: string, args: Record<string, unknown>, origins: ArgOrigins, baseDir: string): void {
+  if (moduleName !== 'template' && moduleName !== 'copy') return;
+  const src = args.src;
+  if (typeof src !== 'string' || isTemplated(src)) return;
+  if (moduleName === 'copy' && toBoolean(args.remote_src) === true) return;
+  if (resolveSourceFile(baseDir, moduleName, src)) return;
+  const tried = sourceFileCandidates(baseDir, moduleName, src).join(', ');
+  throw new InputError(`${moduleName} source '${src}' not found (looked for ${tried})`, origins.valueLocation('src'));
+}
+
+/** "<module> <args>" for unnamed tasks: free-form text first, secrets masked, kept short. */
+export function summariseTask(module: ModuleDefinition, args: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (typeof args[RAW_PARAMS] === 'string') parts.push(args[RAW_PARAMS] as string);
+  for (const [key, value] of Object.entries(args)) {
+    const spec = module.args[key];
+    if (key === RAW_PARAMS || value === undefined || value === null) continue;
+    if (spec?.default !== undefined && JSON.stringify(spec.default) === JSON.stringify(value)) continue;
+    const shown = spec?.noLog ? '********' : typeof value === 'string' ? value : JSON.stringify(value);
+    parts.push(`${key}=${shown.replace(/\s+/g, ' ')}`);
+  }
+  const summary = parts.join(' ');
+  const short = summary.length > 60 ? `${summary.slice(0, 57)}...` : summary;
+  return short ? `${module.name} ${short}` : module.name;
+}
+
+function moduleNames(registry: ModuleRegistry): string {
+  return registry.names().filter((n) => !n.includes('.')).join(', ');
+}
+
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function mapping(value: unknown, what: string, location: SourceLocation): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (!isMapping(value)) throw new InputError(`${what} must be a mapping`, location);
+  return value;
+}
+
+export function flag(value: unknown, what: string, location: SourceLocation): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  const bool = toBoolean(value);
+  if (bool === undefined) throw new InputError(`${what} must be true or false, got ${JSON.stringify(value)}`, location);
+  return bool;
+}
+
+export function stringList(value: unknown, what: string, location: SourceLocation): string[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((item) => {
+    if (typeof item === 'string' || typeof item === 'number') return String(item);
+    throw new InputError(`${what} must be a string or a list of strings`, location);
+  });
+}
+
+/** Tags: a list, or a comma-separated string. */
+export function tagList(value: unknown, location: SourceLocation): string[] {
+  const list = typeof value === 'string' ? value.split(',') : stringList(value, 'tags', location);
+  return [...new Set(list.map((t) => t.trim()).filter(Boolean))];
+}
+
+/**
+ * when/changed_when/failed_when: a string, a list (all must hold) or a boolean. Expressions are
+ * kept as written (`{{ }}` included) for the engine to evaluate.
+ */
+function conditions(value: unknown, what: string, location: SourceLocation): string[] | undefined;
+function conditions(value: unknown, what: string, location: SourceLocation, keepBoolean: boolean): string[] | boolean | undefined;
+function conditions(value: unknown, what: string, location: SourceLocation, keepBoolean = false): string[] | boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'boolean') return keepBoolean ? value : [String(value)];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((item) => {
+    if (typeof item === 'string') return item;
+    if (typeof item === 'boolean' || typeof item === 'number') return String(item);
+    throw new InputError(`${what} must be an expression, a list of expressions or a boolean`, location);
+  });
+}
+
+function identifier(value: unknown, what: string, location: SourceLocation): string {
+  if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+    throw new InputError(`${what} must be a variable name, got ${JSON.stringify(value)}`, location);
+  }
+  return value;
+}

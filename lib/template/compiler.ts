@@ -1,0 +1,145 @@
+/**
+ * A nunjucks Compiler subclass that generates Ansible-flavoured code:
+ * strict variable lookups (StrictUndefined), Python truthiness, `==` and `+`
+ * on lists/dicts, Python str() for output, `True/False/None` literals, and a
+ * "native" mode in which a lone `{{ expr }}` yields its value, not a string.
+ *
+ * Generated code reaches our helpers as `env.rb` (see runtime-helpers.ts).
+ */
+import { describeLookup, PYTHON_LITERALS, type Annotated } from './analysis.js';
+import { nunjucks, type AstNode, type CompileFrame, type CompilerBase } from './nunjucks-internals.js';
+
+const BaseCompiler = nunjucks.compiler.Compiler as unknown as new (name: string, throwOnUndefined: boolean) => CompilerBase;
+
+class AnsibleCompiler extends BaseCompiler {
+  /** Set when the template is one expression whose value is the result. */
+  nativeExpression: AstNode | undefined;
+
+  override compile(node: AstNode, frame?: CompileFrame): void {
+    const flags = node as Annotated;
+    if (flags.rbTruthy) {
+      flags.rbTruthy = false; // the wrapped compile below must not wrap again
+      this._emit('env.rb.truthy(');
+      super.compile(node, frame);
+      this._emit(')');
+      flags.rbTruthy = true;
+    } else if (flags.rbIterateKeys) {
+      flags.rbIterateKeys = false;
+      this._emit('env.rb.iterable(');
+      super.compile(node, frame);
+      this._emit(')');
+      flags.rbIterateKeys = true;
+    } else super.compile(node, frame);
+  }
+
+  override compileSymbol(node: AstNode, frame: CompileFrame): void {
+    const name = String(node.value);
+    const bound = frame.lookup(name);
+    if (bound) return this._emit(bound);
+    if (Object.hasOwn(PYTHON_LITERALS, name)) return this._emit(PYTHON_LITERALS[name]);
+    const lookup = `runtime.contextOrFrameLookup(context, frame, ${JSON.stringify(name)})`;
+    if ((node as Annotated).rbOptional) this._emit(lookup);
+    else this._emit(`env.rb.defined(${lookup}, ${JSON.stringify(name)}, ${node.lineno + 1})`);
+  }
+
+  override compileLookupVal(node: AstNode, frame: CompileFrame): void {
+    this._emit('env.rb.member(context,');
+    this._compileExpression(node.target, frame);
+    this._emit(',');
+    this._compileExpression(node.val, frame);
+    const optional = (node as Annotated).rbOptional ? 'true' : 'false';
+    this._emit(`,${optional},${JSON.stringify(describeLookup(node))},${node.lineno + 1})`);
+  }
+
+  override compileOutput(node: AstNode, frame: CompileFrame): void {
+    for (const child of node.children ?? []) {
+      if (this.nativeExpression) {
+        if (child !== this.nativeExpression) continue; // surrounding whitespace
+        this._emit(`${this.buffer} = `);
+        this.compile(child, frame);
+        this._emit(';\n');
+      } else if (child.typename === 'TemplateData') {
+        if (!child.value) continue;
+        this._emit(`${this.buffer} += `);
+        this.compileLiteral(child, frame);
+        this._emit(';\n');
+      } else {
+        this._emit(`${this.buffer} += env.rb.str(`);
+        this.compile(child, frame);
+        this._emit(');\n');
+      }
+    }
+  }
+
+  // nunjucks emits a test's arguments without commas, breaking `is version('2.9', '>')`.
+  compileIs(node: AstNode, frame: CompileFrame): void {
+    const test: AstNode = node.right;
+    const name = String(test.typename === 'FunCall' ? test.name.value : test.value);
+    this._emit(`(env.getTest(${JSON.stringify(name)}).call(context, `);
+    this.compile(node.left, frame);
+    if (test.typename === 'FunCall' && test.args.children.length) {
+      this._emit(',');
+      this._compileAggregate(test.args, frame);
+    }
+    this._emit(') === true)');
+  }
+
+  override compileCompare(node: AstNode, frame: CompileFrame): void {
+    const ops = node.ops as AstNode[];
+    const type = ops.length === 1 ? String(ops[0].type) : '';
+    if (type !== '==' && type !== '!=') return super.compileCompare(node, frame);
+    this._emit(type === '==' ? 'env.rb.eq(' : '!env.rb.eq(');
+    this.compile(node.expr, frame);
+    this._emit(',');
+    this.compile(ops[0].expr, frame);
+    this._emit(')');
+  }
+
+  // Python `a or b` returns an operand, chosen by Python truthiness; the right
+  // side stays lazy so `x is defined and x.y` does not touch x.y.
+  override compileOr(node: AstNode, frame: CompileFrame): void {
+    this.emitShortCircuit('or', node, frame);
+  }
+
+  override compileAnd(node: AstNode, frame: CompileFrame): void {
+    this.emitShortCircuit('and', node, frame);
+  }
+
+  private emitShortCircuit(helper: 'or' | 'and', node: AstNode, frame: CompileFrame): void {
+    this._emit(`env.rb.${helper}(`);
+    this.compile(node.left, frame);
+    this._emit(',function(){return ');
+    this.compile(node.right, frame);
+    this._emit(';})');
+  }
+
+  override compileNot(node: AstNode, frame: CompileFrame): void {
+    this._emit('!env.rb.truthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  }
+
+  override compileAdd(node: AstNode, frame: CompileFrame): void {
+    this._emit('env.rb.add(');
+    this.compile(node.left, frame);
+    this._emit(',');
+    this.compile(node.right, frame);
+    this._emit(')');
+  }
+
+  override compileConcat(node: AstNode, frame: CompileFrame): void {
+    this._emit('(env.rb.str(');
+    this.compile(node.left, frame);
+    this._emit(') + env.rb.str(');
+    this.compile(node.right, frame);
+    this._emit('))');
+  }
+}
+
+/** JavaScript source for a parsed, annotated template; evaluate with `new Function`. */
+export function generateCode(root: AstNode, nativeExpression: AstNode | undefined): string {
+  const compiler = new AnsibleCompiler('template', false);
+  compiler.nativeExpression = nativeExpression;
+  compiler.compile(root);
+  return compiler.getCode();
+}

@@ -1,0 +1,327 @@
+// Sandbox hosts: real OpenSSH sshd processes on loopback addresses, each in its
+// own mount+UTS namespace with private overlays, so tests exercise the product
+// against genuine SSH servers without touching the controller's filesystem.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { dump } from 'js-yaml';
+import {
+  SANDBOX_ROOT, allocateBlock, ensureSystemDeps, execBuf, killNamespace, killNamespaceSync, mntNs, pool, q, waitListening,
+} from './proc.js';
+
+export interface SandboxHost { name: string; address: string; port: number; pid: number; stateDir: string; logFile: string; user: 'root' | 'deploy' }
+export interface SandboxOptions {
+  count: number;
+  prefix?: string;
+  names?: string[];
+  port?: number;
+  becomeHosts?: string[];
+  setup?: (h: { name: string; address: string }) => string;
+  files?: Record<string, { content: string | Buffer; mode?: number }>;
+}
+export interface InventoryOptions { groups?: Record<string, string[]>; vars?: Record<string, unknown>; user?: string }
+export interface FileInfo { exists: boolean; content?: Buffer; mode?: string; owner?: string; group?: string; type?: string; target?: string }
+
+/** The directories each host sees through a private overlay (lower = the controller's real dir). */
+export const OVERLAY_DIRS = ['/etc', '/var', '/opt', '/srv', '/usr/local', '/home'];
+const HASH_ROOTS = ['/etc', '/opt', '/srv', '/usr/local', '/var', '/home', '/root'];
+// sshd rewrites these on every login (wtmp/lastlog/btmp) — not caused by the product.
+const VOLATILE = ['/var/log/wtmp', '/var/log/btmp', '/var/log/lastlog'];
+const START_CONCURRENCY = 8;
+const START_TIMEOUT_MS = 60_000;
+
+interface HostState extends SandboxHost { child?: ChildProcess; ns?: string; exited?: string }
+
+const live = new Set<Sandbox>();
+let handlersInstalled = false;
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', () => { for (const sb of live) sb.stopSync(); });
+  for (const [sig, num] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
+    process.once(sig, () => { for (const sb of live) sb.stopSync(); process.exit(128 + num); });
+  }
+}
+
+export class Sandbox {
+  readonly hosts: SandboxHost[];
+  readonly keyFile: string;
+  readonly knownHostsFile: string;
+  readonly dir: string;
+  private readonly releaseBlock: () => void;
+  private stopped = false;
+
+  private constructor(dir: string, hosts: HostState[], release: () => void) {
+    this.dir = dir;
+    this.hosts = hosts;
+    this.keyFile = join(dir, 'id_ed25519');
+    this.knownHostsFile = join(dir, 'known_hosts');
+    this.releaseBlock = release;
+  }
+
+  static async start(opts: SandboxOptions): Promise<Sandbox> {
+    ensureSystemDeps();
+    const port = opts.port ?? 2222;
+    const names = opts.names ?? Array.from({ length: opts.count }, (_, i) => `${opts.prefix ?? 'host'}${String(i + 1).padStart(2, '0')}`);
+    if (names.length !== opts.count) throw new Error('names.length must equal count');
+    if (names.length > 250) throw new Error('at most 250 hosts per sandbox (one /24 loopback block)');
+    for (const n of names) if (!/^[a-z0-9][a-z0-9-]{0,62}$/i.test(n)) throw new Error(`bad host name ${n}`);
+    const { block, release } = await allocateBlock(port);
+    const dir = join(SANDBOX_ROOT, `b${block}-${process.pid}-${Date.now().toString(36)}`);
+    const become = new Set(opts.becomeHosts ?? []);
+    const hosts: HostState[] = names.map((name, i) => ({
+      name, address: `127.0.${block}.${i + 1}`, port, pid: 0, stateDir: join(dir, name),
+      logFile: join(dir, name, 'sshd.log'), user: become.has(name) ? 'deploy' : 'root',
+    }));
+    const sb = new Sandbox(dir, hosts, release);
+    live.add(sb);
+    installExitHandlers();
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'runbook-sandbox', '-f', sb.keyFile]);
+      const staged = sb.stageFiles(opts.files ?? {});
+      await pool(hosts, START_CONCURRENCY, (h) => sb.startHost(h, staged, opts.setup));
+      const lines = hosts.map((h) => {
+        const [type, key] = readFileSync(join(h.stateDir, 'upper/etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/);
+        return `${h.port === 22 ? h.address : `[${h.address}]:${h.port}`} ${type} ${key}\n`;
+      });
+      writeFileSync(sb.knownHostsFile, lines.join(''));
+    } catch (e) {
+      await sb.stop();
+      throw e;
+    }
+    return sb;
+  }
+
+  host(name: string): SandboxHost {
+    const h = this.hosts.find((x) => x.name === name);
+    if (!h) throw new Error(`no sandbox host ${name}`);
+    return h;
+  }
+
+  inventoryYaml(opts: InventoryOptions = {}): string {
+    const hosts: Record<string, unknown> = {};
+    for (const h of this.hosts) {
+      hosts[h.name] = { ansible_host: h.address, ansible_port: h.port, ansible_user: opts.user ?? h.user, ansible_ssh_private_key_file: this.keyFile };
+    }
+    const all: Record<string, unknown> = { hosts };
+    if (opts.vars) all.vars = opts.vars;
+    if (opts.groups) {
+      all.children = Object.fromEntries(Object.entries(opts.groups).map(([g, members]) => {
+        for (const m of members) this.host(m);
+        return [g, { hosts: Object.fromEntries(members.map((m) => [m, {}])) }];
+      }));
+    }
+    return dump({ all }, { lineWidth: -1 });
+  }
+
+  writeInventory(file: string, opts?: InventoryOptions): void {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, this.inventoryYaml(opts));
+  }
+
+  /** Runs inside the host's namespaces without SSH, so assertions don't perturb connection counts. */
+  async run(host: string, command: string, stdin?: string | Buffer): Promise<{ stdout: string; stderr: string; code: number }> {
+    const r = await this.runBuf(host, command, stdin);
+    return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), code: r.code };
+  }
+
+  private runBuf(host: string, command: string, stdin?: string | Buffer) {
+    const h = this.host(host);
+    if (!h.pid) throw new Error(`host ${host} is stopped`);
+    return execBuf('nsenter', ['-t', String(h.pid), '-m', '-u', '--', 'sh', '-c', command], stdin);
+  }
+
+  async fileInfo(host: string, path: string): Promise<FileInfo> {
+    const p = q(path);
+    const r = await this.runBuf(host,
+      `if [ -e ${p} ] || [ -L ${p} ]; then stat -c '%F|%a|%U|%G' -- ${p}; if [ -L ${p} ]; then readlink -- ${p}; elif [ -f ${p} ]; then cat -- ${p}; fi; else echo ABSENT; fi`);
+    if (r.code !== 0) throw new Error(`fileInfo ${host}:${path}: ${r.stderr}`);
+    const nl = r.stdout.indexOf(10);
+    const head = r.stdout.subarray(0, nl).toString();
+    if (head === 'ABSENT') return { exists: false };
+    const [ftype, mode, owner, group] = head.split('|');
+    const body = r.stdout.subarray(nl + 1);
+    const type = /regular/.test(ftype) ? 'file' : ftype === 'directory' ? 'directory' : ftype === 'symbolic link' ? 'symlink' : ftype;
+    const info: FileInfo = { exists: true, type, mode: mode.padStart(4, '0'), owner, group };
+    if (type === 'file') info.content = body;
+    if (type === 'symlink') info.target = body.toString().replace(/\n$/, '');
+    return info;
+  }
+
+  /**
+   * Hash of every entry's (path, type, mode, owner, group, link target) under `roots`
+   * as the host sees them, plus the content of every regular file the host has
+   * written. Lower-layer files are the controller's own and cannot change from
+   * inside the host without a copy-up into the overlay, so hashing their bytes
+   * (8 GB of /opt here) would add nothing but minutes.
+   */
+  async treeHash(host: string, roots: string[] = HASH_ROOTS): Promise<string> {
+    const h = this.host(host);
+    const under = (p: string) => roots.some((r) => p === r || p.startsWith(r.endsWith('/') ? r : `${r}/`));
+    const written: string[] = [];
+    for (const d of OVERLAY_DIRS) collectFiles(join(h.stateDir, 'upper', d.slice(1)), d, written);
+    const contentList = written.filter(under);
+    const prune = VOLATILE.map((v) => `-path ${q(v)}`).join(' -o ');
+    const cmd = `set --
+for r in ${roots.map(q).join(' ')}; do if [ -e "$r" ]; then set -- "$@" "$r"; fi; done
+if [ $# -gt 0 ]; then find "$@" \\( ${prune} \\) -prune -o -printf '%p\\0%y\\0%#m\\0%u\\0%g\\0%l\\0'; fi
+printf '\\0--content--\\0'
+{ cat; if ${roots.includes('/root') ? 'true' : 'false'}; then find /root -type f -print0; fi; } | xargs -0 -r sha256sum -z --`;
+    const r = await this.runBuf(host, cmd, contentList.map((p) => `${p}\0`).join(''));
+    if (r.code !== 0) throw new Error(`treeHash ${host}: ${r.stderr}`);
+    // find's order depends on directory layout; sort so equal trees hash equally.
+    const [meta, content] = r.stdout.toString('latin1').split('\0--content--\0');
+    const entries: string[] = [];
+    const m = meta.split('\0');
+    for (let i = 0; i + 5 < m.length; i += 6) entries.push(m.slice(i, i + 6).join('\t'));
+    const sums = content.split('\0').filter((s) => s !== '');
+    const hash = createHash('sha256');
+    for (const e of [...entries.sort(), ...[...new Set(sums)].sort()]) hash.update(e + '\n');
+    return hash.digest('hex');
+  }
+
+  connectionsAccepted(host: string): number {
+    const log = readFileSync(this.host(host).logFile, 'utf8');
+    return log.split('\n').filter((l) => l.includes('Accepted publickey')).length;
+  }
+
+  async stopHost(name: string): Promise<void> {
+    const h = this.host(name) as HostState;
+    if (h.ns) await killNamespace(h.ns);
+    else if (h.pid) { try { process.kill(h.pid, 'SIGKILL'); } catch { /* gone */ } }
+    h.pid = 0;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    await Promise.all(this.hosts.map((h) => this.stopHost(h.name)));
+    this.cleanupDirs();
+  }
+
+  /** Synchronous variant for process 'exit' / signal handlers, where awaiting is impossible. */
+  stopSync(): void {
+    if (this.stopped) return;
+    for (const h of this.hosts as HostState[]) {
+      if (h.ns) killNamespaceSync(h.ns);
+      else if (h.pid) { try { process.kill(h.pid, 'SIGKILL'); } catch { /* gone */ } }
+      h.pid = 0;
+    }
+    this.cleanupDirs();
+  }
+
+  private cleanupDirs(): void {
+    this.stopped = true;
+    live.delete(this);
+    rmSync(this.dir, { recursive: true, force: true });
+    this.releaseBlock();
+  }
+
+  private stageFiles(files: NonNullable<SandboxOptions['files']>): string {
+    const lines: string[] = [];
+    const stage = join(this.dir, '.files');
+    mkdirSync(stage, { recursive: true });
+    Object.entries(files).forEach(([path, f], i) => {
+      if (!path.startsWith('/')) throw new Error(`files: path must be absolute: ${path}`);
+      writeFileSync(join(stage, String(i)), f.content);
+      lines.push(`install -D -m ${(f.mode ?? 0o644).toString(8)} ${q(join(stage, String(i)))} ${q(path)}`);
+    });
+    return lines.join('\n');
+  }
+
+  private async startHost(h: HostState, stagedFiles: string, setup: SandboxOptions['setup']): Promise<void> {
+    mkdirSync(h.stateDir, { recursive: true });
+    for (const d of OVERLAY_DIRS) {
+      mkdirSync(join(h.stateDir, 'upper', d), { recursive: true });
+      mkdirSync(join(h.stateDir, 'work', d), { recursive: true });
+    }
+    writeFileSync(join(h.stateDir, 'sshd_config'), sshdConfig(h));
+    const logFd = openSync(h.logFile, 'a');
+    // Log via stderr (-e) rather than -E: sshd opens -E paths after /tmp is
+    // hidden by the private tmpfs, so the controller would never see the file.
+    const child = spawn('unshare', ['-m', '-u', '--propagation', 'private', 'sh', '-ec', hostScript(h, this, stagedFiles, setup)],
+      { stdio: ['ignore', logFd, logFd], cwd: '/' });
+    closeSync(logFd);
+    child.unref();
+    h.child = child;
+    h.pid = child.pid ?? 0;
+    child.once('exit', (code, sig) => { h.exited = `sshd for ${h.name} exited (${code ?? sig}):\n${tail(h.logFile)}`; });
+    child.once('error', (e) => { h.exited = `cannot start ${h.name}: ${e.message}`; });
+    try {
+      await waitListening(h.logFile, h.address, h.port, START_TIMEOUT_MS, () => h.exited);
+    } finally {
+      const ns = mntNs(h.pid);
+      if (ns && ns !== mntNs('self')) h.ns = ns;
+    }
+    if (!h.ns) throw new Error(`${h.name}: sshd is not in a private mount namespace`);
+  }
+}
+
+function sshdConfig(h: SandboxHost): string {
+  // MaxSessions/MaxStartups deliberately left at defaults: the product must cope with them.
+  return `ListenAddress ${h.address}:${h.port}
+HostKey /etc/ssh/ssh_host_ed25519_key
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+AuthorizedKeysFile .ssh/authorized_keys
+UsePAM no
+UseDNS no
+PidFile none
+PrintMotd no
+PrintLastLog no
+LogLevel INFO
+AcceptEnv LANG LC_*
+Subsystem sftp /usr/lib/openssh/sftp-server
+`;
+}
+
+function hostScript(h: HostState, sb: Sandbox, stagedFiles: string, setup: SandboxOptions['setup']): string {
+  const S = q(h.stateDir);
+  const overlays = OVERLAY_DIRS.map((d) =>
+    `mount -t overlay overlay -o lowerdir=${d},upperdir=${S}/upper${d},workdir=${S}/work${d} ${d}`).join('\n');
+  const deploy = h.user !== 'deploy' ? '' : `
+useradd -m -s /bin/sh deploy
+usermod -p '*' deploy  # '!' (locked) makes sshd refuse pubkey logins when UsePAM is off
+install -d -m 700 -o deploy -g deploy /home/deploy/.ssh
+install -m 600 -o deploy -g deploy ${q(sb.keyFile + '.pub')} /home/deploy/.ssh/authorized_keys
+echo 'deploy ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/deploy
+chmod 440 /etc/sudoers.d/deploy`;
+  // Order matters: everything reading the controller's state dir (overlay
+  // upper dirs, keys, staged files) must run before /tmp is replaced.
+  return `${overlays}
+mount -t tmpfs -o mode=755 sandbox-run /run
+mkdir -p /run/sshd /run/lock && chmod 1777 /run/lock
+mount -t tmpfs -o mode=700 sandbox-root /root
+install -d -m 700 /root/.ssh
+install -m 600 ${q(sb.keyFile + '.pub')} /root/.ssh/authorized_keys
+echo ${q(h.name)} > /proc/sys/kernel/hostname
+echo ${q(h.name)} > /etc/hostname
+printf '%s\\t%s\\n' ${q(h.address)} ${q(h.name)} >> /etc/hosts
+rm -f /etc/ssh/ssh_host_*
+ssh-keygen -q -t ed25519 -N '' -C ${q(h.name)} -f /etc/ssh/ssh_host_ed25519_key
+cp ${S}/sshd_config /etc/ssh/sshd_config.runbook-${basename(sb.dir)}
+${deploy}
+${stagedFiles}
+mount -t tmpfs -o mode=1777 sandbox-tmp /tmp
+cd /
+${setup ? setup({ name: h.name, address: h.address }) : ''}
+exec /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config.runbook-${basename(sb.dir)}
+`;
+}
+
+function collectFiles(dir: string, nsPath: string, out: string[]): void {
+  let ents: string[];
+  try { ents = readdirSync(dir); } catch { return; }
+  for (const e of ents) {
+    const st = lstatSync(join(dir, e));
+    if (st.isDirectory()) collectFiles(join(dir, e), `${nsPath}/${e}`, out);
+    else if (st.isFile()) out.push(`${nsPath}/${e}`);
+  }
+}
+
+function tail(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-15).join('\n') : '';
+}

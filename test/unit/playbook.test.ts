@@ -1,0 +1,314 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { InputError } from '../../lib/errors.js';
+import { normaliseMode } from '../../lib/playbook/args.js';
+import { resolveSourceFile } from '../../lib/playbook/files.js';
+import { loadPlaybookFile, parsePlaybookText } from '../../lib/playbook/load.js';
+import { selectTasks, shouldRun } from '../../lib/playbook/tags.js';
+import { FIXTURES, testRegistry } from './input-fixtures.js';
+
+const FILE = join(FIXTURES, 'inline.yml'); // not on disk: src lookups still use FIXTURES
+
+function load(text: string) {
+  return parsePlaybookText(text, FILE, testRegistry);
+}
+
+/** A one-task play around `task` (indented under tasks:), for error cases. */
+function play(task: string, extra = ''): string {
+  return `- hosts: all\n${extra}  tasks:\n${task}`;
+}
+
+function assertInputError(text: string, line: number, column: number, message: RegExp) {
+  assert.throws(
+    () => load(text),
+    (e: unknown) => {
+      assert.ok(e instanceof InputError, `expected InputError, got ${e}`);
+      assert.equal(`${e.location?.file}:${e.location?.line}:${e.location?.column}`, `${FILE}:${line}:${column}`, e.message);
+      assert.ok(e.message.startsWith(`${FILE}:${line}:${column}: `), e.message);
+      assert.match(e.message, message);
+      return true;
+    },
+  );
+}
+
+describe('playbook loader', () => {
+  describe('the site fixture', () => {
+    const [site] = loadPlaybookFile(join(FIXTURES, 'site.yml'), testRegistry);
+
+    it('reads the play', () => {
+      assert.equal(site.name, 'Web servers');
+      assert.equal(site.hosts, 'web');
+      assert.deepEqual(site.tags, ['site']);
+      assert.equal(site.gatherFacts, true);
+      assert.equal(site.baseDir, FIXTURES);
+      assert.deepEqual(site.location, { file: join(FIXTURES, 'site.yml'), line: 1, column: 3 });
+    });
+
+    it('lets vars_files override play vars', () => {
+      assert.deepEqual(site.vars, { port: 8080, common: true });
+    });
+
+    it('reads tasks, normalising modes and applying defaults', () => {
+      const [template, copy, command, debug] = site.tasks;
+      assert.equal(template.module, 'template');
+      assert.deepEqual(template.args, { src: 'nginx.conf.j2', dest: '/etc/nginx/nginx.conf', mode: '0644' });
+      assert.deepEqual(template.notify, ['restart nginx']);
+      assert.deepEqual(template.tags, ['site']);
+      assert.deepEqual(template.location, { file: join(FIXTURES, 'site.yml'), line: 9, column: 7 });
+      assert.deepEqual(copy.args, { src: 'motd', dest: '/etc/motd', backup: false, remote_src: false });
+      assert.equal(copy.name, 'copy src=motd dest=/etc/motd');
+      assert.deepEqual(command.args, { _raw_params: 'echo "hello  world"', creates: '/tmp/x' });
+      assert.equal(command.name, 'command echo "hello  world" creates=/tmp/x');
+      assert.deepEqual(command.tags, ['greet', 'hello', 'site']);
+      assert.deepEqual(debug.loop, [1, 2]);
+      assert.equal(debug.loopVar, 'n');
+      assert.deepEqual(debug.args, { msg: '{{ item }}' });
+    });
+
+    it('reads handlers with listen', () => {
+      const [handler] = site.handlers;
+      assert.equal(handler.name, 'restart nginx');
+      assert.deepEqual(handler.args, { name: 'nginx', state: 'restarted' });
+      assert.deepEqual(handler.listen, ['web restart']);
+    });
+  });
+
+  describe('task keywords', () => {
+    it('normalises when, tags, notify, conditions and flags', () => {
+      const [p] = load(
+        play(
+          [
+            '    - name: t',
+            '      debug: {msg: hi}',
+            '      when: x',
+            '      tags: a, b',
+            '      notify: [h]',
+            '      changed_when: false',
+            '      failed_when: [rc != 0, "\'x\' in out"]',
+            '      register: out',
+            '      run_once: yes',
+            '      ignore_errors: true',
+            '      no_log: true',
+            '      become: true',
+            '      become_user: app',
+            '      check_mode: false',
+            '      delegate_to: localhost',
+            '      vars: {a: 1}',
+            '      with_items: [[1, 2], 3]',
+            '  handlers:',
+            '    - {name: h, debug: {msg: x}}',
+            '',
+          ].join('\n'),
+          '  become: true\n  become_user: admin\n  gather_facts: false\n',
+        ),
+      );
+      const [t] = p.tasks;
+      assert.equal(p.become, true);
+      assert.equal(p.becomeUser, 'admin');
+      assert.equal(p.gatherFacts, false);
+      assert.equal(p.name, 'all');
+      assert.deepEqual(t.when, ['x']);
+      assert.deepEqual(t.tags, ['a', 'b']);
+      assert.deepEqual(t.notify, ['h']);
+      assert.equal(t.changedWhen, false);
+      assert.deepEqual(t.failedWhen, ['rc != 0', "'x' in out"]);
+      assert.equal(t.register, 'out');
+      assert.equal(t.runOnce, true);
+      assert.equal(t.ignoreErrors, true);
+      assert.equal(t.noLog, true);
+      assert.equal(t.become, true);
+      assert.equal(t.becomeUser, 'app');
+      assert.equal(t.checkMode, false);
+      assert.equal(t.delegateTo, 'localhost');
+      assert.deepEqual(t.vars, { a: 1 });
+      assert.deepEqual(t.loop, [1, 2, 3]);
+      assert.equal(t.loopVar, 'item');
+    });
+
+    it('defaults the optional keywords', () => {
+      const [t] = load(play('    - debug:\n'))[0].tasks;
+      assert.deepEqual({ when: t.when, tags: t.tags, notify: t.notify, runOnce: t.runOnce, noLog: t.noLog, listen: t.listen, loopVar: t.loopVar }, { when: [], tags: [], notify: [], runOnce: false, noLog: false, listen: [], loopVar: 'item' });
+      assert.equal(t.register, undefined);
+      assert.equal(t.become, undefined);
+      assert.equal(t.name, 'debug');
+    });
+
+    it('accepts when as a boolean and a list', () => {
+      const tasks = load(play('    - {debug: {msg: a}, when: false}\n    - {debug: {msg: a}, when: [a, b]}\n'))[0].tasks;
+      assert.deepEqual(tasks[0].when, ['false']);
+      assert.deepEqual(tasks[1].when, ['a', 'b']);
+    });
+
+    it('keeps a templated loop as a string', () => {
+      const [t] = load(play('    - debug: {msg: "{{ item }}"}\n      loop: "{{ users }}"\n'))[0].tasks;
+      assert.equal(t.loop, '{{ users }}');
+    });
+  });
+
+  describe('module arguments', () => {
+    const argsOf = (task: string) => load(play(task))[0].tasks[0].args;
+
+    it('parses free-form commands with inline arguments', () => {
+      assert.deepEqual(argsOf("    - shell: cat /x | grep 'a b' >/y chdir=/tmp\n"), { _raw_params: "cat /x | grep 'a b' >/y", chdir: '/tmp' });
+      assert.deepEqual(argsOf('    - command: creates=/x touch  /x\n'), { _raw_params: 'touch  /x', creates: '/x' });
+      assert.deepEqual(argsOf('    - command: echo {{ a }} b=c\n'), { _raw_params: 'echo {{ a }} b=c' });
+      assert.deepEqual(argsOf('    - command: ls\n      args: {chdir: /srv}\n'), { _raw_params: 'ls', chdir: '/srv' });
+      assert.deepEqual(argsOf('    - command: {cmd: ls}\n'), { _raw_params: 'ls' });
+    });
+
+    it('parses key=value strings for other modules, with quotes', () => {
+      assert.deepEqual(argsOf('    - copy: dest=/x content="a b c" mode=600\n'), { dest: '/x', content: 'a b c', mode: '0600', backup: false, remote_src: false });
+    });
+
+    it('renames aliases to canonical names and converts literal types', () => {
+      assert.deepEqual(argsOf('    - file: {dest: /x, state: directory, recurse: "yes"}\n'), { path: '/x', state: 'directory', recurse: true });
+      assert.deepEqual(argsOf('    - apt: {pkg: "git,curl", cache_valid_time: "3600"}\n'), { name: ['git', 'curl'], cache_valid_time: 3600 });
+    });
+
+    it('reads modes as the octal digits written', () => {
+      const modes = ['0644', '644', '0o644', '"0644"', "'755'", '"u+rwx,g-w"', '04755', '"0"'].map((m) => argsOf(`    - file: {path: /x, mode: ${m}}\n`).mode);
+      assert.deepEqual(modes, ['0644', '0644', '0644', '0644', '0755', 'u+rwx,g-w', '4755', '0000']);
+      assert.equal(normaliseMode(420), '0420');
+      assert.equal(normaliseMode(420, '0o644'), '0644');
+      assert.equal(normaliseMode('0648'), undefined);
+    });
+
+    it('names unnamed tasks after their module and arguments, secrets masked', () => {
+      const [t] = load(play('    - copy: dest=/x content=secret owner=app\n'))[0].tasks;
+      assert.equal(t.name, 'copy dest=/x content=******** owner=app');
+    });
+
+    it('leaves templated values unchecked', () => {
+      assert.deepEqual(argsOf('    - file: {path: /x, mode: "{{ m }}", state: "{{ s }}"}\n'), { path: '/x', mode: '{{ m }}', state: '{{ s }}', recurse: false });
+    });
+  });
+
+  describe('errors point at the offending line', () => {
+    it('unknown module or keyword, with a hint', () => {
+      assertInputError(play('    - name: x\n      copyy: {dest: /x}\n'), 4, 7, /unknown task keyword or module 'copyy' \(did you mean 'copy'\?\)/);
+      assertInputError(play('    - name: x\n      debug: {msg: a}\n      registr: out\n'), 5, 7, /unknown task keyword or module 'registr' \(did you mean 'register'\?\)/);
+    });
+
+    it('two modules, or none', () => {
+      assertInputError(play('    - name: x\n      debug: {msg: a}\n      command: ls\n'), 5, 7, /two modules, 'debug' and 'command'/);
+      assertInputError(play('    - name: x\n      when: y\n'), 3, 7, /task has no module/);
+    });
+
+    it('block is not supported', () => {
+      assertInputError(play('    - block:\n        - debug: {msg: a}\n'), 3, 7, /block is not supported/);
+    });
+
+    it('unknown argument, with a hint from names and aliases', () => {
+      assertInputError(play('    - copy:\n        dets: /x\n        content: a\n'), 4, 9, /unknown argument 'dets' for module 'copy' \(did you mean 'dest'\?\)/);
+      assertInputError(play('    - file: {nme: /x}\n'), 3, 14, /unknown argument 'nme' for module 'file' \(did you mean 'name'\?\)/);
+      assertInputError(play('    - copy: dest=/x contnt=a\n'), 3, 13, /unknown argument 'contnt'/);
+    });
+
+    it('missing required argument', () => {
+      assertInputError(play('    - name: x\n      copy: {content: a}\n'), 4, 7, /module 'copy' requires argument 'dest'/);
+    });
+
+    it('an argument given twice through an alias', () => {
+      assertInputError(play('    - file: {path: /x, dest: /y}\n'), 3, 24, /argument 'path' of module 'file' given twice \(as 'path' and 'dest'\)/);
+    });
+
+    it('wrong literal types', () => {
+      assertInputError(play('    - file:\n        path: /x\n        mode: [1]\n'), 5, 15, /argument 'mode' of module 'file' must be a file mode/);
+      assertInputError(play('    - file: {path: /x, recurse: maybe}\n'), 3, 33, /argument 'recurse' of module 'file' must be a boolean/);
+      assertInputError(play('    - apt: {name: git, cache_valid_time: soon}\n'), 3, 42, /must be an integer/);
+      assertInputError(play('    - file: {path: [a]}\n'), 3, 20, /argument 'path' of module 'file' must be a string/);
+    });
+
+    it('choices violated', () => {
+      assertInputError(play('    - file: {path: /x, state: directroy}\n'), 3, 31, /must be one of file, directory, absent, touch, link; got "directroy" \(did you mean 'directory'\?\)/);
+    });
+
+    it('the module\'s own validation', () => {
+      assertInputError(play('    - name: x\n      copy: {dest: /x}\n'), 4, 7, /copy: one of src or content is required/);
+    });
+
+    it('free text for a module that takes key=value', () => {
+      assertInputError(play('    - copy: /x /y\n'), 3, 13, /takes key=value arguments or a mapping/);
+    });
+
+    it('notify naming no handler', () => {
+      const handlers = '  handlers:\n    - name: restart app\n      debug: {msg: a}\n      listen: app changed\n';
+      assertInputError(play('    - debug: {msg: a}\n      notify: restart ap\n' + handlers), 4, 7, /notify 'restart ap' names no handler of this play \(did you mean 'restart app'\?\)/);
+      assert.doesNotThrow(() => load(play('    - debug: {msg: a}\n      notify: [restart app, app changed]\n' + handlers)));
+    });
+
+    it('missing template and copy sources', () => {
+      assertInputError(play('    - template: {src: missing.j2, dest: /x}\n'), 3, 23, /template source 'missing\.j2' not found \(looked for .*templates\/missing\.j2, .*input\/missing\.j2\)/);
+      assertInputError(play('    - copy: src=nothing dest=/x\n'), 3, 13, /copy source 'nothing' not found/);
+      assert.doesNotThrow(() => load(play('    - copy: {src: "{{ f }}", dest: /x}\n    - copy: {src: /remote, dest: /x, remote_src: true}\n    - template: {src: templates/nginx.conf.j2, dest: /x}\n')));
+    });
+
+    it('listen outside handlers, bad loop_control, both loops', () => {
+      assertInputError(play('    - debug: {msg: a}\n      listen: x\n'), 4, 7, /'listen' is only for handlers/);
+      assertInputError(play('    - debug: {msg: a}\n      loop_control: {index_var: i}\n'), 4, 22, /unsupported loop_control 'index_var'/);
+      assertInputError(play('    - debug: {msg: a}\n      loop: [1]\n      with_items: [2]\n'), 5, 7, /either loop or with_items/);
+      assertInputError(play('    - debug: {msg: a}\n      register: 1x\n'), 4, 7, /register must be a variable name/);
+      assertInputError(play('    - debug: {msg: a}\n      ignore_errors: sometimes\n'), 4, 7, /ignore_errors must be true or false/);
+    });
+
+    it('play-level mistakes', () => {
+      assertInputError('- hosts: all\n  tsks: []\n', 2, 3, /unknown play keyword 'tsks' \(did you mean 'tasks'\?\)/);
+      assertInputError('- name: x\n  tasks: []\n', 1, 3, /play has no 'hosts'/);
+      assertInputError('- hosts: all\n  roles: [a]\n', 2, 3, /'roles' is not supported/);
+      assertInputError('hosts: all\n', 1, 1, /a playbook must be a list of plays/);
+      assertInputError('- hosts: all\n  tasks: {debug: {}}\n', 2, 3, /tasks must be a list/);
+      assertInputError('- hosts: all\n  vars_files: [vars/none.yml]\n', 2, 16, /vars\/none\.yml: no such file/);
+      assertInputError('- hosts: all\n  tasks:\n    - debug: [a\n', 4, 1, /invalid YAML/);
+    });
+  });
+
+  it('exposes source lookup for modules', () => {
+    assert.equal(resolveSourceFile(FIXTURES, 'template', 'nginx.conf.j2'), join(FIXTURES, 'templates/nginx.conf.j2'));
+    assert.equal(resolveSourceFile(FIXTURES, 'copy', 'motd'), join(FIXTURES, 'files/motd'));
+    assert.equal(resolveSourceFile(FIXTURES, 'copy', 'site.yml'), join(FIXTURES, 'site.yml'));
+    assert.equal(resolveSourceFile(FIXTURES, 'template', 'motd'), undefined);
+  });
+});
+
+describe('tag selection', () => {
+  const tasks = [
+    { name: 'plain', tags: [] },
+    { name: 'web', tags: ['web'] },
+    { name: 'db', tags: ['db'] },
+    { name: 'always', tags: ['always'] },
+    { name: 'never', tags: ['never'] },
+    { name: 'debug-only', tags: ['never', 'debug'] },
+    { name: 'web-always', tags: ['web', 'always'] },
+  ];
+  const run = (tags: string[], skipTags: string[] = []) => selectTasks(tasks, { tags, skipTags }).map((t) => t.name);
+
+  it('runs everything but never without --tags', () => {
+    assert.deepEqual(run([]), ['plain', 'web', 'db', 'always', 'web-always']);
+  });
+
+  it('runs the named tags plus always', () => {
+    assert.deepEqual(run(['web']), ['web', 'always', 'web-always']);
+    assert.deepEqual(run(['debug']), ['always', 'debug-only', 'web-always']);
+    assert.deepEqual(run(['never']), ['always', 'never', 'debug-only', 'web-always']);
+  });
+
+  it('understands tagged and untagged', () => {
+    assert.deepEqual(run(['untagged']), ['plain', 'always', 'web-always']);
+    assert.deepEqual(run(['tagged']), ['web', 'db', 'always', 'web-always']);
+    assert.deepEqual(run([], ['tagged']), ['plain']);
+    assert.deepEqual(run([], ['untagged']), ['web', 'db', 'always', 'web-always']);
+  });
+
+  it('skips tags, always included only when named', () => {
+    assert.deepEqual(run([], ['web']), ['plain', 'db', 'always']);
+    assert.deepEqual(run([], ['always']), ['plain', 'web', 'db']);
+    assert.deepEqual(run([], ['all']), ['always', 'web-always']);
+    assert.deepEqual(run([], ['all', 'always']), []);
+    assert.deepEqual(run(['web', 'db'], ['db']), ['web', 'always', 'web-always']);
+  });
+
+  it('all in --tags behaves like no --tags', () => {
+    assert.deepEqual(run(['all']), run([]));
+    assert.equal(shouldRun(['never'], { tags: ['all'], skipTags: [] }), false);
+  });
+});
