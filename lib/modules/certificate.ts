@@ -134,7 +134,7 @@ async function checkCertificate(args: CertificateArgs, ctx: ModuleContext): Prom
   const unknown = [key === undefined && args.private_key_path, !selfSigned && ca === undefined && args.ca_cert_path].filter(Boolean);
   if (unknown.length > 0) {
     // Dry-run: an earlier task creates the key or CA; nothing to compare against yet.
-    return issuePlan(args, ctx, `would issue (${unknown.join(' and ')} created earlier in this run)`);
+    return issuePlan(args, ctx, `would issue (${unknown.join(' and ')} written earlier in this run)`);
   }
 
   const existing = current.state.exists ? contentOrPending(current, 'certificate', ctx.user, ctx.dryRun) : undefined;

@@ -57,7 +57,7 @@ export const copyFromHost: ModuleDefinition<CopyFromHostArgs, CopyFromHostPlan> 
       return {
         ...plan,
         changed: true,
-        message: `would copy ${args.from_host}:${args.src} (created earlier in this run)`,
+        message: `would copy ${args.from_host}:${args.src} (written earlier in this run)`,
         predicted: [{ path: dest, exists: true, type: 'file', mode: plan.result?.mode as string, owner: plan.result?.owner as string, group: plan.result?.group as string }],
         data: { ...plan.data!, writeContent: true, sourcePending: true },
       };

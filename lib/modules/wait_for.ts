@@ -160,7 +160,7 @@ export const waitFor: ModuleDefinition<WaitForArgs, WaitForPlan> = {
     const ca = args.ca_path ? contentOrPending(await readHostFile(ctx.facts, args.ca_path), 'CA file', ctx.user, ctx.dryRun) : undefined;
     const target = targetOf(args, ctx, ca);
     const wait = `a real run would wait up to ${args.timeout}s`;
-    if (args.ca_path && ca === undefined) return { changed: false, message: `not ready now (${args.ca_path} is created earlier in this run); ${wait}` };
+    if (args.ca_path && ca === undefined) return { changed: false, message: `not ready now (${args.ca_path} is written earlier in this run); ${wait}` };
     // delay exists for "the old process still answers": a first look now would be a false ready.
     if (!ctx.dryRun && args.delay > 0) return { changed: true, message: 'waiting', data: { target } };
     const outcome = await probeOnce(target, Math.min(5_000, args.timeout * 1000));
