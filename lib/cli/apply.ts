@@ -4,9 +4,9 @@ import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { runPlaybooks } from '../engine/run.js';
 import { planRun } from '../engine/plan.js';
-import { loadInventory } from '../inventory/load.js';
+import { loadInventoryFile } from '../inventory/load.js';
 import { defaultRegistry } from '../modules/index.js';
-import { loadPlaybook } from '../playbook/load.js';
+import { loadPlaybookFile } from '../playbook/load.js';
 import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
 
@@ -30,9 +30,9 @@ export interface ApplyArgs {
 
 export async function applyCommand(args: ApplyArgs): Promise<number> {
   const registry = defaultRegistry();
-  const inventory = loadInventory(resolve(args.inventory));
+  const inventory = loadInventoryFile(resolve(args.inventory));
   const playbookFiles = args.playbooks?.length ? args.playbooks.map((p) => resolve(p)) : defaultPlaybooks(args.inventory);
-  const plays = playbookFiles.flatMap((file) => loadPlaybook(file, registry));
+  const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry));
   const extraVars = parseExtraVars(args.extraVars);
   const tags = splitList(args.tags);
   const skipTags = splitList(args.skipTags);

@@ -1,4 +1,5 @@
 import type { ArgSpec, ArgType } from '../modules/types.js';
+import { normaliseMode } from '../playbook/args.js';
 
 /** Thrown when a rendered argument has the wrong type; the task fails with this message. */
 export class ArgumentError extends Error {
@@ -8,12 +9,13 @@ export class ArgumentError extends Error {
 const TRUE_WORDS = new Set(['yes', 'true', 'on', '1', 'y']);
 const FALSE_WORDS = new Set(['no', 'false', 'off', '0', 'n', '']);
 
-/** Octal mode as four digits. YAML 1.1 reads an unquoted 0644 as the number 420: that number means 0644. */
+/**
+ * Octal mode as four digits, read as the digits the user wrote (0644 and 644 are both 0644;
+ * see lib/playbook/args.ts), or an absolute symbolic mode.
+ */
 export function normalizeMode(value: unknown): string {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0o7777) {
-    return value.toString(8).padStart(4, '0');
-  }
-  if (typeof value === 'string' && /^0?[0-7]{3,4}$/.test(value.trim())) return value.trim().replace(/^0(?=[0-7]{4})/, '').padStart(4, '0');
+  const octal = typeof value === 'string' && /[=+-]/.test(value) ? undefined : normaliseMode(value);
+  if (octal !== undefined) return octal;
   if (typeof value === 'string') return symbolicMode(value.trim());
   throw new ArgumentError(`invalid mode ${JSON.stringify(value)}: use octal such as '0644'`);
 }

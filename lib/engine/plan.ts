@@ -18,10 +18,12 @@ export interface PlanInput {
 /** Which hosts and tasks each play runs, checked whole before any host is touched. */
 export function planRun(input: PlanInput): PlannedPlay[] {
   const { inventory, limit } = input;
-  const limited = limit ? new Set(selectHosts(inventory, limit)) : undefined;
+  const limited = limit ? new Set(selectHosts(inventory, limit).map((h) => h.name)) : undefined;
   const plan = input.plays.map((play) => ({
     play,
-    hosts: selectHosts(inventory, play.hosts, play.location).filter((h) => !limited || limited.has(h)),
+    hosts: selectHosts(inventory, play.hosts, play.location)
+      .map((h) => h.name)
+      .filter((h) => !limited || limited.has(h)),
     tasks: selectTasks(play.tasks, { tags: input.tags, skipTags: input.skipTags }),
   }));
   preflight(plan, inventory, input.registry, input.extraVars);

@@ -73,6 +73,6 @@ function readsRegistered(task: TaskSpec, registers: Set<string>): boolean {
     else if (value && typeof value === 'object') Object.values(value).forEach(collect);
   };
   collect([task.args, task.loop]);
-  const names = [...texts.filter(Boolean).flatMap((t) => referencedVariables(t)), ...task.when.flatMap((c) => referencedVariables(`{{ ${c} }}`))];
+  const names = [...texts.filter(Boolean).flatMap((t) => referencedVariables(t, { includeOptional: true })), ...task.when.flatMap((c) => referencedVariables(c, { expression: true, includeOptional: true }))];
   return names.some((n) => registers.has(n));
 }

@@ -153,7 +153,8 @@ export function singleExpression(root: AstNode): AstNode | undefined {
     if (output.typename !== 'Output') return undefined;
     for (const child of output.children ?? []) {
       if (child.typename === 'TemplateData') {
-        if (String(child.value).trim() !== '') return undefined;
+        // A newline is content (a file's last line), as Ansible keeps it: "{{ x }}\n" stays a string.
+        if (String(child.value).trim() !== '' || String(child.value).includes('\n')) return undefined;
       } else if (expression) return undefined;
       else expression = child;
     }

@@ -34,7 +34,7 @@ describe('runbook apply on three real sshd hosts', function () {
     for (const host of sandbox.hosts) {
       const recap = run.recap![host.name];
       assert.equal(recap.failed, 0);
-      assert.equal(recap.changed, 8, `changed on ${host.name}: ${JSON.stringify(statuses(run, host.name))}`);
+      assert.equal(recap.changed, 9, `changed on ${host.name}: ${JSON.stringify(statuses(run, host.name))}`);
       const greeting = await sandbox.fileInfo(host.name, '/srv/app/conf/greeting.txt');
       assert.equal(greeting.content?.toString(), `HELLO from ${host.name}\n`);
       assert.equal(greeting.mode, '0644');
@@ -66,7 +66,7 @@ describe('runbook apply on three real sshd hosts', function () {
   });
 
   it('after drift on one host, dry-run reports exactly that drift and leaves it; apply repairs only it', async () => {
-    await sandbox.run('web02', 'chmod 0666 /srv/app/conf/greeting.txt && echo tampered > /srv/app/conf/app.conf && rm /srv/app/conf/token');
+    await sandbox.run('web02', 'echo tampered > /srv/app/conf/greeting.txt && chmod 0666 /srv/app/conf/greeting.txt && echo tampered > /srv/app/conf/app.conf && rm /srv/app/conf/token');
     const treeBefore = await Promise.all(sandbox.hosts.map((h) => sandbox.treeHash(h.name)));
     const dry = await runbook([...args(), '--dry-run', '--diff']);
     assert.equal(dry.code, 0, dry.stderr);
@@ -74,8 +74,12 @@ describe('runbook apply on three real sshd hosts', function () {
     assert.deepEqual(await Promise.all(sandbox.hosts.map((h) => sandbox.treeHash(h.name))), treeBefore, 'dry-run changed a host');
     assert.ok(!dry.stdout.includes('s3cr3t'), 'secret content in dry-run output');
     const diffs = dry.events.filter((e) => e.type === 'task_result' && e.diff?.length).flatMap((e) => e.diff);
+    const greetingDiff = diffs.find((d: any) => d.path === '/srv/app/conf/greeting.txt');
+    assert.deepEqual([greetingDiff.secret, greetingDiff.before.content, greetingDiff.after.content, greetingDiff.before.mode, greetingDiff.after.mode], [false, 'tampered\n', 'HELLO from web02\n', '0666', '0644']);
+    // app.conf is 0640: others may not read it, so its diff carries checksums only.
     const templateDiff = diffs.find((d: any) => d.path === '/srv/app/conf/app.conf');
-    assert.equal(templateDiff.before.content, 'tampered\n');
+    assert.deepEqual([templateDiff.secret, templateDiff.before.content, templateDiff.after.content], [true, undefined, undefined]);
+    assert.ok(templateDiff.before.sha256 && templateDiff.after.sha256 && templateDiff.before.sha256 !== templateDiff.after.sha256);
 
     const apply = await runbook(args());
     assert.equal(apply.code, 0, apply.stderr);
