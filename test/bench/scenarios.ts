@@ -41,12 +41,22 @@ export async function benchTool(toolName: ToolName, hosts: number, runs: number,
 
   const connections = () => sandbox.hosts.reduce((n, h) => n + sandbox.connectionsAccepted(h.name), 0);
   const measured = async (scenario: Scenario, mode: RunMode, i: number): Promise<Sample> => {
-    const before = connections();
-    const loadBefore = loadAverage();
-    const run = await tool.run(mode);
+    let before = connections();
+    let loadBefore = loadAverage();
+    let run = await tool.run(mode);
+    let problem = runProblem(run, hosts);
+    if (problem) {
+      // One retry, so a transient failure does not throw away a long bench; it is still reported.
+      problems.push(`${toolName}: ${scenario} ${i + 1} failed and was retried: ${problem}`);
+      log(`[${toolName} N=${hosts}] ${scenario} ${i + 1} FAILED, retrying once:\n${problem}`);
+      if (mode === 'apply' && scenario === 'drift repair') await drift(sandbox, drifted);
+      before = connections();
+      loadBefore = loadAverage();
+      run = await tool.run(mode);
+      problem = runProblem(run, hosts);
+      if (problem) throw new Error(`${toolName} ${scenario} failed twice on N=${hosts}: ${problem}`);
+    }
     const sample: Sample = { ...run, sshdConnectionsPerHost: (connections() - before) / hosts, loadBefore };
-    const problem = runProblem(run, hosts);
-    if (problem) throw new Error(`${toolName} ${scenario} failed on N=${hosts}: ${problem}`);
     samples[scenario].push(sample);
     const changed = Object.values(run.hosts).reduce((n, h) => n + h.changed, 0);
     log(`[${toolName} N=${hosts}] ${scenario} ${i + 1}/${scenario === 'first apply' ? 1 : runs}: ${run.wallS.toFixed(2)} s, changed ${changed}, load ${loadBefore.toFixed(2)}`);

@@ -37,7 +37,10 @@ export function totalChanged(run: ToolRun): number {
 export function runProblem(run: ToolRun, expectedHosts: number): string | undefined {
   const bad = Object.entries(run.hosts).filter(([, h]) => h.failed > 0 || h.unreachable).map(([n]) => n);
   if (run.code !== 0 || bad.length || Object.keys(run.hosts).length !== expectedHosts) {
-    const tail = `${run.stderr}\n${run.stdout}`.trim().split('\n').slice(-25).join('\n');
+    // The lines about the hosts that went wrong say why; the tail shows how the run ended.
+    const lines = `${run.stderr}\n${run.stdout}`.trim().split('\n');
+    const why = lines.filter((l) => bad.some((h) => l.includes(h)) && /unreachable|fail|error/i.test(l)).slice(0, 10);
+    const tail = [...why, '...', ...lines.slice(-10)].join('\n');
     return `exit ${run.code}, ${Object.keys(run.hosts).length}/${expectedHosts} hosts in recap, failed/unreachable: ${bad.join(', ') || 'none'}\n${tail}`;
   }
   return undefined;
