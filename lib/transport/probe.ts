@@ -20,7 +20,7 @@ export function probeScript(paths: string[], queries: string[]): string {
   }
   queries.forEach((query, index) => {
     // The trailing marker keeps trailing newlines that $(...) would strip, and carries the exit code.
-    parts.push(`out=$( (${query}) 2>/dev/null; printf 'x%s' $?); printf 'Q\\0${index}\\0%s\\0' "$out"`);
+    parts.push(`out=$( (${query}) 2>/dev/null; printf 'x%s' $?); printf 'Q\\0%s\\0%s\\0' ${index} "$out"`);
   });
   return parts.join('\n');
 }
