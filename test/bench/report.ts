@@ -1,5 +1,6 @@
 // Markdown for the results: one section per host count, headline table first,
 // then the per-tool detail that explains the headline.
+import os from 'node:os';
 import { firstDifference, entryCount } from './snapshot.js';
 import { median, type Machine } from './measure.js';
 import { SCENARIOS, type Sample, type Scenario, type ToolResult } from './scenarios.js';
@@ -91,6 +92,8 @@ function correctness(r: HostCountResult): string[] {
   const loads = [r.runbook, r.ansible].filter((t): t is ToolResult => !!t)
     .flatMap((t) => Object.values(t.samples).flat().map((s) => s.loadBefore));
   lines.push(`- 1-minute load average at the start of measured runs: ${s2(Math.min(...loads))}–${s2(Math.max(...loads))}`);
+  // Both tools are CPU-bound on loopback: a busy box stretches every number, Ansible's most.
+  if (Math.max(...loads) > os.availableParallelism()) lines.push(`- **Warning:** load exceeded the ${os.availableParallelism()} CPUs during measurement; other work was competing, so times are upper bounds and ratios are approximate.`);
   const problems = [...r.runbook.problems, ...(r.ansible?.problems ?? [])];
   lines.push(problems.length ? `- **Problems:**\n${problems.map((p) => `  - ${p.replace(/\n/g, ' ')}`).join('\n')}` : '- Problems: none (no-op and dry-runs changed nothing, dry-runs left the trees untouched, drift repairs restored them)');
   return lines;
