@@ -5,6 +5,7 @@ import type { HostRecap } from './events.js';
 import type { Privilege } from '../transport/types.js';
 import { SshTransport } from '../transport/ssh.js';
 import { FactCache } from './facts.js';
+import type { PendingResult } from './results.js';
 
 export interface ConnectionSettings {
   knownHostsFile: string;
@@ -20,6 +21,8 @@ export class HostRun {
   readonly notified = new Set<string>();
   /** Paths tasks changed (or would change) on this host in this run, e.g. unit files for daemon-reload. */
   readonly changedPaths = new Set<string>();
+  /** Results held until the changes their tasks queued are made (see results.ts). */
+  readonly pending: PendingResult[] = [];
   /** A failed task or an unreachable host ends this host's run; the others go on. */
   stopped = false;
   private readonly caches = new Map<string, FactCache>();

@@ -1,10 +1,9 @@
 import type { ModuleRegistry } from '../modules/registry.js';
-import type { FileDiff } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
-import type { RunEvent } from './events.js';
 import { HostRun } from './host-run.js';
 import type { RunOptions, RunSummary } from './options.js';
 import { prefetchPlay } from './prefetch.js';
+import { failPending, recordResult, settle } from './results.js';
 import { runTask, type RunScope, type TaskOutcome } from './task.js';
 import { buildHostvars, groupsRecord, type VarLayers } from './vars.js';
 
@@ -57,6 +56,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
           if (run.stopped) break;
           await execute(scope, run, play, task, taskIndex, false, layersOf(host), once, hostvars);
         }
+        await settle(scope, run);
       });
       await forEachLimited(active, options.forks, async (host) => {
         const run = hostRun(host);
@@ -65,6 +65,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
           if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
           await execute(scope, run, play, handler, taskIndex, true, layersOf(host), once, hostvars);
         }
+        await settle(scope, run);
         run.notified.clear();
       });
       options.onEvent({ type: 'play_end', play: play.name, index });
@@ -95,64 +96,34 @@ async function execute(
   const shared = task.runOnce ? once.get(task) : undefined;
   if (shared) {
     // run_once: the first host runs it for everyone; the others only take its registered result.
-    const outcome = await shared;
-    if (task.register) register(run, task.register, outcome.result, hostvars);
+    const outcome = await shared.catch(() => undefined);
+    if (outcome && task.register) register(run, task.register, outcome.result, hostvars);
     return;
   }
   scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
   const started = Date.now();
-  const pending = runTask(scope, run, play, task, layers).catch(
-    (error: unknown): TaskOutcome => ({ status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } }),
-  );
+  const pending = runTask(scope, run, play, task, layers);
   if (task.runOnce) once.set(task, pending);
-  let outcome = await pending;
+  let outcome: TaskOutcome;
+  try {
+    outcome = await pending;
+  } catch (error) {
+    // A change queued by an earlier task failed when this one reached the host.
+    if (failPending(scope, run, error)) return;
+    outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } };
+  }
   if (outcome.status === 'failed' && task.ignoreErrors) {
     outcome = { ...outcome, status: 'ok', message: `failed, ignored: ${outcome.message ?? ''}` };
   }
   if (task.register) register(run, task.register, outcome.result, hostvars);
   if (outcome.status === 'changed') for (const name of task.notify) run.notified.add(name);
-  countResult(run, outcome);
-  const hidden = task.noLog;
-  scope.emit({
-    type: 'task_result',
-    host: run.name,
-    play: play.name,
-    task: task.name,
-    index,
-    handler,
-    status: outcome.status,
-    message: hidden && outcome.status !== 'skipped' ? 'output hidden: no_log is set on this task' : outcome.message,
-    diff: outcome.diff && (hidden ? outcome.diff.map(hideContent) : outcome.diff),
-    dryRun: scope.dryRun,
-    durationMs: Date.now() - started,
-  } satisfies RunEvent);
-  if (outcome.status === 'unreachable') scope.emit({ type: 'host_unreachable', host: run.name, message: outcome.message ?? 'unreachable' });
+  if (outcome.status === 'failed' || outcome.status === 'unreachable') run.stopped = true;
+  recordResult(scope, run, play, task, index, handler, outcome, started);
 }
 
 function register(run: HostRun, name: string, result: Record<string, unknown>, hostvars: Record<string, Record<string, unknown>>): void {
   run.registered[name] = result;
   hostvars[run.name][name] = result;
-}
-
-function countResult(run: HostRun, outcome: TaskOutcome): void {
-  switch (outcome.status) {
-    case 'unreachable':
-      run.recap.unreachable = true;
-      run.stopped = true;
-      break;
-    case 'failed':
-      run.recap.failed++;
-      run.stopped = true;
-      break;
-    default:
-      run.recap[outcome.status]++;
-  }
-}
-
-function hideContent(diff: FileDiff): FileDiff {
-  const { content: _before, ...before } = diff.before;
-  const { content: _after, ...after } = diff.after;
-  return { ...diff, secret: true, before, after };
 }
 
 async function forEachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {

@@ -94,7 +94,7 @@ export const certificate: ModuleDefinition<CertificateArgs, CertificatePlan> = {
       plan.desired.content = content;
       plan.contents.set(args.path, content);
     }
-    await applyRegularFile(plan, ctx);
+    applyRegularFile(plan, ctx);
     return { changed: true };
   },
 };

@@ -38,7 +38,7 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
     return planRegularFile({ path: args.dest, content: sourceContent(args, ctx.baseDir), mode: args.mode, owner: args.owner, group: args.group }, ctx);
   },
   async apply(_args, check, ctx) {
-    await applyRegularFile(check.data!, ctx);
+    applyRegularFile(check.data!, ctx);
     return { changed: true };
   },
 };

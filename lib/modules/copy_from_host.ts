@@ -79,7 +79,7 @@ export const copyFromHost: ModuleDefinition<CopyFromHostArgs, CopyFromHostPlan> 
       plan.desired.content = content;
       plan.contents.set(plan.desired.path, content);
     }
-    await applyRegularFile(plan, ctx);
+    applyRegularFile(plan, ctx);
     return { changed: true };
   },
 };

@@ -84,7 +84,7 @@ export async function planRegularFile(desired: DesiredFile, ctx: ModuleContext):
     diff,
     predicted: changes.length > 0 ? [after] : undefined,
     result: { path: desired.path, mode: after.mode, owner: after.owner, group: after.group, checksum: after.sha256 },
-    data: { desired, writeContent, contents },
+    data: { desired: writeTarget(current, desired, after), writeContent, contents },
   };
 }
 
@@ -102,28 +102,48 @@ export function snapshot(state: PathState, content?: string): FileSnapshot {
   return { exists: state.exists, type: state.type, mode: state.mode, owner: state.owner, group: state.group, sha256: state.sha256, content };
 }
 
-export async function applyRegularFile(plan: FilePlan, ctx: ApplyContext): Promise<void> {
+export function applyRegularFile(plan: FilePlan, ctx: ApplyContext): void {
   const { desired } = plan;
   if (plan.writeContent) {
-    await ctx.transport.writeFile(desired.path, desired.content ?? Buffer.alloc(0), { ...ctx.privilege, mode: desired.mode, owner: desired.owner, group: desired.group });
+    ctx.transport.writeFile(desired.path, desired.content ?? Buffer.alloc(0), { ...ctx.privilege, mode: desired.mode, owner: desired.owner, group: desired.group });
     return;
   }
-  await setMetadata(desired.path, desired, ctx, false);
+  setMetadata(desired.path, desired, ctx, false);
+}
+
+/**
+ * What a write must set: the mode always; owner and group when asked for or when the file
+ * exists (a replaced file keeps its own); a new file is left to its creator otherwise.
+ */
+export function writeTarget(current: PathState, desired: DesiredFile, after: PathState): DesiredFile {
+  return {
+    ...desired,
+    mode: after.mode,
+    owner: desired.owner ?? (current.exists ? current.owner : undefined),
+    group: desired.group ?? (current.exists ? current.group : undefined),
+  };
 }
 
 /** chown/chmod an existing path (never follows a link: -h). */
-export async function setMetadata(path: string, meta: { mode?: string; owner?: string; group?: string }, ctx: ApplyContext, isLink: boolean): Promise<void> {
+export function setMetadata(path: string, meta: { mode?: string; owner?: string; group?: string }, ctx: ApplyContext, isLink: boolean): void {
   const commands: string[] = [];
   if (meta.owner !== undefined || meta.group !== undefined) {
     commands.push(`chown -h ${shellQuote(`${meta.owner ?? ''}${meta.group !== undefined ? `:${meta.group}` : ''}`)} -- ${shellQuote(path)}`);
   }
   if (meta.mode !== undefined && !isLink) commands.push(`chmod ${meta.mode} -- ${shellQuote(path)}`);
-  if (commands.length === 0) return;
-  await run(ctx, commands.join(' && '));
+  if (commands.length > 0) queueChange(ctx, commands.join(' && '));
 }
 
-/** Run a command that must succeed; its stderr becomes the task's error. */
-export async function run(ctx: ApplyContext, command: string): Promise<string> {
+/**
+ * A change made with the host's next round trip, together with the changes queued before and
+ * after it; a failure is reported against the task that queued it.
+ */
+export function queueChange(ctx: ApplyContext, script: string): void {
+  ctx.transport.queue({ script, privilege: ctx.privilege });
+}
+
+/** Run a command now (after every queued change); its stderr becomes the task's error. */
+export async function runNow(ctx: ApplyContext, command: string): Promise<string> {
   const result = await ctx.transport.exec(command, ctx.privilege);
   if (result.code !== 0) throw new Error(result.stderr.toString().trim() || `'${command}' exited ${result.code}`);
   return result.stdout.toString();

@@ -1,5 +1,5 @@
 import { shellQuote } from '../util/shell.js';
-import { applyRegularFile, describeChanges, planRegularFile, run, setMetadata, snapshot } from './file-state.js';
+import { applyRegularFile, describeChanges, planRegularFile, queueChange, setMetadata, snapshot } from './file-state.js';
 import type { ApplyContext, CheckResult, ModuleContext, ModuleDefinition, PathState } from './types.js';
 
 interface FileArgs {
@@ -63,24 +63,24 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
     const path = shellQuote(args.path);
     switch (action) {
       case 'remove':
-        await run(ctx, `rm -rf -- ${path}`);
+        queueChange(ctx, `rm -rf -- ${path}`);
         break;
       case 'mkdir':
-        await run(ctx, `mkdir -p -- ${path}`);
-        await setMetadata(args.path, { mode: args.mode ?? '0755', owner: args.owner, group: args.group }, ctx, false);
+        queueChange(ctx, `mkdir -p -- ${path}`);
+        setMetadata(args.path, { mode: args.mode ?? '0755', owner: args.owner, group: args.group }, ctx, false);
         break;
       case 'link': {
         // A link made beside the target and renamed over it: no moment without one.
         const temp = shellQuote(`${args.path}.runbook-link`);
-        await run(ctx, `ln -sfn -- ${shellQuote(args.src!)} ${temp} && mv -fT -- ${temp} ${path}`);
-        await setMetadata(args.path, { owner: args.owner, group: args.group }, ctx, true);
+        queueChange(ctx, `ln -sfn -- ${shellQuote(args.src!)} ${temp} && mv -fT -- ${temp} ${path}`);
+        setMetadata(args.path, { owner: args.owner, group: args.group }, ctx, true);
         break;
       }
       case 'touch':
-        await applyRegularFile({ desired: { path: args.path, content: Buffer.alloc(0), mode: args.mode, owner: args.owner, group: args.group }, writeContent: true, contents: new Map() }, ctx);
+        applyRegularFile({ desired: { path: args.path, content: Buffer.alloc(0), mode: args.mode, owner: args.owner, group: args.group }, writeContent: true, contents: new Map() }, ctx);
         break;
       case 'metadata':
-        await setMetadata(args.path, args, ctx, isLink);
+        setMetadata(args.path, args, ctx, isLink);
         break;
     }
     return { changed: true };

@@ -2,7 +2,7 @@ import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync
 import { isIP } from 'node:net';
 import forge from 'node-forge';
 import { readFileCommand } from '../transport/scripts.js';
-import { currentRegularFile, regularFileAfter, sha256, snapshot, type FilePlan } from './file-state.js';
+import { currentRegularFile, regularFileAfter, sha256, snapshot, writeTarget, type FilePlan } from './file-state.js';
 import type { CheckResult, FactRequest, FileDiff, HostFacts, ModuleContext, PathState } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -85,7 +85,7 @@ export async function planGeneratedFile(
     diff,
     predicted: [after],
     result: { path: desired.path, mode: after.mode, owner: after.owner, group: after.group },
-    data: { desired: { ...desired }, writeContent: true, contents: new Map() },
+    data: { desired: writeTarget(current, desired, after), writeContent: true, contents: new Map() },
   };
 }
 

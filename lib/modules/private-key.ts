@@ -94,10 +94,10 @@ export const privateKey: ModuleDefinition<PrivateKeyArgs, PrivateKeyPlan> = {
       keyPem = generateRsaPrivateKeyPem(args.size);
       fill(key, args.path, keyPem, contents);
     }
-    if (key.changed) await applyRegularFile(key, ctx);
+    if (key.changed) applyRegularFile(key, ctx);
     if (publicKey?.changed) {
       if (publicKey.generate) fill(publicKey, args.public_key_path!, publicKeyPemOf(keyPem ?? (await readKey(args, ctx)), args.path), contents);
-      await applyRegularFile(publicKey, ctx);
+      applyRegularFile(publicKey, ctx);
     }
     return { changed: true };
   },

@@ -1,5 +1,5 @@
 import { shellQuote } from '../util/shell.js';
-import { run } from './file-state.js';
+import { runNow } from './file-state.js';
 import type { ExecResult } from '../transport/types.js';
 import type { ModuleContext, ModuleDefinition } from './types.js';
 
@@ -137,7 +137,7 @@ export const systemd: ModuleDefinition<SystemdArgs, SystemdPlan> = {
   },
   async apply(args, check, ctx) {
     const { actions, after, reloadedFor } = check.data!;
-    await run(ctx, actions.map((action) => commandFor(action, args.name)).join(' && '));
+    await runNow(ctx, actions.map((action) => commandFor(action, args.name)).join(' && '));
     overlays.set(await ctx.facts.query(showCommand(args.name)), { state: after, reloadedFor });
     return { changed: true };
   },

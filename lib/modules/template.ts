@@ -31,7 +31,7 @@ export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
     return planRegularFile({ path: args.dest, content, mode: args.mode, owner: args.owner, group: args.group }, ctx);
   },
   async apply(_args, check, ctx) {
-    await applyRegularFile(check.data!, ctx);
+    applyRegularFile(check.data!, ctx);
     return { changed: true };
   },
 };

@@ -1,31 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
 import { shellQuote } from '../util/shell.js';
-import type { FileWriteOptions } from './types.js';
+import type { FileWriteOptions, RemoteStep } from './types.js';
 
 /**
- * Writes stdin to a temp file beside the target (created 0600 by mktemp, so a key is
- * never readable by others), sets owner and mode, checks the size (a dropped connection
- * leaves a short file behind, never renamed), then renames it over the target.
+ * Reads `size` bytes of stdin into a temp file beside the target, created under umask 077 and
+ * noclobber (never readable by others, never an existing file or link), checks the size (a
+ * dropped connection leaves a short file, never renamed), sets owner and mode, then renames it
+ * over the target. `$t` names the temp file while it exists, for the cleanup trap.
+ * Owner and group are set only when given: the plan passes the file's current ones.
  */
-export function atomicWriteScript(path: string, size: number, options: FileWriteOptions): string {
+export function atomicWriteStep(path: string, size: number, options: FileWriteOptions): string {
   const target = shellQuote(path);
-  const lines = [
-    'set -e',
-    `t=$(mktemp "$(dirname -- ${target})/.runbook.XXXXXX")`,
-    `trap 'rm -f "$t"' EXIT`,
-    `trap 'rm -f "$t"; exit 1' HUP INT TERM PIPE`,
-    'cat > "$t"',
-    `[ "$(wc -c < "$t")" -eq ${size} ] || { echo "short write: connection lost" >&2; exit 1; }`,
-  ];
-  const owner = [options.owner, options.group].every((v) => v === undefined)
-    ? undefined
-    : `${options.owner ?? ''}${options.group !== undefined ? `:${options.group}` : ''}`;
-  // Without explicit owner/mode a replaced file keeps its own; a new file gets root's defaults.
-  if (owner) lines.push(`chown ${shellQuote(owner)} "$t"`);
-  else lines.push(`[ -e ${target} ] && chown --reference=${target} "$t" || true`);
-  if (options.mode) lines.push(`chmod ${shellQuote(options.mode)} "$t"`);
-  else lines.push(`if [ -e ${target} ]; then chmod --reference=${target} "$t"; else chmod 0644 "$t"; fi`);
-  lines.push(`mv -f -- "$t" ${target}`, 'trap - EXIT');
+  const temp = shellQuote(posix.join(posix.dirname(path), `.runbook.${randomBytes(6).toString('hex')}`));
+  const owner = options.owner === undefined && options.group === undefined ? undefined : `${options.owner ?? ''}${options.group !== undefined ? `:${options.group}` : ''}`;
+  return [
+    `t=${temp}`,
+    `umask 077; set -C; head -c ${size} > "$t"; s=$?; set +C; umask "$u"; [ $s -eq 0 ]`,
+    `[ "$(wc -c < "$t")" -eq ${size} ] || { echo "short write to ${path.replace(/["\\$`]/g, '')}: connection lost" >&2; false; }`,
+    ...(owner ? [`chown ${shellQuote(owner)} "$t"`] : []),
+    `chmod ${shellQuote(options.mode ?? '0644')} "$t"`,
+    `mv -f -- "$t" ${target}`,
+    't=',
+  ].join(' && ');
+}
+
+/**
+ * Steps in one script: each prints a marker when made, the first failure stops the rest.
+ * The traps remove a half-written temp file when the connection drops mid-transfer.
+ */
+export function combinedScript(steps: RemoteStep[], firstIndex: number): string {
+  const lines = [`u=$(umask); t=`, `trap '[ -n "$t" ] && rm -f -- "$t"' EXIT`, `trap 'exit 129' HUP INT TERM PIPE`];
+  steps.forEach((step, i) => {
+    lines.push(`{ ${step.script}\n} && echo @${firstIndex + i} || exit 90`);
+  });
   return lines.join('\n');
+}
+
+/** The index of the last step a combined script reported made, or -1. */
+export function lastStepMade(stdout: string): number {
+  const markers = stdout.match(/^@(\d+)$/gm);
+  return markers ? Number(markers[markers.length - 1].slice(1)) : -1;
 }
 
 export function readFileCommand(path: string): string {

@@ -3,8 +3,8 @@ import { Client, type ConnectConfig } from 'ssh2';
 import { Limiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
 import { fingerprint, keyType, knownHostsName, knownKeysFor, recordKnownKey } from './known-hosts.js';
-import type { ExecOptions, ExecResult, FileWriteOptions, HostTransport, Privilege, TransportStats } from './types.js';
-import { atomicWriteScript, readFileCommand } from './scripts.js';
+import { StepFailure, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
+import { atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
 
 /** sshd's MaxSessions defaults to 10 channels per connection; stay below it. */
 const CHANNELS_PER_CONNECTION = 8;
@@ -43,6 +43,8 @@ export class SshTransport implements HostTransport {
   private readonly channels = new Limiter(CHANNELS_PER_CONNECTION);
   private client?: Promise<Client>;
   private closed = false;
+  private pending: RemoteStep[] = [];
+  private made = 0;
 
   constructor(private readonly target: SshTarget) {}
 
@@ -122,7 +124,50 @@ export class SshTransport implements HostTransport {
     return `host key for ${name} is unknown (${keyType(key)} ${print}); add it to ${this.target.knownHostsFile} or pass --accept-new-host-keys`;
   }
 
+  get stepsQueued(): number {
+    return this.made + this.pending.length;
+  }
+
+  get stepsMade(): number {
+    return this.made;
+  }
+
+  queue(step: RemoteStep): void {
+    this.pending.push(step);
+  }
+
+  writeFile(path: string, content: Buffer, options: FileWriteOptions): void {
+    this.queue({ script: atomicWriteStep(path, content.length, options), stdin: content, privilege: options });
+  }
+
+  /** One exec per run of consecutive steps with the same privilege (sudo wraps a whole exec). */
+  async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const key = privilegeKey(this.pending[0].privilege);
+      let count = 1;
+      while (count < this.pending.length && privilegeKey(this.pending[count].privilege) === key) count++;
+      const group = this.pending.slice(0, count);
+      const first = this.made;
+      const result = await this.run(combinedScript(group, first), { ...group[0].privilege, stdin: Buffer.concat(group.map((s) => s.stdin ?? Buffer.alloc(0))) });
+      const last = lastStepMade(result.stdout.toString());
+      if (result.code !== 0 || last !== first + count - 1) {
+        const failed = Math.max(first, last + 1);
+        this.made = failed;
+        this.pending = [];
+        throw new StepFailure(failed, result.stderr.toString().trim() || `exit ${result.code}`);
+      }
+      this.made += count;
+      this.pending = this.pending.slice(count);
+    }
+  }
+
+  /** Queued changes are made first: what a command sees must include them. */
   async exec(command: string, options: ExecOptions = { become: false }): Promise<ExecResult> {
+    await this.flush();
+    return this.run(command, options);
+  }
+
+  private async run(command: string, options: ExecOptions): Promise<ExecResult> {
     const client = await this.connect();
     const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user);
     return this.channels.run(
@@ -144,11 +189,6 @@ export class SshTransport implements HostTransport {
     );
   }
 
-  async writeFile(path: string, content: Buffer, options: FileWriteOptions): Promise<void> {
-    const result = await this.exec(atomicWriteScript(path, content.length, options), { ...options, stdin: content });
-    if (result.code !== 0) throw new Error(`cannot write ${path}: ${result.stderr.toString().trim() || `exit ${result.code}`}`);
-  }
-
   async readFile(path: string, privilege: Privilege = { become: false }): Promise<Buffer> {
     const result = await this.exec(readFileCommand(path), privilege);
     if (result.code !== 0) throw new Error(`cannot read ${path}: ${result.stderr.toString().trim()}`);
@@ -161,6 +201,10 @@ export class SshTransport implements HostTransport {
     const client = await this.client?.catch(() => undefined);
     client?.end();
   }
+}
+
+function privilegeKey(privilege: Privilege): string {
+  return privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login';
 }
 
 /** Runs the command through `sudo -n` when the task asks to become another user. */

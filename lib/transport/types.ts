@@ -26,6 +26,25 @@ export interface TransportStats {
   roundTrips: number;
 }
 
+/** A change to make on a host, queued so that consecutive changes cost one round trip together. */
+export interface RemoteStep {
+  /** POSIX sh that succeeds or fails; it must not `exit` (steps share one script) and reads its stdin with `head -c`. */
+  script: string;
+  stdin?: Buffer;
+  privilege: Privilege;
+}
+
+/** A queued step failed; steps before it were made, steps after it were not. */
+export class StepFailure extends Error {
+  override name = 'StepFailure';
+  constructor(
+    readonly step: number, // index among all steps ever queued on this transport
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The only way modules and the engine reach a host. Implemented over one ssh2
  * connection per host; every method is one round trip.
@@ -33,8 +52,18 @@ export interface TransportStats {
 export interface HostTransport {
   readonly host: string;
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
-  /** Atomic: temp file in the same directory, owner and mode set, then rename. */
-  writeFile(path: string, content: Buffer, options: FileWriteOptions): Promise<void>;
+  /**
+   * Atomic: temp file in the same directory (0600 from the start), owner and mode set, size
+   * checked, then renamed. Queued: it is made at the next flush (any exec flushes first).
+   */
+  writeFile(path: string, content: Buffer, options: FileWriteOptions): void;
+  /** Queue a change; see RemoteStep. */
+  queue(step: RemoteStep): void;
+  /** Make every queued change, in order, in as few round trips as privileges allow. Throws StepFailure. */
+  flush(): Promise<void>;
+  /** Steps queued so far, and steps known to be made: the engine holds results until they are. */
+  readonly stepsQueued: number;
+  readonly stepsMade: number;
   readFile(path: string, options?: Privilege): Promise<Buffer>;
   readonly stats: TransportStats;
   close(): Promise<void>;

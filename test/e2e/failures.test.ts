@@ -38,6 +38,17 @@ describe('failures, become, host keys and bad input on real sshd hosts', functio
     await sandbox.run('node02', 'rm /srv/fail-here');
   });
 
+  it('a queued change that fails is reported against its own task; later tasks do not run', async () => {
+    const run = await runbook([...base('queued-failure.yaml'), '--limit', 'node01']);
+    assert.equal(run.code, 2, run.stderr);
+    assert.deepEqual(statuses(run, 'node01'), { 'First file': 'changed', 'Into a missing directory': 'failed' });
+    const failed = run.events.find((e) => e.type === 'task_result' && e.status === 'failed');
+    assert.match(failed!.message, /no-such-dir/);
+    assert.equal((await sandbox.fileInfo('node01', '/srv/qa')).content?.toString(), 'a\n');
+    assert.equal((await sandbox.fileInfo('node01', '/srv/qc')).exists, false, 'a task after the failure was applied');
+    assert.deepEqual([run.recap!.node01.changed, run.recap!.node01.failed], [1, 1]);
+  });
+
   it('become: a login user without root rights writes root-owned files through sudo', async () => {
     const run = await runbook([...base('become.yaml'), '--limit', 'node03']);
     assert.equal(sandbox.host('node03').user, 'deploy');

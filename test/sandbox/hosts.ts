@@ -7,7 +7,7 @@ import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, re
 import { basename, dirname, join } from 'node:path';
 import { dump } from 'js-yaml';
 import {
-  SANDBOX_ROOT, allocateBlock, ensureSystemDeps, execBuf, killNamespace, killNamespaceSync, mntNs, pool, q, waitListening,
+  SANDBOX_ROOT, allocateBlock, ensureSystemDeps, execBuf, holdNamespace, killNamespace, killNamespaceSync, mntNs, releaseNamespace, pool, q, waitListening,
 } from './proc.js';
 
 export interface SandboxHost { name: string; address: string; port: number; pid: number; stateDir: string; logFile: string; user: 'root' | 'deploy' }
@@ -31,7 +31,7 @@ const VOLATILE = ['/var/log/wtmp', '/var/log/btmp', '/var/log/lastlog'];
 const START_CONCURRENCY = 8;
 const START_TIMEOUT_MS = 60_000;
 
-interface HostState extends SandboxHost { child?: ChildProcess; ns?: string; exited?: string }
+interface HostState extends SandboxHost { child?: ChildProcess; ns?: string; nsFd?: number; exited?: string }
 
 const live = new Set<Sandbox>();
 let handlersInstalled = false;
@@ -191,6 +191,8 @@ printf '\\0--content--\\0'
     const h = this.host(name) as HostState;
     if (h.ns) await killNamespace(h.ns);
     else if (h.pid) { try { process.kill(h.pid, 'SIGKILL'); } catch { /* gone */ } }
+    releaseNamespace(h.nsFd);
+    h.nsFd = undefined;
     h.pid = 0;
   }
 
@@ -206,6 +208,8 @@ printf '\\0--content--\\0'
     for (const h of this.hosts as HostState[]) {
       if (h.ns) killNamespaceSync(h.ns);
       else if (h.pid) { try { process.kill(h.pid, 'SIGKILL'); } catch { /* gone */ } }
+      releaseNamespace(h.nsFd);
+      h.nsFd = undefined;
       h.pid = 0;
     }
     this.cleanupDirs();
@@ -252,7 +256,10 @@ printf '\\0--content--\\0'
       await waitListening(h.logFile, h.address, h.port, START_TIMEOUT_MS, () => h.exited);
     } finally {
       const ns = mntNs(h.pid);
-      if (ns && ns !== mntNs('self')) h.ns = ns;
+      if (ns && ns !== mntNs('self')) {
+        h.ns = ns;
+        h.nsFd = holdNamespace(h.pid);
+      }
     }
     if (!h.ns) throw new Error(`${h.name}: sshd is not in a private mount namespace`);
   }

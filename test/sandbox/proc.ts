@@ -1,7 +1,7 @@
 // Low-level helpers for the sandbox harness: process execution, system
 // prerequisites, loopback block allocation and mount-namespace reaping.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
 
@@ -104,7 +104,10 @@ function reapStale(lockDir: string): void {
       let cmd = '';
       try { cmd = readFileSync(`/proc/${p}/cmdline`, 'latin1'); } catch { continue; }
       const ns = mntNs(Number(p));
-      if (cmd.includes(`sshd_config.runbook-${tag}`) && ns) killNamespaceSync(ns);
+      if (!cmd.includes(`sshd_config.runbook-${tag}`) || !ns) continue;
+      const held = holdNamespace(Number(p));
+      if (held !== undefined && mntNs(Number(p)) === ns) killNamespaceSync(ns);
+      releaseNamespace(held);
     }
     for (const d of readdirSync(SANDBOX_ROOT)) if (d.startsWith(tag)) rmSync(join(SANDBOX_ROOT, d), { recursive: true, force: true });
     try { if (readFileSync(join(lockDir, ent), 'utf8') === owner) unlinkSync(join(lockDir, ent)); } catch { /* raced */ }
@@ -140,6 +143,22 @@ function killRound(ns: string): boolean {
   const pids = pidsInNs(ns);
   for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ } }
   return pids.length === 0;
+}
+
+/**
+ * Keep a mount namespace alive (an open fd on it) while we kill by its id: once its last
+ * process dies the kernel may hand the same id to a new host, which a kill loop would then hit.
+ */
+export function holdNamespace(pid: number): number | undefined {
+  try {
+    return openSync(`/proc/${pid}/ns/mnt`, 'r');
+  } catch {
+    return undefined;
+  }
+}
+
+export function releaseNamespace(fd: number | undefined): void {
+  if (fd !== undefined) try { closeSync(fd); } catch { /* closed */ }
 }
 
 export async function killNamespace(ns: string, timeoutMs = 5000): Promise<void> {
