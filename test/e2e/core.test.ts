@@ -28,13 +28,26 @@ describe('runbook apply on three real sshd hosts', function () {
   });
   after(async () => sandbox?.stop());
 
-  it('first apply changes every host and leaves the declared files', async () => {
+  let predicted: string[];
+  it('dry-run on fresh hosts changes nothing and lists every change', async () => {
+    const treeBefore = await Promise.all(sandbox.hosts.map((h) => sandbox.treeHash(h.name)));
+    const dry = await runbook([...args(), '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr + dry.stdout);
+    predicted = changes(dry);
+    assert.equal(predicted.length, 30);
+    assert.deepEqual(await Promise.all(sandbox.hosts.map((h) => sandbox.treeHash(h.name))), treeBefore, 'dry-run changed a host');
+    const wouldRun = dry.events.find((e) => e.type === 'task_result' && e.host === 'web01' && e.task === 'Initialise data once');
+    assert.match(wouldRun?.message, /would run: touch \/srv\/app\/data\/initialised/);
+  });
+
+  it('first apply changes every host, exactly as the dry-run predicted, and leaves the declared files', async () => {
     const run = await runbook(args());
     assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.deepEqual(changes(run), predicted);
     for (const host of sandbox.hosts) {
       const recap = run.recap![host.name];
       assert.equal(recap.failed, 0);
-      assert.equal(recap.changed, 9, `changed on ${host.name}: ${JSON.stringify(statuses(run, host.name))}`);
+      assert.equal(recap.changed, 10, `changed on ${host.name}: ${JSON.stringify(statuses(run, host.name))}`);
       const greeting = await sandbox.fileInfo(host.name, '/srv/app/conf/greeting.txt');
       assert.equal(greeting.content?.toString(), `HELLO from ${host.name}\n`);
       assert.equal(greeting.mode, '0644');
@@ -117,11 +130,12 @@ describe('runbook apply on three real sshd hosts', function () {
   });
 
   it('never shows secret file content in any output mode', async () => {
-    await sandbox.run('web01', 'echo old-secret > /srv/app/conf/token');
+    await sandbox.run('web01', 'echo old-secret > /srv/app/conf/token && echo API_TOKEN=old > /srv/app/conf/api.env');
     for (const output of ['json', 'plain']) {
       const run = await runbook(['apply', inventory, site, '--known-hosts', sandbox.knownHostsFile, '--output', output, '--dry-run', '--diff']);
       assert.equal(run.code, 0, run.stderr);
       assert.ok(!run.stdout.includes('s3cr3t') && !run.stdout.includes('old-secret'), `${output} output shows secret content`);
+      assert.ok(!run.stdout.includes('tok-web'), `${output} output shows a no_log task's content`);
       assert.ok(run.stdout.includes(sha('s3cr3t-web01\n').slice(0, 12)), `${output} output lacks the secret's checksum`);
     }
     await runbook(args());

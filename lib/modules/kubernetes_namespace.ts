@@ -1,0 +1,48 @@
+import { shellQuote } from '../util/shell.js';
+import type { ModuleDefinition } from './types.js';
+
+interface NamespaceArgs {
+  name: string;
+  kubeconfig: string;
+}
+
+function kubectl(args: NamespaceArgs): string {
+  return `kubectl --kubeconfig ${shellQuote(args.kubeconfig)}`;
+}
+
+/** stderr folded in: the probe drops stderr, and "NotFound" vs "connection refused" is the whole story. */
+export function getNamespaceQuery(args: NamespaceArgs): string {
+  return `${kubectl(args)} get namespace ${shellQuote(args.name)} -o name 2>&1`;
+}
+
+/**
+ * A namespace exists (kubectl on the host, with the admin kubeconfig). Run it on one master
+ * (run_once): the API is shared, the answer is the same everywhere.
+ */
+export const kubernetesNamespace: ModuleDefinition<NamespaceArgs> = {
+  name: 'kubernetes_namespace',
+  description: 'A Kubernetes namespace exists (kubectl create namespace), checked with kubectl get.',
+  args: {
+    name: { type: 'str', required: true },
+    kubeconfig: { type: 'path', default: '/etc/kubernetes/admin.conf' },
+  },
+  validate: (args) => (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(args.name) && args.name.length <= 63 ? undefined : `'${args.name}' is not a valid namespace name (RFC 1123 label)`),
+  prefetch: (args) => [{ query: getNamespaceQuery(args) }],
+  async check(args, ctx) {
+    const answer = await ctx.facts.query(getNamespaceQuery(args));
+    if (answer.code === 0) return { changed: false, message: `namespace ${args.name} exists`, result: { name: args.name } };
+    const output = answer.stdout.toString().trim();
+    const notFound = /NotFound|not found/.test(output);
+    // In a dry-run the API may not be up yet (it is started earlier in this run): say so, do not fail.
+    const why = notFound || !output ? '' : ` (API not available now: ${output.split('\n')[0].slice(0, 160)})`;
+    return { changed: true, message: `${ctx.dryRun ? 'would create' : 'create'} namespace ${args.name}${why}`, result: { name: args.name } };
+  },
+  async apply(args, _check, ctx) {
+    const result = await ctx.transport.exec(`${kubectl(args)} create namespace ${shellQuote(args.name)}`, ctx.privilege);
+    const output = `${result.stderr.toString()}${result.stdout.toString()}`.trim();
+    if (result.code === 0) return { changed: true, message: `created namespace ${args.name}` };
+    // Another master (or an earlier attempt) won the race: the state is what was asked for.
+    if (/AlreadyExists|already exists/.test(output)) return { changed: false, message: `namespace ${args.name} exists` };
+    return { changed: false, failed: true, message: `kubectl create namespace ${args.name} failed (exit ${result.code}): ${output.slice(0, 2000)}` };
+  },
+};

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinModules } from '../../lib/modules/index.js';
+import { Sandbox } from '../sandbox/hosts.js';
+import { fixtures, runbook, totals } from './cli.js';
+
+/** What a module's example needs on the host before it runs. */
+const setup: Record<string, string> = {
+  file: 'mkdir -p /srv/m && touch /srv/m/doomed && echo x > /srv/m/existing && chmod 0644 /srv/m/existing',
+  command: 'mkdir -p /srv/m && touch /srv/m/removable',
+};
+
+describe('every module: check → apply → check on a real host', function () {
+  this.timeout(120_000);
+  let sandbox: Sandbox;
+  let inventory: string;
+  before(async () => {
+    sandbox = await Sandbox.start({ count: 1, prefix: 'mod' });
+    inventory = join(sandbox.dir, 'inventory.yaml');
+    sandbox.writeInventory(inventory);
+  });
+  after(async () => sandbox?.stop());
+
+  for (const module of builtinModules) {
+    it(module.name, async () => {
+      const playbook = join(fixtures, 'modules', `${module.name}.yaml`);
+      assert.ok(existsSync(playbook), `no example for module ${module.name} in test/fixtures/modules/`);
+      const host = sandbox.hosts[0].name;
+      await sandbox.run(host, `mkdir -p /srv/m && ${setup[module.name] ?? 'true'}`);
+      const args = ['apply', inventory, playbook, '--known-hosts', sandbox.knownHostsFile, '--output', 'json'];
+      const tree = await sandbox.treeHash(host);
+      const check = await runbook([...args, '--dry-run']);
+      assert.equal(check.code, 0, check.stdout + check.stderr);
+      const tasks = check.events.filter((e) => e.type === 'task_result').length;
+      assert.equal(totals(check.recap).changed, tasks, 'the first check should find every task to change');
+      assert.equal(await sandbox.treeHash(host), tree, 'check changed the host');
+      const apply = await runbook(args);
+      assert.equal(apply.code, 0, apply.stdout + apply.stderr);
+      assert.equal(totals(apply.recap).changed, tasks);
+      assert.notEqual(await sandbox.treeHash(host), tree, 'apply changed nothing on the host');
+      const recheck = await runbook([...args, '--dry-run']);
+      assert.equal(totals(recheck.recap).changed, 0, 'check after apply still finds changes');
+      assert.equal(totals(recheck.recap).failed, 0);
+    });
+  }
+});
