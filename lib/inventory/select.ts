@@ -58,8 +58,11 @@ function matchTerm(inventory: Inventory, term: string, pattern: string, location
   if (term === 'all' || term === '*') return [...inventory.hosts.keys()];
   const subscript = SUBSCRIPT.exec(term);
   const base = subscript?.[1];
-  // Only a known group (or `all`) takes a subscript; `web[12]` over hosts web1, web2 stays a glob.
-  if (subscript && base && (base === 'all' || inventory.groups.has(base)) && !(subscript[3] === undefined && subscript[2] === '')) {
+  // Only a known group (or `all`) takes a subscript, and only when the term is not also a glob
+  // naming hosts or groups: `web[12]` over hosts web1, web2 stays the glob it always was.
+  const isSubscript = subscript && base && (base === 'all' || inventory.groups.has(base)) && !(subscript[3] === undefined && subscript[2] === '')
+    && (subscript[3] !== undefined || !globMatchesAny(inventory, term));
+  if (subscript && isSubscript) {
     const members = matchTerm(inventory, subscript[1], pattern, location);
     const index = (text: string) => {
       const n = Number(text);
@@ -87,6 +90,11 @@ function matchTerm(inventory: Inventory, term: string, pattern: string, location
   for (const [name, members] of inventory.groups) if (matcher.test(name)) for (const host of members) names.add(host);
   for (const name of inventory.hosts.keys()) if (matcher.test(name)) names.add(name);
   return [...inventory.hosts.keys()].filter((h) => names.has(h));
+}
+
+function globMatchesAny(inventory: Inventory, term: string): boolean {
+  const glob = globToRegExp(term);
+  return [...inventory.groups.keys(), ...inventory.hosts.keys()].some((name) => glob.test(name));
 }
 
 function regexOf(source: string, pattern: string, location?: SourceLocation): RegExp {

@@ -2,8 +2,9 @@
 // kubelet's static pods, the API server, kubectl). See README.md in this folder.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dump, load } from 'js-yaml';
 import { repoRoot } from '../e2e/cli.js';
-import type { SandboxOptions } from '../sandbox/hosts.js';
+import type { Sandbox, SandboxOptions } from '../sandbox/hosts.js';
 
 export const standinDir = join(repoRoot, 'test', 'standins');
 
@@ -17,7 +18,7 @@ export function standinSetup(): Required<Pick<SandboxOptions, 'files' | 'setup'>
       '/usr/local/lib/standin/apiserver.js': { content: read('apiserver.js'), mode: 0o644 },
     },
     // Runs inside each host before its sshd starts: where node is, and the host's own address.
-    setup: ({ address }) => `mkdir -p /var/lib/standin /var/log/standin
+    setup: ({ address }) => `mkdir -p /var/lib/standin/systemd /var/log/standin
 printf 'STANDIN_NODE=%s\\nSTANDIN_ADDRESS=%s\\n' '${process.execPath}' '${address}' > /usr/local/lib/standin/standin.env
 `,
   };
@@ -26,4 +27,22 @@ printf 'STANDIN_NODE=%s\\nSTANDIN_ADDRESS=%s\\n' '${process.execPath}' '${addres
 /** Lines of a stand-in's call log on a host (`systemctl` or `kubectl`). */
 export function callLog(text: string): string[] {
   return text.split('\n').filter((line) => line !== '');
+}
+
+/**
+ * inventory/ha-masters.yaml as shipped, with each host's connection variables (address, port,
+ * user, key) pointed at the sandbox host of the same name, and `vars` merged into all.vars.
+ */
+export function sandboxInventory(sandbox: Sandbox, vars: Record<string, unknown> = {}): string {
+  const inventory = load(readFileSync(join(repoRoot, 'inventory', 'ha-masters.yaml'), 'utf8')) as {
+    all: { vars: Record<string, unknown>; children: Record<string, { hosts: Record<string, Record<string, unknown>> }> };
+  };
+  for (const group of Object.values(inventory.all.children)) {
+    for (const [name, hostVars] of Object.entries(group.hosts)) {
+      const host = sandbox.host(name);
+      Object.assign(hostVars, { ansible_host: host.address, ansible_port: host.port, ansible_user: host.user, ansible_ssh_private_key_file: sandbox.keyFile });
+    }
+  }
+  Object.assign(inventory.all.vars, vars);
+  return dump(inventory, { lineWidth: -1 });
 }
