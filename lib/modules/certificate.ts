@@ -66,11 +66,14 @@ export const certificate: ModuleDefinition<CertificateArgs, CertificatePlan> = {
     owner: { type: 'str' },
     group: { type: 'str' },
   },
+  // Runs at load time on the raw, unrendered arguments: only literal values are judged here.
   validate(args) {
     if ((args.ca_cert_path === undefined) !== (args.ca_key_path === undefined)) return "certificate needs both 'ca_cert_path' and 'ca_key_path', or neither (self-signed)";
-    if (args.append_ca && args.ca_cert_path === undefined) return "'append_ca' needs 'ca_cert_path'";
+    if (args.append_ca === true && args.ca_cert_path === undefined) return "'append_ca' needs 'ca_cert_path'";
     try {
-      requestOf(args);
+      literalStrings(args.subject_alt_names).forEach(normaliseSan);
+      canonicalKeyUsages(literalStrings(args.key_usage));
+      canonicalExtendedKeyUsages(literalStrings(args.extended_key_usage));
     } catch (error) {
       return (error as Error).message;
     }
@@ -95,6 +98,11 @@ export const certificate: ModuleDefinition<CertificateArgs, CertificatePlan> = {
     return { changed: true };
   },
 };
+
+/** The list's elements that are plain text already (not '{{ }}' still to be rendered). */
+function literalStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && !/\{\{|\{%/.test(v)) : [];
+}
 
 function requestOf(args: CertificateArgs): CertificateRequest {
   return {

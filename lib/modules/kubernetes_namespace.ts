@@ -26,7 +26,7 @@ export const kubernetesNamespace: ModuleDefinition<NamespaceArgs> = {
     name: { type: 'str', required: true },
     kubeconfig: { type: 'path', default: '/etc/kubernetes/admin.conf' },
   },
-  validate: (args) => (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(args.name) && args.name.length <= 63 ? undefined : `'${args.name}' is not a valid namespace name (RFC 1123 label)`),
+  validate: (args) => (typeof args.name !== 'string' || args.name.includes('{{') || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(args.name) && args.name.length <= 63 ? undefined : `'${args.name}' is not a valid namespace name (RFC 1123 label)`),
   prefetch: (args) => [{ query: getNamespaceQuery(args) }],
   async check(args, ctx) {
     const answer = await ctx.facts.query(getNamespaceQuery(args));

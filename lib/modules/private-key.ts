@@ -46,7 +46,11 @@ export const privateKey: ModuleDefinition<PrivateKeyArgs, PrivateKeyPlan> = {
     public_key_mode: { type: 'mode', default: '0644' },
   },
   validate: (args) =>
-    args.size < 1024 || args.size > 16384 ? `size ${args.size} is out of range (1024..16384)` : args.public_key_path === args.path ? "'public_key_path' must differ from 'path'" : undefined,
+    typeof args.size === 'number' && (args.size < 1024 || args.size > 16384)
+      ? `size ${args.size} is out of range (1024..16384)`
+      : args.public_key_path !== undefined && args.public_key_path === args.path
+        ? "'public_key_path' must differ from 'path'"
+        : undefined,
   // The key is read (for its public half) only when a public key path is asked for.
   prefetch: (args) => (args.public_key_path ? [...fileReadRequests(args.path), args.public_key_path] : [args.path]),
   writes: (args) => [args.path, ...(args.public_key_path ? [args.public_key_path] : [])],

@@ -146,17 +146,19 @@ export const waitFor: ModuleDefinition<WaitForArgs, WaitForPlan> = {
   },
   validate(args) {
     if (args.url === undefined && args.port === undefined) return "wait_for needs 'url' or 'port'";
-    if (args.url !== undefined) {
+    // Load time, raw arguments: a URL with '{{ }}' is judged once rendered (check fails on a bad one).
+    if (typeof args.url === 'string' && !args.url.includes('{{')) {
       try {
         if (!/^https?:$/.test(new URL(args.url).protocol)) return `url '${args.url}' must be http:// or https://`;
       } catch {
         return `url '${args.url}' is not a valid URL`;
       }
     }
-    return args.timeout <= 0 ? "'timeout' must be positive" : undefined;
+    return typeof args.timeout === 'number' && args.timeout <= 0 ? "'timeout' must be positive" : undefined;
   },
   prefetch: (args) => (args.ca_path ? fileReadRequests(args.ca_path) : []),
   async check(args, ctx) {
+    if (args.url !== undefined && !/^https?:$/.test(new URL(args.url).protocol)) throw new Error(`url '${args.url}' must be http:// or https://`);
     const ca = args.ca_path ? contentOrPending(await readHostFile(ctx.facts, args.ca_path), 'CA file', ctx.user, ctx.dryRun) : undefined;
     const target = targetOf(args, ctx, ca);
     const wait = `a real run would wait up to ${args.timeout}s`;

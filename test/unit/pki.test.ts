@@ -218,7 +218,6 @@ class LocalTransport implements HostTransport {
   constructor(readonly host: string) {}
   exec(command: string, options?: ExecOptions): Promise<ExecResult> {
     this.stats.roundTrips++;
-    if (process.env.TRACE_EXEC) console.log(`[${this.host}] ${command.slice(0, 300)}`);
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
