@@ -48,7 +48,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   }
 
   const output = args.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
-  const reporter = createReporter(output, { out: process.stdout, diff: args.diff });
+  const reporter = await createReporter(output, { out: process.stdout, diff: args.diff });
   const summary = await runPlaybooks(
     {
       inventory,

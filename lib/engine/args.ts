@@ -1,13 +1,10 @@
 import type { ArgSpec, ArgType } from '../modules/types.js';
-import { normaliseMode } from '../playbook/args.js';
+import { normaliseMode, toBoolean } from '../playbook/args.js';
 
 /** Thrown when a rendered argument has the wrong type; the task fails with this message. */
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
 }
-
-const TRUE_WORDS = new Set(['yes', 'true', 'on', '1', 'y']);
-const FALSE_WORDS = new Set(['no', 'false', 'off', '0', 'n', '']);
 
 /**
  * Octal mode as four digits, read as the digits the user wrote (0644 and 644 are both 0644;
@@ -44,12 +41,7 @@ export function coerce(name: string, value: unknown, type: ArgType): unknown {
       return fail();
     case 'bool':
       if (typeof value === 'boolean') return value;
-      if (typeof value === 'string' || typeof value === 'number') {
-        const word = String(value).toLowerCase();
-        if (TRUE_WORDS.has(word)) return true;
-        if (FALSE_WORDS.has(word)) return false;
-      }
-      return fail();
+      return toBoolean(value) ?? fail();
     case 'int': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       return typeof n === 'number' && Number.isInteger(n) ? n : fail();

@@ -21,11 +21,27 @@ export function prefetchPlay(scope: RunScope, run: HostRun, play: PlaySpec, task
       for (const [index, item] of items.entries()) {
         const itemVars = task.loop === undefined ? vars : taskVars(layers, task, { name: task.loopVar, item, index });
         if (!task.when.every((condition) => evaluateCondition(condition, itemVars))) continue;
-        const args = coerceArgs(module.args, renderValue(task.args, itemVars) as Record<string, unknown>);
+        const args = coerceArgs(module.args, renderableArgs(task.args, itemVars));
         run.facts(taskPrivilege(run, play, task)).want(module.prefetch(args, { host: run.name }));
       }
     } catch {
       // Not renderable yet (needs a registered result): its facts are fetched when it runs.
     }
   }
+}
+
+/**
+ * The arguments that render now. A copy whose content reads a registered result still has a
+ * known dest, and the dest is all its prefetch needs.
+ */
+function renderableArgs(args: Record<string, unknown>, vars: Record<string, unknown>): Record<string, unknown> {
+  const rendered: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(args)) {
+    try {
+      rendered[name] = renderValue(value, vars);
+    } catch {
+      // left out: not known before an earlier task runs
+    }
+  }
+  return rendered;
 }

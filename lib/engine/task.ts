@@ -118,7 +118,8 @@ async function runItem(
     if (check.changed && runsForReal) {
       const applyContext: ApplyContext = { ...context, transport: run.transport, transportOf: (name) => scope.hostRun(name).transport };
       const applied = await module.apply(args, check, applyContext);
-      recordEffects(run, check);
+      // A command declared read-only (changed_when: false) leaves the cached facts valid.
+      recordEffects(run, task.changedWhen === false ? { ...check, invalidatesFacts: false } : check);
       outcome = {
         status: applied.failed ? 'failed' : applied.changed ? 'changed' : 'ok',
         message: applied.message ?? check.message,

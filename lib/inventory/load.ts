@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import { loadYamlFile, locationOf, parseYaml } from '../yaml/load.js';
+import { toBoolean } from '../playbook/args.js';
 import type { ConnectionSpec, Inventory, InventoryHost } from './types.js';
 
 /**
@@ -217,15 +218,10 @@ function portOf(value: unknown, location: SourceLocation | undefined): number {
   return port;
 }
 
-/** Ansible's boolean spellings: true/false, yes/no, on/off, 1/0. */
+/** Ansible's boolean spellings (true/false, yes/no, on/off, 1/0), or an error naming what was wrong. */
 export function booleanOf(value: unknown, what: string, location?: SourceLocation): boolean {
-  if (typeof value === 'boolean') return value;
-  if (value === 1 || value === 0) return value === 1;
-  if (typeof value === 'string') {
-    const word = value.trim().toLowerCase();
-    if (['true', 'yes', 'on', '1', 'y'].includes(word)) return true;
-    if (['false', 'no', 'off', '0', 'n'].includes(word)) return false;
-  }
+  const known = toBoolean(value);
+  if (known !== undefined) return known;
   throw new InputError(`${what} must be a boolean (true/false, yes/no), got ${JSON.stringify(value)}`, location);
 }
 

@@ -32,25 +32,33 @@ function printable(content: Buffer | undefined): string | undefined {
   return content.toString('utf8');
 }
 
-/** Who owns a file the task creates without saying: the remote user, in the group of the same name. */
-function defaultOwner(ctx: ModuleContext): { owner: string; group: string } {
-  return { owner: ctx.user, group: ctx.user };
+/** The file's current state; anything but a regular file (or nothing) is an error. */
+export async function currentRegularFile(path: string, ctx: ModuleContext): Promise<PathState> {
+  const current = await ctx.facts.path(path);
+  if (current.exists && current.type !== 'file') throw new Error(`${path} exists and is a ${current.type}, not a regular file`);
+  return current;
 }
 
-/** Compare a regular file on the host with the desired one: what changes, the diff, the predicted state. */
-export async function planRegularFile(desired: DesiredFile, ctx: ModuleContext): Promise<CheckResult<FilePlan>> {
-  const current = await ctx.facts.path(desired.path);
-  if (current.exists && current.type !== 'file') {
-    throw new Error(`${desired.path} exists and is a ${current.type}, not a regular file`);
-  }
-  const fallback = defaultOwner(ctx);
-  const after: PathState = {
+/**
+ * The metadata a file has after the task: what it asks for, else what the file has, else what
+ * a new file gets (0644, owned by the remote user in the group of the same name).
+ */
+export function regularFileAfter(current: PathState, desired: DesiredFile, ctx: ModuleContext): PathState {
+  return {
     path: desired.path,
     exists: true,
     type: 'file',
     mode: desired.mode ?? current.mode ?? '0644',
-    owner: desired.owner ?? current.owner ?? fallback.owner,
-    group: desired.group ?? current.group ?? fallback.group,
+    owner: desired.owner ?? current.owner ?? ctx.user,
+    group: desired.group ?? current.group ?? ctx.user,
+  };
+}
+
+/** Compare a regular file on the host with the desired one: what changes, the diff, the predicted state. */
+export async function planRegularFile(desired: DesiredFile, ctx: ModuleContext): Promise<CheckResult<FilePlan>> {
+  const current = await currentRegularFile(desired.path, ctx);
+  const after: PathState = {
+    ...regularFileAfter(current, desired, ctx),
     sha256: desired.content ? sha256(desired.content) : current.sha256,
     size: desired.content ? desired.content.length : current.size,
   };

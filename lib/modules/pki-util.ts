@@ -2,7 +2,7 @@ import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync
 import { isIP } from 'node:net';
 import forge from 'node-forge';
 import { readFileCommand } from '../transport/scripts.js';
-import { sha256, snapshot, type FilePlan } from './file-state.js';
+import { currentRegularFile, regularFileAfter, sha256, snapshot, type FilePlan } from './file-state.js';
 import type { CheckResult, FactRequest, FileDiff, HostFacts, ModuleContext, PathState } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -76,16 +76,8 @@ export async function planGeneratedFile(
   message: string,
   secret: boolean,
 ): Promise<CheckResult<FilePlan>> {
-  const current = await ctx.facts.path(desired.path);
-  if (current.exists && current.type !== 'file') throw new Error(`${desired.path} exists and is a ${current.type}, not a regular file`);
-  const after: PathState = {
-    path: desired.path,
-    exists: true,
-    type: 'file',
-    mode: desired.mode ?? current.mode ?? '0644',
-    owner: desired.owner ?? current.owner ?? ctx.user,
-    group: desired.group ?? current.group ?? ctx.user,
-  };
+  const current = await currentRegularFile(desired.path, ctx);
+  const after = regularFileAfter(current, desired, ctx);
   const diff: FileDiff[] = ctx.diff ? [{ path: desired.path, secret, before: snapshot(current), after: snapshot(after) }] : [];
   return {
     changed: true,

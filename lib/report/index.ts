@@ -1,6 +1,5 @@
 import { JsonReporter } from './json.js';
 import { PlainReporter } from './plain.js';
-import { TtyReporter } from './tty.js';
 import type { Reporter, ReporterKind, ReporterOptions } from './types.js';
 
 export type { Reporter, ReporterKind, ReporterOptions } from './types.js';
@@ -8,11 +7,16 @@ export { formatDiff, diffForJson } from './diff-format.js';
 export { formatRecapTable, formatDuration, RecapTally } from './recap.js';
 export { formatResultLine } from './lines.js';
 
-/** The reporter for an output kind; the CLI picks `tty` only when stdout is a terminal. */
-export function createReporter(kind: ReporterKind, options: ReporterOptions): Reporter {
+/**
+ * The reporter for an output kind; the CLI picks `tty` only when stdout is a terminal.
+ * listr2 is loaded only for the live view: it costs a noticeable part of start-up.
+ */
+export async function createReporter(kind: ReporterKind, options: ReporterOptions): Promise<Reporter> {
   switch (kind) {
-    case 'tty':
+    case 'tty': {
+      const { TtyReporter } = await import('./tty.js');
       return new TtyReporter(options);
+    }
     case 'plain':
       return new PlainReporter(options);
     case 'json':

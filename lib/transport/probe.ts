@@ -20,7 +20,6 @@ export function probeScript(paths: string[], queries: string[]): string {
   }
   queries.forEach((query, index) => {
     // The trailing marker keeps trailing newlines that $(...) would strip, and carries the exit code.
-    // The index is an argument, not part of the format: in the format, '\\0' + digits is an octal escape.
     parts.push(`out=$( (${query}) 2>/dev/null; printf 'x%s' $?); printf 'Q\\0%s\\0%s\\0' ${index} "$out"`);
   });
   return parts.join('\n');

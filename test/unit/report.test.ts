@@ -62,7 +62,7 @@ function sampleRun(): RunEvent[] {
 }
 
 async function runReporter(kind: 'plain' | 'json' | 'tty', events: RunEvent[], diff = true, out: Writable & { text: string } = new Capture()) {
-  const reporter = createReporter(kind, { out, diff });
+  const reporter = await createReporter(kind, { out, diff });
   for (const event of events) reporter.onEvent(event);
   await reporter.finish();
   return out.text;
@@ -217,7 +217,7 @@ describe('report', () => {
 
     it('copes with unknown hosts and a run that stops without play_end', async () => {
       const out = new FakeTty();
-      const reporter = createReporter('tty', { out, diff: false });
+      const reporter = await createReporter('tty', { out, diff: false });
       reporter.onEvent(result('stray', 'early', 0, 'ok'));
       reporter.onEvent({ type: 'play_start', play: 'web', index: 0, hosts: ['host01'], tasks: 1 });
       reporter.onEvent(result('early-bird', 'motd', 0, 'ok'));

@@ -1,0 +1,76 @@
+// `npm run bench`: runbook against tuned ansible-core on N sandbox hosts, same
+// playbook, same scenarios, one tool at a time. Writes a markdown report.
+//
+//   --hosts 10,50     host counts (up to 250)
+//   --runs 3          repetitions per scenario (medians); first apply runs once per fresh set
+//   --skip-ansible    runbook only
+//   --out FILE.md     where the report goes (default bench-results.md in the cwd)
+//   --smoke           N=3, runs=1, runbook only; exits non-zero on any problem (for CI)
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureGnuTime, ensurePackage, machineFacts } from './measure.js';
+import { allProblems, renderReport, treeMismatches, type HostCountResult } from './report.js';
+import { benchTool } from './scenarios.js';
+
+interface BenchOptions { hosts: number[]; runs: number; skipAnsible: boolean; out: string; smoke: boolean }
+
+function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      hosts: { type: 'string', default: '10,50' },
+      runs: { type: 'string', default: '3' },
+      'skip-ansible': { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench-results.md' },
+      smoke: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke]');
+    process.exit(0);
+  }
+  const hosts = values.hosts.split(',').map((h) => Number(h.trim()));
+  const runs = Number(values.runs);
+  if (!hosts.length || hosts.some((h) => !Number.isInteger(h) || h < 1 || h > 250)) throw new Error(`--hosts: integers 1..250, comma separated (got ${values.hosts})`);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a positive integer (got ${values.runs})`);
+  return values.smoke
+    ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true }
+    : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false };
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2));
+  const started = new Date();
+  ensureGnuTime();
+  if (!opts.skipAnsible) ensurePackage('ansible-playbook', 'ansible-core');
+  const machine = machineFacts(!opts.skipAnsible);
+  const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+  log(`bench: hosts ${opts.hosts.join(',')}, runs ${opts.runs}, ${opts.skipAnsible ? 'runbook only' : 'runbook then ansible'}`);
+
+  const results: HostCountResult[] = [];
+  for (const hosts of opts.hosts) {
+    // runbook first: its runs are short, so a failure surfaces before Ansible's long ones.
+    const runbook = await benchTool('runbook', hosts, opts.runs, log);
+    const ansible = opts.skipAnsible ? undefined : await benchTool('ansible', hosts, opts.runs, log);
+    results.push({ hosts, runs: opts.runs, runbook, ansible });
+    // Written after every host count so a long run interrupted later still leaves results.
+    writeFileSync(opts.out, renderReport(machine, results, started));
+  }
+  const report = renderReport(machine, results, started);
+  writeFileSync(opts.out, report);
+  console.log(`\n${report}`);
+  log(`bench: report written to ${opts.out}`);
+  const problems = [...allProblems(results), ...treeMismatches(results)];
+  return problems.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+    // Exiting runs the sandbox's exit handler, which stops any hosts still up.
+    process.exit(2);
+  },
+);

@@ -1,0 +1,128 @@
+// The two contenders, driven the same way: one CLI process per run against the
+// same playbook file and the inventory the sandbox writes, unchanged.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Sandbox } from '../sandbox/hosts.js';
+import { measure, type Measured } from './measure.js';
+
+/** The checkout's root, from dist/test/bench/. */
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const playbookFile = join(repoRoot, 'test', 'fixtures', 'bench', 'playbook.yaml');
+
+export type ToolName = 'runbook' | 'ansible';
+export type RunMode = 'apply' | 'check';
+
+export interface HostOutcome { changed: number; failed: number; unreachable: boolean }
+
+export interface ToolRun extends Measured {
+  hosts: Record<string, HostOutcome>;
+  /** runbook only: what its recap says about SSH use. */
+  transport?: Record<string, { connections: number; roundTrips: number }>;
+}
+
+export interface Tool {
+  readonly name: ToolName;
+  run(mode: RunMode): Promise<ToolRun>;
+  /** Releases anything the tool left running (Ansible's ControlPersist masters). */
+  close(): void;
+}
+
+export function totalChanged(run: ToolRun): number {
+  return Object.values(run.hosts).reduce((sum, h) => sum + h.changed, 0);
+}
+
+/** Why a run cannot count as a measurement, or undefined when it can. */
+export function runProblem(run: ToolRun, expectedHosts: number): string | undefined {
+  const bad = Object.entries(run.hosts).filter(([, h]) => h.failed > 0 || h.unreachable).map(([n]) => n);
+  if (run.code !== 0 || bad.length || Object.keys(run.hosts).length !== expectedHosts) {
+    // The lines about the hosts that went wrong say why; the tail shows how the run ended.
+    const lines = `${run.stderr}\n${run.stdout}`.trim().split('\n');
+    const why = lines.filter((l) => bad.some((h) => l.includes(h)) && /unreachable|fail|error/i.test(l)).slice(0, 10);
+    const tail = [...why, '...', ...lines.slice(-10)].join('\n');
+    return `exit ${run.code}, ${Object.keys(run.hosts).length}/${expectedHosts} hosts in recap, failed/unreachable: ${bad.join(', ') || 'none'}\n${tail}`;
+  }
+  return undefined;
+}
+
+export class RunbookTool implements Tool {
+  readonly name = 'runbook';
+  private readonly inventory: string;
+
+  constructor(private readonly sandbox: Sandbox, workDir: string) {
+    this.inventory = join(workDir, 'inventory.yaml');
+    sandbox.writeInventory(this.inventory);
+  }
+
+  async run(mode: RunMode): Promise<ToolRun> {
+    const args = [join(repoRoot, 'bin', 'runbook.js'), 'apply', this.inventory, playbookFile,
+      '--known-hosts', this.sandbox.knownHostsFile, '--output', 'json'];
+    if (mode === 'check') args.push('--dry-run');
+    const m = await measure(process.execPath, args, { cwd: repoRoot });
+    const recap = m.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>)
+      .find((e) => e.type === 'recap');
+    const hosts: Record<string, HostOutcome> = {};
+    for (const [name, h] of Object.entries<any>(recap?.hosts ?? {})) hosts[name] = { changed: h.changed, failed: h.failed, unreachable: h.unreachable };
+    return { ...m, hosts, transport: recap?.transport };
+  }
+
+  close(): void { /* nothing outlives the CLI process */ }
+}
+
+/**
+ * ansible-core tuned the way its documentation and the research recommend:
+ * pipelining, persistent multiplexed connections, forks >= hosts, no facts.
+ */
+export class AnsibleTool implements Tool {
+  readonly name = 'ansible';
+  private readonly inventory: string;
+  private readonly config: string;
+  private readonly controlDir: string;
+
+  constructor(sandbox: Sandbox, private readonly workDir: string) {
+    this.inventory = join(workDir, 'inventory.yaml');
+    sandbox.writeInventory(this.inventory);
+    this.controlDir = join(workDir, 'cp');
+    mkdirSync(this.controlDir, { recursive: true });
+    mkdirSync(join(workDir, 'local-tmp'), { recursive: true });
+    this.config = join(workDir, 'ansible.cfg');
+    // The sandbox's known_hosts already holds every host key: checking stays off
+    // (as in the research config) but nothing is learned into ~/.ssh.
+    writeFileSync(this.config, `[defaults]
+forks = ${Math.max(5, sandbox.hosts.length)}
+host_key_checking = False
+interpreter_python = /usr/bin/python3
+gathering = explicit
+retry_files_enabled = False
+nocolor = True
+local_tmp = ${join(workDir, 'local-tmp')}
+
+[ssh_connection]
+pipelining = True
+control_path_dir = ${this.controlDir}
+ssh_args = -o ControlMaster=auto -o ControlPersist=120s -o PreferredAuthentications=publickey -o UserKnownHostsFile=${sandbox.knownHostsFile}
+`);
+  }
+
+  async run(mode: RunMode): Promise<ToolRun> {
+    const args = ['-i', this.inventory, playbookFile];
+    if (mode === 'check') args.push('--check');
+    const m = await measure('ansible-playbook', args, { cwd: this.workDir, env: { ANSIBLE_CONFIG: this.config, ANSIBLE_NOCOLOR: '1' } });
+    const hosts: Record<string, HostOutcome> = {};
+    const recap = /^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/gm;
+    for (const r of m.stdout.matchAll(recap)) hosts[r[1]] = { changed: Number(r[2]), unreachable: r[3] !== '0', failed: Number(r[4]) };
+    return { ...m, hosts };
+  }
+
+  /** ControlPersist masters are daemons of their own: ask each to exit through its socket. */
+  close(): void {
+    let sockets: string[] = [];
+    try { sockets = readdirSync(this.controlDir); } catch { return; }
+    for (const s of sockets) {
+      try {
+        execFileSync('ssh', ['-o', `ControlPath=${join(this.controlDir, s)}`, '-O', 'exit', 'bench-host'], { stdio: 'ignore', timeout: 10_000 });
+      } catch { /* already gone */ }
+    }
+  }
+}
