@@ -44,15 +44,38 @@ function splitPattern(pattern: string): string[] {
     const colons = (trimmed.match(/:/g) ?? []).length;
     const isRegex = trimmed.replace(/^[!&]/, '').startsWith('~');
     const looksLikeIpv6 = colons >= 2 && /^[!&]?[0-9a-fA-F:.]+$/.test(trimmed);
-    if (isRegex || looksLikeIpv6) terms.push(trimmed);
+    if (isRegex || looksLikeIpv6 || SUBSCRIPT.test(trimmed.replace(/^[!&]/, ''))) terms.push(trimmed); // `masters[1:]` keeps its colon
     else terms.push(...trimmed.split(':').map((t) => t.trim()).filter(Boolean));
   }
   return terms;
 }
 
+/** `masters[0]`, `masters[-1]`, `masters[1:]`, `masters[0:1]` (Ansible: the end is inclusive). */
+const SUBSCRIPT = /^([^[\]~]+)\[(-?\d*)(?::(-?\d*))?\]$/;
+
 /** Host names one term selects, in inventory order. */
 function matchTerm(inventory: Inventory, term: string, pattern: string, location?: SourceLocation): string[] {
   if (term === 'all' || term === '*') return [...inventory.hosts.keys()];
+  const subscript = SUBSCRIPT.exec(term);
+  const base = subscript?.[1];
+  // Only a known group (or `all`) takes a subscript, and only when the term is not also a glob
+  // naming hosts or groups: `web[12]` over hosts web1, web2 stays the glob it always was.
+  const isSubscript = subscript && base && (base === 'all' || inventory.groups.has(base)) && !(subscript[3] === undefined && subscript[2] === '')
+    && (subscript[3] !== undefined || !globMatchesAny(inventory, term));
+  if (subscript && isSubscript) {
+    const members = matchTerm(inventory, subscript[1], pattern, location);
+    const index = (text: string) => {
+      const n = Number(text);
+      return n < 0 ? members.length + n : n;
+    };
+    if (subscript[3] === undefined) {
+      const i = index(subscript[2]);
+      return i >= 0 && i < members.length ? [members[i]] : [];
+    }
+    const start = subscript[2] === '' ? 0 : Math.max(0, index(subscript[2]));
+    const end = subscript[3] === '' ? members.length - 1 : index(subscript[3]);
+    return members.slice(start, end + 1);
+  }
   const group = inventory.groups.get(term);
   if (group) return group;
   if (inventory.hosts.has(term)) return [term];
@@ -67,6 +90,11 @@ function matchTerm(inventory: Inventory, term: string, pattern: string, location
   for (const [name, members] of inventory.groups) if (matcher.test(name)) for (const host of members) names.add(host);
   for (const name of inventory.hosts.keys()) if (matcher.test(name)) names.add(name);
   return [...inventory.hosts.keys()].filter((h) => names.has(h));
+}
+
+function globMatchesAny(inventory: Inventory, term: string): boolean {
+  const glob = globToRegExp(term);
+  return [...inventory.groups.keys(), ...inventory.hosts.keys()].some((name) => glob.test(name));
 }
 
 function regexOf(source: string, pattern: string, location?: SourceLocation): RegExp {
