@@ -68,12 +68,26 @@ export class FactCache implements HostFacts {
     }
   }
 
-  /** A command ran: anything may have changed. Wanted facts are probed again, together, when next asked. */
-  invalidate(): void {
-    this.states.clear();
+  /**
+   * A command ran: anything may have changed. Wanted facts are probed again, together, when
+   * next asked. A dry-run keeps its predictions: they stand for changes not made.
+   */
+  invalidate(options: { keepPredicted?: boolean } = {}): void {
+    for (const path of [...this.states.keys()]) {
+      if (options.keepPredicted && this.predicted.has(path)) continue;
+      this.states.delete(path);
+      this.contents.delete(path);
+      this.predicted.delete(path);
+    }
     this.answers.clear();
-    this.contents.clear();
-    this.predicted.clear();
+  }
+
+  /** A task has run: its facts need not be probed again after a later command. */
+  unwant(requests: FactRequest[]): void {
+    for (const request of requests) {
+      if (typeof request === 'string') this.wantedPaths.delete(request);
+      else this.wantedQueries.delete(request.query);
+    }
   }
 
   private async fetch(): Promise<void> {

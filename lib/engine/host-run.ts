@@ -6,6 +6,8 @@ import type { Privilege } from '../transport/types.js';
 import { SshTransport } from '../transport/ssh.js';
 import { FactCache } from './facts.js';
 import type { PendingResult } from './results.js';
+import type { FactRequest } from '../modules/types.js';
+import type { TaskSpec } from '../playbook/types.js';
 
 export interface ConnectionSettings {
   knownHostsFile: string;
@@ -21,6 +23,8 @@ export class HostRun {
   readonly notified = new Set<string>();
   /** Paths tasks changed (or would change) on this host in this run, e.g. unit files for daemon-reload. */
   readonly changedPaths = new Set<string>();
+  /** What each task asked the fact cache for in advance, to forget once it has run. */
+  readonly prefetched = new Map<TaskSpec, Array<{ cache: FactCache; requests: FactRequest[] }>>();
   /** Results held until the changes their tasks queued are made (see results.ts). */
   readonly pending: PendingResult[] = [];
   /** A failed task or an unreachable host ends this host's run; the others go on. */

@@ -22,7 +22,10 @@ export function prefetchPlay(scope: RunScope, run: HostRun, play: PlaySpec, task
         const itemVars = task.loop === undefined ? vars : taskVars(layers, task, { name: task.loopVar, item, index });
         if (!task.when.every((condition) => evaluateCondition(condition, itemVars))) continue;
         const args = coerceArgs(module.args, renderableArgs(task.args, itemVars));
-        run.facts(taskPrivilege(run, play, task)).want(module.prefetch(args, { host: run.name }));
+        const cache = run.facts(taskPrivilege(run, play, task));
+        const requests = module.prefetch(args, { host: run.name });
+        cache.want(requests);
+        run.prefetched.set(task, [...(run.prefetched.get(task) ?? []), { cache, requests }]);
       }
     } catch {
       // Not renderable yet (needs a registered result): its facts are fetched when it runs.
@@ -44,4 +47,10 @@ function renderableArgs(args: Record<string, unknown>, vars: Record<string, unkn
     }
   }
   return rendered;
+}
+
+/** Once a task has run, a later command need not make the host answer its questions again. */
+export function forgetPrefetch(run: HostRun, task: TaskSpec): void {
+  for (const { cache, requests } of run.prefetched.get(task) ?? []) cache.unwant(requests);
+  run.prefetched.delete(task);
 }

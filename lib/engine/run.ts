@@ -2,7 +2,8 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { HostRun } from './host-run.js';
 import type { RunOptions, RunSummary } from './options.js';
-import { prefetchPlay } from './prefetch.js';
+import { forgetPrefetch, prefetchPlay } from './prefetch.js';
+import { RunOnceGates } from './run-once.js';
 import { failPending, recordResult, settle } from './results.js';
 import { runTask, type RunScope, type TaskOutcome } from './task.js';
 import { buildHostvars, groupsRecord, type VarLayers } from './vars.js';
@@ -48,25 +49,28 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         hostvars,
         groups,
       });
-      const once = new Map<TaskSpec, Promise<TaskOutcome>>();
+      const once = new RunOnceGates(active);
       await forEachLimited(active, options.forks, async (host) => {
         const run = hostRun(host);
         prefetchPlay(scope, run, play, tasks, layersOf(host));
-        for (const [taskIndex, task] of tasks.entries()) {
-          if (run.stopped) break;
-          await execute(scope, run, play, task, taskIndex, false, layersOf(host), once, hostvars);
+        try {
+          for (const [taskIndex, task] of tasks.entries()) {
+            if (run.stopped) break;
+            await execute(scope, run, play, task, taskIndex, false, layersOf(host), once, hostvars);
+          }
+          await settle(scope, run);
+        } finally {
+          once.leave(host);
         }
-        await settle(scope, run);
       });
+      const handlersOnce = new RunOnceGates(active);
       await forEachLimited(active, options.forks, async (host) => {
         const run = hostRun(host);
-        for (const [taskIndex, handler] of play.handlers.entries()) {
-          if (run.stopped) break;
-          if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
-          await execute(scope, run, play, handler, taskIndex, true, layersOf(host), once, hostvars);
+        try {
+          await runHandlers(scope, run, play, layersOf(host), handlersOnce, hostvars);
+        } finally {
+          handlersOnce.leave(host);
         }
-        await settle(scope, run);
-        run.notified.clear();
       });
       options.onEvent({ type: 'play_end', play: play.name, index });
     }
@@ -82,6 +86,17 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   return { hosts: recap, exitCode };
 }
 
+/** Handlers in the order they are defined, once each, on a host that notified them. */
+async function runHandlers(scope: RunScope, run: HostRun, play: PlaySpec, layers: VarLayers, once: RunOnceGates, hostvars: Record<string, Record<string, unknown>>): Promise<void> {
+  for (const [index, handler] of play.handlers.entries()) {
+    if (run.stopped) break;
+    if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
+    await execute(scope, run, play, handler, index, true, layers, once, hostvars);
+  }
+  await settle(scope, run);
+  run.notified.clear();
+}
+
 async function execute(
   scope: RunScope,
   run: HostRun,
@@ -90,20 +105,21 @@ async function execute(
   index: number,
   handler: boolean,
   layers: VarLayers,
-  once: Map<TaskSpec, Promise<TaskOutcome>>,
+  once: RunOnceGates,
   hostvars: Record<string, Record<string, unknown>>,
 ): Promise<void> {
-  const shared = task.runOnce ? once.get(task) : undefined;
-  if (shared) {
-    // run_once: the first host runs it for everyone; the others only take its registered result.
-    const outcome = await shared.catch(() => undefined);
-    if (outcome && task.register) register(run, task.register, outcome.result, hostvars);
-    return;
+  if (task.runOnce) {
+    // run_once: when another host ran it for everyone, this one only takes its registered result.
+    const shared = await once.await(task, run.name).catch(() => null);
+    if (shared !== undefined) {
+      if (shared && task.register) register(run, task.register, shared.result, hostvars);
+      return;
+    }
   }
   scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
   const started = Date.now();
   const pending = runTask(scope, run, play, task, layers);
-  if (task.runOnce) once.set(task, pending);
+  if (task.runOnce) once.done(task, pending);
   let outcome: TaskOutcome;
   try {
     outcome = await pending;
@@ -115,6 +131,7 @@ async function execute(
   if (outcome.status === 'failed' && task.ignoreErrors) {
     outcome = { ...outcome, status: 'ok', message: `failed, ignored: ${outcome.message ?? ''}` };
   }
+  forgetPrefetch(run, task);
   if (task.register) register(run, task.register, outcome.result, hostvars);
   if (outcome.status === 'changed') for (const name of task.notify) run.notified.add(name);
   if (outcome.status === 'failed' || outcome.status === 'unreachable') run.stopped = true;

@@ -119,7 +119,7 @@ async function runItem(
       const applyContext: ApplyContext = { ...context, transport: run.transport, transportOf: (name) => scope.hostRun(name).transport };
       const applied = await module.apply(args, check, applyContext);
       // A command declared read-only (changed_when: false) leaves the cached facts valid.
-      recordEffects(run, task.changedWhen === false ? { ...check, invalidatesFacts: false } : check);
+      recordEffects(run, task.changedWhen === false ? { ...check, invalidatesFacts: false } : check, scope.dryRun);
       outcome = {
         status: applied.failed ? 'failed' : applied.changed ? 'changed' : 'ok',
         message: applied.message ?? check.message,
@@ -127,7 +127,7 @@ async function runItem(
         result: { ...check.result, ...applied.result, changed: applied.changed, failed: applied.failed === true },
       };
     } else {
-      if (check.changed) recordEffects(run, check, true);
+      if (check.changed) recordEffects(run, check, scope.dryRun, true);
       outcome = {
         status: check.changed ? 'changed' : 'ok',
         message: check.message,
@@ -145,10 +145,11 @@ async function runItem(
 }
 
 /** Later tasks plan against the state this one brings about; a command leaves nothing certain. */
-function recordEffects(run: HostRun, check: CheckResult, predictedOnly = false): void {
+function recordEffects(run: HostRun, check: CheckResult, dryRun: boolean, predictedOnly = false): void {
   for (const state of check.predicted ?? []) run.changedPaths.add(state.path);
   for (const cache of run.allFacts()) {
-    if (check.invalidatesFacts && !predictedOnly) cache.invalidate();
+    // In a dry-run the predictions of earlier tasks are the state later tasks must plan against.
+    if (check.invalidatesFacts && !predictedOnly) cache.invalidate({ keepPredicted: dryRun });
     else if (check.predicted) cache.predict(check.predicted, predictedContents(check));
   }
 }
@@ -163,12 +164,10 @@ function judge(task: TaskSpec, outcome: TaskOutcome, vars: Record<string, unknow
   if (predicted || outcome.status === 'skipped') return outcome;
   const scopeVars = { ...vars, ...outcome.result, ...(task.register ? { [task.register]: outcome.result } : {}) };
   const holds = (rule: string[] | boolean) => (typeof rule === 'boolean' ? rule : rule.every((c) => evaluateCondition(c, scopeVars, origin)));
-  let { status } = outcome;
-  if (task.changedWhen !== undefined && status !== 'failed') status = holds(task.changedWhen) ? 'changed' : 'ok';
-  if (task.failedWhen !== undefined) {
-    const failed = holds(task.failedWhen);
-    status = failed ? 'failed' : status === 'failed' ? (outcome.result.changed ? 'changed' : 'ok') : status;
-  }
+  // As Ansible: failed_when decides failure, changed_when decides change, each on its own.
+  const failed = task.failedWhen !== undefined ? holds(task.failedWhen) : outcome.status === 'failed';
+  const changed = task.changedWhen !== undefined ? holds(task.changedWhen) : outcome.result.changed === true;
+  const status = failed ? 'failed' : changed ? 'changed' : 'ok';
   return { ...outcome, status, result: { ...outcome.result, changed: status === 'changed', failed: status === 'failed' } };
 }
 

@@ -118,7 +118,11 @@ export interface ModuleDefinition<A = any, D = any> {
   args: Record<string, ArgSpec>;
   /** command/shell: text after the module name goes to `_raw_params`. */
   freeForm?: boolean;
-  /** Static rules between arguments, checked before any host is touched. Returns an error message. */
+  /**
+   * Static rules between arguments, checked when the playbook loads, before any host is touched.
+   * Values may still hold `{{ }}` templates here: judge only their presence, not their content.
+   * Returns an error message.
+   */
   validate?(args: A): string | undefined;
   /** Facts check() will ask for (paths to stat, read-only queries): probed for all tasks of a play in one round trip. */
   prefetch?(args: A, ctx: { host: string }): FactRequest[];

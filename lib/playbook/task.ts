@@ -10,7 +10,7 @@ import type { TaskSpec } from './types.js';
 const TASK_KEYWORDS = [
   'name', 'args', 'vars', 'when', 'tags', 'register', 'notify', 'loop', 'with_items', 'loop_control',
   'run_once', 'changed_when', 'failed_when', 'ignore_errors', 'become', 'become_user', 'check_mode',
-  'no_log', 'delegate_to', 'listen',
+  'no_log', 'listen',
 ];
 const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   block: 'block is not supported; write the tasks one after another (with their own when)',
@@ -20,6 +20,7 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   import_tasks: 'import_tasks is not supported',
   include_role: 'include_role is not supported',
   import_role: 'import_role is not supported',
+  delegate_to: 'delegate_to is not supported; copy_from_host relays files between hosts',
 };
 const LOOP_CONTROL_KEYS = ['loop_var', 'label'];
 
@@ -97,7 +98,6 @@ export function parseTask(raw: unknown, fallback: SourceLocation, ctx: TaskConte
   if (raw.become_user !== undefined && raw.become_user !== null) task.becomeUser = String(raw.become_user);
   const checkMode = flag(raw.check_mode, 'check_mode', at('check_mode'));
   if (checkMode !== undefined) task.checkMode = checkMode;
-  if (raw.delegate_to !== undefined && raw.delegate_to !== null) task.delegateTo = String(raw.delegate_to);
   return task;
 }
 

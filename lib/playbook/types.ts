@@ -21,7 +21,6 @@ export interface TaskSpec {
   becomeUser?: string;
   checkMode?: boolean; // false: runs for real even in --dry-run
   noLog: boolean;
-  delegateTo?: string;
   listen: string[]; // handlers only: extra names a handler answers to
   location: SourceLocation;
 }

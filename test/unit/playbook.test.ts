@@ -92,7 +92,6 @@ describe('playbook loader', () => {
             '      become: true',
             '      become_user: app',
             '      check_mode: false',
-            '      delegate_to: localhost',
             '      vars: {a: 1}',
             '      with_items: [[1, 2], 3]',
             '  handlers:',
@@ -119,7 +118,6 @@ describe('playbook loader', () => {
       assert.equal(t.become, true);
       assert.equal(t.becomeUser, 'app');
       assert.equal(t.checkMode, false);
-      assert.equal(t.delegateTo, 'localhost');
       assert.deepEqual(t.vars, { a: 1 });
       assert.deepEqual(t.loop, [1, 2, 3]);
       assert.equal(t.loopVar, 'item');
