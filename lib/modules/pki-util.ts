@@ -1,9 +1,17 @@
 import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
 import { readFileCommand } from '../transport/scripts.js';
 import { currentRegularFile, regularFileAfter, sha256, snapshot, writeTarget, type FilePlan } from './file-state.js';
 import type { CheckResult, FactRequest, FileDiff, HostFacts, ModuleContext, PathState } from './types.js';
+
+const requireModule = createRequire(import.meta.url);
+let forgeModule: typeof Forge | undefined;
+/** node-forge loads on first use: most runs issue no certificate, and loading it costs start-up time. */
+function forge(): typeof Forge {
+  return (forgeModule ??= requireModule('node-forge') as typeof Forge);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Reading files on hosts (keys, CAs, certificates) without spending round trips
@@ -109,7 +117,7 @@ export function publicKeyPemOf(privateKeyPem: Buffer, path: string): Buffer {
   }
 }
 
-function forgeRsaKey(privateKeyPem: Buffer, path: string): forge.pki.rsa.PrivateKey {
+function forgeRsaKey(privateKeyPem: Buffer, path: string): Forge.pki.rsa.PrivateKey {
   let pkcs1: string;
   try {
     const key = createPrivateKey(privateKeyPem);
@@ -118,7 +126,7 @@ function forgeRsaKey(privateKeyPem: Buffer, path: string): forge.pki.rsa.Private
   } catch (error) {
     throw new Error(`${path} is not a usable private key (${(error as Error).message})`);
   }
-  return forge.pki.privateKeyFromPem(pkcs1);
+  return forge().pki.privateKeyFromPem(pkcs1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,10 +218,10 @@ export function certificateVerdict(
 ): CertificateVerdict {
   const now = options.now ?? new Date();
   let native: X509Certificate;
-  let parsed: forge.pki.Certificate;
+  let parsed: Forge.pki.Certificate;
   try {
     native = new X509Certificate(existingPem);
-    parsed = forge.pki.certificateFromPem(existingPem);
+    parsed = forge().pki.certificateFromPem(existingPem);
   } catch (error) {
     return { keep: false, reason: `existing certificate cannot be parsed (${(error as Error).message})` };
   }
@@ -248,7 +256,7 @@ export function certificateVerdict(
   return { keep: reasons.length === 0, reason: reasons.join('; ') };
 }
 
-export function certificateSans(cert: forge.pki.Certificate): string[] {
+export function certificateSans(cert: Forge.pki.Certificate): string[] {
   const extension = cert.getExtension('subjectAltName') as { altNames?: { type: number; value: string; ip?: string }[] } | undefined;
   const names: string[] = [];
   for (const name of extension?.altNames ?? []) {
@@ -260,7 +268,7 @@ export function certificateSans(cert: forge.pki.Certificate): string[] {
   return names;
 }
 
-function certificateUsages(cert: forge.pki.Certificate, extension: string, known: readonly string[]): string[] {
+function certificateUsages(cert: Forge.pki.Certificate, extension: string, known: readonly string[]): string[] {
   const flags = cert.getExtension(extension) as Record<string, unknown> | undefined;
   return flags ? known.filter((k) => flags[k] === true).sort() : [];
 }
@@ -297,17 +305,17 @@ export function issueCertificate(input: {
   const { request } = input;
   const now = input.now ?? new Date();
   const key = forgeRsaKey(input.keyPem, input.keyPath);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  const cert = forge().pki.createCertificate();
+  cert.publicKey = forge().pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = randomSerialHex();
   // Backdated a little: a host whose clock lags the controller's must still accept it.
   cert.validity.notBefore = new Date(now.getTime() - 5 * 60_000);
   cert.validity.notAfter = new Date(now.getTime() + request.validityDays * DAY_MS);
-  const subject: forge.pki.CertificateField[] = [];
+  const subject: Forge.pki.CertificateField[] = [];
   if (request.organization) subject.push({ shortName: 'O', value: request.organization });
   subject.push({ shortName: 'CN', value: request.commonName });
   cert.setSubject(subject);
-  const ca = input.caCertPem ? forge.pki.certificateFromPem(input.caCertPem) : undefined;
+  const ca = input.caCertPem ? forge().pki.certificateFromPem(input.caCertPem) : undefined;
   // The CA's own attributes (with their string types) make the issuer byte-identical to its subject.
   cert.setIssuer(ca ? ca.subject.attributes : subject);
   const extensions: Record<string, unknown>[] = [
@@ -320,14 +328,14 @@ export function issueCertificate(input: {
   if (request.subjectAltNames.length > 0) extensions.push({ name: 'subjectAltName', altNames: request.subjectAltNames.map(forgeAltName) });
   cert.setExtensions(extensions);
   const signer = ca ? forgeRsaKey(input.caKeyPem!, input.caKeyPath ?? 'CA key') : key;
-  if (ca && ca.publicKey && (ca.publicKey as forge.pki.rsa.PublicKey).n.compareTo(signer.n) !== 0) {
+  if (ca && ca.publicKey && (ca.publicKey as Forge.pki.rsa.PublicKey).n.compareTo(signer.n) !== 0) {
     throw new Error(`CA key ${input.caKeyPath ?? ''} does not match the CA certificate`.replace('  ', ' '));
   }
-  cert.sign(signer, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
+  cert.sign(signer, forge().md.sha256.create());
+  return forge().pki.certificateToPem(cert).replace(/\r\n/g, '\n');
 }
 
-function authorityKeyId(ca: forge.pki.Certificate): string {
+function authorityKeyId(ca: Forge.pki.Certificate): string {
   const ski = ca.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | undefined;
-  return ski?.subjectKeyIdentifier ? forge.util.hexToBytes(ski.subjectKeyIdentifier) : ca.generateSubjectKeyIdentifier().getBytes();
+  return ski?.subjectKeyIdentifier ? forge().util.hexToBytes(ski.subjectKeyIdentifier) : ca.generateSubjectKeyIdentifier().getBytes();
 }
