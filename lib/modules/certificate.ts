@@ -1,4 +1,4 @@
-import { applyRegularFile, planRegularFile, type FilePlan } from './file-state.js';
+import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import {
   canonicalExtendedKeyUsages,
   canonicalKeyUsages,
@@ -62,9 +62,7 @@ export const certificate: ModuleDefinition<CertificateArgs, CertificatePlan> = {
     renew_before_days: { type: 'int', default: 30 },
     append_ca: { type: 'bool', default: false },
     force: { type: 'bool', default: false, description: 'Reissue even when the certificate fits (the only way to rotate a CA).' },
-    mode: { type: 'mode', default: '0644' },
-    owner: { type: 'str' },
-    group: { type: 'str' },
+    ...fileMetadataArgs('0644'),
   },
   // Runs at load time on the raw, unrendered arguments: only literal values are judged here.
   validate(args) {

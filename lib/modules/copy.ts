@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolveSourceFile } from '../playbook/files.js';
-import { applyRegularFile, planRegularFile, type FilePlan } from './file-state.js';
+import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import type { ModuleDefinition } from './types.js';
 
 interface CopyArgs {
@@ -19,9 +19,7 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
     dest: { type: 'path', required: true },
     content: { type: 'str', noLog: false },
     src: { type: 'path' },
-    mode: { type: 'mode' },
-    owner: { type: 'str' },
-    group: { type: 'str' },
+    ...fileMetadataArgs(),
   },
   validate: (args) =>
     args.content === undefined && args.src === undefined

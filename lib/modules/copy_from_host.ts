@@ -1,4 +1,4 @@
-import { applyRegularFile, isSecretMode, planRegularFile, type FilePlan } from './file-state.js';
+import { applyRegularFile, isSecretMode, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import { contentOrPending, readHostFile } from './pki-util.js';
 import type { ModuleContext, ModuleDefinition } from './types.js';
 
@@ -29,9 +29,7 @@ export const copyFromHost: ModuleDefinition<CopyFromHostArgs, CopyFromHostPlan> 
     from_host: { type: 'str', required: true },
     src: { type: 'path', required: true },
     dest: { type: 'path' },
-    mode: { type: 'mode' },
-    owner: { type: 'str' },
-    group: { type: 'str' },
+    ...fileMetadataArgs(),
   },
   prefetch: (args) => [args.dest ?? args.src],
   writes: (args) => [args.dest ?? args.src],

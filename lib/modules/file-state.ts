@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { ApplyContext, CheckResult, FileDiff, FileSnapshot, ModuleContext, PathState } from './types.js';
+import type { ApplyContext, ArgSpec, CheckResult, FileDiff, FileSnapshot, ModuleContext, PathState } from './types.js';
 import { shellQuote } from '../util/shell.js';
+
+/** The owner and mode arguments every file-making module takes, as Ansible's file modules do. */
+export function fileMetadataArgs(defaultMode?: string): Record<'mode' | 'owner' | 'group', ArgSpec> {
+  return { mode: { type: 'mode', ...(defaultMode ? { default: defaultMode } : {}) }, owner: { type: 'str' }, group: { type: 'str' } };
+}
 
 /** The state a file task asks for; undefined fields are left as they are. */
 export interface DesiredFile {

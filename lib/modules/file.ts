@@ -1,5 +1,5 @@
 import { shellQuote } from '../util/shell.js';
-import { applyRegularFile, describeChanges, planRegularFile, queueChange, setMetadata, snapshot } from './file-state.js';
+import { applyRegularFile, describeChanges, planRegularFile, queueChange, setMetadata, snapshot, fileMetadataArgs } from './file-state.js';
 import type { ApplyContext, CheckResult, ModuleContext, ModuleDefinition, PathState } from './types.js';
 
 interface FileArgs {
@@ -25,9 +25,7 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
   args: {
     path: { type: 'path', required: true, aliases: ['dest', 'name'] },
     state: { type: 'str', choices: ['directory', 'file', 'absent', 'link', 'touch'] },
-    mode: { type: 'mode' },
-    owner: { type: 'str' },
-    group: { type: 'str' },
+    ...fileMetadataArgs(),
     src: { type: 'path' },
   },
   validate: (args) => (args.state === 'link' && !args.src ? "state=link needs 'src'" : undefined),

@@ -1,4 +1,4 @@
-import { applyRegularFile, planRegularFile, type FilePlan } from './file-state.js';
+import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import { contentOrPending, fileReadRequests, generateRsaPrivateKeyPem, planGeneratedFile, publicKeyPemOf, readHostFile } from './pki-util.js';
 import type { ApplyContext, CheckResult, FileDiff, ModuleDefinition, PathState } from './types.js';
 
@@ -38,9 +38,7 @@ export const privateKey: ModuleDefinition<PrivateKeyArgs, PrivateKeyPlan> = {
   args: {
     path: { type: 'path', required: true },
     size: { type: 'int', default: 2048 },
-    mode: { type: 'mode', default: '0600' },
-    owner: { type: 'str' },
-    group: { type: 'str' },
+    ...fileMetadataArgs('0600'),
     force: { type: 'bool', default: false, description: 'Generate a new key on every run, replacing the existing one.' },
     public_key_path: { type: 'path' },
     public_key_mode: { type: 'mode', default: '0644' },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolveSourceFile } from '../playbook/files.js';
-import { applyRegularFile, planRegularFile, type FilePlan } from './file-state.js';
+import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import type { ModuleDefinition } from './types.js';
 
 interface TemplateArgs {
@@ -17,9 +17,7 @@ export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
   args: {
     src: { type: 'path', required: true },
     dest: { type: 'path', required: true },
-    mode: { type: 'mode' },
-    owner: { type: 'str' },
-    group: { type: 'str' },
+    ...fileMetadataArgs(),
   },
   prefetch: (args) => [args.dest],
   writes: (args) => [args.dest],
