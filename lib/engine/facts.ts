@@ -13,6 +13,8 @@ export class FactCache implements HostFacts {
   private readonly states = new Map<string, PathState>();
   private readonly answers = new Map<string, ExecResult>();
   private readonly contents = new Map<string, Buffer | undefined>();
+  private readonly reading = new Map<string, Promise<Buffer | undefined>>();
+  private fetching?: Promise<void>;
   private readonly wantedPaths = new Set<string>();
   private readonly wantedQueries = new Set<string>();
   /** Paths whose state is a prediction, not an observation: never read them from the host. */
@@ -48,6 +50,16 @@ export class FactCache implements HostFacts {
 
   async content(path: string): Promise<Buffer | undefined> {
     if (this.contents.has(path)) return this.contents.get(path);
+    // Many hosts copying one file from this host ask at once: read it once.
+    let reading = this.reading.get(path);
+    if (!reading) {
+      reading = this.read(path).finally(() => this.reading.delete(path));
+      this.reading.set(path, reading);
+    }
+    return reading;
+  }
+
+  private async read(path: string): Promise<Buffer | undefined> {
     const state = await this.path(path);
     if (!state.exists || state.type !== 'file' || this.predicted.has(path)) return undefined;
     const transport = await this.transport();
@@ -90,7 +102,14 @@ export class FactCache implements HostFacts {
     }
   }
 
+  /** One probe at a time: questions asked meanwhile go in the next one, or are answered by this one. */
   private async fetch(): Promise<void> {
+    while (this.fetching) await this.fetching;
+    this.fetching = this.probe().finally(() => (this.fetching = undefined));
+    return this.fetching;
+  }
+
+  private async probe(): Promise<void> {
     const paths = [...this.wantedPaths].filter((p) => !this.states.has(p));
     const queries = [...this.wantedQueries].filter((q) => !this.answers.has(q));
     if (paths.length === 0 && queries.length === 0) return;
