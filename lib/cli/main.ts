@@ -5,6 +5,11 @@ import { applyCommand, type ApplyArgs } from './apply.js';
 
 /** Parses the command line and delegates; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // `runbook ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   let exitCode = 0;
   const parser = yargs(argv)
     .scriptName('runbook')
@@ -19,11 +24,11 @@ export async function main(argv: string[]): Promise<number> {
           .positional('playbooks', { type: 'string', array: true, describe: 'playbook files, run in the order given as one run' })
           .option('dry-run', { alias: 'check', type: 'boolean', default: false, describe: 'Change nothing; report exactly what would change on every host' })
           .option('diff', { type: 'boolean', default: false, describe: 'Show unified diffs of content and owner/mode changes (secrets as checksums)' })
-          .option('tags', { alias: 't', type: 'string', array: true, default: [], describe: 'Run only tasks with these tags (comma lists allowed)' })
-          .option('skip-tags', { type: 'string', array: true, default: [], describe: 'Skip tasks with these tags' })
+          .option('tags', { alias: 't', type: 'string', array: true, nargs: 1, default: [], describe: 'Run only tasks with these tags (comma lists allowed)' })
+          .option('skip-tags', { type: 'string', array: true, nargs: 1, default: [], describe: 'Skip tasks with these tags' })
           .option('limit', { alias: 'l', type: 'string', describe: "Restrict to hosts matching a pattern: names, groups, globs, '!excluded', 'a,b'" })
           .option('forks', { alias: 'f', type: 'number', default: 100, describe: 'Hosts worked on at once' })
-          .option('extra-vars', { alias: 'e', type: 'string', array: true, default: [], describe: 'key=value, @vars.yaml or a JSON object; highest precedence' })
+          .option('extra-vars', { alias: 'e', type: 'string', array: true, nargs: 1, default: [], describe: 'key=value, @vars.yaml or a JSON object; highest precedence' })
           .option('list-hosts', { type: 'boolean', default: false, describe: 'List the hosts each play would run on, then stop' })
           .option('list-tasks', { type: 'boolean', default: false, describe: 'List the tasks the tag selection runs, then stop' })
           .option('output', { alias: 'o', choices: ['tty', 'plain', 'json'] as const, describe: 'Output style (default: tty on a terminal, else plain)' })

@@ -115,7 +115,8 @@ describe('runbook apply on three real sshd hosts', function () {
     assert.equal((await sandbox.fileInfo('web01', '/srv/app/data/initialised')).exists, false, 'skipped tag ran');
     assert.equal((await sandbox.fileInfo('web03', '/srv/app/conf/greeting.txt')).exists, false, 'limited-out host touched');
 
-    const listed = await runbook(['apply', inventory, site, '--list-tasks', '--tags', 'dirs']);
+    // A flag's value ends at the next word: the playbook after --tags is a playbook, as with Ansible.
+    const listed = await runbook(['apply', inventory, '--tags', 'dirs', site, '--list-tasks']);
     assert.equal(listed.code, 0, listed.stderr);
     assert.deepEqual(listed.stdout.trim().split('\n').slice(1).map((l) => l.trim().split('\t')[0]), ['App directories', 'Current link', 'Read the hostname (read-only)']);
     const hosts = await runbook(['apply', inventory, site, '--list-hosts', '--limit', '!web02']);
