@@ -8,8 +8,13 @@ import { atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from '
 
 /** sshd's MaxSessions defaults to 10 channels per connection; stay below it. */
 const CHANNELS_PER_CONNECTION = 8;
-/** sshd's MaxStartups 10:30:100 starts dropping unauthenticated connections past 10. */
-const CONCURRENT_HANDSHAKES = 10;
+/**
+ * sshd's MaxStartups 10:30:100 starts dropping unauthenticated connections past 10, and it
+ * frees a slot a moment after the client sees authentication succeed: stay below 10.
+ */
+const CONCURRENT_HANDSHAKES = 8;
+/** A connection sshd drops before the key exchange was shed under load: worth another try. */
+const SHED_RETRIES = 3;
 const handshakes = new Limiter(CONCURRENT_HANDSHAKES);
 
 export interface SshTarget {
@@ -27,6 +32,9 @@ export interface SshTarget {
 export class UnreachableError extends Error {
   override name = 'UnreachableError';
 }
+
+/** sshd closed the connection before the key exchange (MaxStartups load shedding). */
+class ShedConnection extends UnreachableError {}
 
 /** Preferred host key algorithms for the key types already known, so a known key is offered first. */
 const ALGORITHMS_BY_KEY_TYPE: Record<string, string[]> = {
@@ -54,8 +62,19 @@ export class SshTransport implements HostTransport {
 
   /** Opens the connection on first use; later calls share it. */
   connect(): Promise<Client> {
-    this.client ??= handshakes.run(() => this.handshake());
+    this.client ??= handshakes.run(() => this.handshakeWithRetries());
     return this.client;
+  }
+
+  private async handshakeWithRetries(): Promise<Client> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.handshake();
+      } catch (error) {
+        if (!(error instanceof ShedConnection) || attempt > SHED_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
   }
 
   private handshake(): Promise<Client> {
@@ -68,27 +87,32 @@ export class SshTransport implements HostTransport {
       // ssh2 leaves Nagle on: every round trip would wait ~40 ms for a delayed ACK.
       socket.setNoDelay(true);
       const client = new Client();
-      const fail = (message: string) => {
+      let connected = false;
+      let negotiated = false;
+      socket.on('connect', () => (connected = true));
+      const fail = (message: string, shed = false) => {
         client.end();
         socket.destroy();
-        reject(new UnreachableError(message));
+        reject(shed ? new ShedConnection(message) : new UnreachableError(message));
       };
       const timer = setTimeout(() => fail(`connect to ${address}:${port} timed out after ${connectTimeoutMs} ms`), connectTimeoutMs);
       socket.on('error', (err) => {
         clearTimeout(timer);
         fail(`cannot reach ${address}:${port}: ${err.message}`);
       });
+      client.on('handshake', () => (negotiated = true));
       client.on('ready', () => {
         clearTimeout(timer);
         this.stats.connections++;
+        // A live connection that closes is opened again on next use.
+        client.on('close', () => (this.client = undefined));
         resolve(client);
       });
       client.on('error', (err) => {
         clearTimeout(timer);
-        fail(refusal ?? `ssh to ${user}@${address}:${port} failed: ${err.message}`);
-      });
-      client.on('close', () => {
-        this.client = undefined;
+        // Accepted over TCP, then closed before the key exchange: sshd shedding load.
+        const shed = connected && !negotiated && refusal === undefined;
+        fail(refusal ?? `ssh to ${user}@${address}:${port} failed: ${err.message}`, shed);
       });
       const preferred = known.flatMap((k) => ALGORITHMS_BY_KEY_TYPE[k.type] ?? []);
       const config: ConnectConfig = {

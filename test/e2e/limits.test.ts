@@ -26,7 +26,8 @@ describe('thirty inventory hosts behind one default sshd', function () {
     writeFileSync(inventory, yaml.dump({ all: { hosts: Object.fromEntries(names.map((n) => [n, { ...one }])) } }));
     const before = sandbox.connectionsAccepted('shared01');
     const run = await runbook(['apply', inventory, join(fixtures, 'limits', 'fan-out.yaml'), '--known-hosts', sandbox.knownHostsFile, '--output', 'json']);
-    assert.equal(run.code, 0, run.stdout.slice(-2000) + run.stderr);
+    const unreachable = run.events.filter((e) => e.type === 'host_unreachable').map((e) => `${e.host}: ${e.message}`);
+    assert.equal(run.code, 0, unreachable.join('\n') + run.stderr);
     assert.equal(totals(run.recap).changed, 30);
     assert.ok(Object.values(run.recap!).every((r) => !r.unreachable && r.failed === 0));
     assert.equal(sandbox.connectionsAccepted('shared01') - before, 30, 'one connection per inventory host');
