@@ -52,7 +52,6 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   const summary = await runPlaybooks(
     {
       inventory,
-      plays,
       plan,
       playbookFiles,
       dryRun: args.dryRun,

@@ -1,5 +1,6 @@
 import type { ArgSpec, ArgType } from '../modules/types.js';
-import { normaliseMode, toBoolean } from '../playbook/args.js';
+import { InputError } from '../errors.js';
+import { convertType, normaliseMode } from '../playbook/args.js';
 
 /** Thrown when a rendered argument has the wrong type; the task fails with this message. */
 export class ArgumentError extends Error {
@@ -29,37 +30,15 @@ function symbolicMode(text: string): string {
   return `0${bits.u}${bits.g}${bits.o}`;
 }
 
-export function coerce(name: string, value: unknown, type: ArgType): unknown {
-  const fail = (): never => {
-    throw new ArgumentError(`argument '${name}' must be ${type}, got ${JSON.stringify(value)}`);
-  };
-  switch (type) {
-    case 'str':
-    case 'path':
-      if (typeof value === 'string') return value;
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-      return fail();
-    case 'bool':
-      if (typeof value === 'boolean') return value;
-      return toBoolean(value) ?? fail();
-    case 'int': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      return typeof n === 'number' && Number.isInteger(n) ? n : fail();
-    }
-    case 'float': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      return typeof n === 'number' && !Number.isNaN(n) ? n : fail();
-    }
-    case 'list':
-      if (Array.isArray(value)) return value;
-      if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
-      return fail();
-    case 'dict':
-      return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : fail();
-    case 'mode':
-      return normalizeMode(value);
-    case 'raw':
-      return value;
+/** A rendered argument in its declared type: the loader's conversion, failing the task instead of the load. */
+export function coerce(name: string, value: unknown, type: ArgType, elements?: ArgType): unknown {
+  // At run time an absolute symbolic mode becomes octal, so it compares with the host's.
+  if (type === 'mode') return normalizeMode(value);
+  try {
+    return convertType(value, type, elements, `argument '${name}'`, undefined, undefined, false);
+  } catch (error) {
+    if (error instanceof InputError) throw new ArgumentError(error.message);
+    throw error;
   }
 }
 
@@ -73,8 +52,7 @@ export function coerceArgs(specs: Record<string, ArgSpec>, args: Record<string, 
       if (spec.required) throw new ArgumentError(`missing required argument '${name}'`);
       continue;
     }
-    value = coerce(name, value, spec.type);
-    if (spec.elements && Array.isArray(value)) value = value.map((v, i) => coerce(`${name}[${i}]`, v, spec.elements!));
+    value = coerce(name, value, spec.type, spec.elements);
     if (spec.choices && !spec.choices.includes(String(value))) {
       throw new ArgumentError(`argument '${name}' must be one of ${spec.choices.join(', ')}, got ${JSON.stringify(value)}`);
     }

@@ -1,11 +1,9 @@
 import type { Inventory } from '../inventory/types.js';
-import type { PlaySpec } from '../playbook/types.js';
 import type { HostRecap, RunEventListener } from './events.js';
 import type { PlannedPlay } from './preflight.js';
 
 export interface RunOptions {
   inventory: Inventory;
-  plays: PlaySpec[];
   /** Hosts and tasks per play, from planRun (limit, tags, preflight). */
   plan: PlannedPlay[];
   playbookFiles: string[];

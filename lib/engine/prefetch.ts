@@ -3,7 +3,7 @@ import { evaluateCondition, renderValue } from '../template/index.js';
 import { coerceArgs } from './args.js';
 import type { HostRun } from './host-run.js';
 import { taskPrivilege, type RunScope } from './task.js';
-import { taskVars, type VarLayers } from './vars.js';
+import { itemVars, type VarLayers } from './vars.js';
 
 /**
  * Before a host's first task, render every task it can already render and ask each module
@@ -15,13 +15,9 @@ export function prefetchPlay(scope: RunScope, run: HostRun, play: PlaySpec, task
     const module = scope.registry.get(task.module);
     if (!module?.prefetch) continue;
     try {
-      const vars = taskVars(layers, task);
-      const items = task.loop === undefined ? [undefined] : (renderValue(task.loop, vars) as unknown[]);
-      if (!Array.isArray(items)) continue;
-      for (const [index, item] of items.entries()) {
-        const itemVars = task.loop === undefined ? vars : taskVars(layers, task, { name: task.loopVar, item, index });
-        if (!task.when.every((condition) => evaluateCondition(condition, itemVars))) continue;
-        const args = coerceArgs(module.args, renderableArgs(task.args, itemVars));
+      for (const { vars } of itemVars(layers, task)) {
+        if (!task.when.every((condition) => evaluateCondition(condition, vars))) continue;
+        const args = coerceArgs(module.args, renderableArgs(task.args, vars));
         const cache = run.facts(taskPrivilege(run, play, task));
         const requests = module.prefetch(args, { host: run.name });
         cache.want(requests);

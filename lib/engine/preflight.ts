@@ -5,7 +5,7 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
 import { coerceArgs } from './args.js';
-import { buildHostvars, groupsRecord, taskVars } from './vars.js';
+import { buildHostvars, groupsRecord, itemVars } from './vars.js';
 
 export interface PlannedPlay {
   play: PlaySpec;
@@ -38,22 +38,18 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
       for (const task of [...tasks, ...play.handlers]) {
         if (readsRegistered(task, registers)) continue;
         const module = registry.get(task.module)!;
-        const vars = taskVars(layers, task);
         const origin = { what: `task '${task.name}'`, location: task.location };
-        const items = task.loop === undefined ? [undefined] : renderValue(task.loop, vars, origin);
-        if (!Array.isArray(items)) throw new InputError(`loop of task '${task.name}' must be a list`, task.location);
-        for (const [index, item] of items.entries()) {
-          const itemVars = task.loop === undefined ? vars : taskVars(layers, task, { name: task.loopVar, item, index });
-          for (const condition of task.when) renderValue(`{{ ${condition} }}`, itemVars, origin);
+        for (const { vars } of itemVars(layers, task)) {
+          for (const condition of task.when) renderValue(`{{ ${condition} }}`, vars, origin);
           let args: Record<string, unknown>;
           try {
-            args = coerceArgs(module.args, renderValue(task.args, itemVars, origin) as Record<string, unknown>);
+            args = coerceArgs(module.args, renderValue(task.args, vars, origin) as Record<string, unknown>);
           } catch (error) {
             if (error instanceof InputError) throw error;
             throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
           }
           try {
-            module.preflight?.(args, { baseDir: play.baseDir, render: (text, what) => renderTemplateFile(text, itemVars, { what: `${what} (task '${task.name}')`, location: task.location }) as string });
+            module.preflight?.(args, { baseDir: play.baseDir, render: (text, what) => renderTemplateFile(text, vars, { what: `${what} (task '${task.name}')`, location: task.location }) as string });
           } catch (error) {
             if (error instanceof InputError) throw error;
             throw new InputError(`${(error as Error).message} (task '${task.name}')`, task.location);

@@ -8,7 +8,7 @@ import { evaluateCondition, renderTemplateFile, renderValue } from '../template/
 import { coerceArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
-import { taskVars, type VarLayers } from './vars.js';
+import { itemVars, type VarLayers } from './vars.js';
 
 /** What the engine shares with every task of a run. */
 export interface RunScope {
@@ -33,20 +33,11 @@ interface ItemOutcome extends TaskOutcome {
 /** Runs one task (all its loop items) on one host: when, check, apply, changed_when/failed_when, register. */
 export async function runTask(scope: RunScope, run: HostRun, play: PlaySpec, task: TaskSpec, layers: VarLayers): Promise<TaskOutcome> {
   const module = scope.registry.get(task.module)!;
-  const origin = { what: `task '${task.name}'`, location: task.location };
-  const baseVars = taskVars(layers, task);
   const outcomes: ItemOutcome[] = [];
-  if (task.loop === undefined) {
-    outcomes.push(await runItem(scope, run, play, task, module, baseVars));
-  } else {
-    const items = renderValue(task.loop, baseVars, origin);
-    if (!Array.isArray(items)) throw new InputError(`loop of task '${task.name}' must be a list, got ${JSON.stringify(items)}`, task.location);
-    for (const [index, item] of items.entries()) {
-      const vars = taskVars(layers, task, { name: task.loopVar, item, index });
-      const outcome = await runItem(scope, run, play, task, module, vars);
-      outcomes.push({ ...outcome, item });
-      if (outcome.status === 'failed' || outcome.status === 'unreachable') break;
-    }
+  for (const { vars, item } of itemVars(layers, task)) {
+    const outcome = await runItem(scope, run, play, task, module, vars);
+    outcomes.push({ ...outcome, item });
+    if (outcome.status === 'failed' || outcome.status === 'unreachable') break;
   }
   return task.loop === undefined ? outcomes[0] : combineItems(outcomes);
 }

@@ -1,5 +1,7 @@
 import type { Inventory } from '../inventory/types.js';
+import { InputError } from '../errors.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import { renderValue } from '../template/index.js';
 
 /**
  * Variable precedence, lowest first (the documented order, as Ansible's for this subset):
@@ -52,4 +54,13 @@ export function buildHostvars(inventory: Inventory, extraVars: Record<string, un
 
 export function groupsRecord(inventory: Inventory): Record<string, string[]> {
   return Object.fromEntries(inventory.groups);
+}
+
+/** The variables of each loop item of a task (one entry, without item, when it has no loop). */
+export function itemVars(layers: VarLayers, task: TaskSpec): Array<{ vars: Record<string, unknown>; item?: unknown }> {
+  const vars = taskVars(layers, task);
+  if (task.loop === undefined) return [{ vars }];
+  const items = renderValue(task.loop, vars, { what: `task '${task.name}'`, location: task.location });
+  if (!Array.isArray(items)) throw new InputError(`loop of task '${task.name}' must be a list, got ${JSON.stringify(items)}`, task.location);
+  return items.map((item, index) => ({ item, vars: taskVars(layers, task, { name: task.loopVar, item, index }) }));
 }

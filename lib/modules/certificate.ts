@@ -83,7 +83,6 @@ export const certificate: ModuleDefinition<CertificateArgs, CertificatePlan> = {
     ...(args.ca_cert_path ? fileReadRequests(args.ca_cert_path) : []),
     ...(args.ca_key_path ? [args.ca_key_path] : []), // stat only: the CA key is read when signing
   ],
-  writes: (args) => [args.path],
   check: checkCertificate,
   async apply(args, check, ctx) {
     const plan = check.data!;

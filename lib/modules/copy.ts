@@ -28,7 +28,6 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
         ? "copy takes 'content' or 'src', not both"
         : undefined,
   prefetch: (args) => [args.dest],
-  writes: (args) => [args.dest],
   preflight(args, ctx) {
     sourceContent(args, ctx.baseDir);
   },

@@ -32,7 +32,6 @@ export const copyFromHost: ModuleDefinition<CopyFromHostArgs, CopyFromHostPlan> 
     ...fileMetadataArgs(),
   },
   prefetch: (args) => [args.dest ?? args.src],
-  writes: (args) => [args.dest ?? args.src],
   async check(args, ctx) {
     const dest = args.dest ?? args.src;
     const source = await readHostFile(sourceFacts(args.from_host, ctx), args.src);

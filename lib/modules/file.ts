@@ -1,6 +1,6 @@
 import { shellQuote } from '../util/shell.js';
 import { applyRegularFile, describeChanges, planRegularFile, queueChange, setMetadata, snapshot, fileMetadataArgs } from './file-state.js';
-import type { ApplyContext, CheckResult, ModuleContext, ModuleDefinition, PathState } from './types.js';
+import type { CheckResult, ModuleContext, ModuleDefinition, PathState } from './types.js';
 
 interface FileArgs {
   path: string;
@@ -30,7 +30,6 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
   },
   validate: (args) => (args.state === 'link' && !args.src ? "state=link needs 'src'" : undefined),
   prefetch: (args) => [args.path],
-  writes: (args) => [args.path],
   async check(args, ctx) {
     const current = await ctx.facts.path(args.path);
     const state = args.state ?? (current.exists && current.type === 'directory' ? 'directory' : 'file');
@@ -108,4 +107,3 @@ function planCreation(current: PathState, after: PathState, action: FileAction, 
   };
 }
 
-export type { ApplyContext };

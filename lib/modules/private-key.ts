@@ -51,7 +51,6 @@ export const privateKey: ModuleDefinition<PrivateKeyArgs, PrivateKeyPlan> = {
         : undefined,
   // The key is read (for its public half) only when a public key path is asked for.
   prefetch: (args) => (args.public_key_path ? [...fileReadRequests(args.path), args.public_key_path] : [args.path]),
-  writes: (args) => [args.path, ...(args.public_key_path ? [args.public_key_path] : [])],
   async check(args, ctx) {
     const contents = new Map<string, Buffer>();
     const current = await ctx.facts.path(args.path);

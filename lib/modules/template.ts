@@ -20,7 +20,6 @@ export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
     ...fileMetadataArgs(),
   },
   prefetch: (args) => [args.dest],
-  writes: (args) => [args.dest],
   preflight(args, ctx) {
     ctx.render(readTemplate(args.src, ctx.baseDir), `template ${args.src}`);
   },

@@ -126,8 +126,6 @@ export interface ModuleDefinition<A = any, D = any> {
   validate?(args: A): string | undefined;
   /** Facts check() will ask for (paths to stat, read-only queries): probed for all tasks of a play in one round trip. */
   prefetch?(args: A, ctx: { host: string }): FactRequest[];
-  /** Paths on the given host that apply() changes, so dry-runs of later tasks know about it. */
-  writes?(args: A): string[];
   /** Before any host is touched: find what the run would fail on (missing src, undefined variable in a template). */
   preflight?(args: A, ctx: { baseDir: string; render(text: string, origin: string): string }): void;
   check(args: A, ctx: ModuleContext): Promise<CheckResult<D>>;

@@ -73,8 +73,13 @@ function convertValue(value: unknown, spec: ArgSpec, what: string, location: Sou
   return converted;
 }
 
-function convertType(value: unknown, type: ArgType, elements: ArgType | undefined, what: string, location: SourceLocation, writtenAs?: string): unknown {
-  if (isTemplated(value)) return value;
+/**
+ * One value converted to its declared type, or an InputError naming what was expected.
+ * At load time (`templatesPending`) a value holding a template is left for the run to render;
+ * the run calls this again on the rendered value.
+ */
+export function convertType(value: unknown, type: ArgType, elements: ArgType | undefined, what: string, location?: SourceLocation, writtenAs?: string, templatesPending = true): unknown {
+  if (templatesPending && isTemplated(value)) return value;
   const fail = (expected: string): never => {
     throw new InputError(`${what} must be ${expected}, got ${JSON.stringify(value)}`, location);
   };
@@ -99,7 +104,7 @@ function convertType(value: unknown, type: ArgType, elements: ArgType | undefine
     case 'list': {
       // Ansible's list type splits a plain string on commas.
       const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : typeof value === 'number' ? [value] : fail('a list');
-      return elements ? list.map((item) => convertType(item, elements, undefined, `element of ${what}`, location)) : list;
+      return elements ? list.map((item) => convertType(item, elements, undefined, `element of ${what}`, location, undefined, templatesPending)) : list;
     }
     case 'dict':
       return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : fail('a mapping');
