@@ -73,13 +73,14 @@ export async function execute(playRun: PlayRun, run: HostRun, task: TaskSpec, ha
     outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } };
   }
   const marks: { rescued?: boolean; ignored?: boolean } = {};
+  // As Ansible: an ignored failure counts ok (changed when its result says so) and ignored, and notifies nothing.
   if (outcome.status === 'failed' && task.ignoreErrors) {
-    outcome = { ...outcome, status: 'ok', message: `failed, ignored: ${outcome.message ?? ''}` };
+    outcome = { ...outcome, status: outcome.result.changed === true ? 'changed' : 'ok', message: `failed, ignored: ${outcome.message ?? ''}` };
     marks.ignored = true;
   }
   forgetPrefetch(run, task);
   if (task.register) register(playRun, run, task.register, outcome.result);
-  if (outcome.status === 'changed') for (const name of task.notify) run.notified.add(name);
+  if (outcome.status === 'changed' && !marks.ignored) for (const name of task.notify) run.notified.add(name);
   if (outcome.status === 'failed') marks.rescued = onFailure(task, outcome.result);
   recordResult(scope, run, play, task, index, handler, outcome, started, marks);
 }
