@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
+import type { TagFilter } from '../playbook/tags.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
 import { referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
 import { coerceArgs } from './args.js';
@@ -14,6 +15,8 @@ export interface PlannedPlay {
   body: PlayEntry[];
   /** Every selected task of `body` as written, flattened in order (the loader's implicit flush_handlers left out). */
   tasks: TaskSpec[];
+  /** --tags / --skip-tags, for the tasks of dynamic includes, selected when they are loaded. */
+  tagFilter?: TagFilter;
 }
 
 /**

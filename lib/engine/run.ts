@@ -37,7 +37,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   });
 
   try {
-    for (const [index, { play, hosts, body, tasks }] of plan.entries()) {
+    for (const [index, { play, hosts, body, tasks, tagFilter }] of plan.entries()) {
       const active = hosts.filter((h) => !hostRun(h).stopped);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
       const layersOf = (host: string): VarLayers => ({
@@ -50,7 +50,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         hostvars,
         groups,
       });
-      const playRun: PlayRun = { scope, play, layersOf, once: new RunOnceScopes(active), hostvars, taskIndex: indexOfTasks(tasks, play), ended: false };
+      const playRun: PlayRun = { scope, play, layersOf, once: new RunOnceScopes(active), hostvars, taskIndex: indexOfTasks(tasks, play), ended: false, tagFilter: tagFilter ?? { tags: [], skipTags: [] } };
       await forEachLimited(active, options.forks, async (host) => {
         const run = hostRun(host);
         prefetchPlay(scope, run, play, tasks, layersOf(host));

@@ -1,13 +1,14 @@
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { loadYamlFile, locationOf, parseYaml } from '../yaml/load.js';
+import { loadYamlFile, locationOf, parseYaml, valueLocationOf } from '../yaml/load.js';
 import { RAW_PARAMS, isTemplated } from './args.js';
 import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, tagList, type TaskContext } from './task.js';
 import { flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
 
 const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'gather_facts'];
-const UNSUPPORTED_PLAY_KEYWORDS = ['roles', 'import_playbook', 'include_playbook', 'serial', 'strategy'];
+const UNSUPPORTED_PLAY_KEYWORDS = ['roles', 'include_playbook', 'serial', 'strategy'];
 
 /**
  * Reads a playbook (a YAML list of plays) and checks everything that can be checked before
@@ -22,15 +23,54 @@ export function parsePlaybookText(text: string, file: string, registry: ModuleRe
   return parsePlaybook(parseYaml(text, file), file, registry);
 }
 
-export function parsePlaybook(data: unknown, file: string, registry: ModuleRegistry): PlaySpec[] {
+/** What an import_playbook passes down to the plays it imports, and the files on the way (to refuse a cycle). */
+interface Imported {
+  chain: string[];
+  tags: string[];
+  when: string[];
+  vars: Record<string, unknown>;
+}
+
+const IMPORT_PLAYBOOK = ['import_playbook', 'ansible.builtin.import_playbook'];
+const IMPORT_PLAYBOOK_KEYWORDS = ['name', 'tags', 'vars', 'when'];
+
+export function parsePlaybook(data: unknown, file: string, registry: ModuleRegistry, imported?: Imported): PlaySpec[] {
   const start: SourceLocation = { file, line: 1, column: 1 };
   if (data === null || data === undefined) throw new InputError('playbook has no plays', start);
   if (!Array.isArray(data)) throw new InputError('a playbook must be a list of plays (- hosts: ...)', locationOf(data) ?? start);
   const baseDir = dirname(resolve(file));
-  return data.map((play, index) => parsePlay(play, locationOf(data, index) ?? start, { registry, file, baseDir }));
+  const outer = imported ?? { chain: [resolve(file)], tags: [], when: [], vars: {} };
+  return data.flatMap((entry, index) => {
+    const location = locationOf(data, index) ?? start;
+    const key = isMapping(entry) ? IMPORT_PLAYBOOK.find((k) => k in entry) : undefined;
+    if (key) return importPlaybook(entry as Record<string, unknown>, key, location, baseDir, registry, outer);
+    return [parsePlay(entry, location, { registry, file, baseDir }, outer)];
+  });
 }
 
-function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext, 'isHandler'>): PlaySpec {
+/** import_playbook: the other file's plays, here, with this entry's tags, when and vars passed down (as Ansible). */
+function importPlaybook(raw: Record<string, unknown>, key: string, location: SourceLocation, baseDir: string, registry: ModuleRegistry, outer: Imported): PlaySpec[] {
+  const at = (k: string) => locationOf(raw, k) ?? location;
+  for (const k of Object.keys(raw)) {
+    if (k !== key && !IMPORT_PLAYBOOK_KEYWORDS.includes(k)) throw new InputError(`'${k}' is not a keyword of import_playbook${didYouMean(k, IMPORT_PLAYBOOK_KEYWORDS)}`, at(k));
+  }
+  const named = raw[key];
+  const where = valueLocationOf(raw, key) ?? at(key);
+  if (typeof named !== 'string' || named === '') throw new InputError('import_playbook needs a file name', where);
+  if (isTemplated(named)) throw new InputError(`import_playbook is read before any host runs, so its file name cannot be templated ('${named}')`, where);
+  const path = resolve(baseDir, named);
+  if (!existsSync(path)) throw new InputError(`import_playbook: file '${named}' not found (looked for ${path})`, where);
+  if (outer.chain.includes(path)) throw new InputError(`import_playbook: circular import of ${path} (${[...outer.chain, path].join(' → ')})`, where);
+  const when = raw.when === undefined || raw.when === null ? [] : Array.isArray(raw.when) ? raw.when.map(String) : [String(raw.when)];
+  return parsePlaybook(loadYamlFile(path), path, registry, {
+    chain: [...outer.chain, path],
+    tags: [...new Set([...outer.tags, ...tagList(raw.tags, at('tags'))])],
+    when: [...outer.when, ...when],
+    vars: { ...outer.vars, ...mapping(raw.vars, 'vars', at('vars')) },
+  });
+}
+
+function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext, 'isHandler'>, imported: Imported): PlaySpec {
   if (!isMapping(raw)) throw new InputError('a play must be a mapping (hosts:, tasks:, ...)', fallback);
   const location = locationOf(raw) ?? fallback;
   const at = (key: string) => locationOf(raw, key) ?? location;
@@ -41,8 +81,8 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
   }
 
   const hosts = hostPattern(raw.hosts, 'hosts' in raw ? at('hosts') : location);
-  const tags = tagList(raw.tags, at('tags'));
-  const vars = { ...mapping(raw.vars, 'vars', at('vars')), ...varsFiles(raw.vars_files, ctx.baseDir, at('vars_files')) };
+  const tags = [...new Set([...tagList(raw.tags, at('tags')), ...imported.tags])];
+  const vars = { ...mapping(raw.vars, 'vars', at('vars')), ...varsFiles(raw.vars_files, ctx.baseDir, at('vars_files')), ...imported.vars };
 
   // Handlers first: every notify, of a task or of a handler, must reach one of them.
   const inherited = { ...NOTHING_INHERITED, tags };
@@ -56,7 +96,7 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
       throw new InputError(`notify '${name}' names no handler of this play${didYouMean(name, handlerNames)}`, where);
     }
   }
-  const taskCtx = { ...ctx, isHandler: false, handlerNames, inherited };
+  const taskCtx = { ...ctx, isHandler: false, handlerNames, inherited: { ...inherited, when: imported.when }, chain: imported.chain };
   const section = (key: string) => parseEntries(raw[key], key, at(key), taskCtx);
   // As Ansible compiles a play: notified handlers run after pre_tasks, after tasks, after post_tasks.
   const flush = () => implicitFlush(location);

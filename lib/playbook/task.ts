@@ -1,7 +1,9 @@
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleDefinition } from '../modules/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { locationOf, sourceTextOf, valueLocationOf } from '../yaml/load.js';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { loadYamlFile, locationOf, sourceTextOf, valueLocationOf } from '../yaml/load.js';
 import { RAW_PARAMS, isTemplated, normaliseArgs, toBoolean, type ArgOrigins } from './args.js';
 import { sourceFileCandidates, resolveSourceFile } from './files.js';
 import { parseFreeForm, parseKeyValues } from './kv.js';
@@ -13,15 +15,16 @@ const TASK_KEYWORDS = [
   'no_log', 'listen',
 ];
 const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  include_tasks: 'include_tasks is not supported',
-  import_tasks: 'import_tasks is not supported',
   include_role: 'include_role is not supported',
   import_role: 'import_role is not supported',
   delegate_to: 'delegate_to is not supported; copy_from_host relays files between hosts',
 };
 const LOOP_CONTROL_KEYS = ['loop_var', 'label'];
 
-const BLOCK_KEYWORDS = ['block', 'rescue', 'always', 'name', 'when', 'tags', 'vars', 'become', 'become_user', 'ignore_errors', 'no_log', 'check_mode', 'run_once'];
+/** Keywords a block (and an import, and include_tasks' apply) passes down to its tasks. */
+const INHERITED_KEYWORDS = ['name', 'when', 'tags', 'vars', 'become', 'become_user', 'ignore_errors', 'no_log', 'check_mode', 'run_once'];
+const BLOCK_KEYWORDS = ['block', 'rescue', 'always', ...INHERITED_KEYWORDS];
+const IMPORT_TASKS = ['import_tasks', 'ansible.builtin.import_tasks'];
 
 export interface TaskContext {
   registry: ModuleRegistry;
@@ -32,6 +35,8 @@ export interface TaskContext {
   handlerNames?: ReadonlySet<string>;
   /** What enclosing blocks (and the play) pass down to each task. */
   inherited?: Inherited;
+  /** Task files being imported or included, outermost first, to refuse a circular import. */
+  chain?: string[];
 }
 
 /**
@@ -66,19 +71,17 @@ export function parseEntry(raw: unknown, fallback: SourceLocation, ctx: TaskCont
     for (const key of ['rescue', 'always']) {
       if (key in raw) throw new InputError(`'${key}' without 'block': rescue and always belong to a block, beside its 'block:' list`, locationOf(raw, key) ?? fallback);
     }
+    const importKey = IMPORT_TASKS.find((k) => k in raw);
+    if (importKey) return parseImportTasks(raw, importKey, fallback, ctx);
   }
-  return parseTask(raw, fallback, ctx);
+  const task = parseTask(raw, fallback, ctx);
+  if (task.module === 'include_tasks') task.includeTasks = includer(task, ctx, raw as Record<string, unknown>);
+  return task;
 }
 
-function parseBlock(raw: Record<string, unknown>, fallback: SourceLocation, ctx: TaskContext): BlockSpec {
-  const location = locationOf(raw) ?? fallback;
-  const at = (key: string) => locationOf(raw, key) ?? location;
-  if (ctx.isHandler) throw new InputError('blocks in handlers are not supported', at('block'));
-  for (const key of Object.keys(raw)) {
-    if (!BLOCK_KEYWORDS.includes(key)) throw new InputError(`'${key}' is not a block keyword${didYouMean(key, BLOCK_KEYWORDS)} (a block holds tasks; put the module in a task under block:)`, at(key));
-  }
-  const parent = ctx.inherited ?? NOTHING_INHERITED;
-  const inherited: Inherited = {
+/** What a block, an import or an apply passes down: its own keywords over its parent's. */
+function inheritFrom(raw: Record<string, unknown>, parent: Inherited, at: (key: string) => SourceLocation): Inherited {
+  return {
     when: [...parent.when, ...(conditions(raw.when, 'when', at('when')) ?? [])],
     tags: [...new Set([...parent.tags, ...tagList(raw.tags, at('tags'))])],
     vars: { ...parent.vars, ...mapping(raw.vars, 'vars', at('vars')) },
@@ -89,7 +92,67 @@ function parseBlock(raw: Record<string, unknown>, fallback: SourceLocation, ctx:
     checkMode: flag(raw.check_mode, 'check_mode', at('check_mode')) ?? parent.checkMode,
     runOnce: flag(raw.run_once, 'run_once', at('run_once')) ?? parent.runOnce,
   };
-  const inner = { ...ctx, inherited };
+}
+
+/**
+ * import_tasks: the file's tasks, read now, as a block that passes the import's keywords down
+ * (when and tags included: Ansible's static import).
+ */
+function parseImportTasks(raw: Record<string, unknown>, key: string, fallback: SourceLocation, ctx: TaskContext): BlockSpec {
+  const location = locationOf(raw) ?? fallback;
+  const at = (k: string) => locationOf(raw, k) ?? location;
+  for (const k of Object.keys(raw)) {
+    if (k === 'loop' || k.startsWith('with_')) throw new InputError(`import_tasks cannot loop (it is read before any host runs); use include_tasks`, at(k));
+    if (k !== key && !INHERITED_KEYWORDS.includes(k)) throw new InputError(`'${k}' is not a keyword of import_tasks${didYouMean(k, INHERITED_KEYWORDS)}`, at(k));
+  }
+  const value = raw[key];
+  const named = isMapping(value) ? value.file : value;
+  const where = valueLocationOf(raw, key) ?? at(key);
+  if (typeof named !== 'string' || named === '') throw new InputError(`import_tasks needs a file name`, where);
+  if (isTemplated(named)) throw new InputError(`import_tasks is read before any host runs, so its file name cannot be templated ('${named}'); use include_tasks`, where);
+  const entries = loadTaskFile(named, ctx, { ...ctx, inherited: inheritFrom(raw, ctx.inherited ?? NOTHING_INHERITED, at) }, 'import_tasks', where);
+  return { kind: 'block', name: raw.name === undefined || raw.name === null ? `import_tasks ${named}` : String(raw.name), block: entries, rescue: [], always: [], location };
+}
+
+/**
+ * include_tasks: the loader that runs when a host reaches the task. The included tasks inherit
+ * the include's vars (and loop item), its apply keywords and the enclosing blocks, not its own
+ * when or tags (Ansible's dynamic include).
+ */
+function includer(task: TaskSpec, ctx: TaskContext, raw: Record<string, unknown>): (file: string, vars: Record<string, unknown>) => PlayEntry[] {
+  const value = raw[Object.keys(raw).find((k) => ctx.registry.get(k)?.name === 'include_tasks')!];
+  const applyRaw = isMapping(value) ? value.apply : isMapping(raw.args) ? raw.args.apply : undefined;
+  const applyAt = (k: string) => (isMapping(applyRaw) ? locationOf(applyRaw, k) : undefined) ?? task.location;
+  if (applyRaw !== undefined && applyRaw !== null) {
+    if (!isMapping(applyRaw)) throw new InputError('apply must be a mapping of block keywords (tags, become, ...)', task.location);
+    for (const k of Object.keys(applyRaw)) if (!INHERITED_KEYWORDS.includes(k)) throw new InputError(`'${k}' is not a keyword apply can pass down${didYouMean(k, INHERITED_KEYWORDS)}`, applyAt(k));
+  }
+  const parent = ctx.inherited ?? NOTHING_INHERITED;
+  const applied = isMapping(applyRaw) ? inheritFrom(applyRaw, parent, applyAt) : parent;
+  return (file, vars) => loadTaskFile(file, ctx, { ...ctx, inherited: { ...applied, vars: { ...applied.vars, ...task.vars, ...vars } } }, 'include_tasks', task.location);
+}
+
+/** A task file, relative to the file naming it, then to the playbook; circular imports refused. */
+function loadTaskFile(named: string, from: TaskContext, into: TaskContext, what: string, where: SourceLocation): PlayEntry[] {
+  const candidates = isAbsolute(named) ? [named] : [...new Set([resolve(dirname(from.file), named), resolve(from.baseDir, named)])];
+  const path = candidates.find((c) => existsSync(c));
+  if (!path) throw new InputError(`${what}: file '${named}' not found (looked for ${candidates.join(', ')})`, where);
+  const chain = from.chain ?? [from.file];
+  if (chain.includes(path)) throw new InputError(`${what}: circular import of ${path} (${[...chain, path].join(' → ')})`, where);
+  const data = loadYamlFile(path);
+  if (data === null || data === undefined) return [];
+  if (!Array.isArray(data)) throw new InputError(`a task file must be a list of tasks`, locationOf(data) ?? { file: path, line: 1, column: 1 });
+  return parseEntries(data, 'tasks', { file: path, line: 1, column: 1 }, { ...into, file: path, chain: [...chain, path] });
+}
+
+function parseBlock(raw: Record<string, unknown>, fallback: SourceLocation, ctx: TaskContext): BlockSpec {
+  const location = locationOf(raw) ?? fallback;
+  const at = (key: string) => locationOf(raw, key) ?? location;
+  if (ctx.isHandler) throw new InputError('blocks in handlers are not supported', at('block'));
+  for (const key of Object.keys(raw)) {
+    if (!BLOCK_KEYWORDS.includes(key)) throw new InputError(`'${key}' is not a block keyword${didYouMean(key, BLOCK_KEYWORDS)} (a block holds tasks; put the module in a task under block:)`, at(key));
+  }
+  const inner = { ...ctx, inherited: inheritFrom(raw, ctx.inherited ?? NOTHING_INHERITED, at) };
   const block: BlockSpec = {
     kind: 'block',
     block: parseEntries(raw.block, 'block', at('block'), inner),

@@ -22,6 +22,12 @@ export interface TaskSpec {
   checkMode?: boolean; // false: runs for real even in --dry-run
   noLog: boolean;
   listen: string[]; // handlers only: extra names a handler answers to
+  /**
+   * include_tasks: loads the named file (relative to the including file, then the playbook)
+   * with these extra variables (the loop item), as entries that inherit what the include passes
+   * down (its vars, `apply`, enclosing blocks). Throws when the file is missing or wrong.
+   */
+  includeTasks?: (file: string, vars: Record<string, unknown>) => PlayEntry[];
   /** Added by the loader, not written (the flush_handlers after each section of a play): kept whatever the tags, not listed. */
   implicit?: boolean;
   location: SourceLocation;

@@ -43,6 +43,12 @@ describe('playbook loader', () => {
       assert.equal(selected.length, 3, 'implicit flushes run whatever the tags');
     });
 
+    it('import_tasks: a missing file, a loop, a circular import', () => {
+      assertInputError(play('    - import_tasks: nowhere.yaml\n'), 3, 21, /import_tasks: file 'nowhere.yaml' not found \(looked for .*nowhere.yaml/);
+      assertInputError(play('    - import_tasks: imports/a.yaml\n      loop: [1]\n'), 4, 7, /import_tasks cannot loop/);
+      assert.throws(() => load(play('    - import_tasks: imports/a.yaml\n')), /imports\/b.yaml:2:17: import_tasks: circular import of .*a.yaml \(.*a.yaml → .*b.yaml → .*a.yaml\)/);
+    });
+
     it('refuses meta actions it does not carry out', () => {
       assertInputError(play('    - meta: clear_facts\n'), 3, 7, /meta 'clear_facts' is not supported \(supported: flush_handlers, end_play, end_host, noop\)/);
     });
