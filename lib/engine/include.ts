@@ -25,7 +25,8 @@ export function includesOf(task: TaskSpec, layers: VarLayers): Array<{ file: str
   for (const { vars, item } of itemVars(layers, task)) {
     if (!task.when.every((condition) => evaluateCondition(condition, vars, origin))) continue;
     const args = renderValue(task.args, vars, origin) as Record<string, unknown>;
-    const file = String(args.file ?? args._raw_params);
+    // The file of include_tasks, the role of include_role.
+    const file = String(args.file ?? args._raw_params ?? args.name);
     out.push({ file, entries: includedEntries(task, file, task.loop === undefined ? {} : { [task.loopVar]: item }) });
   }
   return out;

@@ -56,7 +56,7 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
             throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
           }
           try {
-            module.preflight?.(args, { baseDir: play.baseDir, render: (text, what) => renderTemplateFile(text, vars, { what: `${what} (task '${task.name}')`, location: task.location }) as string });
+            module.preflight?.(args, { baseDir: task.baseDir ?? play.baseDir, render: (text, what) => renderTemplateFile(text, vars, { what: `${what} (task '${task.name}')`, location: task.location }) as string });
           } catch (error) {
             if (error instanceof InputError) throw error;
             throw new InputError(`${(error as Error).message} (task '${task.name}')`, task.location);

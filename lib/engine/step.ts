@@ -107,7 +107,8 @@ async function runInclude(playRun: PlayRun, run: HostRun, iterator: HostPlayIter
     return;
   }
   if (includes.length === 0) await execute(playRun, run, task, once, false, onFailure, { status: 'skipped', message: 'condition false', result: { changed: false, skipped: true } });
-  for (const { file } of includes) await execute(playRun, run, task, once, false, onFailure, { status: 'ok', message: `included: ${file}`, result: { include: file } });
+  // As Ansible's stats: each included task file counts ok; an included role counts nothing.
+  if (task.module !== 'include_role') for (const { file } of includes) await execute(playRun, run, task, once, false, onFailure, { status: 'ok', message: `included: ${file}`, result: { include: file } });
   const entries = includes.flatMap((i) => selectEntries(i.entries, playRun.tagFilter));
   iterator.insert(entries);
   // Known already when the prefetch could look ahead; otherwise these join the next probe.

@@ -95,7 +95,7 @@ async function runItem(
     dryRun: scope.dryRun,
     diff: scope.diff,
     noLog: task.noLog,
-    baseDir: play.baseDir,
+    baseDir: task.baseDir ?? play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
     render: (text, what) => renderTemplateFile(text, vars, { what, location: task.location }) as string,

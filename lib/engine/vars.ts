@@ -6,7 +6,8 @@ import { renderValue } from '../template/index.js';
 /**
  * Variable precedence, lowest first (the documented order, as Ansible's for this subset):
  * inventory all < parent group < child group < host (merged by the inventory loader),
- * then play vars < task vars < registered results < extra vars (-e).
+ * with role defaults below all of them, then play vars < role vars < block and task vars <
+ * registered results < extra vars (-e).
  */
 export interface VarLayers {
   inventory: Inventory;
@@ -22,8 +23,10 @@ export interface VarLayers {
 export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: string; item: unknown; index: number }): Record<string, unknown> {
   const host = layers.inventory.hosts.get(layers.host)!;
   const vars: Record<string, unknown> = {
+    ...(task?.roleDefaults ?? {}),
     ...host.vars,
     ...layers.play.vars,
+    ...(task?.roleVars ?? {}),
     ...(task?.vars ?? {}),
     ...layers.registered,
     ...layers.extraVars,

@@ -3,6 +3,7 @@ import { command, shell } from './command.js';
 import { copyFromHost } from './copy_from_host.js';
 import { copy } from './copy.js';
 import { file } from './file.js';
+import { includeRole } from './include_role.js';
 import { includeTasks } from './include_tasks.js';
 import { kubernetesNamespace } from './kubernetes_namespace.js';
 import { meta } from './meta.js';
@@ -13,7 +14,7 @@ import { template } from './template.js';
 import type { ModuleDefinition } from './types.js';
 import { waitFor } from './wait_for.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, includeTasks];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, includeTasks, includeRole];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

@@ -4,19 +4,25 @@ import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { loadYamlFile, locationOf, parseYaml, valueLocationOf } from '../yaml/load.js';
 import { RAW_PARAMS, isTemplated } from './args.js';
-import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, tagList, type TaskContext } from './task.js';
+import { roleSearchPath, type PlayRoles } from './roles.js';
+import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, roleEntries, roleRef, tagList, type TaskContext } from './task.js';
 import { flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
 
-const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'gather_facts'];
-const UNSUPPORTED_PLAY_KEYWORDS = ['roles', 'include_playbook', 'serial', 'strategy'];
+const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'gather_facts'];
+const UNSUPPORTED_PLAY_KEYWORDS = ['include_playbook', 'serial', 'strategy'];
 
 /**
  * Reads a playbook (a YAML list of plays) and checks everything that can be checked before
  * touching a host: modules and their arguments, notify targets, template/copy sources.
  * Every error is an InputError at the file:line:column of the offending task or key.
  */
-export function loadPlaybookFile(file: string, registry: ModuleRegistry): PlaySpec[] {
-  return parsePlaybook(loadYamlFile(file), file, registry);
+export interface LoadOptions {
+  /** Where else roles are looked for (e.g. roles_path from ansible.cfg), after roles/ next to the playbook and the environment's. */
+  rolesPath?: string[];
+}
+
+export function loadPlaybookFile(file: string, registry: ModuleRegistry, options: LoadOptions = {}): PlaySpec[] {
+  return parsePlaybook(loadYamlFile(file), file, registry, { chain: [resolve(file)], rolesPath: options.rolesPath ?? [], tags: [], when: [], vars: {} });
 }
 
 export function parsePlaybookText(text: string, file: string, registry: ModuleRegistry): PlaySpec[] {
@@ -26,6 +32,8 @@ export function parsePlaybookText(text: string, file: string, registry: ModuleRe
 /** What an import_playbook passes down to the plays it imports, and the files on the way (to refuse a cycle). */
 interface Imported {
   chain: string[];
+  /** Configured role paths (ansible.cfg roles_path), searched after roles/ next to the playbook. */
+  rolesPath: string[];
   tags: string[];
   when: string[];
   vars: Record<string, unknown>;
@@ -39,7 +47,7 @@ export function parsePlaybook(data: unknown, file: string, registry: ModuleRegis
   if (data === null || data === undefined) throw new InputError('playbook has no plays', start);
   if (!Array.isArray(data)) throw new InputError('a playbook must be a list of plays (- hosts: ...)', locationOf(data) ?? start);
   const baseDir = dirname(resolve(file));
-  const outer = imported ?? { chain: [resolve(file)], tags: [], when: [], vars: {} };
+  const outer = imported ?? { chain: [resolve(file)], rolesPath: [], tags: [], when: [], vars: {} };
   return data.flatMap((entry, index) => {
     const location = locationOf(data, index) ?? start;
     const key = isMapping(entry) ? IMPORT_PLAYBOOK.find((k) => k in entry) : undefined;
@@ -64,6 +72,7 @@ function importPlaybook(raw: Record<string, unknown>, key: string, location: Sou
   const when = raw.when === undefined || raw.when === null ? [] : Array.isArray(raw.when) ? raw.when.map(String) : [String(raw.when)];
   return parsePlaybook(loadYamlFile(path), path, registry, {
     chain: [...outer.chain, path],
+    rolesPath: outer.rolesPath,
     tags: [...new Set([...outer.tags, ...tagList(raw.tags, at('tags'))])],
     when: [...outer.when, ...when],
     vars: { ...outer.vars, ...mapping(raw.vars, 'vars', at('vars')) },
@@ -89,6 +98,11 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
   const handlerItems = taskList(raw.handlers, 'handlers', at('handlers'));
   const handlers = handlerItems.map(([item, itemLocation]) => parseTask(item, itemLocation, { ...ctx, isHandler: true, inherited }));
   const handlerNames = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
+  const roles: PlayRoles = { searchPath: roleSearchPath(ctx.baseDir, imported.rolesPath), seen: new Set(), handlers: [], handlersOf: new Set(), handlerNames };
+  const taskCtx = { ...ctx, isHandler: false, handlerNames, inherited: { ...inherited, when: imported.when }, chain: imported.chain, roles };
+  // Roles first: their handlers (before the play's own, as Ansible) must be known to every notify.
+  const roleList = taskList(raw.roles, 'roles', at('roles'));
+  const roleBlocks = roleList.flatMap(([item, itemLocation]) => roleEntries(roleRef(item, itemLocation), itemLocation, taskCtx, true));
   for (const [index, handler] of handlers.entries()) {
     for (const name of handler.notify) {
       if (isTemplated(name) || handlerNames.has(name)) continue;
@@ -96,11 +110,11 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
       throw new InputError(`notify '${name}' names no handler of this play${didYouMean(name, handlerNames)}`, where);
     }
   }
-  const taskCtx = { ...ctx, isHandler: false, handlerNames, inherited: { ...inherited, when: imported.when }, chain: imported.chain };
+  roles.handlers.push(...handlers);
   const section = (key: string) => parseEntries(raw[key], key, at(key), taskCtx);
-  // As Ansible compiles a play: notified handlers run after pre_tasks, after tasks, after post_tasks.
+  // As Ansible compiles a play: notified handlers run after pre_tasks, after roles and tasks, after post_tasks.
   const flush = () => implicitFlush(location);
-  const body = [...section('pre_tasks'), flush(), ...section('tasks'), flush(), ...section('post_tasks'), flush()];
+  const body = [...section('pre_tasks'), flush(), ...roleBlocks, ...section('tasks'), flush(), ...section('post_tasks'), flush()];
 
   const play: PlaySpec = {
     name: raw.name === undefined || raw.name === null ? hosts : String(raw.name),
@@ -111,7 +125,8 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     gatherFacts: flag(raw.gather_facts, 'gather_facts', at('gather_facts')) ?? true,
     body,
     tasks: flattenEntries(body).filter((t) => !t.implicit),
-    handlers,
+    // The same list include_role adds a role's handlers to at run time.
+    handlers: roles.handlers,
     location,
     baseDir: ctx.baseDir,
   };

@@ -28,6 +28,11 @@ export interface TaskSpec {
    * down (its vars, `apply`, enclosing blocks). Throws when the file is missing or wrong.
    */
   includeTasks?: (file: string, vars: Record<string, unknown>) => PlayEntry[];
+  /** Variables of the role the task belongs to: defaults sit below the inventory, vars above the play's. */
+  roleDefaults?: Record<string, unknown>;
+  roleVars?: Record<string, unknown>;
+  /** Where its template and copy sources are looked up: the role's directory, else the playbook's. */
+  baseDir?: string;
   /** Added by the loader, not written (the flush_handlers after each section of a play): kept whatever the tags, not listed. */
   implicit?: boolean;
   location: SourceLocation;
