@@ -22,6 +22,7 @@ export interface ApplyArgs {
   extraVars: string[];
   listHosts: boolean;
   listTasks: boolean;
+  listTags?: boolean;
   output?: 'tty' | 'plain' | 'json';
   knownHosts?: string;
   acceptNewHostKeys: boolean;
@@ -39,11 +40,12 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   const skipTags = splitList(args.skipTags);
   const plan = planRun({ inventory, plays, registry, extraVars, tags, skipTags, limit: args.limit });
 
-  if (args.listHosts || args.listTasks) {
+  if (args.listHosts || args.listTasks || args.listTags) {
     for (const { play, hosts, tasks } of plan) {
       process.stdout.write(`play: ${play.name} (${hosts.length} hosts)\n`);
       if (args.listHosts) for (const host of hosts) process.stdout.write(`  ${host}\n`);
       if (args.listTasks) for (const task of tasks) process.stdout.write(`  ${task.name}\t[${task.tags.join(', ')}]\n`);
+      if (args.listTags) process.stdout.write(`  TASK TAGS: [${[...new Set(tasks.flatMap((t) => t.tags))].sort().join(', ')}]\n`);
     }
     return 0;
   }

@@ -31,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('extra-vars', { alias: 'e', type: 'string', array: true, nargs: 1, default: [], describe: 'key=value, @vars.yaml or a JSON object; highest precedence' })
           .option('list-hosts', { type: 'boolean', default: false, describe: 'List the hosts each play would run on, then stop' })
           .option('list-tasks', { type: 'boolean', default: false, describe: 'List the tasks the tag selection runs, then stop' })
+          .option('list-tags', { type: 'boolean', default: false, describe: 'List the tags of the tasks the selection runs (imports and roles expanded), then stop' })
           .option('output', { alias: 'o', choices: ['tty', 'plain', 'json'] as const, describe: 'Output style (default: tty on a terminal, else plain)' })
           .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
           .option('accept-new-host-keys', { type: 'boolean', default: false, describe: 'Trust and record keys of hosts not yet known (a changed key is always refused)' })

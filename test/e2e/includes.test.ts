@@ -60,5 +60,7 @@ describe('import_playbook, import_tasks and include_tasks on real hosts', functi
     const names = run.stdout.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim().split('\t')[0]);
     assert.deepEqual(names, ['From the imported playbook', 'Static one', 'Nested static', 'Looped include', 'Include skipped by when', 'Include with apply', 'Nested static']);
     assert.match(run.stdout, /Static one\t\[imported\]/);
+    const tags = await runbook(['apply', inventory, site, '--list-tags']);
+    assert.deepEqual(tags.stdout.split('\n').filter((l) => l.includes('TASK TAGS')).map((l) => l.trim()), ['TASK TAGS: [first]', 'TASK TAGS: [applied, imported]']);
   });
 });
