@@ -4,6 +4,7 @@ import { HostRun } from './host-run.js';
 import { HostPlayIterator } from './iterator.js';
 import type { RunOptions, RunSummary } from './options.js';
 import { prefetchPlay } from './prefetch.js';
+import { gatherFacts, wantGatheredFacts } from './gather.js';
 import { RunOnceGates } from './run-once.js';
 import { settle } from './results.js';
 import { execute, runHostPlay, type PlayRun } from './step.js';
@@ -47,6 +48,8 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         play,
         playHosts: active,
         registered: hostRun(host).registered,
+        facts: hostRun(host).gathered,
+        included: hostRun(host).included,
         extraVars: options.extraVars,
         hostvars,
         groups,
@@ -54,9 +57,15 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
       const playRun: PlayRun = { scope, play, layersOf, once: new RunOnceGates(active), hostvars, taskIndex: new Map(tasks.map((t, i) => [t, i])) };
       await forEachLimited(active, options.forks, async (host) => {
         const run = hostRun(host);
+        wantGatheredFacts(run, play);
         prefetchPlay(scope, run, play, tasks, layersOf(host));
         try {
-          await runHostPlay(playRun, run, new HostPlayIterator(body));
+          if (play.gatherFacts) {
+            await gatherFacts(scope, run, play, hostvars[host], options.extraVars);
+            // Tasks that read facts render now: their facts join the next probe.
+            prefetchPlay(scope, run, play, tasks, layersOf(host));
+          }
+          if (!run.stopped) await runHostPlay(playRun, run, new HostPlayIterator(body));
         } finally {
           playRun.once.leave(host);
         }

@@ -6,12 +6,13 @@ import { file } from './file.js';
 import { kubernetesNamespace } from './kubernetes_namespace.js';
 import { privateKey } from './private-key.js';
 import { ModuleRegistry } from './registry.js';
+import { setup } from './setup.js';
 import { systemd } from './systemd.js';
 import { template } from './template.js';
 import type { ModuleDefinition } from './types.js';
 import { waitFor } from './wait_for.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, setup];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);
