@@ -6,7 +6,7 @@ import { forgetPrefetch, prefetchPlay } from './prefetch.js';
 import { RunOnceGates } from './run-once.js';
 import { failPending, recordResult, settle } from './results.js';
 import { runTask, type RunScope, type TaskOutcome } from './task.js';
-import { buildHostvars, groupsRecord, type VarLayers } from './vars.js';
+import { buildHostvars, factsOf, groupsRecord, namespacedFacts, type VarLayers } from './vars.js';
 
 /** Hosts of each play in order; within a play every host runs its tasks in order, up to --forks hosts at once. */
 export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry): Promise<RunSummary> {
@@ -21,7 +21,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
     }
     return run;
   };
-  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, emit: options.onEvent, hostRun };
+  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun };
   const hostvars = buildHostvars(inventory, options.extraVars);
   const groups = groupsRecord(inventory);
   const { plan } = options;
@@ -45,6 +45,8 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         play,
         playHosts: active,
         registered: hostRun(host).registered,
+        facts: hostRun(host).gathered,
+        included: hostRun(host).included,
         extraVars: options.extraVars,
         hostvars,
         groups,
@@ -108,18 +110,22 @@ async function execute(
   once: RunOnceGates,
   hostvars: Record<string, Record<string, unknown>>,
 ): Promise<void> {
-  if (task.runOnce) {
+  // pause runs once for the play's hosts, as Ansible's action plugins that bypass the host loop.
+  const runOnce = task.runOnce || scope.registry.get(task.module)?.runsOnce === true;
+  if (runOnce) {
     // run_once: when another host ran it for everyone, this one only takes its registered result.
     const shared = await once.await(task, run.name).catch(() => null);
     if (shared !== undefined) {
       if (shared && task.register) register(run, task.register, shared.result, hostvars);
+      // As Ansible: the facts a run_once task returns are set on every host of the play.
+      if (shared) takeFacts(scope, run, task, shared, layers, hostvars);
       return;
     }
   }
   scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
   const started = Date.now();
   const pending = runTask(scope, run, play, task, layers);
-  if (task.runOnce) once.done(task, pending);
+  if (runOnce) once.done(task, pending);
   let outcome: TaskOutcome;
   try {
     outcome = await pending;
@@ -133,6 +139,7 @@ async function execute(
   }
   forgetPrefetch(run, task);
   if (task.register) register(run, task.register, outcome.result, hostvars);
+  takeFacts(scope, run, task, outcome, layers, hostvars);
   if (outcome.status === 'changed') for (const name of task.notify) run.notified.add(name);
   if (outcome.status === 'failed' || outcome.status === 'unreachable') run.stopped = true;
   recordResult(scope, run, play, task, index, handler, outcome, started);
@@ -141,6 +148,26 @@ async function execute(
 function register(run: HostRun, name: string, result: Record<string, unknown>, hostvars: Record<string, Record<string, unknown>>): void {
   run.registered[name] = result;
   hostvars[run.name][name] = result;
+}
+
+/**
+ * `ansible_facts` of a task's result (each loop item's, in order) become variables of the host,
+ * in the layer its module names (set_fact, include_vars, host facts), as Ansible's strategy does.
+ * A failed or skipped result sets nothing.
+ */
+function takeFacts(scope: RunScope, run: HostRun, task: TaskSpec, outcome: TaskOutcome, layers: VarLayers, hostvars: Record<string, Record<string, unknown>>): void {
+  if (outcome.status !== 'ok' && outcome.status !== 'changed') return;
+  const results = task.loop === undefined ? [outcome.result] : ((outcome.result.results as Array<Record<string, unknown>>) ?? []);
+  const layer = scope.registry.get(task.module)?.factsAs ?? 'gathered';
+  const target = layer === 'set' ? run.registered : layer === 'included' ? run.included : run.gathered;
+  for (const result of results) {
+    const facts = factsOf(result);
+    if (!facts) continue;
+    Object.assign(target, facts);
+    // Other hosts see them through hostvars; extra vars stay on top there too.
+    for (const [name, value] of Object.entries(facts)) if (!(name in layers.extraVars)) hostvars[run.name][name] = value;
+  }
+  if (layer === 'gathered') hostvars[run.name].ansible_facts = namespacedFacts(run.gathered);
 }
 
 async function forEachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
