@@ -18,7 +18,7 @@ export interface ConnectionSettings {
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
 export class HostRun {
   readonly transport: SshTransport;
-  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false };
+  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0 };
   /** Registered results and set_fact variables: one layer, as Ansible's non-persistent facts. */
   readonly registered: Record<string, unknown> = {};
   /** Host facts (setup, and `ansible_facts` of modules other than set_fact and include_vars). */
@@ -32,7 +32,7 @@ export class HostRun {
   readonly prefetched = new Map<TaskSpec, Array<{ cache: FactCache; requests: FactRequest[] }>>();
   /** Results held until the changes their tasks queued are made (see results.ts). */
   readonly pending: PendingResult[] = [];
-  /** A failed task or an unreachable host ends this host's run; the others go on. */
+  /** A failure nothing rescued, or an unreachable host, ends this host's run; the others go on. */
   stopped = false;
   private readonly caches = new Map<string, FactCache>();
 

@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
 import { isTemplated, referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
 import { loadVarsFile } from '../modules/include_vars.js';
 import { moduleArgs } from './args.js';
@@ -11,6 +11,9 @@ import { buildHostvars, groupsRecord, itemVars } from './vars.js';
 export interface PlannedPlay {
   play: PlaySpec;
   hosts: string[];
+  /** The selected task tree (blocks kept), which each host's play iterator walks. */
+  body: PlayEntry[];
+  /** Every selected task of `body`, flattened in order. */
   tasks: TaskSpec[];
 }
 
@@ -22,7 +25,8 @@ export interface PlannedPlay {
 export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: ModuleRegistry, extraVars: Record<string, unknown>): void {
   const hostvars = buildHostvars(inventory, extraVars);
   const groups = groupsRecord(inventory);
-  const registers = runtimeNames(plan, registry);
+  // Set when a task fails inside a block with a rescue: only known at run time, as registered results.
+  const registers = new Set(['ansible_failed_task', 'ansible_failed_result', ...runtimeNames(plan, registry)]);
   for (const name of new Set(plan.flatMap((p) => p.hosts))) {
     const keyFile = inventory.hosts.get(name)!.connection.privateKeyFile;
     if (keyFile) {
@@ -92,7 +96,6 @@ function includedNames(args: Record<string, unknown>, baseDir: string): string[]
 }
 
 function readsRegistered(task: TaskSpec, registers: Set<string>): boolean {
-  if (registers.size === 0) return false;
   const texts: string[] = [];
   const collect = (value: unknown): void => {
     if (typeof value === 'string') texts.push(value.includes('{{') || value.includes('{%') ? value : '');
