@@ -42,6 +42,14 @@ export function isSecret(value: unknown): boolean {
   return typeof value === 'object' && value !== null && secretNodes.has(value);
 }
 
+/** Whether a value holds a vault value anywhere (as a whole string, or inside one). */
+export function holdsSecret(value: unknown): boolean {
+  if (secretTexts.size === 0) return false;
+  if (typeof value === 'string') return secretTexts.has(value) || redactText(value) !== value;
+  if (typeof value === 'object' && value !== null) return secretNodes.has(value) || Object.values(value).some(holdsSecret);
+  return false;
+}
+
 export function hasSecrets(): boolean {
   return secretTexts.size > 0;
 }

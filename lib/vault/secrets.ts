@@ -84,6 +84,16 @@ function stripNewlines(buffer: Buffer): Buffer {
 }
 
 let configured: VaultSecret[] = [];
+/** Inline vault values by plaintext: output shows the ciphertext, as ansible-inventory does. */
+const inlineVaultTexts = new Map<string, string>();
+
+export function rememberVaultText(plaintext: string, vaultText: string): void {
+  inlineVaultTexts.set(plaintext, vaultText);
+}
+
+export function vaultTextOf(plaintext: string): string | undefined {
+  return inlineVaultTexts.get(plaintext);
+}
 
 /** The secrets every later load uses (set once by the CLI, before any file is read). */
 export function setVaultSecrets(secrets: VaultSecret[]): void {

@@ -3,7 +3,7 @@ import yaml from 'js-yaml';
 import { InputError, type SourceLocation } from '../errors.js';
 import { isVaultText } from '../vault/envelope.js';
 import { markSecret, markSecretNode } from '../vault/redact.js';
-import { decryptVaultText, LockedVaultValue, VaultDecryptError } from '../vault/secrets.js';
+import { decryptVaultText, LockedVaultValue, rememberVaultText, VaultDecryptError } from '../vault/secrets.js';
 
 /**
  * YAML loading that remembers where things were written, so errors about user input can
@@ -147,7 +147,9 @@ function openInlineVaults(data: unknown): unknown {
 
 function openOne(value: InlineVault, location: SourceLocation | undefined): unknown {
   try {
-    return markSecret(decryptVaultText(value.text).toString('utf8'));
+    const plaintext = decryptVaultText(value.text).toString('utf8');
+    rememberVaultText(plaintext, value.text);
+    return markSecret(plaintext);
   } catch (error) {
     if (error instanceof VaultDecryptError) return new LockedVaultValue(value.text, error.message, location);
     throw error;
