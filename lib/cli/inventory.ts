@@ -6,7 +6,6 @@ import { configureVault, type VaultArgs } from './vault-options.js';
 
 export interface InventoryArgs extends VaultArgs {
   inventory?: string[];
-  sources?: string[];
   list: boolean;
   host?: string;
   graph: boolean;
@@ -19,7 +18,7 @@ export interface InventoryArgs extends VaultArgs {
 export async function inventoryCommand(args: InventoryArgs): Promise<number> {
   const actions = [args.list, args.host !== undefined, args.graph].filter(Boolean).length;
   if (actions !== 1) throw new InputError('name exactly one of --list, --host NAME or --graph');
-  const sources = [...(args.inventory ?? []), ...(args.sources ?? [])];
+  const sources = args.inventory ?? [];
   if (sources.length === 0) throw new InputError('name an inventory: runbook inventory -i INVENTORY --list');
   await configureVault(args);
   let inventory = loadInventory(sources);

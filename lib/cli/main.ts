@@ -44,16 +44,15 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
-      'inventory [sources..]',
+      'inventory [group]',
       'Show the inventory as Ansible sees it, after group_vars/ and host_vars/ (as ansible-inventory)',
       (y) =>
         vaultOptions(y)
-          .positional('sources', { type: 'string', array: true, describe: 'inventory sources (same as -i)' })
+          .positional('group', { type: 'string', describe: 'With --graph: the group to start at (default all)' })
           .option('inventory', { alias: 'i', type: 'string', array: true, nargs: 1, describe: 'Inventory: YAML or INI file, directory, or host,list, (repeatable)' })
           .option('list', { type: 'boolean', default: false, describe: 'Every group and host, with host variables, as JSON' })
           .option('host', { type: 'string', describe: "One host's variables as JSON" })
           .option('graph', { type: 'boolean', default: false, describe: 'The group tree (from GROUP, default all)' })
-          .option('group', { type: 'string', describe: 'With --graph: the group to start at' })
           .option('vars', { type: 'boolean', default: false, describe: 'With --graph: show variables' })
           .option('playbook-dir', { type: 'string', describe: "Also read group_vars/ and host_vars/ next to this playbook folder" }),
       async (args) => {

@@ -17,7 +17,7 @@ describe('inventory', () => {
     assert.deepEqual(inventory.groups.get('ungrouped'), ['lonely']);
     assert.deepEqual(inventory.groups.get('web'), ['web1', 'web2', 'web3']);
     assert.deepEqual(inventory.groups.get('frontend'), ['web3']);
-    assert.deepEqual(inventory.groups.get('db'), ['web2', 'db1']);
+    assert.deepEqual(inventory.groups.get('db'), ['db1', 'web2']);
   });
 
   it('applies precedence all < parent group < child group < host', () => {
