@@ -28,6 +28,7 @@ export interface ApplyArgs extends VaultArgs {
   knownHosts?: string;
   acceptNewHostKeys: boolean;
   connectTimeout: number;
+  factTimeout: number;
 }
 
 export async function applyCommand(args: ApplyArgs): Promise<number> {
@@ -67,6 +68,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       knownHostsFile: args.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
       acceptNewHostKeys: args.acceptNewHostKeys,
       connectTimeoutMs: args.connectTimeout * 1000,
+      factTimeoutMs: args.factTimeout * 1000,
       // Values from a vault never show, whatever a task or module put in its result.
       onEvent: (event) => reporter.onEvent(redact(event)),
     },
