@@ -32,8 +32,9 @@ export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: stri
     ...layers.registered,
     ...layers.extraVars,
     inventory_hostname: layers.host,
-    inventory_hostname_short: layers.host.split('.')[0],
-    group_names: host.groups.filter((g) => g !== 'all' && g !== 'ungrouped'),
+    // As Ansible's Host.get_magic_vars: an IP address is its own short name; group names sorted, 'ungrouped' included.
+    inventory_hostname_short: /^[0-9.]+$|:/.test(layers.host) ? layers.host : layers.host.split('.')[0],
+    group_names: host.groups.filter((g) => g !== 'all').sort(),
     groups: layers.groups,
     hostvars: inventory === layers.inventory ? layers.hostvars : hostvarsFor(inventory, layers),
     play_hosts: layers.playHosts,
