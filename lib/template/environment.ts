@@ -16,6 +16,8 @@ import { ansibleTests } from './tests.js';
 export interface TemplateOrigin {
   what: string; // e.g. "task 'Install packages' argument 'name'"
   location?: SourceLocation;
+  /** The template file being rendered: errors name it with the line; includes look next to it. */
+  file?: string;
 }
 
 /**
@@ -215,4 +217,9 @@ function templateError(error: unknown, text: string, origin: TemplateOrigin | un
   const message = String(err.message ?? err).replace(/^\(unknown path\)\s*/, '').replace(/\s+/g, ' ').trim();
   const lineno = err.lineno ?? (error as { lineno?: number }).lineno;
   return new InputError(`template error${originSuffix(origin)}: ${message}${lineSuffix(text, lineno)}`, origin?.location);
+}
+
+/** Every filter and test by name (for tooling that drives another engine with runbook's plugins). */
+export function registeredPlugins(): { filters: Record<string, Filter>; tests: Record<string, Test> } {
+  return { filters: { ...env.filters }, tests: { ...env.tests } };
 }
