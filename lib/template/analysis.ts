@@ -144,22 +144,15 @@ function visit(node: AstNode, analysis: TemplateAnalysis): void {
 }
 
 /**
- * The expression of a template that is exactly one `{{ expr }}` (whitespace
- * around allowed), or undefined. Such templates render to native values.
+ * The expression of a template that is exactly one `{{ expr }}`, or undefined.
+ * Such templates render to native values (Ansible's concat of a single node);
+ * any text around it, even a space, makes the result a string.
  */
 export function singleExpression(root: AstNode): AstNode | undefined {
-  let expression: AstNode | undefined;
-  for (const output of root.children ?? []) {
-    if (output.typename !== 'Output') return undefined;
-    for (const child of output.children ?? []) {
-      if (child.typename === 'TemplateData') {
-        // A newline is content (a file's last line), as Ansible keeps it: "{{ x }}\n" stays a string.
-        if (String(child.value).trim() !== '' || String(child.value).includes('\n')) return undefined;
-      } else if (expression) return undefined;
-      else expression = child;
-    }
-  }
-  return expression;
+  const outputs = root.children ?? [];
+  if (outputs.length !== 1 || outputs[0].typename !== 'Output') return undefined;
+  const nodes = (outputs[0].children ?? []).filter((child) => !(child.typename === 'TemplateData' && child.value === ''));
+  return nodes.length === 1 && nodes[0].typename !== 'TemplateData' ? nodes[0] : undefined;
 }
 
 /** Human-readable path of a lookup chain, for error messages: `hostvars['web1'].ansible_host`. */

@@ -11,6 +11,9 @@ import { dataFilters } from './filters-data.js';
 import { nunjucks, transformer, type NunjucksRuntime, type RootRenderFunction } from './nunjucks-internals.js';
 import { runtimeHelpers, UndefinedVariableError } from './runtime-helpers.js';
 import { ansibleTests } from './tests.js';
+import { literalEval } from './literal.js';
+import { isPlainObject, pyStr } from './python.js';
+import { UnsafeText } from '../yaml/unsafe.js';
 
 /** Where a template came from, for error messages. */
 export interface TemplateOrigin {
@@ -110,13 +113,16 @@ class RenderContext {
    * Ansible renders them when read, and so do we, with the same variables.
    */
   resolveNested(value: unknown): unknown {
-    if (typeof value !== 'string' || !isTemplated(value)) return value;
+    if (typeof value === 'string') {
+      if (!isTemplated(value)) return value;
+    } else if (value instanceof UnsafeText) return value.toString();
+    else if (value === null || typeof value !== 'object' || !holdsTemplates(value)) return value;
     if (nestingDepth >= MAX_NESTING) {
-      throw new Error(`variables refer to each other in a loop (or nest deeper than ${MAX_NESTING}): '${value}'`);
+      throw new Error(`recursive loop detected: variables refer to each other in a loop (or nest deeper than ${MAX_NESTING}): '${pyStr(value)}'`);
     }
     nestingDepth++;
     try {
-      return run(compiled(value, 'expression', this.origin), value, this.vars, this.origin);
+      return templateValue(value, this.vars, this.origin);
     } finally {
       nestingDepth--;
     }
@@ -144,8 +150,31 @@ type CacheEntry = CompiledTemplate | { error: Error & { lineno?: number; colno?:
 const MAX_CACHED = 20_000;
 const caches = { expression: new Map<string, CacheEntry>(), file: new Map<string, CacheEntry>() };
 
+/**
+ * The source as Jinja2 lexes it: newlines normalised to `\n` and one trailing
+ * newline dropped (keep_trailing_newline=False); Ansible adds newlines back
+ * after rendering (see padTrailingNewlines).
+ */
+export function jinjaSource(text: string): string {
+  const normalised = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  return normalised.endsWith('\n') ? normalised.slice(0, -1) : normalised;
+}
+
+/** Ansible's preserve_trailing_newlines: the output ends with at least as many newlines as the source. */
+export function padTrailingNewlines(output: string, source: string): string {
+  const wanted = trailingNewlines(source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source);
+  const missing = wanted - trailingNewlines(output);
+  return missing > 0 ? output + '\n'.repeat(missing) : output;
+}
+
+function trailingNewlines(text: string): number {
+  let count = 0;
+  while (count < text.length && text[text.length - 1 - count] === '\n') count++;
+  return count;
+}
+
 function compile(text: string, allowNative: boolean): CompiledTemplate {
-  const parsed = nunjucks.parser.parse(text, [], LEXER_OPTIONS);
+  const parsed = nunjucks.parser.parse(jinjaSource(text), [], LEXER_OPTIONS);
   const root = transformer.transform(parsed, [], 'template');
   const analysis = analyzeTemplate(root);
   for (const [name, node] of analysis.filters) {
@@ -182,6 +211,75 @@ export function compiled(text: string, kind: 'expression' | 'file', origin: Temp
 }
 
 /** Run a compiled template; native templates return the expression's value. */
+/** Whether a list or dict holds a template or an `!unsafe` string somewhere (cached: variables do not change). */
+const templatesInside = new WeakMap<object, boolean>();
+function holdsTemplates(value: object): boolean {
+  let known = templatesInside.get(value);
+  if (known === undefined) {
+    const items = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : [];
+    known = items.some((item) =>
+      typeof item === 'string' ? isTemplated(item) : item instanceof UnsafeText || (item !== null && typeof item === 'object' && holdsTemplates(item)),
+    );
+    templatesInside.set(value, known);
+  }
+  return known;
+}
+
+// Ansible's Templar.SINGLE_VAR: a template that is one bare variable name.
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
+
+/**
+ * Ansible's Templar.template() of a string: a lone `{{ name }}` of a number,
+ * bool or None returns it as is; otherwise the template renders and its result
+ * goes through ansible_eval_concat (a single node keeps a list, dict or bool;
+ * numbers become text; text that reads as a Python list, dict or bool is
+ * parsed back into one), and trailing newlines of the source are kept.
+ */
+export function templateString(text: string, vars: Record<string, unknown>, origin: TemplateOrigin | undefined): unknown {
+  if (!isTemplated(text)) return text;
+  const single = SINGLE_VAR.exec(text);
+  if (single) {
+    const value = vars[single[1]];
+    if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  }
+  const template = compiled(text, 'expression', origin);
+  const result = run(template, text, vars, origin);
+  const value = template.native ? nativeNode(result) : literalOrText(result as string);
+  return typeof value === 'string' ? padTrailingNewlines(value, text) : value;
+}
+
+/** Templar.template() over a value: strings as above, lists and dicts item by item, `!unsafe` untouched. */
+export function templateValue(value: unknown, vars: Record<string, unknown>, origin: TemplateOrigin | undefined): unknown {
+  if (typeof value === 'string') return templateString(value, vars, origin);
+  if (value instanceof UnsafeText) return value.toString();
+  if (Array.isArray(value)) return value.map((item) => templateValue(item, vars, origin));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = templateValue(item, vars, origin);
+    return out;
+  }
+  return value;
+}
+
+/** ansible_eval_concat of one node: None prints as '', numbers as text, containers and bools stay. */
+function nativeNode(value: unknown): unknown {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return literalOrText(value);
+  if (typeof value === 'boolean' || Array.isArray(value) || isPlainObject(value)) return value;
+  return literalOrText(pyStr(value));
+}
+
+function literalOrText(text: string): unknown {
+  if (text.startsWith('[') || text.startsWith('{') || text === 'True' || text === 'False') {
+    try {
+      return literalEval(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
 export function run(template: CompiledTemplate, text: string, vars: Record<string, unknown>, origin: TemplateOrigin | undefined): unknown {
   const frame = new runtime.Frame();
   frame.topLevel = true;
