@@ -5,6 +5,7 @@
  * for truth (Python truthiness), and which loops iterate a dict's keys.
  */
 import type { AstNode } from './nunjucks-internals.js';
+import { numericLiteral } from './syntax.js';
 
 /** Filters and tests that are given a possibly-undefined value on purpose. */
 const OPTIONAL_SUBJECT_FILTERS = new Set(['default', 'd']);
@@ -68,7 +69,7 @@ function visit(node: AstNode, analysis: TemplateAnalysis): void {
   switch (node.typename) {
     case 'Symbol': {
       const name = String(node.value);
-      if (Object.hasOwn(PYTHON_LITERALS, name)) return;
+      if (Object.hasOwn(PYTHON_LITERALS, name) || numericLiteral(name) !== undefined) return;
       ((node as Annotated).rbOptional ? analysis.optionalReads : analysis.strictReads).add(name);
       return;
     }

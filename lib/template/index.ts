@@ -16,7 +16,23 @@ export { isTemplated, OMIT, type TemplateOrigin };
 
 /** Render one string as Ansible's Templar does (see above for the types of the result). */
 export function renderString(text: string, vars: Record<string, unknown>, origin?: TemplateOrigin): unknown {
-  return templateString(text, vars, origin);
+  return plainStrings(templateString(text, vars, origin));
+}
+
+/** `!unsafe` strings inside a result become plain strings once templating is done. */
+function plainStrings(value: unknown): unknown {
+  if (value instanceof UnsafeText) return value.toString();
+  if (Array.isArray(value)) return value.some((item) => item instanceof UnsafeText || (item !== null && typeof item === 'object')) ? value.map(plainStrings) : value;
+  if (isPlainObject(value)) {
+    let changed = false;
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      out[key] = plainStrings(item);
+      changed ||= out[key] !== item;
+    }
+    return changed ? out : value;
+  }
+  return value;
 }
 
 /** Render every string inside `value`; mapping entries whose value renders to `omit` are dropped. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { InputError, type SourceLocation } from '../errors.js';
+import { UnsafeText } from './unsafe.js';
 
 /**
  * YAML loading that remembers where things were written, so errors about user input can
@@ -31,7 +32,15 @@ const ansibleBool = new yaml.Type('tag:yaml.org,2002:bool', {
   represent: (value: object) => (value.valueOf() ? 'true' : 'false'),
 });
 
-const SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [ansibleBool] });
+/** `!unsafe 'text'`: a string Ansible never templates (see UnsafeText). */
+const unsafeString = new yaml.Type('!unsafe', {
+  kind: 'scalar',
+  construct: (data: string | null) => new UnsafeText(data ?? ''),
+  instanceOf: UnsafeText,
+  represent: (value: object) => String(value),
+});
+
+const SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [ansibleBool], explicit: [unsafeString] });
 
 interface EntryInfo {
   keyLocation?: SourceLocation; // mappings only

@@ -104,7 +104,7 @@ export function fromOracle(value: unknown): unknown {
 /** A JS value as comparable data: Maps become objects, String objects strings. */
 export function plain(value: unknown): unknown {
   if (value instanceof String) return value.toString();
-  if (Array.isArray(value)) return value.map(plain);
+  if (Array.isArray(value)) return Array.from(value, plain);
   if (value instanceof Map) return Object.fromEntries([...value].map(([key, item]) => [String(key), plain(item)]));
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
   return value;
