@@ -26,6 +26,7 @@ export interface ApplyArgs {
   knownHosts?: string;
   acceptNewHostKeys: boolean;
   connectTimeout: number;
+  factTimeout: number;
 }
 
 export async function applyCommand(args: ApplyArgs): Promise<number> {
@@ -61,6 +62,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       knownHostsFile: args.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
       acceptNewHostKeys: args.acceptNewHostKeys,
       connectTimeoutMs: args.connectTimeout * 1000,
+      factTimeoutMs: args.factTimeout * 1000,
       onEvent: (event) => reporter.onEvent(event),
     },
     registry,

@@ -13,13 +13,20 @@ export interface ConnectionSettings {
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** A fact probe that takes longer fails the task (a hanging stat must not hang the run). */
+  factTimeoutMs?: number;
 }
 
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
 export class HostRun {
   readonly transport: SshTransport;
-  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false };
+  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0 };
+  /** Registered results and set_fact variables: one layer, as Ansible's non-persistent facts. */
   readonly registered: Record<string, unknown> = {};
+  /** Host facts (setup, and `ansible_facts` of modules other than set_fact and include_vars). */
+  readonly gathered: Record<string, unknown> = {};
+  /** Variables from include_vars. */
+  readonly included: Record<string, unknown> = {};
   readonly notified = new Set<string>();
   /** Paths tasks changed (or would change) on this host in this run, e.g. unit files for daemon-reload. */
   readonly changedPaths = new Set<string>();
@@ -27,13 +34,13 @@ export class HostRun {
   readonly prefetched = new Map<TaskSpec, Array<{ cache: FactCache; requests: FactRequest[] }>>();
   /** Results held until the changes their tasks queued are made (see results.ts). */
   readonly pending: PendingResult[] = [];
-  /** A failed task or an unreachable host ends this host's run; the others go on. */
+  /** A failure nothing rescued, or an unreachable host, ends this host's run; the others go on. */
   stopped = false;
   private readonly caches = new Map<string, FactCache>();
 
   constructor(
     readonly host: InventoryHost,
-    settings: ConnectionSettings,
+    private readonly settings: ConnectionSettings,
   ) {
     const { connection } = host;
     this.transport = new SshTransport({
@@ -56,7 +63,7 @@ export class HostRun {
     const key = privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login';
     let cache = this.caches.get(key);
     if (!cache) {
-      cache = new FactCache(async () => this.transport, privilege);
+      cache = new FactCache(async () => this.transport, privilege, this.name, this.settings.factTimeoutMs ?? 60_000);
       this.caches.set(key, cache);
     }
     return cache;

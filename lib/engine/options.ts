@@ -9,11 +9,15 @@ export interface RunOptions {
   playbookFiles: string[];
   dryRun: boolean;
   diff: boolean;
+  /** `-v` count; debug tasks with a higher `verbosity` are skipped. Default 0. */
+  verbosity?: number;
   forks: number;
   extraVars: Record<string, unknown>;
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** Fact probes that take longer fail their task (default 60 s). */
+  factTimeoutMs?: number;
   onEvent: RunEventListener;
 }
 

@@ -1,11 +1,12 @@
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { HostRun } from './host-run.js';
+import { HostPlayIterator } from './iterator.js';
 import type { RunOptions, RunSummary } from './options.js';
-import { forgetPrefetch, prefetchPlay } from './prefetch.js';
-import { RunOnceGates } from './run-once.js';
-import { failPending, recordResult, settle } from './results.js';
-import { runTask, type RunScope, type TaskOutcome } from './task.js';
+import { prefetchPlay } from './prefetch.js';
+import { RunOnceScopes } from './run-once.js';
+import { runHostPlay, type PlayRun } from './step.js';
+import type { RunScope } from './task.js';
 import { buildHostvars, groupsRecord, type VarLayers } from './vars.js';
 
 /** Hosts of each play in order; within a play every host runs its tasks in order, up to --forks hosts at once. */
@@ -21,7 +22,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
     }
     return run;
   };
-  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, emit: options.onEvent, hostRun };
+  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun };
   const hostvars = buildHostvars(inventory, options.extraVars);
   const groups = groupsRecord(inventory);
   const { plan } = options;
@@ -36,7 +37,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   });
 
   try {
-    for (const [index, { play, hosts, tasks }] of plan.entries()) {
+    for (const [index, { play, hosts, body, tasks }] of plan.entries()) {
       const active = hosts.filter((h) => !hostRun(h).stopped);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
       const layersOf = (host: string): VarLayers => ({
@@ -45,31 +46,20 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         play,
         playHosts: active,
         registered: hostRun(host).registered,
+        facts: hostRun(host).gathered,
+        included: hostRun(host).included,
         extraVars: options.extraVars,
         hostvars,
         groups,
       });
-      const once = new RunOnceGates(active);
+      const playRun: PlayRun = { scope, play, layersOf, once: new RunOnceScopes(active), hostvars, taskIndex: indexOfTasks(tasks, play), ended: false };
       await forEachLimited(active, options.forks, async (host) => {
         const run = hostRun(host);
         prefetchPlay(scope, run, play, tasks, layersOf(host));
         try {
-          for (const [taskIndex, task] of tasks.entries()) {
-            if (run.stopped) break;
-            await execute(scope, run, play, task, taskIndex, false, layersOf(host), once, hostvars);
-          }
-          await settle(scope, run);
+          await runHostPlay(playRun, run, new HostPlayIterator(body));
         } finally {
-          once.leave(host);
-        }
-      });
-      const handlersOnce = new RunOnceGates(active);
-      await forEachLimited(active, options.forks, async (host) => {
-        const run = hostRun(host);
-        try {
-          await runHandlers(scope, run, play, layersOf(host), handlersOnce, hostvars);
-        } finally {
-          handlersOnce.leave(host);
+          playRun.once.leave(host);
         }
       });
       options.onEvent({ type: 'play_end', play: play.name, index });
@@ -86,61 +76,9 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   return { hosts: recap, exitCode };
 }
 
-/** Handlers in the order they are defined, once each, on a host that notified them. */
-async function runHandlers(scope: RunScope, run: HostRun, play: PlaySpec, layers: VarLayers, once: RunOnceGates, hostvars: Record<string, Record<string, unknown>>): Promise<void> {
-  for (const [index, handler] of play.handlers.entries()) {
-    if (run.stopped) break;
-    if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
-    await execute(scope, run, play, handler, index, true, layers, once, hostvars);
-  }
-  await settle(scope, run);
-  run.notified.clear();
-}
-
-async function execute(
-  scope: RunScope,
-  run: HostRun,
-  play: PlaySpec,
-  task: TaskSpec,
-  index: number,
-  handler: boolean,
-  layers: VarLayers,
-  once: RunOnceGates,
-  hostvars: Record<string, Record<string, unknown>>,
-): Promise<void> {
-  if (task.runOnce) {
-    // run_once: when another host ran it for everyone, this one only takes its registered result.
-    const shared = await once.await(task, run.name).catch(() => null);
-    if (shared !== undefined) {
-      if (shared && task.register) register(run, task.register, shared.result, hostvars);
-      return;
-    }
-  }
-  scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
-  const started = Date.now();
-  const pending = runTask(scope, run, play, task, layers);
-  if (task.runOnce) once.done(task, pending);
-  let outcome: TaskOutcome;
-  try {
-    outcome = await pending;
-  } catch (error) {
-    // A change queued by an earlier task failed when this one reached the host.
-    if (failPending(scope, run, error)) return;
-    outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } };
-  }
-  if (outcome.status === 'failed' && task.ignoreErrors) {
-    outcome = { ...outcome, status: 'ok', message: `failed, ignored: ${outcome.message ?? ''}` };
-  }
-  forgetPrefetch(run, task);
-  if (task.register) register(run, task.register, outcome.result, hostvars);
-  if (outcome.status === 'changed') for (const name of task.notify) run.notified.add(name);
-  if (outcome.status === 'failed' || outcome.status === 'unreachable') run.stopped = true;
-  recordResult(scope, run, play, task, index, handler, outcome, started);
-}
-
-function register(run: HostRun, name: string, result: Record<string, unknown>, hostvars: Record<string, Record<string, unknown>>): void {
-  run.registered[name] = result;
-  hostvars[run.name][name] = result;
+/** Position of each task in the play, for progress counts; handlers by their own order. */
+function indexOfTasks(tasks: TaskSpec[], play: PlaySpec): Map<TaskSpec, number> {
+  return new Map([...play.handlers.map((t, i) => [t, i] as const), ...tasks.map((t, i) => [t, i] as const)]);
 }
 
 async function forEachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {

@@ -4,14 +4,20 @@ import { copyFromHost } from './copy_from_host.js';
 import { copy } from './copy.js';
 import { file } from './file.js';
 import { kubernetesNamespace } from './kubernetes_namespace.js';
+import { meta } from './meta.js';
 import { privateKey } from './private-key.js';
 import { ModuleRegistry } from './registry.js';
 import { systemd } from './systemd.js';
 import { template } from './template.js';
 import type { ModuleDefinition } from './types.js';
 import { waitFor } from './wait_for.js';
+import { assert, fail } from './assert.js';
+import { debug } from './debug.js';
+import { includeVars } from './include_vars.js';
+import { pause } from './pause.js';
+import { setFact } from './set_fact.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

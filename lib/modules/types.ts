@@ -1,19 +1,10 @@
 import type { ExecResult, HostTransport, Privilege } from '../transport/types.js';
 
-export type FileType = 'file' | 'directory' | 'link' | 'other';
+import type { FactRequest, FactValue } from '../facts/kind.js';
+import type { PathState, FileType } from '../facts/path.js';
 
-/** What a host's filesystem says about one path (a fact), or what a task predicts it will say. */
-export interface PathState {
-  path: string;
-  exists: boolean;
-  type?: FileType;
-  mode?: string; // four octal digits, '0644'
-  owner?: string;
-  group?: string;
-  size?: number;
-  sha256?: string; // regular files only
-  linkTarget?: string; // links only
-}
+export type { FactRequest, FactValue } from '../facts/kind.js';
+export type { PathState, FileType } from '../facts/path.js';
 
 /** One file's change, for --diff. Secret files carry checksums instead of content. */
 export interface FileDiff {
@@ -47,16 +38,19 @@ export interface ArgSpec {
   description?: string;
 }
 
-/** A path to stat, or a read-only command whose output check() reads. */
-export type FactRequest = string | { query: string };
-
-/** Read-only questions about a host, answered from a per-run cache filled by batched probes. */
+/**
+ * Read-only questions about a host, answered from a per-run cache filled by batched probes.
+ * Ask with the request makers of lib/facts (pathFact, serviceFact, packageFact, ...); a probe
+ * that fails or cannot be parsed rejects with a FactError naming the host and the tool.
+ */
 export interface HostFacts {
+  get<V>(request: FactRequest<V>): Promise<V>;
+  /** Ask for several facts ahead, so that the next probe answers them together. */
+  want(requests: FactRequest[]): void;
+  /** Shorthand for get(pathFact(path)), a copy the caller may change. */
   path(path: string): Promise<PathState>;
-  /** File content, for diffs and cross-host copies. Undefined when absent. */
+  /** File content (a task's prediction, else read from the host), for diffs and cross-host copies. Undefined when absent or unreadable. */
   content(path: string): Promise<Buffer | undefined>;
-  /** A read-only command whose answer a check needs (systemctl is-enabled, kubectl get). */
-  query(command: string): Promise<ExecResult>;
 }
 
 export interface ModuleContext {
@@ -78,6 +72,12 @@ export interface ModuleContext {
   progress(message: string): void;
   /** Paths on this host that earlier tasks of this run changed (or, in a dry-run, would change). */
   changedPaths(): string[];
+  /** The value of a Jinja2 expression with the task's variables (debug's `var`); undefined names throw. */
+  expression(expression: string): unknown;
+  /** Evaluate a condition as `when` does (assert's `that`), with the task's variables. */
+  evaluate(condition: string): boolean;
+  /** How verbose the run is (`-v` count); debug's `verbosity` is compared with it. 0 by default. */
+  verbosity: number;
 }
 
 export interface ApplyContext extends ModuleContext {
@@ -87,11 +87,17 @@ export interface ApplyContext extends ModuleContext {
 
 export interface CheckResult<D = unknown> {
   changed: boolean;
+  /** The task fails here, with `message` and `result` (assert, fail): nothing to apply. */
+  failed?: boolean;
+  /** The task is skipped here (debug above the run's verbosity). */
+  skipped?: boolean;
   /** Human summary: "would create", "mode 0644 → 0600", "would run". */
   message?: string;
   diff?: FileDiff[];
   /** States the fact cache takes once the change is made (also in dry-run, so later tasks plan against them). */
   predicted?: PathState[];
+  /** Values of other fact kinds once the change is made (a unit started), also in dry-run. */
+  facts?: FactValue[];
   /** After apply, cached facts cannot be trusted any more (arbitrary commands). */
   invalidatesFacts?: boolean;
   /** Registered result when the task ends at check (ok, or dry-run). */
@@ -118,13 +124,32 @@ export interface ModuleDefinition<A = any, D = any> {
   args: Record<string, ArgSpec>;
   /** command/shell: text after the module name goes to `_raw_params`. */
   freeForm?: boolean;
+  /** set_fact: any argument name is a variable to set (declared args are the module's own options). */
+  anyArgs?: boolean;
+  /**
+   * Where `ansible_facts` in this module's result go, as Ansible's strategy decides by action:
+   * 'set' (set_fact: the layer of registered results, above task vars), 'included' (include_vars:
+   * above play and task vars, below set_fact), 'gathered' (setup and every other module: host
+   * facts, below play vars). Default 'gathered'.
+   */
+  factsAs?: 'set' | 'included' | 'gathered';
+  /** Runs once for all hosts of the play, as run_once (Ansible's BYPASS_HOST_LOOP: pause). */
+  runsOnce?: boolean;
+  /** Ansible's mutually_exclusive: at most one of each group may be given. */
+  mutuallyExclusive?: ReadonlyArray<readonly string[]>;
+  /** Ansible's required_one_of: at least one of each group must be given. */
+  requiredOneOf?: ReadonlyArray<readonly string[]>;
+  /** Ansible's required_if: [argument, value, required arguments, any one suffices]. */
+  requiredIf?: ReadonlyArray<readonly [string, unknown, readonly string[], boolean?]>;
+  /** Ansible's required_together: all or none of each group. */
+  requiredTogether?: ReadonlyArray<readonly string[]>;
   /**
    * Static rules between arguments, checked when the playbook loads, before any host is touched.
    * Values may still hold `{{ }}` templates here: judge only their presence, not their content.
    * Returns an error message.
    */
   validate?(args: A): string | undefined;
-  /** Facts check() will ask for (paths to stat, read-only queries): probed for all tasks of a play in one round trip. */
+  /** Facts check() will ask for (lib/facts request makers): probed for all tasks of a play in one round trip. */
   prefetch?(args: A, ctx: { host: string }): FactRequest[];
   /** Before any host is touched: find what the run would fail on (missing src, undefined variable in a template). */
   preflight?(args: A, ctx: { baseDir: string; render(text: string, origin: string): string }): void;

@@ -2,12 +2,12 @@ import { dirname, resolve } from 'node:path';
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { loadYamlFile, locationOf, parseYaml } from '../yaml/load.js';
-import { isTemplated } from './args.js';
-import { flag, isMapping, mapping, parseTask, tagList, type TaskContext } from './task.js';
-import type { PlaySpec } from './types.js';
+import { RAW_PARAMS, isTemplated } from './args.js';
+import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, tagList, type TaskContext } from './task.js';
+import { flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
 
-const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'tasks', 'handlers', 'gather_facts'];
-const UNSUPPORTED_PLAY_KEYWORDS = ['pre_tasks', 'post_tasks', 'roles', 'import_playbook', 'include_playbook', 'serial', 'strategy'];
+const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'gather_facts'];
+const UNSUPPORTED_PLAY_KEYWORDS = ['roles', 'import_playbook', 'include_playbook', 'serial', 'strategy'];
 
 /**
  * Reads a playbook (a YAML list of plays) and checks everything that can be checked before
@@ -44,24 +44,23 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
   const tags = tagList(raw.tags, at('tags'));
   const vars = { ...mapping(raw.vars, 'vars', at('vars')), ...varsFiles(raw.vars_files, ctx.baseDir, at('vars_files')) };
 
-  const handlerEntries = taskList(raw.handlers, 'handlers', at('handlers'));
-  const taskEntries = taskList(raw.tasks, 'tasks', at('tasks'));
-  const parsedHandlers = handlerEntries.map(([item, itemLocation]) => ({ item, task: parseTask(item, itemLocation, { ...ctx, isHandler: true }) }));
-  const parsedTasks = taskEntries.map(([item, itemLocation]) => ({ item, task: parseTask(item, itemLocation, { ...ctx, isHandler: false }) }));
-  const handlers = parsedHandlers.map((p) => p.task);
-  const tasks = parsedTasks.map((p) => p.task);
-
-  // Every notify must reach a handler of this play, by name or by listen.
+  // Handlers first: every notify, of a task or of a handler, must reach one of them.
+  const inherited = { ...NOTHING_INHERITED, tags };
+  const handlerItems = taskList(raw.handlers, 'handlers', at('handlers'));
+  const handlers = handlerItems.map(([item, itemLocation]) => parseTask(item, itemLocation, { ...ctx, isHandler: true, inherited }));
   const handlerNames = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
-  for (const { item, task } of [...parsedTasks, ...parsedHandlers]) {
-    for (const name of task.notify) {
+  for (const [index, handler] of handlers.entries()) {
+    for (const name of handler.notify) {
       if (isTemplated(name) || handlerNames.has(name)) continue;
-      const where = locationOf(item, 'notify') ?? task.location;
+      const where = locationOf(handlerItems[index][0], 'notify') ?? handler.location;
       throw new InputError(`notify '${name}' names no handler of this play${didYouMean(name, handlerNames)}`, where);
     }
   }
-
-  for (const task of [...tasks, ...handlers]) task.tags = [...new Set([...task.tags, ...tags])];
+  const taskCtx = { ...ctx, isHandler: false, handlerNames, inherited };
+  const section = (key: string) => parseEntries(raw[key], key, at(key), taskCtx);
+  // As Ansible compiles a play: notified handlers run after pre_tasks, after tasks, after post_tasks.
+  const flush = () => implicitFlush(location);
+  const body = [...section('pre_tasks'), flush(), ...section('tasks'), flush(), ...section('post_tasks'), flush()];
 
   const play: PlaySpec = {
     name: raw.name === undefined || raw.name === null ? hosts : String(raw.name),
@@ -70,7 +69,8 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     tags,
     // Ansible's default; the engine decides what gathering means.
     gatherFacts: flag(raw.gather_facts, 'gather_facts', at('gather_facts')) ?? true,
-    tasks,
+    body,
+    tasks: flattenEntries(body).filter((t) => !t.implicit),
     handlers,
     location,
     baseDir: ctx.baseDir,
@@ -79,6 +79,25 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
   if (become !== undefined) play.become = become;
   if (raw.become_user !== undefined && raw.become_user !== null) play.becomeUser = String(raw.become_user);
   return play;
+}
+
+function implicitFlush(location: SourceLocation): TaskSpec {
+  return {
+    name: 'meta: flush_handlers',
+    module: 'meta',
+    args: { [RAW_PARAMS]: 'flush_handlers' },
+    vars: {},
+    when: [],
+    tags: [],
+    notify: [],
+    loopVar: 'item',
+    runOnce: false,
+    ignoreErrors: false,
+    noLog: false,
+    listen: [],
+    implicit: true,
+    location,
+  };
 }
 
 function hostPattern(value: unknown, location: SourceLocation): string {

@@ -13,6 +13,7 @@ import { isPlainObject, truthy } from './python.js';
 import { UnsafeText } from '../yaml/unsafe.js';
 
 export { isTemplated, OMIT, type TemplateOrigin };
+export { UndefinedVariableError } from './runtime-helpers.js';
 
 /** Render one string as Ansible's Templar does (see above for the types of the result). */
 export function renderString(text: string, vars: Record<string, unknown>, origin?: TemplateOrigin): unknown {
