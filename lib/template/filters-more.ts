@@ -5,9 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import jmespath from 'jmespath';
+import { createRequire } from 'node:module';
 import { attributePath, bindArguments, splitKeywords, toList, type Filter } from './arguments.js';
 import { isPlainObject, PyTuple, pyEquals, pyStr, pythonMethod } from './python.js';
+
+// jmespath is loaded on first use of json_query: start-up time is part of every run.
+const require = createRequire(import.meta.url);
+let jmespath: typeof import('jmespath') | undefined;
 
 function uniqueBy(items: unknown[]): unknown[] {
   const out: unknown[] = [];
@@ -253,7 +257,7 @@ export function moreFilters(): Record<string, Filter> {
       if (isPlainObject(value) && Object.hasOwn(value, name)) return value[name];
       return pythonMethod(value, String(name));
     },
-    json_query: (value: unknown, expression: string) => jmespath.search(value as never, String(expression)),
+    json_query: (value: unknown, expression: string) => (jmespath ??= require('jmespath') as typeof import('jmespath')).search(value as never, String(expression)),
     shuffle: (value: unknown) => {
       const items = [...toList(value)];
       for (let i = items.length - 1; i > 0; i--) {

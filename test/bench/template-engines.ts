@@ -176,7 +176,7 @@ function main(): void {
   console.log(`µs per render (6 task-argument strings, host with 200 variables): runbook ${runbookMicros.toFixed(1)}, minijinja-js ${miniMicros.toFixed(1)}`);
   const runbookStart = startupMillis("const m=await import('./dist/lib/template/index.js');m.renderString('{{ 1 }}',{})");
   const miniStart = startupMillis("const {createRequire}=await import('node:module');const r=createRequire(process.cwd()+'/x.js');const {Environment}=r('minijinja-js');new Environment().renderStr('{{ 1 }}',{})");
-  console.log(`start-up ms (import + first render, median of 5): runbook ${runbookStart.toFixed(1)}, minijinja-js ${miniStart.toFixed(1)}`);
+  console.log(`start-up ms (import + first render in a fresh process, median of 5): runbook ${runbookStart.toFixed(1)}, minijinja-js ${miniStart.toFixed(1)}`);
 }
 
 main();
