@@ -56,7 +56,7 @@ describe('inventory layouts and vault on a real host', function () {
   it('applies the variables of every layer in Ansible\'s order, and the vault values', async () => {
     const run = await apply('--output', 'json');
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.equal(run.recap?.[host].changed, 4);
+    assert.equal(run.recap?.[host].changed, 5);
     assert.equal(run.recap?.[host].failed, 0);
     assert.equal(run.recap?.[host].skipped, 0);
     assert.doesNotMatch(run.stdout + run.stderr, /s3cret|copied-from-vault-file/);
@@ -78,9 +78,10 @@ describe('inventory layouts and vault on a real host', function () {
     assert.equal((await sandbox.fileInfo(host, '/srv/vault-file')).content?.toString(), 'key=vault-file-s3cret-42\n');
     assert.equal((await sandbox.fileInfo(host, '/srv/vault-inline')).content?.toString(), 'inline-vault-s3cret-77\n');
     assert.equal((await sandbox.fileInfo(host, '/srv/vault-src')).content?.toString(), 'copied-from-vault-file\n');
+    assert.equal((await sandbox.fileInfo(host, '/srv/vault-vars')).content?.toString(), 'vars-file-s3cret-9 include-vars-s3cret-5\n');
     // Tasks whose arguments hold a vault value are reported as no_log.
     const secretTasks = run.events.filter((e) => e.type === 'task_result' && String(e.task).startsWith('Secret from'));
-    assert.equal(secretTasks.length, 2);
+    assert.equal(secretTasks.length, 3);
     for (const event of secretTasks) assert.match(event.message ?? '', /output hidden/);
   });
 
@@ -88,7 +89,7 @@ describe('inventory layouts and vault on a real host', function () {
     const run = await apply('--output', 'json');
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.equal(run.recap?.[host].changed, 0);
-    assert.equal(run.recap?.[host].ok, 4);
+    assert.equal(run.recap?.[host].ok, 6);
   });
 
   it('without the vault password: a clear error before any host is touched', async () => {
@@ -101,7 +102,7 @@ describe('inventory layouts and vault on a real host', function () {
 
   it('the decrypted data never lands on the controller\'s disk', () => {
     const walk = (path: string): string[] => readdirSync(path, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(path, e.name)) : [join(path, e.name)]));
-    for (const file of walk(dir)) assert.doesNotMatch(String(readFileSyncSafe(file)), /s3cret-42|s3cret-77|copied-from-vault-file/, file);
+    for (const file of walk(dir)) assert.doesNotMatch(String(readFileSyncSafe(file)), /s3cret-42|s3cret-77|s3cret-9|s3cret-5|copied-from-vault-file/, file);
   });
 });
 
