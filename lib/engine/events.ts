@@ -8,6 +8,8 @@ export interface HostRecap {
   failed: number;
   skipped: number;
   unreachable: boolean;
+  /** The run was interrupted while this host had work left. */
+  interrupted?: boolean;
 }
 
 export interface TransportCounters {

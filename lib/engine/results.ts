@@ -1,7 +1,6 @@
 import type { FileDiff } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
-import { UnreachableError } from '../transport/ssh.js';
-import { StepFailure } from '../transport/types.js';
+import { InterruptedError, StepFailure, UnreachableError } from '../transport/types.js';
 import type { RunEvent } from './events.js';
 import type { HostRun } from './host-run.js';
 import type { RunScope, TaskOutcome } from './task.js';
@@ -13,12 +12,17 @@ export interface PendingResult {
   event: TaskResultEvent;
   /** The host's queued-step count when the task ended: made steps up to here confirm it. */
   endStep: number;
+  /** no_log: a failure of its queued change is reported without the message (it may name a secret path). */
+  hidden: boolean;
 }
+
+const HIDDEN = 'output hidden: no_log is set on this task';
 
 export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task: TaskSpec, index: number, handler: boolean, outcome: TaskOutcome, started: number): void {
   const hidden = task.noLog;
   run.pending.push({
     endStep: run.transport.stepsQueued,
+    hidden,
     event: {
       type: 'task_result',
       host: run.name,
@@ -27,7 +31,7 @@ export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task
       index,
       handler,
       status: outcome.status,
-      message: hidden && outcome.status !== 'skipped' ? 'output hidden: no_log is set on this task' : outcome.message,
+      message: hidden && outcome.status !== 'skipped' ? HIDDEN : outcome.message,
       diff: outcome.diff && (hidden ? outcome.diff.map(hideContent) : outcome.diff),
       dryRun: scope.dryRun,
       durationMs: Date.now() - started,
@@ -57,13 +61,20 @@ export async function settle(scope: RunScope, run: HostRun): Promise<void> {
  * Returns false for errors that are not about queued changes.
  */
 export function failPending(scope: RunScope, run: HostRun, error: unknown): boolean {
-  if (!(error instanceof StepFailure) && !(error instanceof UnreachableError)) return false;
+  if (!(error instanceof StepFailure) && !(error instanceof UnreachableError) && !(error instanceof InterruptedError)) return false;
   const made = error instanceof StepFailure ? error.step : run.transport.stepsMade;
   while (run.pending.length > 0 && run.pending[0].endStep <= made) publish(scope, run, run.pending.shift()!.event);
+  if (error instanceof InterruptedError) {
+    // Interrupted: what was confirmed stands; the rest was rolled back or never sent, and is not reported as done.
+    run.pending.length = 0;
+    run.recap.interrupted = true;
+    run.stopped = true;
+    return true;
+  }
   const failed = run.pending.shift();
   run.pending.length = 0;
   const status = error instanceof StepFailure ? 'failed' : 'unreachable';
-  if (failed) publish(scope, run, { ...failed.event, status, message: error.message, diff: undefined });
+  if (failed) publish(scope, run, { ...failed.event, status, message: failed.hidden ? HIDDEN : error.message, diff: undefined });
   else publish(scope, run, { type: 'task_result', host: run.name, play: '', task: 'queued changes', index: -1, handler: false, status, message: error.message, dryRun: scope.dryRun, durationMs: 0 });
   run.stopped = true;
   return true;
@@ -86,8 +97,9 @@ function publish(scope: RunScope, run: HostRun, event: TaskResultEvent): void {
   if (event.status === 'unreachable') scope.emit({ type: 'host_unreachable', host: run.name, message: event.message ?? 'unreachable' });
 }
 
+/** no_log: checksums instead of content, and no path (it may be templated from a secret loop item). */
 function hideContent(diff: FileDiff): FileDiff {
   const { content: _before, ...before } = diff.before;
   const { content: _after, ...after } = diff.after;
-  return { ...diff, secret: true, before, after };
+  return { ...diff, path: '(path hidden: no_log)', secret: true, before, after };
 }

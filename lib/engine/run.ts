@@ -6,6 +6,7 @@ import { forgetPrefetch, prefetchPlay } from './prefetch.js';
 import { RunOnceGates } from './run-once.js';
 import { failPending, recordResult, settle } from './results.js';
 import { runTask, type RunScope, type TaskOutcome } from './task.js';
+import { StepFailure } from '../transport/types.js';
 import { buildHostvars, groupsRecord, type VarLayers } from './vars.js';
 
 /** Hosts of each play in order; within a play every host runs its tasks in order, up to --forks hosts at once. */
@@ -27,6 +28,18 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
   for (const name of allHosts) hostRun(name);
+  // An interrupt: hosts with work left are marked, what runs on them is stopped, no task starts after it.
+  const aborted = () => options.signal?.aborted === true;
+  let finished = false;
+  const interruptHosts = () => {
+    if (finished) return;
+    for (const run of runs.values()) {
+      if (!run.stopped) run.recap.interrupted = true;
+      void run.transport.interrupt();
+    }
+  };
+  options.signal?.addEventListener('abort', interruptHosts, { once: true });
+  if (aborted()) interruptHosts();
   options.onEvent({
     type: 'run_start',
     hosts: allHosts,
@@ -37,6 +50,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
 
   try {
     for (const [index, { play, hosts, tasks }] of plan.entries()) {
+      if (aborted()) break;
       const active = hosts.filter((h) => !hostRun(h).stopped);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
       const layersOf = (host: string): VarLayers => ({
@@ -55,7 +69,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         prefetchPlay(scope, run, play, tasks, layersOf(host));
         try {
           for (const [taskIndex, task] of tasks.entries()) {
-            if (run.stopped) break;
+            if (run.stopped || aborted()) break;
             await execute(scope, run, play, task, taskIndex, false, layersOf(host), once, hostvars);
           }
           await settle(scope, run);
@@ -75,6 +89,8 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
       options.onEvent({ type: 'play_end', play: play.name, index });
     }
   } finally {
+    finished = true;
+    options.signal?.removeEventListener('abort', interruptHosts);
     await Promise.all([...runs.values()].map((r) => r.transport.close()));
   }
 
@@ -89,7 +105,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
 /** Handlers in the order they are defined, once each, on a host that notified them. */
 async function runHandlers(scope: RunScope, run: HostRun, play: PlaySpec, layers: VarLayers, once: RunOnceGates, hostvars: Record<string, Record<string, unknown>>): Promise<void> {
   for (const [index, handler] of play.handlers.entries()) {
-    if (run.stopped) break;
+    if (run.stopped || run.recap.interrupted) break;
     if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
     await execute(scope, run, play, handler, index, true, layers, once, hostvars);
   }
@@ -118,13 +134,23 @@ async function execute(
   }
   scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
   const started = Date.now();
+  const queuedBefore = run.transport.stepsQueued;
   const pending = runTask(scope, run, play, task, layers);
   if (task.runOnce) once.done(task, pending);
   let outcome: TaskOutcome;
   try {
     outcome = await pending;
+    // ignore_errors must see the failure of this task's own queued changes: make them now.
+    if (task.ignoreErrors && outcome.status !== 'failed' && run.transport.stepsQueued > queuedBefore) {
+      try {
+        await run.transport.flush();
+      } catch (error) {
+        if (!(error instanceof StepFailure) || error.step < queuedBefore) throw error;
+        outcome = { status: 'failed', message: error.message, result: { ...outcome.result, changed: false, failed: true, msg: error.message } };
+      }
+    }
   } catch (error) {
-    // A change queued by an earlier task failed when this one reached the host.
+    // A change queued by an earlier task failed when this one reached the host; or the run was interrupted.
     if (failPending(scope, run, error)) return;
     outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } };
   }

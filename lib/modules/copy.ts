@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { ContentSource } from '../transport/types.js';
 import { resolveSourceFile } from '../playbook/files.js';
-import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
+import { applyRegularFile, writeFacts, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import type { ModuleDefinition } from './types.js';
 
 interface CopyArgs {
@@ -16,7 +18,7 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
   name: 'copy',
   description: 'A file with the given content (inline or from files/), owner and mode.',
   args: {
-    dest: { type: 'path', required: true },
+    dest: { type: 'path', absolute: true, required: true },
     content: { type: 'str', noLog: false },
     src: { type: 'path' },
     ...fileMetadataArgs(),
@@ -27,12 +29,14 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
       : args.content !== undefined && args.src !== undefined
         ? "copy takes 'content' or 'src', not both"
         : undefined,
-  prefetch: (args) => [args.dest],
+  prefetch: (args) => writeFacts(args.dest, args),
   preflight(args, ctx) {
-    sourceContent(args, ctx.baseDir);
+    if (args.content === undefined) sourceFile(args, ctx.baseDir);
   },
   async check(args, ctx) {
-    return planRegularFile({ path: args.dest, content: sourceContent(args, ctx.baseDir), mode: args.mode, owner: args.owner, group: args.group }, ctx);
+    const content = await sourceContent(args, ctx.baseDir);
+    const given = Buffer.isBuffer(content) ? { content } : { source: content };
+    return planRegularFile({ path: args.dest, ...given, mode: args.mode, owner: args.owner, group: args.group }, ctx);
   },
   async apply(_args, check, ctx) {
     applyRegularFile(check.data!, ctx);
@@ -40,9 +44,44 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
   },
 };
 
-function sourceContent(args: CopyArgs, baseDir: string): Buffer {
+/** Files up to this size are read into memory (diffs can show them); bigger ones are streamed. */
+export const STREAM_THRESHOLD = 1024 * 1024;
+
+async function sourceContent(args: CopyArgs, baseDir: string): Promise<Buffer | ContentSource> {
   if (args.content !== undefined) return Buffer.from(args.content);
+  const file = sourceFile(args, baseDir);
+  const { size } = statSync(file);
+  return size <= STREAM_THRESHOLD ? readFileSync(file) : streamedFile(file);
+}
+
+function sourceFile(args: CopyArgs, baseDir: string): string {
   const file = resolveSourceFile(baseDir, 'copy', args.src!);
   if (!file) throw new Error(`src file '${args.src}' not found in ${baseDir}/files or ${baseDir}`);
-  return readFileSync(file);
+  return file;
+}
+
+/**
+ * A big local file as a stream source: its checksum is computed once, streaming, and shared
+ * by every host of the run (keyed by path, size and mtime); each host streams it again.
+ */
+const streamedFiles = new Map<string, Promise<ContentSource>>();
+function streamedFile(file: string): Promise<ContentSource> {
+  const { size, mtimeMs } = statSync(file);
+  const key = `${file}\0${size}\0${mtimeMs}`;
+  let source = streamedFiles.get(key);
+  if (!source) {
+    source = new Promise<ContentSource>((resolve, reject) => {
+      const hash = createHash('sha256');
+      let seen = 0;
+      createReadStream(file)
+        .on('data', (chunk) => {
+          hash.update(chunk);
+          seen += chunk.length;
+        })
+        .on('error', reject)
+        .on('end', () => resolve({ size: seen, sha256: hash.digest('hex'), open: () => createReadStream(file) }));
+    });
+    streamedFiles.set(key, source);
+  }
+  return source;
 }
