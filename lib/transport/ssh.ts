@@ -67,8 +67,8 @@ export class SshTransport implements HostTransport {
   private closed = false;
   private pending: RemoteStep[] = [];
   private made = 0;
-  /** Channels running now: interrupt() signals them. */
-  private readonly running = new Set<ClientChannel>();
+  /** Channels running now, with whether they run through sudo: interrupt() stops them. */
+  private readonly running = new Map<ClientChannel, boolean>();
   private interrupted = false;
   /** Why the live connection went away (keepalive timeout, reset), for the unreachable message. */
   private lostReason?: string;
@@ -243,7 +243,7 @@ export class SshTransport implements HostTransport {
           this.stats.roundTrips++;
           client.exec(line, (err, stream) => {
             if (err) return reject(this.lostReason ? this.lost() : new UnreachableError(`${this.host}: ${err.message}`));
-            this.running.add(stream);
+            this.running.set(stream, line !== (options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command));
             const stdout = new OutputBuffer(options.maxOutput);
             const stderr = new OutputBuffer(options.maxOutput);
             stream.on('data', (chunk: Buffer) => stdout.add(chunk));
@@ -276,8 +276,10 @@ export class SshTransport implements HostTransport {
   }
 
   /**
-   * SIGTERM to the process group of every command running on the host (sshd's `signal`
-   * request), so nothing is left running there; a write in progress removes its temp file.
+   * SIGTERM to the process group of every command this connection runs on the host, so
+   * nothing is left running there; a write in progress removes its temp file (its trap).
+   * sshd's own `signal` request is refused for root logins, so one more exec does it: every
+   * child of its sshd session leads a process group (sshd calls setsid), except itself.
    * Commands that do not end within the grace period lose their connection.
    */
   async interrupt(): Promise<void> {
@@ -285,10 +287,19 @@ export class SshTransport implements HostTransport {
     this.pending = [];
     const running = [...this.running];
     if (running.length === 0) return;
-    const ended = Promise.all(running.map((stream) => new Promise<void>((resolve) => (stream.once('close', () => resolve()), stream.signal('TERM')))));
+    const client = await this.client?.catch(() => undefined);
+    if (!client) return;
+    const ended = Promise.all(running.map(([stream]) => new Promise<void>((resolve) => (stream.destroyed ? resolve() : stream.once('close', () => resolve())))));
+    const viaSudo = running.some(([, sudo]) => sudo);
+    const killer = withPrivilege(KILL_SESSION_GROUPS, { become: viaSudo }, this.target.user);
+    // Not through the channel limiter: the slots may all be held by what is to be stopped.
+    client.exec(killer, (err, stream) => {
+      if (!err) stream.on('data', () => undefined).stderr.on('data', () => undefined);
+    });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, INTERRUPT_GRACE_MS)))]);
     clearTimeout(timer);
+    if (this.running.size > 0) client.end();
   }
 
   async readFile(path: string, privilege: Privilege = { become: false }): Promise<Buffer> {
@@ -315,6 +326,21 @@ export function withPrivilege(command: string, privilege: Privilege, loginUser: 
   if (!privilege.become || user === loginUser) return command;
   return `sudo -n -H -u ${shellQuote(user)} -- sh -c ${shellQuote(command)}`;
 }
+
+/**
+ * Run on the host to stop everything the connection runs there. sshd starts each channel's
+ * command in a new session (setsid), all children of the connection's sshd process: find that
+ * process as the parent of this script's own session leader, then SIGTERM the process group of
+ * each of its other children. By parent PID in /proc, never by name; sudo in between is fine.
+ */
+const KILL_SESSION_GROUPS = [
+  `field() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f"$2"; }`,
+  'me=$(field $$ 4); s=$(field "$me" 2)',
+  // Never init: a session leader whose sshd is gone was reparented there.
+  '[ -n "$s" ] && [ "$s" -gt 1 ] || exit 0',
+  // One awk over every stat line (a process per /proc entry would take seconds on a busy host).
+  `for p in $(cat /proc/[0-9]*/stat 2>/dev/null | awk -v s="$s" -v me="$me" '{ pid = $1; sub(/.*\\) /, ""); if ($2 == s && pid != me) print pid }'); do kill -TERM -- "-$p" 2>/dev/null; done; true`,
+].join('\n');
 
 /** Output kept up to a limit; the rest is counted so the task can say how much it dropped. */
 class OutputBuffer {
