@@ -16,6 +16,8 @@ export interface RunScope {
   diff: boolean;
   emit: RunEventListener;
   hostRun(name: string): HostRun;
+  /** The run was interrupted: no task starts after it. */
+  aborted?(): boolean;
 }
 
 export interface TaskOutcome {
@@ -158,7 +160,8 @@ function judge(task: TaskSpec, outcome: TaskOutcome, vars: Record<string, unknow
   const failed = task.failedWhen !== undefined ? holds(task.failedWhen) : outcome.status === 'failed';
   const changed = task.changedWhen !== undefined ? holds(task.changedWhen) : outcome.result.changed === true;
   const status = failed ? 'failed' : changed ? 'changed' : 'ok';
-  return { ...outcome, status, result: { ...outcome.result, changed: status === 'changed', failed: status === 'failed' } };
+  // A failed result keeps its changed flag (a command that ran and failed changed something), as Ansible's.
+  return { ...outcome, status, result: { ...outcome.result, changed, failed } };
 }
 
 function failure(error: unknown, task: TaskSpec): TaskOutcome {
