@@ -266,7 +266,7 @@ export function summariseTask(module: ModuleDefinition, args: Record<string, unk
     const key = NAMING_ARGS.find((k) => typeof args[k] === 'string' && module.args[k]?.noLog !== true);
     if (key) parts.push(args[key] as string);
   }
-  const summary = parts.join(' ').replace(/\s+/g, ' ');
+  const summary = parts.join(' ').replace(/\n+/g, ' ');
   const short = summary.length > 60 ? `${summary.slice(0, 57)}...` : summary;
   return short ? `${module.name} ${short}` : module.name;
 }

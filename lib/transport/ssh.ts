@@ -253,7 +253,7 @@ export class SshTransport implements HostTransport {
               this.running.delete(stream);
               if (this.interrupted) return reject(new InterruptedError(`${this.host}: interrupted`));
               // sshd always reports an exit status or signal: a channel closed without one lost its connection.
-              if (code === null && !signal) {
+              if (code == null && !signal) {
                 // The connection's error (keepalive timeout) may arrive just after its channels close.
                 setImmediate(() => reject(this.lost()));
                 return;

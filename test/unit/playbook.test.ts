@@ -114,7 +114,7 @@ describe('playbook loader', () => {
       assert.deepEqual(copy.args, { src: 'motd', dest: '/etc/motd', backup: false, remote_src: false });
       assert.equal(copy.name, 'copy /etc/motd');
       assert.deepEqual(command.args, { _raw_params: 'echo "hello  world"', creates: '/tmp/x' });
-      assert.equal(command.name, 'command echo "hello  world" creates=/tmp/x');
+      assert.equal(command.name, 'command echo "hello  world"');
       assert.deepEqual(command.tags, ['greet', 'hello', 'site']);
       assert.deepEqual(debug.loop, [1, 2]);
       assert.equal(debug.loopVar, 'n');
