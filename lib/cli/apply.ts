@@ -31,6 +31,7 @@ export interface ApplyArgs {
   acceptNewHostKeys: boolean;
   connectTimeout: number;
   keepalive?: number;
+  factTimeout: number;
 }
 
 export async function applyCommand(args: ApplyArgs): Promise<number> {
@@ -73,6 +74,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       keepaliveMs: args.keepalive !== undefined ? args.keepalive * 1000 : undefined,
       signal: interrupt.signal,
       privateKeys,
+      factTimeoutMs: args.factTimeout * 1000,
       onEvent: (event) => reporter.onEvent(event),
     },
     registry,

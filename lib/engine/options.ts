@@ -21,6 +21,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Private key files loaded and checked before the run (see transport/keys.ts). */
   privateKeys?: Map<string, KeyChoice>;
+  /** Fact probes that take longer fail their task (default 60 s). */
+  factTimeoutMs?: number;
   onEvent: RunEventListener;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ApplyContext, ArgSpec, CheckResult, FactRequest, FileDiff, FileSnapshot, ModuleContext, PathState } from './types.js';
+import { groupFact, pathFact, userFact } from '../facts/index.js';
 import type { ContentSource } from '../transport/types.js';
 import { shellQuote } from '../util/shell.js';
 
@@ -68,14 +69,11 @@ export function regularFileAfter(current: PathState, desired: DesiredFile, ctx: 
  * parent directory, and whether the user and group exist. Asked in the same probe.
  */
 export function writeFacts(path: string, meta: { owner?: string; group?: string }): FactRequest[] {
-  return [path, posix.dirname(path), ...ownerQueries(meta)];
+  return [pathFact(path), pathFact(posix.dirname(path)), ...accountFacts(meta.owner, meta.group)];
 }
 
-function ownerQueries(meta: { owner?: string; group?: string }): FactRequest[] {
-  const queries: FactRequest[] = [];
-  if (meta.owner !== undefined && !/^\d+$/.test(meta.owner)) queries.push({ query: `getent passwd ${shellQuote(meta.owner)}` });
-  if (meta.group !== undefined && !/^\d+$/.test(meta.group)) queries.push({ query: `getent group ${shellQuote(meta.group)}` });
-  return queries;
+function accountFacts(owner: string | undefined, group: string | undefined): FactRequest[] {
+  return [...(owner !== undefined && !/^\d+$/.test(owner) ? [userFact(owner)] : []), ...(group !== undefined && !/^\d+$/.test(group) ? [groupFact(group)] : [])];
 }
 
 /**
@@ -90,14 +88,10 @@ export async function checkWritable(path: string, current: PathState, after: Pat
     if (parent.type !== 'directory') throw new Error(`parent ${dir} is a ${parent.type}, not a directory`);
   }
   // Only names the task asks for (the login user exists): no extra question for a plain new file.
-  const owner = after.owner !== current.owner && after.owner !== ctx.user ? after.owner : undefined;
-  const group = after.group !== current.group && after.group !== ctx.user ? after.group : undefined;
-  for (const request of ownerQueries({ owner, group })) {
-    const query = (request as { query: string }).query;
-    const answer = await ctx.facts.query(query);
-    // getent: 2 means "no such entry"; anything else unexpected is left for the apply to report.
-    if (answer.code === 2) throw new Error(`${query.startsWith('getent passwd') ? 'user' : 'group'} ${query.split(' ').pop()!.replace(/'/g, '')} does not exist on the host`);
-  }
+  const owner = after.owner !== current.owner && after.owner !== ctx.user && after.owner !== undefined && !/^\d+$/.test(after.owner) ? after.owner : undefined;
+  const group = after.group !== current.group && after.group !== ctx.user && after.group !== undefined && !/^\d+$/.test(after.group) ? after.group : undefined;
+  if (owner !== undefined && !(await ctx.facts.get(userFact(owner))).exists) throw new Error(`user ${owner} does not exist on the host`);
+  if (group !== undefined && !(await ctx.facts.get(groupFact(group))).exists) throw new Error(`group ${group} does not exist on the host`);
 }
 
 /** Compare a regular file on the host with the desired one: what changes, the diff, the predicted state. */

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import { contentOrPending, fileReadRequests, generateRsaPrivateKeyPem, planGeneratedFile, publicKeyPemOf, readHostFile } from './pki-util.js';
+import { pathFact } from '../facts/path.js';
 import type { ApplyContext, CheckResult, FileDiff, ModuleDefinition, PathState } from './types.js';
 
 interface PrivateKeyArgs {
@@ -51,7 +52,7 @@ export const privateKey: ModuleDefinition<PrivateKeyArgs, PrivateKeyPlan> = {
         ? "'public_key_path' must differ from 'path'"
         : undefined,
   // The key is read (for its public half) only when a public key path is asked for.
-  prefetch: (args) => [...(args.public_key_path ? [...fileReadRequests(args.path), args.public_key_path, posix.dirname(args.public_key_path)] : [args.path]), posix.dirname(args.path)],
+  prefetch: (args) => [...(args.public_key_path ? [...fileReadRequests(args.path), pathFact(args.public_key_path), pathFact(posix.dirname(args.public_key_path))] : [pathFact(args.path)]), pathFact(posix.dirname(args.path))],
   async check(args, ctx) {
     const contents = new Map<string, Buffer>();
     const current = await ctx.facts.path(args.path);

@@ -3,7 +3,7 @@ import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { Limiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
 import { fingerprint, keyType, knownHostsFor, knownHostsName, recordKnownKey, type KnownKey } from './known-hosts.js';
-import { InterruptedError, StepFailure, UnreachableError, type ContentSource, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
+import { InterruptedError, StepFailure, TimeoutError, UnreachableError, type ContentSource, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
 import { atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
 
 /** sshd's MaxSessions defaults to 10 channels per connection; stay below it. */
@@ -249,7 +249,16 @@ export class SshTransport implements HostTransport {
             stream.on('data', (chunk: Buffer) => stdout.add(chunk));
             stream.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
             stream.on('error', () => undefined); // reported by the close below
+            const timer =
+              options.timeoutMs === undefined
+                ? undefined
+                : setTimeout(() => {
+                    reject(new TimeoutError(`${this.host}: ${options.what ?? 'command'} did not finish within ${options.timeoutMs! / 1000} s; stopped waiting`));
+                    stream.signal('KILL');
+                    stream.close();
+                  }, options.timeoutMs);
             stream.on('close', (code: number | null, signal?: string) => {
+              if (timer) clearTimeout(timer);
               this.running.delete(stream);
               if (this.interrupted) return reject(new InterruptedError(`${this.host}: interrupted`));
               // sshd always reports an exit status or signal: a channel closed without one lost its connection.

@@ -16,6 +16,10 @@ export interface ExecOptions extends Privilege {
   cwd?: string;
   /** Keep at most this many bytes of each of stdout and stderr; the rest is counted in `dropped`. */
   maxOutput?: number;
+  /** Give up after this long: the channel is closed and the exec rejects with a TimeoutError. */
+  timeoutMs?: number;
+  /** What runs, for the timeout's message ("fact probe"). */
+  what?: string;
 }
 
 /**
@@ -36,6 +40,11 @@ export class UnreachableError extends Error {
 /** The run was interrupted (SIGINT/SIGTERM): what ran on the host was stopped. */
 export class InterruptedError extends Error {
   override name = 'InterruptedError';
+}
+
+/** A remote command did not finish in time. */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
 }
 
 export interface FileWriteOptions extends Privilege {
