@@ -23,7 +23,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
     return run;
   };
   const aborted = () => options.signal?.aborted === true;
-  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, emit: options.onEvent, hostRun, aborted };
+  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun, aborted };
   const hostvars = buildHostvars(inventory, options.extraVars);
   const groups = groupsRecord(inventory);
   const { plan } = options;
@@ -59,6 +59,8 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         play,
         playHosts: active,
         registered: hostRun(host).registered,
+        facts: hostRun(host).gathered,
+        included: hostRun(host).included,
         extraVars: options.extraVars,
         hostvars,
         groups,
