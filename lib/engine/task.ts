@@ -8,6 +8,7 @@ import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
 import { factsOf, itemVars, type VarLayers } from './vars.js';
+import { holdsSecret } from '../vault/redact.js';
 
 /** What the engine shares with every task of a run. */
 export interface RunScope {
@@ -24,6 +25,8 @@ export interface RunScope {
 
 export interface TaskOutcome {
   status: TaskStatus;
+  /** The task read a value from a vault: reported as if no_log were set. */
+  secret?: boolean;
   message?: string;
   diff?: FileDiff[];
   result: Record<string, unknown>;
@@ -46,7 +49,9 @@ export async function runTask(scope: RunScope, run: HostRun, play: PlaySpec, tas
     outcomes.push({ ...outcome, item });
     if (outcome.status === 'failed' || outcome.status === 'unreachable') break;
   }
-  return task.loop === undefined ? outcomes[0] : combineItems(outcomes);
+  const combined = task.loop === undefined ? outcomes[0] : combineItems(outcomes);
+  if (outcomes.some((o) => o.secret)) combined.secret = true;
+  return combined;
 }
 
 function combineItems(outcomes: ItemOutcome[]): TaskOutcome {
@@ -94,6 +99,8 @@ async function runItem(
   } catch (error) {
     return failure(error, task);
   }
+  // A value from a vault in the arguments makes this task no_log: diffs as checksums, no messages.
+  const noLog = task.noLog || holdsSecret(args);
   const context: ModuleContext = {
     host: run.name,
     user: privilege.become ? (privilege.becomeUser ?? 'root') : run.host.connection.user,
@@ -101,7 +108,7 @@ async function runItem(
     privilege,
     dryRun: scope.dryRun,
     diff: scope.diff,
-    noLog: task.noLog,
+    noLog,
     baseDir: play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
@@ -142,6 +149,7 @@ async function runItem(
         result: { ...check.result, changed: check.changed, failed: false },
       };
     }
+    if (noLog) outcome.secret = true;
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {
     // The engine reports a failed queued change against the task that queued it.

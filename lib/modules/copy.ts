@@ -1,6 +1,8 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { ContentSource } from '../transport/types.js';
+import { readMaybeVaultFile } from '../vault/secrets.js';
+import { isVaultText } from '../vault/envelope.js';
 import { resolveSourceFile } from '../playbook/files.js';
 import { applyRegularFile, writeFacts, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import type { ModuleDefinition } from './types.js';
@@ -34,9 +36,10 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
     if (args.content === undefined) sourceFile(args, ctx.baseDir);
   },
   async check(args, ctx) {
-    const content = await sourceContent(args, ctx.baseDir);
-    const given = Buffer.isBuffer(content) ? { content } : { source: content };
-    return planRegularFile({ path: args.dest, ...given, mode: args.mode, owner: args.owner, group: args.group }, ctx);
+    const source = await sourceContent(args, ctx.baseDir);
+    const given = 'stream' in source ? { source: source.stream } : { content: source.data };
+    // A vault-encrypted src is decrypted in memory (Ansible's decrypt: yes) and stays a secret.
+    return planRegularFile({ path: args.dest, ...given, mode: args.mode, owner: args.owner, group: args.group }, 'vaulted' in source && source.vaulted ? { ...ctx, noLog: true } : ctx);
   },
   async apply(_args, check, ctx) {
     applyRegularFile(check.data!, ctx);
@@ -47,11 +50,22 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
 /** Files up to this size are read into memory (diffs can show them); bigger ones are streamed. */
 export const STREAM_THRESHOLD = 1024 * 1024;
 
-async function sourceContent(args: CopyArgs, baseDir: string): Promise<Buffer | ContentSource> {
-  if (args.content !== undefined) return Buffer.from(args.content);
+async function sourceContent(args: CopyArgs, baseDir: string): Promise<{ data: Buffer; vaulted: boolean } | { stream: ContentSource }> {
+  if (args.content !== undefined) return { data: Buffer.from(args.content), vaulted: false };
   const file = sourceFile(args, baseDir);
-  const { size } = statSync(file);
-  return size <= STREAM_THRESHOLD ? readFileSync(file) : streamedFile(file);
+  // A vault file is decrypted whole, in memory; any other big file is streamed.
+  if (statSync(file).size <= STREAM_THRESHOLD || isVaultText(head(file))) return readMaybeVaultFile(file);
+  return { stream: await streamedFile(file) };
+}
+
+function head(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(64);
+    return buffer.subarray(0, readSync(fd, buffer, 0, 64, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function sourceFile(args: CopyArgs, baseDir: string): string {
