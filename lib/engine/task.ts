@@ -8,7 +8,7 @@ import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
 import { factsOf, itemVars, type VarLayers } from './vars.js';
-import { holdsSecret } from '../vault/redact.js';
+import { holdsSecret, readsSecret } from '../vault/redact.js';
 
 /** What the engine shares with every task of a run. */
 export interface RunScope {
@@ -94,13 +94,16 @@ async function runItem(
   const privilege = taskPrivilege(run, play, task);
   const facts = run.facts(privilege);
   let args: Record<string, unknown>;
+  let readVault = false;
   try {
-    args = moduleArgs(module, renderValue(task.args, vars, origin) as Record<string, unknown>);
+    const rendered = readsSecret(() => renderValue(task.args, vars, origin) as Record<string, unknown>);
+    readVault = rendered.secret;
+    args = moduleArgs(module, rendered.value);
   } catch (error) {
     return failure(error, task);
   }
   // A value from a vault in the arguments makes this task no_log: diffs as checksums, no messages.
-  const noLog = task.noLog || holdsSecret(args);
+  const noLog = task.noLog || readVault || holdsSecret(args);
   const context: ModuleContext = {
     host: run.name,
     user: privilege.become ? (privilege.becomeUser ?? 'root') : run.host.connection.user,
@@ -112,7 +115,12 @@ async function runItem(
     baseDir: play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
-    render: (text, what) => renderTemplateFile(text, vars, { what, location: task.location }) as string,
+    render: (text, what) => {
+      const rendered = readsSecret(() => renderTemplateFile(text, vars, { what, location: task.location }) as string);
+      // A template that reads a vault value makes the file it renders a secret.
+      if (rendered.secret) context.noLog = true;
+      return rendered.value;
+    },
     progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
     changedPaths: () => [...run.changedPaths],
     evaluate: (condition) => evaluateCondition(condition, vars, origin),
@@ -149,7 +157,7 @@ async function runItem(
         result: { ...check.result, changed: check.changed, failed: false },
       };
     }
-    if (noLog) outcome.secret = true;
+    if (context.noLog) outcome.secret = true;
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {
     // The engine reports a failed queued change against the task that queued it.
