@@ -1,4 +1,5 @@
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { isExecutable } from '../util/files.js';
 import { execFileSync } from 'node:child_process';
 import { InputError, type SourceLocation } from '../errors.js';
 import { decryptWith, encrypt, isVaultText, parseEnvelope, VaultFormatError } from './envelope.js';
@@ -66,14 +67,6 @@ export function readPasswordFile(file: string): Buffer {
   return password;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function stripNewlines(buffer: Buffer): Buffer {
   let start = 0;
