@@ -2,8 +2,7 @@ import { InputError, formatLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { ApplyContext, CheckResult, FileDiff, ModuleContext, ModuleDefinition } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
-import { StepFailure, type Privilege } from '../transport/types.js';
-import { UnreachableError } from '../transport/ssh.js';
+import { InterruptedError, StepFailure, UnreachableError, type Privilege } from '../transport/types.js';
 import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
 import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
@@ -20,6 +19,8 @@ export interface RunScope {
   verbosity?: number;
   emit: RunEventListener;
   hostRun(name: string): HostRun;
+  /** The run was interrupted: no task starts after it. */
+  aborted?(): boolean;
 }
 
 export interface TaskOutcome {
@@ -160,7 +161,7 @@ async function runItem(
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {
     // The engine reports a failed queued change against the task that queued it.
-    if (error instanceof StepFailure || (error instanceof UnreachableError && run.pending.length > 0)) throw error;
+    if (error instanceof StepFailure || error instanceof InterruptedError || (error instanceof UnreachableError && run.pending.length > 0)) throw error;
     if (error instanceof UnreachableError) return { status: 'unreachable', message: error.message, result: { unreachable: true } };
     return failure(error, task);
   }
