@@ -21,7 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nBrings hosts to the state ordered YAML playbooks describe, over SSH.')
     .command(
       'apply <inventory> [playbooks..]',
-      'Apply playbooks (default: every *.yaml/*.yml in playbooks/, in file-name order) to the hosts of an Ansible-format YAML inventory',
+      'Apply playbooks (default: every *.yaml/*.yml in playbooks/, in file-name order) to the hosts of an Ansible inventory (YAML, INI, a directory)',
       (y) =>
         vaultOptions(y)
           .positional('inventory', { type: 'string', describe: 'Ansible inventory: YAML or INI file, directory of them, or host,list,', demandOption: true })
