@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { InventoryHost } from '../inventory/types.js';
-import type { HostRecap } from './events.js';
+import { emptyRecap, type HostRecap } from './events.js';
 import type { Privilege } from '../transport/types.js';
 import { SshTransport } from '../transport/ssh.js';
 import { FactCache } from './facts.js';
@@ -18,7 +18,7 @@ export interface ConnectionSettings {
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
 export class HostRun {
   readonly transport: SshTransport;
-  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false };
+  readonly recap: HostRecap = emptyRecap();
   readonly registered: Record<string, unknown> = {};
   readonly notified = new Set<string>();
   /** Paths tasks changed (or would change) on this host in this run, e.g. unit files for daemon-reload. */

@@ -2,7 +2,7 @@ import type { FileDiff } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { UnreachableError } from '../transport/ssh.js';
 import { StepFailure } from '../transport/types.js';
-import type { RunEvent } from './events.js';
+import { countResult, type RunEvent } from './events.js';
 import type { HostRun } from './host-run.js';
 import type { RunScope, TaskOutcome } from './task.js';
 
@@ -27,7 +27,9 @@ export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task
       index,
       handler,
       status: outcome.status,
+      ...(outcome.ignored ? { ignored: true } : {}),
       message: hidden && outcome.status !== 'skipped' ? 'output hidden: no_log is set on this task' : outcome.message,
+      ...(hidden ? {} : commandOutput(outcome.result)),
       diff: outcome.diff && (hidden ? outcome.diff.map(hideContent) : outcome.diff),
       dryRun: scope.dryRun,
       durationMs: Date.now() - started,
@@ -70,20 +72,22 @@ export function failPending(scope: RunScope, run: HostRun, error: unknown): bool
 }
 
 function publish(scope: RunScope, run: HostRun, event: TaskResultEvent): void {
-  switch (event.status) {
-    case 'unreachable':
-      run.recap.unreachable = true;
-      run.stopped = true;
-      break;
-    case 'failed':
-      run.recap.failed++;
-      run.stopped = true;
-      break;
-    default:
-      run.recap[event.status]++;
-  }
+  countResult(run.recap, event);
+  if (event.status === 'unreachable' || event.status === 'failed') run.stopped = true;
   scope.emit(event);
   if (event.status === 'unreachable') scope.emit({ type: 'host_unreachable', host: run.name, message: event.message ?? 'unreachable' });
+}
+
+/** stdout/stderr/rc of a command's result (of its last loop item), for -v and JSON. */
+function commandOutput(result: Record<string, unknown>): { stdout?: string; stderr?: string; rc?: number } {
+  const items = Array.isArray(result.results) ? (result.results as Record<string, unknown>[]) : [];
+  const source = typeof result.rc === 'number' ? result : [...items].reverse().find((item) => typeof item.rc === 'number');
+  if (!source) return {};
+  return {
+    rc: source.rc as number,
+    ...(typeof source.stdout === 'string' ? { stdout: source.stdout } : {}),
+    ...(typeof source.stderr === 'string' ? { stderr: source.stderr } : {}),
+  };
 }
 
 function hideContent(diff: FileDiff): FileDiff {

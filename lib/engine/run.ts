@@ -129,7 +129,7 @@ async function execute(
     outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } };
   }
   if (outcome.status === 'failed' && task.ignoreErrors) {
-    outcome = { ...outcome, status: 'ok', message: `failed, ignored: ${outcome.message ?? ''}` };
+    outcome = { ...outcome, status: outcome.result.changed === true ? 'changed' : 'ok', ignored: true, message: `failed, ignored: ${outcome.message ?? ''}` };
   }
   forgetPrefetch(run, task);
   if (task.register) register(run, task.register, outcome.result, hostvars);

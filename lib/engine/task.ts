@@ -21,6 +21,8 @@ export interface RunScope {
 
 export interface TaskOutcome {
   status: TaskStatus;
+  /** Failed under ignore_errors: reported with status ok, counted as ignored. */
+  ignored?: boolean;
   message?: string;
   diff?: FileDiff[];
   result: Record<string, unknown>;
