@@ -144,9 +144,9 @@ describe('report', () => {
       const [header, ...rows] = lines.slice(start + 1);
       assert.match(header!, /^host\s+ok\s+changed\s+unreachable\s+failed\s+skipped\s+rescued\s+ignored$/);
       const cells = (host: string) => rows.find((row) => row.startsWith(`${host} `))!.trim().split(/\s+/);
-      assert.deepEqual(cells('host01'), ['host01', '0', '2', '0', '0', '1']);
-      assert.deepEqual(cells('host02'), ['host02', '1', '0', '0', '1', '0']);
-      assert.deepEqual(cells('host03'), ['host03', '0', '0', '1', '0', '0']);
+      assert.deepEqual(cells('host01'), ['host01', '2', '2', '0', '0', '1', '0', '0']);
+      assert.deepEqual(cells('host02'), ['host02', '1', '0', '0', '1', '0', '0', '0']);
+      assert.deepEqual(cells('host03'), ['host03', '0', '0', '1', '0', '0', '0', '0']);
       // right-aligned under the header: every row as long as the header
       for (const host of ['host01', 'host02', 'host03']) assert.equal(rows.find((row) => row.startsWith(host))!.length, header!.length);
       assert.match(lines.at(-1)!, /^total duration 1\.23s, 1 connection, 4 round trips$/);
