@@ -13,6 +13,7 @@ export interface ConnectionSettings {
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  becomePassword?: string;
 }
 
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */

@@ -14,6 +14,10 @@ export interface RunOptions {
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** -v count: 0 normal, 1 task output, 3 connection details. Modules see it (debug's `verbosity:`). */
+  verbosity?: number;
+  /** -K / --become-password-file: sent to sudo over the channel's stdin, never in a command line. */
+  becomePassword?: string;
   onEvent: RunEventListener;
 }
 

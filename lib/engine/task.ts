@@ -15,6 +15,7 @@ export interface RunScope {
   registry: ModuleRegistry;
   dryRun: boolean;
   diff: boolean;
+  verbosity: number;
   emit: RunEventListener;
   hostRun(name: string): HostRun;
 }
@@ -97,6 +98,7 @@ async function runItem(
     dryRun: scope.dryRun,
     diff: scope.diff,
     noLog: task.noLog,
+    verbosity: scope.verbosity,
     baseDir: play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),

@@ -68,6 +68,8 @@ export interface ModuleContext {
   dryRun: boolean;
   diff: boolean;
   noLog: boolean;
+  /** -v count of the run (0 without -v): the `debug` module's `verbosity:` compares against it. */
+  verbosity?: number;
   baseDir: string; // the playbook's directory, where src and templates/ are looked up
   facts: HostFacts;
   /** Facts of another inventory host (copy between hosts). */
@@ -116,6 +118,8 @@ export interface ModuleDefinition<A = any, D = any> {
   aliases?: readonly string[];
   description: string;
   args: Record<string, ArgSpec>;
+  /** A task using the module, as YAML (shown by `runbook doc MODULE`; the doc test loads it). */
+  example?: string;
   /** command/shell: text after the module name goes to `_raw_params`. */
   freeForm?: boolean;
   /**

@@ -27,6 +27,8 @@ export interface SshTarget {
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** sudo's password (-K): the first line of a become command's stdin, never part of a command line. */
+  becomePassword?: string;
 }
 
 export class UnreachableError extends Error {
@@ -193,7 +195,10 @@ export class SshTransport implements HostTransport {
 
   private async run(command: string, options: ExecOptions): Promise<ExecResult> {
     const client = await this.connect();
-    const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user);
+    const { becomePassword } = this.target;
+    const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user, becomePassword !== undefined);
+    const sudoReads = becomePassword !== undefined && options.become && (options.becomeUser ?? 'root') !== this.target.user;
+    const stdin = sudoReads ? Buffer.concat([Buffer.from(`${becomePassword}\n`), Buffer.from(options.stdin ?? '')]) : options.stdin;
     return this.channels.run(
       () =>
         new Promise<ExecResult>((resolve, reject) => {
@@ -207,7 +212,7 @@ export class SshTransport implements HostTransport {
             stream.on('close', (code: number | null, signal?: string) => {
               resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), code: code ?? (signal ? 128 : 255) });
             });
-            stream.end(options.stdin ?? undefined);
+            stream.end(stdin ?? undefined);
           });
         }),
     );
@@ -231,9 +236,17 @@ function privilegeKey(privilege: Privilege): string {
   return privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login';
 }
 
-/** Runs the command through `sudo -n` when the task asks to become another user. */
-export function withPrivilege(command: string, privilege: Privilege, loginUser: string): string {
+/**
+ * Runs the command through `sudo -n` when the task asks to become another user. With a become
+ * password, the password is the first line of stdin: the shell's `read` builtin takes it (no
+ * process has it in its arguments), `sudo -S -v` validates it (a no-op under NOPASSWD), and the
+ * command then runs with `sudo -n` on the rest of stdin. `exit $?` keeps the shell alive as the
+ * parent of both sudo calls: sudo's credential cache without a terminal is per parent process.
+ */
+export function withPrivilege(command: string, privilege: Privilege, loginUser: string, passwordOnStdin = false): string {
   const user = privilege.becomeUser ?? 'root';
   if (!privilege.become || user === loginUser) return command;
-  return `sudo -n -H -u ${shellQuote(user)} -- sh -c ${shellQuote(command)}`;
+  const sudo = `sudo -n -H -u ${shellQuote(user)} -- sh -c ${shellQuote(command)}`;
+  if (!passwordOnStdin) return sudo;
+  return `IFS= read -r p; printf '%s\\n' "$p" | sudo -S -p '' -v 2>/dev/null; p=; ${sudo}; exit $?`;
 }
