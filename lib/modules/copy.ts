@@ -18,7 +18,7 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
   example: `- name: Greeting file
   copy:
     dest: /etc/motd
-    content: "Welcome to {{ inventory_hostname }}\n"
+    content: "Welcome to {{ inventory_hostname }}\\n"
     owner: root
     group: root
     mode: '0644'
