@@ -8,9 +8,10 @@ export function promptHidden(question: string, flag: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) return Promise.reject(new InputError(`${flag} asks for the password on a terminal, and stdin is not one (use --become-password-file)`));
   return new Promise((resolve, reject) => {
-    process.stderr.write(question);
+    // Echo off before the question shows: what is typed after it must never reach the screen.
     stdin.setRawMode(true);
     stdin.resume();
+    process.stderr.write(question);
     let answer = '';
     const done = (error?: Error) => {
       stdin.setRawMode(false);

@@ -76,3 +76,14 @@ function formatItem(item: unknown): string {
   }
   return text.length > MAX_ITEM_LENGTH ? `${text.slice(0, MAX_ITEM_LENGTH - 1)}…` : text;
 }
+
+/** -v: a command's rc, stdout and stderr under its result line (absent under no_log). */
+export function formatTaskOutput(event: TaskResultEvent, palette: Palette = NO_COLOR): string {
+  if (event.rc === undefined && event.stdout === undefined && event.stderr === undefined) return '';
+  const lines = [palette.paint('dim', `    rc=${event.rc ?? '?'}`)];
+  for (const [name, text] of [['stdout', event.stdout], ['stderr', event.stderr]] as const) {
+    if (!text) continue;
+    lines.push(palette.paint('dim', `    ${name}:`), ...text.replace(/\n$/, '').split('\n').map((line) => `      ${line}`));
+  }
+  return lines.join('\n');
+}
