@@ -224,3 +224,35 @@ describe('flags: bad values exit 1 naming the flag, before any host is touched',
     });
   }
 });
+
+describe('runbook doc: generated from every registered module', () => {
+  it('lists every module, and shows each one\'s arguments and an example that loads as a playbook', async () => {
+    const { builtinModules } = await import('../../lib/modules/index.js');
+    const { defaultRegistry } = await import('../../lib/modules/index.js');
+    const { parsePlaybookText } = await import('../../lib/playbook/load.js');
+    // Examples name a template like a project would: give them one where the loader looks.
+    const project = mkdtempSync(join(tmpdir(), 'runbook-doc-'));
+    mkdirSync(join(project, 'templates'));
+    writeFileSync(join(project, 'templates', 'app.conf.j2'), 'name = {{ inventory_hostname }}\n');
+    const list = await runbook(['doc']);
+    assert.equal(list.code, 0, list.stderr);
+    for (const module of builtinModules) {
+      assert.match(list.stdout, new RegExp(`^${module.name} +\\S`, 'm'), `${module.name} not listed`);
+      const doc = await runbook(['doc', module.name]);
+      assert.equal(doc.code, 0, doc.stderr);
+      for (const [arg, spec] of Object.entries(module.args)) {
+        if (arg.startsWith('_')) continue;
+        assert.match(doc.stdout, new RegExp(`^  ${arg}${spec.required ? ' \\(required\\)' : ''}\\n      type: ${spec.type}`, 'm'), `${module.name}: ${arg}`);
+        if (spec.choices) assert.ok(doc.stdout.includes(`choices: ${spec.choices.join(', ')}`), `${module.name}: choices of ${arg}`);
+        if (spec.default !== undefined) assert.ok(doc.stdout.includes(`default: ${JSON.stringify(spec.default)}`), `${module.name}: default of ${arg}`);
+      }
+      assert.ok(module.example, `${module.name} has no example`);
+      assert.ok(doc.stdout.includes('EXAMPLE'), `${module.name}: no example shown`);
+      const plays = parsePlaybookText(`- hosts: all\n  tasks:\n${module.example!.replace(/^/gm, '    ')}`, join(project, `${module.name}-example.yaml`), defaultRegistry());
+      assert.equal(plays[0].tasks[0].module, module.name);
+    }
+    const unknown = await runbook(['doc', 'coppy']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /did you mean 'copy'/);
+  });
+});
