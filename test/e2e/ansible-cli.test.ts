@@ -154,6 +154,67 @@ describe('Ansible command lines, unchanged except the program name', function ()
     assert.match(badModule.stderr, /-m nosuch: no such module/);
   });
 
+  it('live view on a terminal: running task, a failed host turns ✖ at once, what changed per host after the play, NO_COLOR', async () => {
+    const live = join(dir, 'live.yml');
+    writeFileSync(
+      live,
+      dump([
+        {
+          name: 'Live',
+          hosts: 'all',
+          tasks: [
+            { name: 'Live greeting', copy: { dest: '/tmp/live-greeting', content: 'hello {{ inventory_hostname }}\n' }, notify: 'Reload' },
+            { name: 'Fails on acli02', command: "{{ 'false' if inventory_hostname == 'acli02' else 'true' }}", changed_when: false },
+            { name: 'Slow step', command: 'sleep 2', changed_when: false },
+            { name: 'Fails but ignored', command: 'ls /nonexistent', ignore_errors: true },
+          ],
+          handlers: [{ name: 'Reload', command: 'true' }],
+        },
+      ]),
+    );
+    const inTerminal = (extra: string, env: Record<string, string> = {}) => {
+      const command = `stty cols 120 rows 40; node ${join(repoRoot, 'bin', 'runbook.js')} apply -i ${inventory} ${live} --known-hosts ${sandbox.knownHostsFile} ${extra}`;
+      return new Promise<{ code: number; raw: string; frames: string[] }>((resolve) => {
+        const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, env: { ...process.env, ...env } });
+        let raw = '';
+        child.stdout.on('data', (chunk) => (raw += chunk));
+        child.on('close', (code) => {
+          // Every line the terminal showed, in order, escape codes removed.
+          const frames = raw.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split(/[\r\n]+/).filter((l) => l.trim() !== '');
+          resolve({ code: code ?? 1, raw, frames });
+        });
+      });
+    };
+    const dry = await inTerminal('-C');
+    assert.equal(dry.code, 2, dry.frames.join('\n'));
+    assert.ok(dry.frames.includes('would change: [acli01] Live greeting (create file (mode 0644, root:root))'), dry.frames.join('\n'));
+
+    const run = await inTerminal('');
+    assert.equal(run.code, 2);
+    const { frames } = run;
+    const first = (pattern: RegExp) => frames.findIndex((l) => pattern.test(l));
+    assert.ok(first(/acli0\d\s+\d\/4 tasks\s+\[3\/4\] Slow step/) >= 0, 'the running task is not shown with its position');
+    const failedMark = first(/✖ acli02\s+2\/4 tasks\s+failed: Fails on acli02/);
+    const acli01Done = first(/✔ acli01\s+4\/4 tasks\s+done: 1 changed, 1 failed, ignored/);
+    assert.ok(failedMark >= 0 && acli01Done > failedMark, `acli02 not marked failed while acli01 still ran:\n${frames.join('\n')}`);
+    // After the play: each host's changed, failed and ignored tasks, handlers included.
+    const summary = frames.slice(frames.lastIndexOf(frames.find((l) => /✔ acli01/.test(l))!) + 1);
+    for (const line of [
+      'changed: [acli01] Live greeting (create file (mode 0644, root:root))',
+      'failed, ignored: [acli01] Fails but ignored (exit 2: ls: cannot access \'/nonexistent\': No such file or directory)',
+      'changed: [acli01] handler: Reload',
+      'failed: [acli02] Fails on acli02 (exit 1: )',
+    ]) {
+      assert.ok(summary.includes(line), `missing after the play: ${line}\n${summary.join('\n')}`);
+    }
+    assert.ok(summary.some((l) => /^host\s+ok\s+changed\s+unreachable\s+failed\s+skipped\s+rescued\s+ignored$/.test(l)));
+    assert.match(run.raw, /\u001b\[3\dm/, 'no colour on a terminal');
+    const plain = await inTerminal('', { NO_COLOR: '1' });
+    assert.doesNotMatch(plain.raw, /\u001b\[3\dm/, 'colour despite NO_COLOR');
+    const noColor = await inTerminal('--no-color');
+    assert.doesNotMatch(noColor.raw, /\u001b\[3\dm/, 'colour despite --no-color');
+  });
+
   it('-K / --become-password-file: sudo that asks for a password gets it over stdin, never in a command line or output', async () => {
     const password = 'pw-Zq81-secret';
     await sandbox.run('acli02', `echo 'deploy:${password}' | chpasswd && echo 'deploy ALL=(ALL) ALL' > /etc/sudoers.d/deploy`);
