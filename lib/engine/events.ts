@@ -62,7 +62,9 @@ export type RunEvent =
       index: number; // position in the play, for progress counts
       handler: boolean;
       status: TaskStatus;
-      /** Failed, and ignore_errors let the host go on: status is ok (or changed), counted as ignored. */
+      /** A failure an enclosing block's rescue handles: counted as rescued, not failed. */
+      rescued?: boolean;
+      /** A failure under ignore_errors: status ok, counted as ok and ignored. */
       ignored?: boolean;
       message?: string;
       /** A command's output and exit code (absent under no_log). */

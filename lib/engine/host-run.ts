@@ -28,7 +28,7 @@ export class HostRun {
   readonly prefetched = new Map<TaskSpec, Array<{ cache: FactCache; requests: FactRequest[] }>>();
   /** Results held until the changes their tasks queued are made (see results.ts). */
   readonly pending: PendingResult[] = [];
-  /** A failed task or an unreachable host ends this host's run; the others go on. */
+  /** A failure nothing rescued, or an unreachable host, ends this host's run; the others go on. */
   stopped = false;
   private readonly caches = new Map<string, FactCache>();
 

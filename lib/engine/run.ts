@@ -1,11 +1,13 @@
 import type { ModuleRegistry } from '../modules/registry.js';
-import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { PlaySpec } from '../playbook/types.js';
 import { HostRun } from './host-run.js';
+import { HostPlayIterator } from './iterator.js';
 import type { RunOptions, RunSummary } from './options.js';
-import { forgetPrefetch, prefetchPlay } from './prefetch.js';
+import { prefetchPlay } from './prefetch.js';
 import { RunOnceGates } from './run-once.js';
-import { failPending, recordResult, settle } from './results.js';
-import { runTask, type RunScope, type TaskOutcome } from './task.js';
+import { settle } from './results.js';
+import { execute, runHostPlay, type PlayRun } from './step.js';
+import type { RunScope } from './task.js';
 import { buildHostvars, groupsRecord, type VarLayers } from './vars.js';
 
 /** Hosts of each play in order; within a play every host runs its tasks in order, up to --forks hosts at once. */
@@ -36,7 +38,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   });
 
   try {
-    for (const [index, { play, hosts, tasks }] of plan.entries()) {
+    for (const [index, { play, hosts, body, tasks }] of plan.entries()) {
       const active = hosts.filter((h) => !hostRun(h).stopped);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
       const layersOf = (host: string): VarLayers => ({
@@ -49,27 +51,22 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         hostvars,
         groups,
       });
-      const once = new RunOnceGates(active);
+      const playRun: PlayRun = { scope, play, layersOf, once: new RunOnceGates(active), hostvars, taskIndex: new Map(tasks.map((t, i) => [t, i])) };
       await forEachLimited(active, options.forks, async (host) => {
         const run = hostRun(host);
         prefetchPlay(scope, run, play, tasks, layersOf(host));
         try {
-          for (const [taskIndex, task] of tasks.entries()) {
-            if (run.stopped) break;
-            await execute(scope, run, play, task, taskIndex, false, layersOf(host), once, hostvars);
-          }
-          await settle(scope, run);
+          await runHostPlay(playRun, run, new HostPlayIterator(body));
         } finally {
-          once.leave(host);
+          playRun.once.leave(host);
         }
       });
-      const handlersOnce = new RunOnceGates(active);
+      const handlersRun: PlayRun = { ...playRun, once: new RunOnceGates(active), taskIndex: new Map(play.handlers.map((t, i) => [t, i])) };
       await forEachLimited(active, options.forks, async (host) => {
-        const run = hostRun(host);
         try {
-          await runHandlers(scope, run, play, layersOf(host), handlersOnce, hostvars);
+          await runHandlers(handlersRun, hostRun(host), play);
         } finally {
-          handlersOnce.leave(host);
+          handlersRun.once.leave(host);
         }
       });
       options.onEvent({ type: 'play_end', play: play.name, index });
@@ -86,61 +83,19 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   return { hosts: recap, exitCode };
 }
 
-/** Handlers in the order they are defined, once each, on a host that notified them. */
-async function runHandlers(scope: RunScope, run: HostRun, play: PlaySpec, layers: VarLayers, once: RunOnceGates, hostvars: Record<string, Record<string, unknown>>): Promise<void> {
-  for (const [index, handler] of play.handlers.entries()) {
+/** Handlers in the order they are defined, once each, on a host that notified them. A failed handler ends the host. */
+async function runHandlers(playRun: PlayRun, run: HostRun, play: PlaySpec): Promise<void> {
+  const hostFails = () => {
+    run.stopped = true;
+    return false;
+  };
+  for (const handler of play.handlers) {
     if (run.stopped) break;
     if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
-    await execute(scope, run, play, handler, index, true, layers, once, hostvars);
+    await execute(playRun, run, handler, true, hostFails);
   }
-  await settle(scope, run);
+  await settle(playRun.scope, run, hostFails);
   run.notified.clear();
-}
-
-async function execute(
-  scope: RunScope,
-  run: HostRun,
-  play: PlaySpec,
-  task: TaskSpec,
-  index: number,
-  handler: boolean,
-  layers: VarLayers,
-  once: RunOnceGates,
-  hostvars: Record<string, Record<string, unknown>>,
-): Promise<void> {
-  if (task.runOnce) {
-    // run_once: when another host ran it for everyone, this one only takes its registered result.
-    const shared = await once.await(task, run.name).catch(() => null);
-    if (shared !== undefined) {
-      if (shared && task.register) register(run, task.register, shared.result, hostvars);
-      return;
-    }
-  }
-  scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
-  const started = Date.now();
-  const pending = runTask(scope, run, play, task, layers);
-  if (task.runOnce) once.done(task, pending);
-  let outcome: TaskOutcome;
-  try {
-    outcome = await pending;
-  } catch (error) {
-    // A change queued by an earlier task failed when this one reached the host.
-    if (failPending(scope, run, error)) return;
-    outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } };
-  }
-  if (outcome.status === 'failed' && task.ignoreErrors) {
-    outcome = { ...outcome, status: outcome.result.changed === true ? 'changed' : 'ok', ignored: true, message: `failed, ignored: ${outcome.message ?? ''}` };
-  }
-  forgetPrefetch(run, task);
-  if (task.register) register(run, task.register, outcome.result, hostvars);
-  if (outcome.status === 'changed') for (const name of task.notify) run.notified.add(name);
-  if (outcome.status === 'failed' || outcome.status === 'unreachable') run.stopped = true;
-  recordResult(scope, run, play, task, index, handler, outcome, started);
-}
-
-function register(run: HostRun, name: string, result: Record<string, unknown>, hostvars: Record<string, Record<string, unknown>>): void {
-  run.registered[name] = result;
-  hostvars[run.name][name] = result;
 }
 
 async function forEachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {

@@ -22,8 +22,6 @@ export interface RunScope {
 
 export interface TaskOutcome {
   status: TaskStatus;
-  /** Failed under ignore_errors: reported with status ok, counted as ignored. */
-  ignored?: boolean;
   message?: string;
   diff?: FileDiff[];
   result: Record<string, unknown>;
@@ -163,7 +161,8 @@ function judge(task: TaskSpec, outcome: TaskOutcome, vars: Record<string, unknow
   const failed = task.failedWhen !== undefined ? holds(task.failedWhen) : outcome.status === 'failed';
   const changed = task.changedWhen !== undefined ? holds(task.changedWhen) : outcome.result.changed === true;
   const status = failed ? 'failed' : changed ? 'changed' : 'ok';
-  return { ...outcome, status, result: { ...outcome.result, changed: status === 'changed', failed: status === 'failed' } };
+  // A failed result keeps its changed flag (a command that ran and failed changed something), as Ansible's.
+  return { ...outcome, status, result: { ...outcome.result, changed, failed } };
 }
 
 function failure(error: unknown, task: TaskSpec): TaskOutcome {
