@@ -5,7 +5,7 @@ import { runPlaybooks } from '../engine/run.js';
 import { planRun, type PlannedPlay } from '../engine/plan.js';
 import { defaultRegistry } from '../modules/index.js';
 import { loadPlaybookFile } from '../playbook/load.js';
-import type { PlaySpec } from '../playbook/types.js';
+import { flattenEntries, isBlock, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
 import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { configuredInventory, loadInventories, settleSession, type ConnectionArgs } from './session.js';
@@ -128,17 +128,30 @@ function warnUnknownTags(plays: PlaySpec[], requested: string[]): void {
   }
 }
 
-/** --start-at-task NAME (or a glob): plays before its play run nothing, its play starts there. */
+/** --start-at-task NAME (or a glob): plays before its play run nothing, its play starts there (inside a block too). */
 function startAtTask(plan: PlannedPlay[], name: string | undefined): PlannedPlay[] {
   if (name === undefined) return plan;
   const matches = (task: { name: string }) => task.name === name || globMatch(name, task.name);
   const playIndex = plan.findIndex((p) => p.tasks.some(matches));
   if (playIndex < 0) throw new InputError(`--start-at-task: no task named '${name}' in the selected tasks`);
   return plan.map((entry, index) => {
-    if (index < playIndex) return { ...entry, tasks: [] };
     if (index > playIndex) return entry;
-    return { ...entry, tasks: entry.tasks.slice(entry.tasks.findIndex(matches)) };
+    const body = index < playIndex ? [] : bodyFrom(entry.body, matches) ?? [];
+    return { ...entry, body, tasks: flattenEntries(body) };
   });
+}
+
+/** The entries from the first matching task on; a block holding it keeps its rescue and always. */
+function bodyFrom(entries: PlayEntry[], matches: (task: TaskSpec) => boolean): PlayEntry[] | undefined {
+  for (const [i, entry] of entries.entries()) {
+    if (!isBlock(entry)) {
+      if (matches(entry)) return entries.slice(i);
+      continue;
+    }
+    const inner = bodyFrom(entry.block, matches);
+    if (inner) return [{ ...entry, block: inner }, ...entries.slice(i + 1)];
+  }
+  return undefined;
 }
 
 /** Python's fnmatch, as Ansible matches --start-at-task: * ? [seq]. */

@@ -57,7 +57,7 @@ export class HostLine {
 
   result(event: TaskResultEvent): void {
     if (!event.handler) this.completedTasks.add(event.index);
-    if (event.status === 'changed') this.changed += 1;
+    if (event.status === 'changed' && !event.ignored) this.changed += 1;
     if (event.status === 'changed' || event.status === 'failed' || event.ignored) this.notable.push(event);
     if (event.status === 'unreachable') this.unreachableMessage ??= event.message ?? 'unreachable';
     if (event.status === 'failed') this.failedAt ??= `failed: ${event.handler ? 'handler: ' : ''}${event.task}${event.message ? `: ${event.message.split('\n')[0]}` : ''}`;
