@@ -54,6 +54,7 @@ export async function adhocCommand(args: AdhocArgs): Promise<number> {
       knownHostsFile: session.knownHostsFile,
       acceptNewHostKeys: session.acceptNewHostKeys,
       connectTimeoutMs: session.connectTimeoutMs,
+      factTimeoutMs: session.factTimeoutMs,
       verbosity: session.verbosity,
       becomePassword: session.becomePassword,
       onEvent: (event) => reporter.onEvent(event),

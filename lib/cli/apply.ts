@@ -65,6 +65,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       knownHostsFile: session.knownHostsFile,
       acceptNewHostKeys: session.acceptNewHostKeys,
       connectTimeoutMs: session.connectTimeoutMs,
+      factTimeoutMs: session.factTimeoutMs,
       verbosity: session.verbosity,
       becomePassword: session.becomePassword,
       onEvent: (event) => reporter.onEvent(event),

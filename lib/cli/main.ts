@@ -110,5 +110,6 @@ function connectionOptions<T>(y: Argv<T>) {
     .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
     .option('accept-new-host-keys', { type: 'boolean', describe: 'Trust and record keys of hosts not yet known (a changed key is always refused); ansible.cfg host_key_checking = False does the same' })
     .option('connect-timeout', { alias: ['timeout', 'T'], type: 'string', describe: 'Seconds to wait for a host to answer (default 10; ansible.cfg timeout)' })
+    .option('fact-timeout', { type: 'string', describe: "Seconds a host may take to answer a fact probe (default 60); longer fails the host's task" })
     .option('flush-cache', { type: 'boolean', describe: 'Accepted for ansible-playbook compatibility: runbook keeps no fact cache between runs' });
 }

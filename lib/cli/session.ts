@@ -23,6 +23,7 @@ export interface ConnectionArgs {
   knownHosts?: string;
   acceptNewHostKeys?: boolean;
   connectTimeout?: unknown;
+  factTimeout?: unknown;
   user?: string;
   privateKey?: string;
   become?: boolean;
@@ -40,6 +41,7 @@ export interface Session {
   config: AnsibleConfig;
   forks: number;
   connectTimeoutMs: number;
+  factTimeoutMs: number;
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   verbosity: number;
@@ -54,6 +56,7 @@ export interface Session {
 /** runbook's default forks: it works on every host at once (Ansible's 5 is for its process-per-host cost). */
 const DEFAULT_FORKS = 100;
 const DEFAULT_CONNECT_TIMEOUT_S = 10;
+const DEFAULT_FACT_TIMEOUT_S = 60;
 
 export async function settleSession(args: ConnectionArgs): Promise<Session> {
   const config = loadAnsibleConfig();
@@ -76,6 +79,7 @@ export async function settleSession(args: ConnectionArgs): Promise<Session> {
     config,
     forks,
     connectTimeoutMs: timeout * 1000,
+    factTimeoutMs: (args.factTimeout !== undefined ? positiveSeconds('--fact-timeout', args.factTimeout) : DEFAULT_FACT_TIMEOUT_S) * 1000,
     knownHostsFile,
     // host_key_checking = False: trust a host's first key, as OpenSSH's StrictHostKeyChecking=no does; a changed key is still refused.
     acceptNewHostKeys: args.acceptNewHostKeys === true || config.hostKeyChecking === false,

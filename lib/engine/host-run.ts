@@ -14,6 +14,8 @@ export interface ConnectionSettings {
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
   becomePassword?: string;
+  /** A fact probe that takes longer fails the task (a hanging stat must not hang the run). */
+  factTimeoutMs?: number;
 }
 
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
@@ -34,7 +36,7 @@ export class HostRun {
 
   constructor(
     readonly host: InventoryHost,
-    settings: ConnectionSettings,
+    private readonly settings: ConnectionSettings,
   ) {
     const { connection } = host;
     this.transport = new SshTransport({
@@ -57,7 +59,7 @@ export class HostRun {
     const key = privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login';
     let cache = this.caches.get(key);
     if (!cache) {
-      cache = new FactCache(async () => this.transport, privilege);
+      cache = new FactCache(async () => this.transport, privilege, this.name, this.settings.factTimeoutMs ?? 60_000);
       this.caches.set(key, cache);
     }
     return cache;

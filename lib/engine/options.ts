@@ -18,6 +18,8 @@ export interface RunOptions {
   verbosity?: number;
   /** -K / --become-password-file: sent to sudo over the channel's stdin, never in a command line. */
   becomePassword?: string;
+  /** Fact probes that take longer fail their task (default 60 s). */
+  factTimeoutMs?: number;
   onEvent: RunEventListener;
 }
 

@@ -1,12 +1,11 @@
 import type { ModuleRegistry } from '../modules/registry.js';
-import type { PlaySpec } from '../playbook/types.js';
+import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { HostRun } from './host-run.js';
 import { HostPlayIterator } from './iterator.js';
 import type { RunOptions, RunSummary } from './options.js';
 import { prefetchPlay } from './prefetch.js';
-import { RunOnceGates } from './run-once.js';
-import { settle } from './results.js';
-import { execute, runHostPlay, type PlayRun } from './step.js';
+import { RunOnceScopes } from './run-once.js';
+import { runHostPlay, type PlayRun } from './step.js';
 import type { RunScope } from './task.js';
 import { buildHostvars, groupsRecord, type VarLayers } from './vars.js';
 
@@ -51,7 +50,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         hostvars,
         groups,
       });
-      const playRun: PlayRun = { scope, play, layersOf, once: new RunOnceGates(active), hostvars, taskIndex: new Map(tasks.map((t, i) => [t, i])) };
+      const playRun: PlayRun = { scope, play, layersOf, once: new RunOnceScopes(active), hostvars, taskIndex: indexOfTasks(tasks, play), ended: false };
       await forEachLimited(active, options.forks, async (host) => {
         const run = hostRun(host);
         prefetchPlay(scope, run, play, tasks, layersOf(host));
@@ -59,14 +58,6 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
           await runHostPlay(playRun, run, new HostPlayIterator(body));
         } finally {
           playRun.once.leave(host);
-        }
-      });
-      const handlersRun: PlayRun = { ...playRun, once: new RunOnceGates(active), taskIndex: new Map(play.handlers.map((t, i) => [t, i])) };
-      await forEachLimited(active, options.forks, async (host) => {
-        try {
-          await runHandlers(handlersRun, hostRun(host), play);
-        } finally {
-          handlersRun.once.leave(host);
         }
       });
       options.onEvent({ type: 'play_end', play: play.name, index });
@@ -83,19 +74,9 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   return { hosts: recap, exitCode };
 }
 
-/** Handlers in the order they are defined, once each, on a host that notified them. A failed handler ends the host. */
-async function runHandlers(playRun: PlayRun, run: HostRun, play: PlaySpec): Promise<void> {
-  const hostFails = () => {
-    run.stopped = true;
-    return false;
-  };
-  for (const handler of play.handlers) {
-    if (run.stopped) break;
-    if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
-    await execute(playRun, run, handler, true, hostFails);
-  }
-  await settle(playRun.scope, run, hostFails);
-  run.notified.clear();
+/** Position of each task in the play, for progress counts; handlers by their own order. */
+function indexOfTasks(tasks: TaskSpec[], play: PlaySpec): Map<TaskSpec, number> {
+  return new Map([...play.handlers.map((t, i) => [t, i] as const), ...tasks.map((t, i) => [t, i] as const)]);
 }
 
 async function forEachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {

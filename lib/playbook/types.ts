@@ -22,6 +22,8 @@ export interface TaskSpec {
   checkMode?: boolean; // false: runs for real even in --dry-run
   noLog: boolean;
   listen: string[]; // handlers only: extra names a handler answers to
+  /** Added by the loader, not written (the flush_handlers after each section of a play): kept whatever the tags, not listed. */
+  implicit?: boolean;
   location: SourceLocation;
 }
 

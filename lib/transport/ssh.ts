@@ -3,7 +3,7 @@ import { Client, type ConnectConfig } from 'ssh2';
 import { Limiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
 import { fingerprint, keyType, knownHostsName, knownKeysFor, recordKnownKey } from './known-hosts.js';
-import { StepFailure, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
+import { StepFailure, TimeoutError, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
 import { atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
 
 /** sshd's MaxSessions defaults to 10 channels per connection; stay below it. */
@@ -209,7 +209,16 @@ export class SshTransport implements HostTransport {
             const stderr: Buffer[] = [];
             stream.on('data', (chunk: Buffer) => stdout.push(chunk));
             stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+            const timer =
+              options.timeoutMs === undefined
+                ? undefined
+                : setTimeout(() => {
+                    reject(new TimeoutError(`${this.host}: ${options.what ?? 'command'} did not finish within ${options.timeoutMs! / 1000} s; stopped waiting`));
+                    stream.signal('KILL');
+                    stream.close();
+                  }, options.timeoutMs);
             stream.on('close', (code: number | null, signal?: string) => {
+              if (timer) clearTimeout(timer);
               resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), code: code ?? (signal ? 128 : 255) });
             });
             stream.end(stdin ?? undefined);

@@ -12,6 +12,15 @@ export interface Privilege {
 export interface ExecOptions extends Privilege {
   stdin?: Buffer | string;
   cwd?: string;
+  /** Give up after this long: the channel is closed and the exec rejects with a TimeoutError. */
+  timeoutMs?: number;
+  /** What runs, for the timeout's message ("fact probe"). */
+  what?: string;
+}
+
+/** A remote command did not finish in time. */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
 }
 
 export interface FileWriteOptions extends Privilege {
