@@ -6,7 +6,7 @@ import { parsePlaybook } from '../playbook/load.js';
 import { AdhocReporter } from '../report/adhoc.js';
 import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
-import { configuredInventory, loadInventories, settleSession, type ConnectionArgs } from './session.js';
+import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs } from './session.js';
 import { connectionDetails } from './verbose.js';
 
 export interface AdhocArgs extends ConnectionArgs {
@@ -50,13 +50,7 @@ export async function adhocCommand(args: AdhocArgs): Promise<number> {
       dryRun: args.dryRun,
       diff: args.diff,
       extraVars,
-      forks: session.forks,
-      knownHostsFile: session.knownHostsFile,
-      acceptNewHostKeys: session.acceptNewHostKeys,
-      connectTimeoutMs: session.connectTimeoutMs,
-      factTimeoutMs: session.factTimeoutMs,
-      verbosity: session.verbosity,
-      becomePassword: session.becomePassword,
+      ...connectionRunOptions(session),
       onEvent: (event) => reporter.onEvent(event),
     },
     registry,

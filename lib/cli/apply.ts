@@ -8,7 +8,7 @@ import { loadPlaybookFile } from '../playbook/load.js';
 import { flattenEntries, isBlock, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
 import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
-import { configuredInventory, loadInventories, settleSession, type ConnectionArgs } from './session.js';
+import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs } from './session.js';
 import { connectionDetails } from './verbose.js';
 
 export interface ApplyArgs extends ConnectionArgs {
@@ -61,13 +61,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       dryRun: args.dryRun,
       diff: args.diff,
       extraVars,
-      forks: session.forks,
-      knownHostsFile: session.knownHostsFile,
-      acceptNewHostKeys: session.acceptNewHostKeys,
-      connectTimeoutMs: session.connectTimeoutMs,
-      factTimeoutMs: session.factTimeoutMs,
-      verbosity: session.verbosity,
-      becomePassword: session.becomePassword,
+      ...connectionRunOptions(session),
       onEvent: (event) => reporter.onEvent(event),
     },
     registry,

@@ -24,7 +24,7 @@ export function formatModuleDoc(module: ModuleDefinition): string {
   const lines = [`${module.name}: ${module.description}`];
   const aliases = [...(module.aliases ?? []), `ansible.builtin.${module.name}`];
   lines.push(`names: ${[module.name, ...aliases].join(', ')}`);
-  if (module.freeForm) lines.push('free form: the text after the module name is the command line (or use cmd)');
+  if (module.freeForm) lines.push('free form: its main argument is the text after the module name (see the example)');
   lines.push('', 'ARGUMENTS');
   const entries = Object.entries(module.args).filter(([arg]) => !arg.startsWith('_'));
   for (const [arg, spec] of entries) {

@@ -92,6 +92,12 @@ export async function settleSession(args: ConnectionArgs): Promise<Session> {
   };
 }
 
+/** The engine's connection and run settings, as the session settled them. */
+export function connectionRunOptions(session: Session) {
+  const { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, verbosity, becomePassword } = session;
+  return { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, verbosity, becomePassword };
+}
+
 /** -i sources (each a file; several are merged), loaded and given the command line's connection defaults. */
 export function loadInventories(files: string[], args: ConnectionArgs, config: AnsibleConfig): Inventory {
   if (files.length === 0) throw new InputError('no inventory: name one with -i INVENTORY (or set inventory in ansible.cfg / ANSIBLE_INVENTORY)');
