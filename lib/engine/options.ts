@@ -9,13 +9,13 @@ export interface RunOptions {
   playbookFiles: string[];
   dryRun: boolean;
   diff: boolean;
+  /** `-v` count (1: task output, 3: connection details); debug tasks with a higher `verbosity` are skipped. Default 0. */
+  verbosity?: number;
   forks: number;
   extraVars: Record<string, unknown>;
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
-  /** -v count: 0 normal, 1 task output, 3 connection details. Modules see it (debug's `verbosity:`). */
-  verbosity?: number;
   /** -K / --become-password-file: sent to sudo over the channel's stdin, never in a command line. */
   becomePassword?: string;
   /** Fact probes that take longer fail their task (default 60 s). */

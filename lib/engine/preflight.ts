@@ -3,8 +3,9 @@ import { InputError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
-import { referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
-import { coerceArgs } from './args.js';
+import { isTemplated, referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
+import { loadVarsFile } from '../modules/include_vars.js';
+import { moduleArgs } from './args.js';
 import { buildHostvars, groupsRecord, itemVars } from './vars.js';
 
 export interface PlannedPlay {
@@ -25,7 +26,7 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
   const hostvars = buildHostvars(inventory, extraVars);
   const groups = groupsRecord(inventory);
   // Set when a task fails inside a block with a rescue: only known at run time, as registered results.
-  const registers = new Set(['ansible_failed_task', 'ansible_failed_result', ...(plan.flatMap(({ play }) => [...play.tasks, ...play.handlers].map((t) => t.register).filter(Boolean)) as string[])]);
+  const registers = new Set(['ansible_failed_task', 'ansible_failed_result', ...runtimeNames(plan, registry)]);
   for (const name of new Set(plan.flatMap((p) => p.hosts))) {
     const keyFile = inventory.hosts.get(name)!.connection.privateKeyFile;
     if (keyFile) {
@@ -47,7 +48,7 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
           for (const condition of task.when) renderValue(`{{ ${condition} }}`, vars, origin);
           let args: Record<string, unknown>;
           try {
-            args = coerceArgs(module.args, renderValue(task.args, vars, origin) as Record<string, unknown>);
+            args = moduleArgs(module, renderValue(task.args, vars, origin) as Record<string, unknown>);
           } catch (error) {
             if (error instanceof InputError) throw error;
             throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
@@ -64,6 +65,36 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
   }
 }
 
+/**
+ * Variables that exist only once a task has run: registered results, set_fact names, and what
+ * include_vars loads (the file's keys when its name is written plainly, else every name: '*').
+ */
+function runtimeNames(plan: PlannedPlay[], registry: ModuleRegistry): Set<string> {
+  const names = new Set<string>();
+  for (const { play } of plan) {
+    for (const task of [...play.tasks, ...play.handlers]) {
+      if (task.register) names.add(task.register);
+      const factsAs = registry.get(task.module)?.factsAs;
+      if (factsAs === 'set') for (const name of Object.keys(task.args)) if (name !== 'cacheable') names.add(name);
+      if (factsAs === 'included') {
+        if (typeof task.args.name === 'string') names.add(task.args.name);
+        else for (const name of includedNames(task.args, play.baseDir)) names.add(name);
+      }
+    }
+  }
+  return names;
+}
+
+function includedNames(args: Record<string, unknown>, baseDir: string): string[] {
+  const file = args.file ?? args._raw_params;
+  if (typeof file !== 'string' || isTemplated(file)) return ['*'];
+  try {
+    return Object.keys(loadVarsFile(file.trim(), baseDir).vars);
+  } catch {
+    return []; // the task's own preflight names the problem
+  }
+}
+
 function readsRegistered(task: TaskSpec, registers: Set<string>): boolean {
   const texts: string[] = [];
   const collect = (value: unknown): void => {
@@ -73,5 +104,5 @@ function readsRegistered(task: TaskSpec, registers: Set<string>): boolean {
   };
   collect([task.args, task.loop]);
   const names = [...texts.filter(Boolean).flatMap((t) => referencedVariables(t, { includeOptional: true })), ...task.when.flatMap((c) => referencedVariables(c, { expression: true, includeOptional: true }))];
-  return names.some((n) => registers.has(n));
+  return names.length > 0 && (registers.has('*') || names.some((n) => registers.has(n)));
 }

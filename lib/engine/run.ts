@@ -46,6 +46,8 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         play,
         playHosts: active,
         registered: hostRun(host).registered,
+        facts: hostRun(host).gathered,
+        included: hostRun(host).included,
         extraVars: options.extraVars,
         hostvars,
         groups,

@@ -7,7 +7,7 @@ import { forgetPrefetch } from './prefetch.js';
 import { failPending, recordResult, settle, type OnFailure } from './results.js';
 import type { RunOnceScopes } from './run-once.js';
 import { runTask, type RunScope, type TaskOutcome } from './task.js';
-import { taskVars, type VarLayers } from './vars.js';
+import { factsOf, namespacedFacts, taskVars, type VarLayers } from './vars.js';
 
 /** What every host of one play shares while it runs. */
 export interface PlayRun {
@@ -118,11 +118,15 @@ export async function execute(
   known?: TaskOutcome,
 ): Promise<void> {
   const { scope, play } = playRun;
-  if (task.runOnce && !known) {
+  // pause runs once for the play's hosts, as Ansible's action plugins that bypass the host loop.
+  const runOnce = task.runOnce || scope.registry.get(task.module)?.runsOnce === true;
+  if (runOnce && !known) {
     // run_once: when another host ran it for everyone, this one only takes its registered result.
     const shared = await once.await(task, run.name).catch(() => null);
     if (shared !== undefined) {
       if (shared && task.register) register(playRun, run, task.register, shared.result);
+      // As Ansible: the facts a run_once task returns are set on every host of the play.
+      if (shared) takeFacts(playRun, run, task, shared);
       return;
     }
   }
@@ -130,7 +134,7 @@ export async function execute(
   scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
   const started = Date.now();
   const pending = known ? Promise.resolve(known) : runTask(scope, run, play, task, playRun.layersOf(run.name));
-  if (task.runOnce && !known) once.done(task, pending);
+  if (runOnce && !known) once.done(task, pending);
   let outcome: TaskOutcome;
   try {
     outcome = await pending;
@@ -147,6 +151,7 @@ export async function execute(
   }
   forgetPrefetch(run, task);
   if (task.register) register(playRun, run, task.register, outcome.result);
+  if (!marks.ignored) takeFacts(playRun, run, task, outcome);
   if (outcome.status === 'changed' && !marks.ignored) for (const name of task.notify) run.notified.add(name);
   if (outcome.status === 'failed') marks.rescued = onFailure(task, outcome.result);
   recordResult(scope, run, play, task, index, handler, outcome, started, marks);
@@ -155,4 +160,26 @@ export async function execute(
 function register(playRun: PlayRun, run: HostRun, name: string, result: unknown): void {
   run.registered[name] = result;
   playRun.hostvars[run.name][name] = result;
+}
+
+/**
+ * `ansible_facts` of a task's result (each loop item's, in order) become variables of the host,
+ * in the layer its module names (set_fact, include_vars, host facts), as Ansible's strategy does.
+ * A failed or skipped result sets nothing.
+ */
+function takeFacts(playRun: PlayRun, run: HostRun, task: TaskSpec, outcome: TaskOutcome): void {
+  if (outcome.status !== 'ok' && outcome.status !== 'changed') return;
+  const results = task.loop === undefined ? [outcome.result] : ((outcome.result.results as Array<Record<string, unknown>>) ?? []);
+  const layer = playRun.scope.registry.get(task.module)?.factsAs ?? 'gathered';
+  const target = layer === 'set' ? run.registered : layer === 'included' ? run.included : run.gathered;
+  const { extraVars } = playRun.layersOf(run.name);
+  const hostvars = playRun.hostvars[run.name];
+  for (const result of results) {
+    const facts = factsOf(result);
+    if (!facts) continue;
+    Object.assign(target, facts);
+    // Other hosts see them through hostvars; extra vars stay on top there too.
+    for (const [name, value] of Object.entries(facts)) if (!(name in extraVars)) hostvars[name] = value;
+  }
+  if (layer === 'gathered') hostvars.ansible_facts = namespacedFacts(run.gathered);
 }

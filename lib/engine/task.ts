@@ -5,17 +5,18 @@ import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { StepFailure, type Privilege } from '../transport/types.js';
 import { UnreachableError } from '../transport/ssh.js';
 import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
-import { coerceArgs } from './args.js';
+import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
-import { itemVars, type VarLayers } from './vars.js';
+import { factsOf, itemVars, type VarLayers } from './vars.js';
 
 /** What the engine shares with every task of a run. */
 export interface RunScope {
   registry: ModuleRegistry;
   dryRun: boolean;
   diff: boolean;
-  verbosity: number;
+  /** `-v` count (debug's verbosity threshold); 0 unless the command line says otherwise. */
+  verbosity?: number;
   emit: RunEventListener;
   hostRun(name: string): HostRun;
 }
@@ -35,8 +36,12 @@ interface ItemOutcome extends TaskOutcome {
 export async function runTask(scope: RunScope, run: HostRun, play: PlaySpec, task: TaskSpec, layers: VarLayers): Promise<TaskOutcome> {
   const module = scope.registry.get(task.module)!;
   const outcomes: ItemOutcome[] = [];
+  // As Ansible's task executor: facts an item returns are variables of the items after it.
+  const carried: Record<string, unknown> = {};
   for (const { vars, item } of itemVars(layers, task)) {
-    const outcome = await runItem(scope, run, play, task, module, vars);
+    const itemScope = task.loop === undefined ? vars : { ...vars, ...carried, [task.loopVar]: item };
+    const outcome = await runItem(scope, run, play, task, module, itemScope);
+    Object.assign(carried, factsOf(outcome.result) ?? {});
     outcomes.push({ ...outcome, item });
     if (outcome.status === 'failed' || outcome.status === 'unreachable') break;
   }
@@ -84,7 +89,7 @@ async function runItem(
   const facts = run.facts(privilege);
   let args: Record<string, unknown>;
   try {
-    args = coerceArgs(module.args, renderValue(task.args, vars, origin) as Record<string, unknown>);
+    args = moduleArgs(module, renderValue(task.args, vars, origin) as Record<string, unknown>);
   } catch (error) {
     return failure(error, task);
   }
@@ -96,16 +101,24 @@ async function runItem(
     dryRun: scope.dryRun,
     diff: scope.diff,
     noLog: task.noLog,
-    verbosity: scope.verbosity,
     baseDir: play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
     render: (text, what) => renderTemplateFile(text, vars, { what, location: task.location }) as string,
     progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
     changedPaths: () => [...run.changedPaths],
+    evaluate: (condition) => evaluateCondition(condition, vars, origin),
+    expression: (expression) => renderValue(`{{ ${expression} }}`, vars, origin),
+    verbosity: scope.verbosity ?? 0,
   };
   try {
     const check = await module.check(args, context);
+    if (check.failed || check.skipped) {
+      // assert, fail, debug under its verbosity: decided by the check, in a dry-run alike.
+      const status = check.failed ? 'failed' : 'skipped';
+      const outcome: TaskOutcome = { status, message: check.message, result: { ...check.result, changed: false, failed: status === 'failed', ...(check.skipped ? { skipped: true } : {}) } };
+      return judge(task, outcome, vars, origin, false);
+    }
     const runsForReal = !scope.dryRun || task.checkMode === false || (module.freeForm === true && task.changedWhen === false);
     let outcome: TaskOutcome;
     if (check.changed && runsForReal) {

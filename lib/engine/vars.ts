@@ -6,14 +6,20 @@ import { renderValue } from '../template/index.js';
 /**
  * Variable precedence, lowest first (the documented order, as Ansible's for this subset):
  * inventory all < parent group < child group < host (merged by the inventory loader),
- * then play vars < task vars < registered results < extra vars (-e).
+ * then host facts (setup, `ansible_facts` of modules) < play vars < task vars < include_vars
+ * < set_fact and registered results (one layer: the later one wins) < extra vars (-e).
  */
 export interface VarLayers {
   inventory: Inventory;
   host: string;
   play: PlaySpec;
   playHosts: string[];
+  /** set_fact and registered results of this host, in the order they were set. */
   registered: Record<string, unknown>;
+  /** Host facts: gathered by setup or returned as `ansible_facts` by other modules. */
+  facts?: Record<string, unknown>;
+  /** Variables from include_vars. */
+  included?: Record<string, unknown>;
   extraVars: Record<string, unknown>;
   hostvars: Record<string, Record<string, unknown>>;
   groups: Record<string, string[]>;
@@ -21,10 +27,13 @@ export interface VarLayers {
 
 export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: string; item: unknown; index: number }): Record<string, unknown> {
   const host = layers.inventory.hosts.get(layers.host)!;
+  const facts = layers.facts ?? {};
   const vars: Record<string, unknown> = {
     ...host.vars,
+    ...facts,
     ...layers.play.vars,
     ...(task?.vars ?? {}),
+    ...layers.included,
     ...layers.registered,
     ...layers.extraVars,
     inventory_hostname: layers.host,
@@ -37,6 +46,7 @@ export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: stri
     ansible_play_batch: layers.playHosts,
     playbook_dir: layers.play.baseDir,
     ansible_check_mode: false,
+    ansible_facts: namespacedFacts(facts),
   };
   if (loop) {
     vars[loop.name] = loop.item;
@@ -63,4 +73,16 @@ export function itemVars(layers: VarLayers, task: TaskSpec): Array<{ vars: Recor
   const items = renderValue(task.loop, vars, { what: `task '${task.name}'`, location: task.location });
   if (!Array.isArray(items)) throw new InputError(`loop of task '${task.name}' must be a list, got ${JSON.stringify(items)}`, task.location);
   return items.map((item, index) => ({ item, vars: taskVars(layers, task, { name: task.loopVar, item, index }) }));
+}
+
+/** `ansible_facts.hostname` for the fact `ansible_hostname`, as Ansible's namespace_facts. */
+export function namespacedFacts(facts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(facts).map(([name, value]) => [name.replace(/^ansible_/, ''), value]));
+}
+
+/** The `ansible_facts` a module result carries, if any (skipped and failed results carry none). */
+export function factsOf(result: Record<string, unknown>): Record<string, unknown> | undefined {
+  const facts = result.ansible_facts;
+  if (result.failed === true || result.skipped === true) return undefined;
+  return facts && typeof facts === 'object' && !Array.isArray(facts) ? (facts as Record<string, unknown>) : undefined;
 }

@@ -295,6 +295,8 @@ describe('runbook doc: generated from every registered module', () => {
     const project = mkdtempSync(join(tmpdir(), 'runbook-doc-'));
     mkdirSync(join(project, 'templates'));
     writeFileSync(join(project, 'templates', 'app.conf.j2'), 'name = {{ inventory_hostname }}\n');
+    mkdirSync(join(project, 'vars'));
+    writeFileSync(join(project, 'vars', 'site.yaml'), 'release: "1.3"\n');
     const list = await runbook(['doc']);
     assert.equal(list.code, 0, list.stderr);
     for (const module of builtinModules) {
