@@ -22,6 +22,8 @@ export class HostLine {
   private currentPosition = 0;
   /** What the play summary lists for this host: changed (would change), failed and ignored results. */
   readonly notable: TaskResultEvent[] = [];
+  /** Every result of the play, in order (-v lists those with command output too). */
+  readonly results: TaskResultEvent[] = [];
   private failedAt: string | undefined;
   private changed = 0;
   private unreachableMessage: string | undefined;
@@ -58,6 +60,7 @@ export class HostLine {
   result(event: TaskResultEvent): void {
     if (!event.handler) this.completedTasks.add(event.index);
     if (event.status === 'changed' && !event.ignored) this.changed += 1;
+    this.results.push(event);
     if (event.status === 'changed' || event.status === 'failed' || event.ignored) this.notable.push(event);
     if (event.status === 'unreachable') this.unreachableMessage ??= event.message ?? 'unreachable';
     if (event.status === 'failed') this.failedAt ??= `failed: ${event.handler ? 'handler: ' : ''}${event.task}${event.message ? `: ${event.message.split('\n')[0]}` : ''}`;

@@ -97,10 +97,12 @@ export class TtyReporter implements Reporter {
   private playSummary(play: PlayView): string[] {
     const lines: string[] = [];
     for (const hostLine of play.lines()) {
-      for (const event of hostLine.notable) {
+      const verbose = (this.options.verbosity ?? 0) >= 1;
+      const shown = verbose ? hostLine.results.filter((e) => hostLine.notable.includes(e) || e.rc !== undefined) : hostLine.notable;
+      for (const event of shown) {
         const oneLine = { ...event, message: event.message?.split('\n')[0] };
         lines.push(formatResultLine(oneLine, { verbose: this.options.verbose, palette: this.palette }));
-        const output = (this.options.verbosity ?? 0) >= 1 ? formatTaskOutput(event, this.palette) : '';
+        const output = verbose ? formatTaskOutput(event, this.palette) : '';
         if (output) lines.push(output);
         const diffs = this.options.diff ? formatResultDiffs(event, this.palette) : '';
         if (diffs) lines.push(diffs);
