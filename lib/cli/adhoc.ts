@@ -5,11 +5,13 @@ import { defaultRegistry } from '../modules/index.js';
 import { parsePlaybook } from '../playbook/load.js';
 import { AdhocReporter } from '../report/adhoc.js';
 import { createReporter } from '../report/index.js';
+import { redact } from '../vault/redact.js';
 import { parseExtraVars } from './extra-vars.js';
+import { configureVault, type VaultArgs } from './vault-options.js';
 import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs } from './session.js';
 import { connectionDetails } from './verbose.js';
 
-export interface AdhocArgs extends ConnectionArgs {
+export interface AdhocArgs extends ConnectionArgs, VaultArgs {
   pattern: string;
   moduleName: string;
   args?: string;
@@ -23,6 +25,7 @@ export interface AdhocArgs extends ConnectionArgs {
 export async function adhocCommand(args: AdhocArgs): Promise<number> {
   const session = await settleSession(args);
   const registry = defaultRegistry();
+  await configureVault({ ...args, vaultPasswordFile: args.vaultPasswordFile?.length ? args.vaultPasswordFile : session.vaultPasswordFile ? [session.vaultPasswordFile] : undefined });
   const module = registry.get(args.moduleName);
   if (!module) throw new InputError(`-m ${args.moduleName}: no such module (runbook doc lists them)`);
   const moduleArgs = args.args ?? '';
@@ -51,7 +54,8 @@ export async function adhocCommand(args: AdhocArgs): Promise<number> {
       diff: args.diff,
       extraVars,
       ...connectionRunOptions(session),
-      onEvent: (event) => reporter.onEvent(event),
+      // Values from a vault never show, whatever a task or module put in its result.
+      onEvent: (event) => reporter.onEvent(redact(event)),
     },
     registry,
   );

@@ -2,7 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { runPlaybooks } from '../engine/run.js';
-import { planRun, type PlannedPlay } from '../engine/plan.js';
+import { planRun } from '../engine/plan.js';
+import { withPlaybookDir } from '../inventory/load.js';
+import { redact } from '../vault/redact.js';
+import { configureVault, type VaultArgs } from './vault-options.js';
 import { defaultRegistry } from '../modules/index.js';
 import { loadPlaybookFile } from '../playbook/load.js';
 import { flattenEntries, isBlock, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
@@ -10,8 +13,12 @@ import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs } from './session.js';
 import { connectionDetails } from './verbose.js';
+import { askPassphrase } from './passphrase.js';
+import { KeyError, loadPrivateKey, type KeyChoice } from '../transport/keys.js';
+import type { Inventory } from '../inventory/types.js';
+import type { PlannedPlay } from '../engine/preflight.js';
 
-export interface ApplyArgs extends ConnectionArgs {
+export interface ApplyArgs extends ConnectionArgs, VaultArgs {
   /** Positionals: [INVENTORY] PLAYBOOK... (the inventory only when no -i names one). */
   files?: string[];
   tags: string[];
@@ -30,6 +37,8 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   const session = await settleSession(args);
   const { inventoryFiles, playbookArgs } = splitPositionals(args, configuredInventory(session.config));
   const registry = defaultRegistry();
+  // Vault passwords first: inventories, group_vars and playbooks may hold encrypted data.
+  await configureVault({ ...args, vaultPasswordFile: args.vaultPasswordFile?.length ? args.vaultPasswordFile : session.vaultPasswordFile ? [session.vaultPasswordFile] : undefined });
   const playbookFiles = playbookArgs.length ? playbookArgs.map((p) => resolve(p)) : defaultPlaybooks(inventoryFiles[0]);
   const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry));
 
@@ -42,7 +51,9 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   const skipTags = splitList(args.skipTags);
   warnUnknownTags(plays, [...tags, ...skipTags]);
 
-  const inventory = loadInventories(inventoryFiles, args, session.config);
+  // group_vars/ and host_vars/ next to the (first) playbook are layered in; plays from other
+  // folders get theirs in engine/vars.ts.
+  const inventory = withPlaybookDir(loadInventories(inventoryFiles, args, session.config), dirname(playbookFiles[0]));
   const extraVars = parseExtraVars(args.extraVars);
   const plan = startAtTask(planRun({ inventory, plays, registry, extraVars, tags, skipTags, limit: args.limit }), args.startAtTask);
 
@@ -51,9 +62,13 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     return 0;
   }
 
+  const privateKeys = await loadPrivateKeys(plan, inventory);
   const reporter = await createReporter(session.output, { out: process.stdout, diff: args.diff, color: session.color, verbosity: session.verbosity });
   if (session.verbosity >= 3) for (const line of connectionDetails(inventory, plan.flatMap((p) => p.hosts), session)) process.stderr.write(`${line}\n`);
-  const summary = await runPlaybooks(
+  const interrupt = onInterrupt();
+  let summary;
+  try {
+    summary = await runPlaybooks(
     {
       inventory,
       plan,
@@ -62,12 +77,63 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       diff: args.diff,
       extraVars,
       ...connectionRunOptions(session),
-      onEvent: (event) => reporter.onEvent(event),
+      signal: interrupt.signal,
+      privateKeys,
+      // Values from a vault never show, whatever a task or module put in its result.
+      onEvent: (event) => reporter.onEvent(redact(event)),
     },
     registry,
   );
-  await reporter.finish();
-  return summary.exitCode;
+    await reporter.finish();
+  } finally {
+    interrupt.dispose();
+  }
+  return interrupt.exitCode ?? summary.exitCode;
+}
+
+/** Every key file the run will use, loaded and checked before the first connection (passphrases asked once). */
+async function loadPrivateKeys(plan: PlannedPlay[], inventory: Inventory): Promise<Map<string, KeyChoice>> {
+  const keys = new Map<string, KeyChoice>();
+  for (const name of new Set(plan.flatMap((p) => p.hosts))) {
+    const host = inventory.hosts.get(name)!;
+    const file = host.connection.privateKeyFile;
+    if (!file || keys.has(file)) continue;
+    try {
+      keys.set(file, await loadPrivateKey(file, { agent: process.env.SSH_AUTH_SOCK, ask: process.stdin.isTTY ? askPassphrase : undefined }));
+    } catch (error) {
+      if (error instanceof KeyError) throw new InputError(`${error.message} (host '${name}')`, host.location);
+      throw error;
+    }
+  }
+  return keys;
+}
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * The first SIGINT/SIGTERM aborts the run gracefully (no new task, remote commands stopped,
+ * the recap printed, exit 130/143); a second one exits at once, with the cursor shown again.
+ */
+function onInterrupt(): { signal: AbortSignal; exitCode?: number; dispose(): void } {
+  const controller = new AbortController();
+  const state: { signal: AbortSignal; exitCode?: number; dispose(): void } = {
+    signal: controller.signal,
+    dispose: () => {
+      for (const name of Object.keys(SIGNAL_EXIT)) process.off(name, handler);
+    },
+  };
+  function handler(name: NodeJS.Signals): void {
+    if (state.exitCode !== undefined) {
+      if (process.stdout.isTTY) process.stdout.write('\x1b[?25h\n');
+      process.stderr.write(`runbook: ${name} again: exiting now\n`);
+      process.exit(state.exitCode);
+    }
+    state.exitCode = SIGNAL_EXIT[name];
+    process.stderr.write(`runbook: ${name}: stopping (no new tasks; stopping what runs on the hosts); again to exit at once\n`);
+    controller.abort();
+  }
+  for (const name of Object.keys(SIGNAL_EXIT)) process.on(name, handler);
+  return state;
 }
 
 /**

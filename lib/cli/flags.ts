@@ -25,7 +25,7 @@ export function rejectUnsupportedFlags(argv: string[]): void {
   for (const arg of argv) {
     if (arg === '--') return;
     const name = arg.startsWith('--') ? arg.split('=')[0] : arg;
-    const entry = UNSUPPORTED.find((u) => u.flags.includes(name) && (!u.commands || u.commands.includes(command ?? '')));
+    const entry = UNSUPPORTED.find((u) => u.flags.includes(name) && (u.commands ?? ['apply', 'run']).includes(command ?? ''));
     if (entry) throw new InputError(`${name} (from ansible) is not supported by runbook: ${entry.why}`);
   }
 }

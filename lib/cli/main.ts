@@ -1,9 +1,13 @@
 import yargs, { type Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { redactText } from '../vault/redact.js';
 import type { AdhocArgs } from './adhoc.js';
 import type { ApplyArgs } from './apply.js';
 import { rejectUnsupportedFlags } from './flags.js';
+import type { InventoryArgs } from './inventory.js';
+import type { VaultCommandArgs } from './vault.js';
+import { vaultOptions } from './vault-options.js';
 
 /**
  * Parses the command line and delegates; returns the process exit code. Each command's code is
@@ -52,6 +56,39 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'inventory [group]',
+      'Show the inventory as Ansible sees it, after group_vars/ and host_vars/ (as ansible-inventory)',
+      (y) =>
+        vaultOptions(y)
+          .positional('group', { type: 'string', describe: 'With --graph: the group to start at (default all)' })
+          .option('inventory', { alias: 'i', type: 'string', array: true, nargs: 1, describe: 'Inventory: YAML or INI file, directory, or host,list, (repeatable)' })
+          .option('list', { type: 'boolean', default: false, describe: 'Every group and host, with host variables, as JSON' })
+          .option('host', { type: 'string', describe: "One host's variables as JSON" })
+          .option('graph', { type: 'boolean', default: false, describe: 'The group tree (from GROUP, default all)' })
+          .option('vars', { type: 'boolean', default: false, describe: 'With --graph: show variables' })
+          .option('playbook-dir', { type: 'string', describe: "Also read group_vars/ and host_vars/ next to this playbook folder" }),
+      async (args) => {
+        const { inventoryCommand } = await import('./inventory.js');
+        exitCode = await inventoryCommand(args as unknown as InventoryArgs);
+      },
+    )
+    .command(
+      'vault <action> [files..]',
+      'Encrypt, decrypt or view files and strings in Ansible Vault format (as ansible-vault)',
+      (y) =>
+        vaultOptions(y)
+          .positional('action', { choices: ['encrypt', 'decrypt', 'view', 'encrypt_string'] as const, demandOption: true })
+          .positional('files', { type: 'string', array: true, describe: 'files (or strings, for encrypt_string); none: stdin' })
+          .option('encrypt-vault-id', { type: 'string', describe: 'The vault id to encrypt with when several are given' })
+          .option('output', { type: 'string', describe: "Write to this file instead ('-' for stdout)" })
+          .option('name', { alias: 'n', type: 'string', array: true, nargs: 1, describe: 'encrypt_string: variable name for each string' })
+          .option('stdin-name', { type: 'string', describe: 'encrypt_string: variable name for the string read from stdin' }),
+      async (args) => {
+        const { vaultCommand } = await import('./vault.js');
+        exitCode = await vaultCommand(args as unknown as VaultCommandArgs);
+      },
+    )
+    .command(
       'doc [module]',
       'List the modules, or show one module’s arguments (type, default, choices, required) and an example',
       (y) => y.positional('module', { type: 'string', describe: 'module name' }),
@@ -60,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
         exitCode = docCommand(args.module as string | undefined);
       },
     )
-    .demandCommand(1, 'Name a command: runbook apply INVENTORY [PLAYBOOK...], runbook run PATTERN -i INVENTORY -m MODULE -a ARGS, runbook doc [MODULE]')
+    .demandCommand(1, 'Name a command: runbook apply INVENTORY [PLAYBOOK...], runbook run PATTERN -i INVENTORY -m MODULE -a ARGS, runbook inventory, runbook vault, runbook doc [MODULE]')
     .strict()
     .help()
     .alias('h', 'help')
@@ -73,7 +110,8 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
     return exitCode;
   } catch (error) {
-    process.stderr.write(`runbook: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    // An error may quote a value; one from a vault never shows.
+    process.stderr.write(`runbook: error: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
     if (!(error instanceof InputError) && process.env.RUNBOOK_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     return 1;
   }
@@ -89,7 +127,7 @@ function explainYargs(message: string): string {
 
 /** The flags `apply` and `run` share: ansible-playbook's and ansible's names, runbook's as synonyms. */
 function connectionOptions<T>(y: Argv<T>) {
-  return y
+  return vaultOptions(y)
     .option('inventory', { alias: ['i', 'inventory-file'], type: 'string', array: true, nargs: 1, describe: 'Inventory file (repeatable: the sources are merged)' })
     .option('limit', { alias: 'l', type: 'string', describe: "Restrict to hosts matching a pattern: names, groups, globs, '!excluded', 'a,b'" })
     .option('forks', { alias: 'f', type: 'string', describe: 'Hosts worked on at once (default 100; ansible.cfg forks)' })
@@ -110,6 +148,7 @@ function connectionOptions<T>(y: Argv<T>) {
     .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
     .option('accept-new-host-keys', { type: 'boolean', describe: 'Trust and record keys of hosts not yet known (a changed key is always refused); ansible.cfg host_key_checking = False does the same' })
     .option('connect-timeout', { alias: ['timeout', 'T'], type: 'string', describe: 'Seconds to wait for a host to answer (default 10; ansible.cfg timeout)' })
+    .option('keepalive', { type: 'string', describe: 'Seconds a connected host may stay silent before it is unreachable (default 15)' })
     .option('fact-timeout', { type: 'string', describe: "Seconds a host may take to answer a fact probe (default 60); longer fails the host's task" })
     .option('flush-cache', { type: 'boolean', describe: 'Accepted for ansible-playbook compatibility: runbook keeps no fact cache between runs' });
 }

@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { loadInventoryFile } from '../inventory/load.js';
-import { mergeInventories } from '../inventory/merge.js';
+import { loadInventory } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ReporterKind } from '../report/types.js';
 import { loadAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
 import { checkOnlyChoice, existingFile, fileOrAbsent, positiveSeconds, wholeNumber } from './flags.js';
-import { promptHidden } from './prompt.js';
+import { promptHidden } from './vault-options.js';
 
 /** The flags `runbook apply` and `runbook run` share (ansible-playbook's and ansible's common ones). */
 export interface ConnectionArgs {
@@ -24,6 +23,7 @@ export interface ConnectionArgs {
   acceptNewHostKeys?: boolean;
   connectTimeout?: unknown;
   factTimeout?: unknown;
+  keepalive?: unknown;
   user?: string;
   privateKey?: string;
   become?: boolean;
@@ -42,6 +42,7 @@ export interface Session {
   forks: number;
   connectTimeoutMs: number;
   factTimeoutMs: number;
+  keepaliveMs?: number;
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   verbosity: number;
@@ -79,6 +80,7 @@ export async function settleSession(args: ConnectionArgs): Promise<Session> {
     config,
     forks,
     connectTimeoutMs: timeout * 1000,
+    keepaliveMs: args.keepalive !== undefined ? positiveSeconds('--keepalive', args.keepalive) * 1000 : undefined,
     factTimeoutMs: (args.factTimeout !== undefined ? positiveSeconds('--fact-timeout', args.factTimeout) : DEFAULT_FACT_TIMEOUT_S) * 1000,
     knownHostsFile,
     // host_key_checking = False: trust a host's first key, as OpenSSH's StrictHostKeyChecking=no does; a changed key is still refused.
@@ -94,14 +96,14 @@ export async function settleSession(args: ConnectionArgs): Promise<Session> {
 
 /** The engine's connection and run settings, as the session settled them. */
 export function connectionRunOptions(session: Session) {
-  const { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, verbosity, becomePassword } = session;
-  return { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, verbosity, becomePassword };
+  const { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, verbosity, becomePassword } = session;
+  return { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, verbosity, becomePassword };
 }
 
-/** -i sources (each a file; several are merged), loaded and given the command line's connection defaults. */
+/** -i sources (files, folders, `host,list,`; several are merged), loaded and given the command line's connection defaults. */
 export function loadInventories(files: string[], args: ConnectionArgs, config: AnsibleConfig): Inventory {
   if (files.length === 0) throw new InputError('no inventory: name one with -i INVENTORY (or set inventory in ansible.cfg / ANSIBLE_INVENTORY)');
-  const inventory = mergeInventories(files.map((file) => loadInventoryFile(resolve(file))));
+  const inventory = loadInventory(files);
   applyConnectionDefaults(inventory, args, config);
   return inventory;
 }
@@ -134,7 +136,11 @@ async function becomePassword(args: ConnectionArgs, config: AnsibleConfig): Prom
     existingFile('--become-password-file', file);
     return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   }
-  if (args.askBecomePass || config.becomeAskPass) return promptHidden('BECOME password: ', '-K/--ask-become-pass');
+  if (args.askBecomePass || config.becomeAskPass) {
+    // Never from a pipe the user did not mean for it.
+    if (!process.stdin.isTTY) throw new InputError('-K/--ask-become-pass asks for the password on a terminal, and stdin is not one (use --become-password-file)');
+    return promptHidden('BECOME password: ');
+  }
   return undefined;
 }
 

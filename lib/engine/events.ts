@@ -13,6 +13,8 @@ export interface HostRecap {
   rescued: number;
   /** Failures under ignore_errors (counted in ok too). */
   ignored: number;
+  /** The run was interrupted while this host had work left. */
+  interrupted?: boolean;
 }
 
 export function emptyRecap(): HostRecap {

@@ -1,6 +1,7 @@
 import type { Inventory } from '../inventory/types.js';
 import type { HostRecap, RunEventListener } from './events.js';
 import type { PlannedPlay } from './preflight.js';
+import type { KeyChoice } from '../transport/keys.js';
 
 export interface RunOptions {
   inventory: Inventory;
@@ -18,6 +19,12 @@ export interface RunOptions {
   connectTimeoutMs: number;
   /** -K / --become-password-file: sent to sudo over the channel's stdin, never in a command line. */
   becomePassword?: string;
+  /** A connected host silent this long is unreachable (default 15 s). */
+  keepaliveMs?: number;
+  /** Aborted on SIGINT/SIGTERM: no task starts after it; what runs on the hosts is stopped. */
+  signal?: AbortSignal;
+  /** Private key files loaded and checked before the run (see transport/keys.ts). */
+  privateKeys?: Map<string, KeyChoice>;
   /** Fact probes that take longer fail their task (default 60 s). */
   factTimeoutMs?: number;
   onEvent: RunEventListener;

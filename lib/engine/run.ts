@@ -4,6 +4,7 @@ import { HostRun } from './host-run.js';
 import { HostPlayIterator } from './iterator.js';
 import type { RunOptions, RunSummary } from './options.js';
 import { prefetchPlay } from './prefetch.js';
+import { gatherFacts, wantGatheredFacts } from './gather.js';
 import { RunOnceScopes } from './run-once.js';
 import { runHostPlay, type PlayRun } from './step.js';
 import type { RunScope } from './task.js';
@@ -22,12 +23,24 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
     }
     return run;
   };
-  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun };
+  const aborted = () => options.signal?.aborted === true;
+  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun, aborted };
   const hostvars = buildHostvars(inventory, options.extraVars);
   const groups = groupsRecord(inventory);
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
   for (const name of allHosts) hostRun(name);
+  // An interrupt: hosts with work left are marked, what runs on them is stopped, no task starts after it.
+  let finished = false;
+  const interruptHosts = () => {
+    if (finished) return;
+    for (const run of runs.values()) {
+      if (!run.stopped) run.recap.interrupted = true;
+      void run.transport.interrupt();
+    }
+  };
+  options.signal?.addEventListener('abort', interruptHosts, { once: true });
+  if (aborted()) interruptHosts();
   options.onEvent({
     type: 'run_start',
     hosts: allHosts,
@@ -38,6 +51,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
 
   try {
     for (const [index, { play, hosts, body, tasks }] of plan.entries()) {
+      if (aborted()) break;
       const active = hosts.filter((h) => !hostRun(h).stopped);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
       const layersOf = (host: string): VarLayers => ({
@@ -55,9 +69,15 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
       const playRun: PlayRun = { scope, play, layersOf, once: new RunOnceScopes(active), hostvars, taskIndex: indexOfTasks(tasks, play), ended: false };
       await forEachLimited(active, options.forks, async (host) => {
         const run = hostRun(host);
+        wantGatheredFacts(run, play);
         prefetchPlay(scope, run, play, tasks, layersOf(host));
         try {
-          await runHostPlay(playRun, run, new HostPlayIterator(body));
+          if (play.gatherFacts) {
+            await gatherFacts(scope, run, play, hostvars[host], options.extraVars);
+            // Tasks that read facts render now: their facts join the next probe.
+            prefetchPlay(scope, run, play, tasks, layersOf(host));
+          }
+          if (!run.stopped) await runHostPlay(playRun, run, new HostPlayIterator(body));
         } finally {
           playRun.once.leave(host);
         }
@@ -65,6 +85,8 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
       options.onEvent({ type: 'play_end', play: play.name, index });
     }
   } finally {
+    finished = true;
+    options.signal?.removeEventListener('abort', interruptHosts);
     await Promise.all([...runs.values()].map((r) => r.transport.close()));
   }
 

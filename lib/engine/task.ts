@@ -2,13 +2,13 @@ import { InputError, formatLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { ApplyContext, CheckResult, FileDiff, ModuleContext, ModuleDefinition } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
-import { StepFailure, type Privilege } from '../transport/types.js';
-import { UnreachableError } from '../transport/ssh.js';
+import { InterruptedError, StepFailure, UnreachableError, type Privilege } from '../transport/types.js';
 import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
 import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
 import { factsOf, itemVars, type VarLayers } from './vars.js';
+import { holdsSecret, readsSecret } from '../vault/redact.js';
 
 /** What the engine shares with every task of a run. */
 export interface RunScope {
@@ -19,10 +19,14 @@ export interface RunScope {
   verbosity?: number;
   emit: RunEventListener;
   hostRun(name: string): HostRun;
+  /** The run was interrupted: no task starts after it. */
+  aborted?(): boolean;
 }
 
 export interface TaskOutcome {
   status: TaskStatus;
+  /** The task read a value from a vault: reported as if no_log were set. */
+  secret?: boolean;
   message?: string;
   diff?: FileDiff[];
   result: Record<string, unknown>;
@@ -45,7 +49,9 @@ export async function runTask(scope: RunScope, run: HostRun, play: PlaySpec, tas
     outcomes.push({ ...outcome, item });
     if (outcome.status === 'failed' || outcome.status === 'unreachable') break;
   }
-  return task.loop === undefined ? outcomes[0] : combineItems(outcomes);
+  const combined = task.loop === undefined ? outcomes[0] : combineItems(outcomes);
+  if (outcomes.some((o) => o.secret)) combined.secret = true;
+  return combined;
 }
 
 function combineItems(outcomes: ItemOutcome[]): TaskOutcome {
@@ -88,11 +94,16 @@ async function runItem(
   const privilege = taskPrivilege(run, play, task);
   const facts = run.facts(privilege);
   let args: Record<string, unknown>;
+  let readVault = false;
   try {
-    args = moduleArgs(module, renderValue(task.args, vars, origin) as Record<string, unknown>);
+    const rendered = readsSecret(() => renderValue(task.args, vars, origin) as Record<string, unknown>);
+    readVault = rendered.secret;
+    args = moduleArgs(module, rendered.value);
   } catch (error) {
     return failure(error, task);
   }
+  // A value from a vault in the arguments makes this task no_log: diffs as checksums, no messages.
+  const noLog = task.noLog || readVault || holdsSecret(args);
   const context: ModuleContext = {
     host: run.name,
     user: privilege.become ? (privilege.becomeUser ?? 'root') : run.host.connection.user,
@@ -100,11 +111,16 @@ async function runItem(
     privilege,
     dryRun: scope.dryRun,
     diff: scope.diff,
-    noLog: task.noLog,
+    noLog,
     baseDir: play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
-    render: (text, what) => renderTemplateFile(text, vars, { what, location: task.location }) as string,
+    render: (text, what) => {
+      const rendered = readsSecret(() => renderTemplateFile(text, vars, { what, location: task.location }) as string);
+      // A template that reads a vault value makes the file it renders a secret.
+      if (rendered.secret) context.noLog = true;
+      return rendered.value;
+    },
     progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
     changedPaths: () => [...run.changedPaths],
     evaluate: (condition) => evaluateCondition(condition, vars, origin),
@@ -141,10 +157,11 @@ async function runItem(
         result: { ...check.result, changed: check.changed, failed: false },
       };
     }
+    if (context.noLog) outcome.secret = true;
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {
     // The engine reports a failed queued change against the task that queued it.
-    if (error instanceof StepFailure || (error instanceof UnreachableError && run.pending.length > 0)) throw error;
+    if (error instanceof StepFailure || error instanceof InterruptedError || (error instanceof UnreachableError && run.pending.length > 0)) throw error;
     if (error instanceof UnreachableError) return { status: 'unreachable', message: error.message, result: { unreachable: true } };
     return failure(error, task);
   }

@@ -7,6 +7,7 @@ import { kubernetesNamespace } from './kubernetes_namespace.js';
 import { meta } from './meta.js';
 import { privateKey } from './private-key.js';
 import { ModuleRegistry } from './registry.js';
+import { setup } from './setup.js';
 import { systemd } from './systemd.js';
 import { template } from './template.js';
 import type { ModuleDefinition } from './types.js';
@@ -17,7 +18,7 @@ import { includeVars } from './include_vars.js';
 import { pause } from './pause.js';
 import { setFact } from './set_fact.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

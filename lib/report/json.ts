@@ -49,7 +49,7 @@ function recapLine(recap: RecapEvent): object {
     Object.entries(recap.hosts).map(([name, host]) => [
       name,
       // ansible-playbook's recap columns, in its order.
-      { ok: host.ok, changed: host.changed, unreachable: host.unreachable, failed: host.failed, skipped: host.skipped, rescued: host.rescued ?? 0, ignored: host.ignored ?? 0 },
+      { ok: host.ok, changed: host.changed, unreachable: host.unreachable, failed: host.failed, skipped: host.skipped, rescued: host.rescued ?? 0, ignored: host.ignored ?? 0, ...(host.interrupted ? { interrupted: true } : {}) },
     ]),
   );
   return { type: 'recap', hosts, transport: recap.transport, durationMs: recap.durationMs };

@@ -11,6 +11,7 @@ import { dataFilters } from './filters-data.js';
 import { nunjucks, transformer, type NunjucksRuntime, type RootRenderFunction } from './nunjucks-internals.js';
 import { runtimeHelpers, UndefinedVariableError } from './runtime-helpers.js';
 import { ansibleTests } from './tests.js';
+import { noteRead } from '../vault/redact.js';
 
 /** Where a template came from, for error messages. */
 export interface TemplateOrigin {
@@ -99,7 +100,11 @@ class RenderContext {
     if (this.locals && Object.hasOwn(this.locals, name)) return this.locals[name];
     const value = this.vars[name];
     // Prototype chains are allowed (layered variable scopes) but not Object's own members.
-    if (value !== undefined && value !== objectPrototype[name]) return this.resolveNested(value);
+    if (value !== undefined && value !== objectPrototype[name]) {
+      // A vault value read here makes whatever is rendered from it secret (see engine/task.ts).
+      noteRead(value);
+      return this.resolveNested(value);
+    }
     return Object.hasOwn(globals, name) ? globals[name] : undefined;
   }
 
