@@ -3,7 +3,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { runPlaybooks } from '../engine/run.js';
 import { planRun } from '../engine/plan.js';
-import { withPlaybookDir } from '../inventory/load.js';
 import { redact } from '../vault/redact.js';
 import { configureVault, type VaultArgs } from './vault-options.js';
 import { defaultRegistry } from '../modules/index.js';
@@ -53,7 +52,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
 
   // group_vars/ and host_vars/ next to the (first) playbook are layered in; plays from other
   // folders get theirs in engine/vars.ts.
-  const inventory = withPlaybookDir(loadInventories(inventoryFiles, args, session.config), dirname(playbookFiles[0]));
+  const inventory = loadInventories(inventoryFiles, args, session.config, dirname(playbookFiles[0]));
   const extraVars = parseExtraVars(args.extraVars);
   const plan = startAtTask(planRun({ inventory, plays, registry, extraVars, tags, skipTags, limit: args.limit }), args.startAtTask);
 

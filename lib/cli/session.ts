@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { loadInventory } from '../inventory/load.js';
+import { loadInventory, withPlaybookDir } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ReporterKind } from '../report/types.js';
 import { loadAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
@@ -101,9 +101,11 @@ export function connectionRunOptions(session: Session) {
 }
 
 /** -i sources (files, folders, `host,list,`; several are merged), loaded and given the command line's connection defaults. */
-export function loadInventories(files: string[], args: ConnectionArgs, config: AnsibleConfig): Inventory {
+export function loadInventories(files: string[], args: ConnectionArgs, config: AnsibleConfig, playbookDir?: string): Inventory {
   if (files.length === 0) throw new InputError('no inventory: name one with -i INVENTORY (or set inventory in ansible.cfg / ANSIBLE_INVENTORY)');
-  const inventory = loadInventory(files);
+  // group_vars/ and host_vars/ next to the (first) playbook are layered in first: that rebuilds each host's connection.
+  const loaded = loadInventory(files);
+  const inventory = playbookDir !== undefined ? withPlaybookDir(loaded, playbookDir) : loaded;
   applyConnectionDefaults(inventory, args, config);
   return inventory;
 }
