@@ -31,6 +31,7 @@ describe('Ansible command lines, unchanged except the program name', function ()
         {
           name: 'Web',
           hosts: 'all',
+          gather_facts: false,
           tasks: [
             { name: 'Who am I', command: 'id -un', changed_when: false, tags: ['who'] },
             { name: 'Greeting', copy: { dest: '/srv/greeting', content: 'hello\n', mode: '0644' }, tags: ['files'] },
@@ -162,6 +163,7 @@ describe('Ansible command lines, unchanged except the program name', function ()
         {
           name: 'Live',
           hosts: 'all',
+          gather_facts: false,
           tasks: [
             { name: 'Live greeting', copy: { dest: '/tmp/live-greeting', content: 'hello {{ inventory_hostname }}\n' }, notify: 'Reload' },
             { name: 'Fails on acli02', command: "{{ 'false' if inventory_hostname == 'acli02' else 'true' }}", changed_when: false },
