@@ -1,5 +1,6 @@
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import { exitCodeFor } from './exit-code.js';
 import { HostRun } from './host-run.js';
 import { HostPlayIterator } from './iterator.js';
 import type { RunOptions, RunSummary } from './options.js';
@@ -93,9 +94,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   const recap = Object.fromEntries(allHosts.map((h) => [h, hostRun(h).recap]));
   const transport = Object.fromEntries(allHosts.map((h) => [h, { ...hostRun(h).transport.stats }]));
   options.onEvent({ type: 'recap', hosts: recap, transport, durationMs: Date.now() - started });
-  const values = Object.values(recap);
-  const exitCode = values.some((r) => r.unreachable) ? 3 : values.some((r) => r.failed > 0) ? 2 : 0;
-  return { hosts: recap, exitCode };
+  return { hosts: recap, exitCode: exitCodeFor(recap) };
 }
 
 /** Position of each task in the play, for progress counts; handlers by their own order. */

@@ -4,6 +4,7 @@ import { InputError, type SourceLocation } from '../errors.js';
 import { isVaultText } from '../vault/envelope.js';
 import { markSecret, markSecretNode } from '../vault/redact.js';
 import { decryptVaultText, LockedVaultValue, rememberVaultText, VaultDecryptError } from '../vault/secrets.js';
+import { UnsafeText } from './unsafe.js';
 
 /**
  * YAML loading that remembers where things were written, so errors about user input can
@@ -34,6 +35,14 @@ const ansibleBool = new yaml.Type('tag:yaml.org,2002:bool', {
   represent: (value: object) => (value.valueOf() ? 'true' : 'false'),
 });
 
+/** `!unsafe 'text'`: a string Ansible never templates (see UnsafeText). */
+const unsafeString = new yaml.Type('!unsafe', {
+  kind: 'scalar',
+  construct: (data: string | null) => new UnsafeText(data ?? ''),
+  instanceOf: UnsafeText,
+  represent: (value: object) => String(value),
+});
+
 /** An inline `!vault |` scalar as loaded, decrypted (or locked) once its location is known. */
 class InlineVault {
   constructor(readonly text: string) {}
@@ -41,7 +50,7 @@ class InlineVault {
 
 const vaultTag = new yaml.Type('!vault', { kind: 'scalar', construct: (data: string | null) => new InlineVault(data ?? '') });
 
-const SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [ansibleBool], explicit: [vaultTag] });
+const SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [ansibleBool], explicit: [vaultTag, unsafeString] });
 
 interface EntryInfo {
   keyLocation?: SourceLocation; // mappings only
