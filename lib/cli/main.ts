@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nBrings hosts to the state ordered YAML playbooks describe, over SSH.')
     .command(
       'apply [files..]',
-      'Apply playbooks to the hosts of an inventory: runbook apply INVENTORY [PLAYBOOK...], or as ansible-playbook: runbook apply -i INVENTORY PLAYBOOK... (default playbooks: every *.yaml/*.yml in playbooks/, in file-name order)',
+      'Apply playbooks to the hosts of an inventory: runbook apply INVENTORY [PLAYBOOK...], or as ansible-playbook: runbook apply -i INVENTORY PLAYBOOK... (default playbooks: every *.yaml/*.yml in playbooks/, in file-name order); inventories: YAML, INI, a directory, host,list,',
       (y) =>
         connectionOptions(y)
           .positional('files', { type: 'string', array: true, describe: 'INVENTORY (unless -i names one) then playbook files, run in the order given as one run' })
