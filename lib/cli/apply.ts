@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { runPlaybooks } from '../engine/run.js';
+import { parseShard } from '../engine/shard.js';
 import { planRun } from '../engine/plan.js';
 import { redact } from '../vault/redact.js';
 import { configureVault, type VaultArgs } from './vault-options.js';
@@ -27,12 +28,17 @@ export interface ApplyArgs extends ConnectionArgs, VaultArgs {
   listTags: boolean;
   syntaxCheck: boolean;
   startAtTask?: string;
+  shard?: string;
+  shardBy?: string;
 }
 
 /** Tags with a meaning of their own in --tags/--skip-tags. */
 const SPECIAL_TAGS = ['all', 'always', 'never', 'tagged', 'untagged'];
 
 export async function applyCommand(args: ApplyArgs): Promise<number> {
+  // A bad slice is bad input: refused before anything is loaded or contacted.
+  const shard = args.shard !== undefined ? parseShard(args.shard, args.shardBy) : undefined;
+  if (args.shardBy !== undefined && !shard) throw new InputError('--shard-by goes with --shard I/N');
   const session = await settleSession(args);
   const { inventoryFiles, playbookArgs } = splitPositionals(args, configuredInventory(session.config));
   const registry = defaultRegistry();
@@ -54,7 +60,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   // folders get theirs in engine/vars.ts.
   const inventory = loadInventories(inventoryFiles, args, session.config, dirname(playbookFiles[0]));
   const extraVars = parseExtraVars(args.extraVars);
-  const plan = startAtTask(planRun({ inventory, plays, registry, extraVars, tags, skipTags, limit: args.limit }), args.startAtTask);
+  const plan = startAtTask(planRun({ inventory, plays, registry, extraVars, tags, skipTags, limit: args.limit, shard }), args.startAtTask);
 
   if (args.listHosts || args.listTasks || args.listTags) {
     listPlan(plan, args);

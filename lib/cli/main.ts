@@ -36,7 +36,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('list-tasks', { type: 'boolean', default: false, describe: 'List the tasks the tag selection runs, then stop' })
           .option('list-tags', { type: 'boolean', default: false, describe: 'List the tags of each play, then stop' })
           .option('syntax-check', { type: 'boolean', default: false, describe: 'Load and check the playbooks, then stop (no host contacted)' })
-          .option('start-at-task', { type: 'string', describe: 'Start at the first task with this name (or glob); earlier tasks do not run' }),
+          .option('start-at-task', { type: 'string', describe: 'Start at the first task with this name (or glob); earlier tasks do not run' })
+          .option('shard', { type: 'string', describe: 'Run shard I of N (e.g. 2/4): a stable slice of the hosts by name; merge the shards with runbook recap' })
+          .option('shard-by', { type: 'string', describe: 'With --shard: keep the hosts of a group together (a group name or glob, e.g. cluster_*)' }),
       async (args) => {
         const { applyCommand } = await import('./apply.js');
         exitCode = await applyCommand(args as unknown as ApplyArgs);
@@ -89,6 +91,18 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'recap <files..>',
+      'Merge the JSON output of sharded runs (runbook apply --shard I/N --output json) into one recap and exit code',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, describe: "each shard's --output json file" })
+          .option('output', { alias: 'o', choices: ['plain', 'json'] as const, default: 'plain', describe: 'the recap table, or one JSON recap line' }),
+      async (args) => {
+        const { recapCommand } = await import('./recap.js');
+        exitCode = recapCommand(args.files as string[], args.output as 'plain' | 'json');
+      },
+    )
+    .command(
       'doc [module]',
       'List the modules, or show one module’s arguments (type, default, choices, required) and an example',
       (y) => y.positional('module', { type: 'string', describe: 'module name' }),
@@ -97,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
         exitCode = docCommand(args.module as string | undefined);
       },
     )
-    .demandCommand(1, 'Name a command: runbook apply INVENTORY [PLAYBOOK...], runbook run PATTERN -i INVENTORY -m MODULE -a ARGS, runbook inventory, runbook vault, runbook doc [MODULE]')
+    .demandCommand(1, 'Name a command: runbook apply INVENTORY [PLAYBOOK...], runbook run PATTERN -i INVENTORY -m MODULE -a ARGS, runbook inventory, runbook vault, runbook recap FILE..., runbook doc [MODULE]')
     .strict()
     .help()
     .alias('h', 'help')
