@@ -16,8 +16,11 @@ import { debug } from './debug.js';
 import { includeVars } from './include_vars.js';
 import { pause } from './pause.js';
 import { setFact } from './set_fact.js';
+import { lineinfile } from './lineinfile.js';
+import { blockinfile } from './blockinfile.js';
+import { replace } from './replace.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, lineinfile, blockinfile, replace];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);
