@@ -19,8 +19,9 @@ import { setFact } from './set_fact.js';
 import { lineinfile } from './lineinfile.js';
 import { blockinfile } from './blockinfile.js';
 import { replace } from './replace.js';
+import { stat } from './stat.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, lineinfile, blockinfile, replace];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, lineinfile, blockinfile, replace, stat];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

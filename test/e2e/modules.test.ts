@@ -29,6 +29,7 @@ const elsewhere: Record<string, string> = {
   fail: 'never changes a host: covered in control.test.ts',
   include_vars: 'never changes a host: covered in control.test.ts',
   pause: 'never changes a host: covered in control.test.ts',
+  stat: 'never changes a host: covered in stat.test.ts',
 };
 
 describe('every module: check → apply → check on a real host', function () {
