@@ -37,11 +37,13 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
       }
     }
   }
+  // Gathered facts (ansible_hostname, ...) exist once a play has gathered them: checked when they run.
+  const gathers = plan.some(({ play }) => play.gatherFacts || play.tasks.some((t) => t.module === 'setup'));
   for (const { play, hosts, tasks } of plan) {
     for (const host of hosts) {
       const layers = { inventory, host, play, playHosts: hosts, registered: {}, extraVars, hostvars, groups };
       for (const task of [...tasks, ...play.handlers]) {
-        if (readsRegistered(task, registers)) continue;
+        if (readsRegistered(task, registers) || (gathers && readsRegistered(task, { has: (n: string) => n.startsWith('ansible_') && !(n in inventory.hosts.get(host)!.vars) }))) continue;
         const module = registry.get(task.module)!;
         const origin = { what: `task '${task.name}'`, location: task.location };
         for (const { vars } of itemVars(layers, task)) {
@@ -56,6 +58,8 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
           try {
             module.preflight?.(args, { baseDir: play.baseDir, render: (text, what) => renderTemplateFile(text, vars, { what: `${what} (task '${task.name}')`, location: task.location }) as string });
           } catch (error) {
+            // A template reading gathered facts is rendered when it runs, once they are known.
+            if (gathers && /undefined variable 'ansible_/.test((error as Error).message)) continue;
             if (error instanceof InputError) throw error;
             throw new InputError(`${(error as Error).message} (task '${task.name}')`, task.location);
           }
@@ -95,7 +99,7 @@ function includedNames(args: Record<string, unknown>, baseDir: string): string[]
   }
 }
 
-function readsRegistered(task: TaskSpec, registers: Set<string>): boolean {
+function readsRegistered(task: TaskSpec, registers: { has(name: string): boolean }): boolean {
   const texts: string[] = [];
   const collect = (value: unknown): void => {
     if (typeof value === 'string') texts.push(value.includes('{{') || value.includes('{%') ? value : '');

@@ -4,6 +4,7 @@ import { HostRun } from './host-run.js';
 import { HostPlayIterator } from './iterator.js';
 import type { RunOptions, RunSummary } from './options.js';
 import { prefetchPlay } from './prefetch.js';
+import { gatherFacts, wantGatheredFacts } from './gather.js';
 import { RunOnceScopes } from './run-once.js';
 import { runHostPlay, type PlayRun } from './step.js';
 import type { RunScope } from './task.js';
@@ -55,9 +56,15 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
       const playRun: PlayRun = { scope, play, layersOf, once: new RunOnceScopes(active), hostvars, taskIndex: indexOfTasks(tasks, play), ended: false };
       await forEachLimited(active, options.forks, async (host) => {
         const run = hostRun(host);
+        wantGatheredFacts(run, play);
         prefetchPlay(scope, run, play, tasks, layersOf(host));
         try {
-          await runHostPlay(playRun, run, new HostPlayIterator(body));
+          if (play.gatherFacts) {
+            await gatherFacts(scope, run, play, hostvars[host], options.extraVars);
+            // Tasks that read facts render now: their facts join the next probe.
+            prefetchPlay(scope, run, play, tasks, layersOf(host));
+          }
+          if (!run.stopped) await runHostPlay(playRun, run, new HostPlayIterator(body));
         } finally {
           playRun.once.leave(host);
         }

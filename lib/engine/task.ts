@@ -9,6 +9,7 @@ import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
 import { factsOf, itemVars, type VarLayers } from './vars.js';
+import { holdsSecret } from '../vault/redact.js';
 
 /** What the engine shares with every task of a run. */
 export interface RunScope {
@@ -23,6 +24,8 @@ export interface RunScope {
 
 export interface TaskOutcome {
   status: TaskStatus;
+  /** The task read a value from a vault: reported as if no_log were set. */
+  secret?: boolean;
   message?: string;
   diff?: FileDiff[];
   result: Record<string, unknown>;
@@ -45,7 +48,9 @@ export async function runTask(scope: RunScope, run: HostRun, play: PlaySpec, tas
     outcomes.push({ ...outcome, item });
     if (outcome.status === 'failed' || outcome.status === 'unreachable') break;
   }
-  return task.loop === undefined ? outcomes[0] : combineItems(outcomes);
+  const combined = task.loop === undefined ? outcomes[0] : combineItems(outcomes);
+  if (outcomes.some((o) => o.secret)) combined.secret = true;
+  return combined;
 }
 
 function combineItems(outcomes: ItemOutcome[]): TaskOutcome {
@@ -93,6 +98,8 @@ async function runItem(
   } catch (error) {
     return failure(error, task);
   }
+  // A value from a vault in the arguments makes this task no_log: diffs as checksums, no messages.
+  const noLog = task.noLog || holdsSecret(args);
   const context: ModuleContext = {
     host: run.name,
     user: privilege.become ? (privilege.becomeUser ?? 'root') : run.host.connection.user,
@@ -100,7 +107,7 @@ async function runItem(
     privilege,
     dryRun: scope.dryRun,
     diff: scope.diff,
-    noLog: task.noLog,
+    noLog,
     baseDir: play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
@@ -141,6 +148,7 @@ async function runItem(
         result: { ...check.result, changed: check.changed, failed: false },
       };
     }
+    if (noLog) outcome.secret = true;
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {
     // The engine reports a failed queued change against the task that queued it.

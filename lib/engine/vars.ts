@@ -1,3 +1,4 @@
+import { withPlaybookDir } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 import { InputError } from '../errors.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
@@ -5,9 +6,10 @@ import { renderValue } from '../template/index.js';
 
 /**
  * Variable precedence, lowest first (the documented order, as Ansible's for this subset):
- * inventory all < parent group < child group < host (merged by the inventory loader),
- * then host facts (setup, `ansible_facts` of modules) < play vars < task vars < include_vars
- * < set_fact and registered results (one layer: the later one wins) < extra vars (-e).
+ * inventory all < parent group < child group < group_vars/ < host < host_vars/ (merged by the
+ * inventory loader, with the play's playbook folder: see withPlaybookDir), then host facts
+ * (setup, `ansible_facts` of modules) < play vars < task vars < include_vars < set_fact and
+ * registered results (one layer: the later one wins) < extra vars (-e).
  */
 export interface VarLayers {
   inventory: Inventory;
@@ -26,7 +28,9 @@ export interface VarLayers {
 }
 
 export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: string; item: unknown; index: number }): Record<string, unknown> {
-  const host = layers.inventory.hosts.get(layers.host)!;
+  // group_vars/ and host_vars/ next to this play's playbook sit between the inventory's own layers.
+  const inventory = withPlaybookDir(layers.inventory, layers.play.baseDir);
+  const host = inventory.hosts.get(layers.host)!;
   const facts = layers.facts ?? {};
   const vars: Record<string, unknown> = {
     ...host.vars,
@@ -37,10 +41,11 @@ export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: stri
     ...layers.registered,
     ...layers.extraVars,
     inventory_hostname: layers.host,
-    inventory_hostname_short: layers.host.split('.')[0],
-    group_names: host.groups.filter((g) => g !== 'all' && g !== 'ungrouped'),
+    // As Ansible's Host.get_magic_vars: an IP address is its own short name; group names sorted, 'ungrouped' included.
+    inventory_hostname_short: /^[0-9.]+$|:/.test(layers.host) ? layers.host : layers.host.split('.')[0],
+    group_names: host.groups.filter((g) => g !== 'all').sort(),
     groups: layers.groups,
-    hostvars: layers.hostvars,
+    hostvars: inventory === layers.inventory ? layers.hostvars : hostvarsFor(inventory, layers),
     play_hosts: layers.playHosts,
     ansible_play_hosts: layers.playHosts,
     ansible_play_batch: layers.playHosts,
@@ -59,6 +64,17 @@ export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: stri
 export function buildHostvars(inventory: Inventory, extraVars: Record<string, unknown>): Record<string, Record<string, unknown>> {
   const hostvars: Record<string, Record<string, unknown>> = {};
   for (const [name, host] of inventory.hosts) hostvars[name] = { ...host.vars, ...extraVars, inventory_hostname: name };
+  return hostvars;
+}
+
+const hostvarsByInventory = new WeakMap<Inventory, WeakMap<Record<string, unknown>, Record<string, Record<string, unknown>>>>();
+
+/** hostvars as a play from another playbook folder sees them (built once per folder and run). */
+function hostvarsFor(inventory: Inventory, layers: VarLayers): Record<string, Record<string, unknown>> {
+  let byExtraVars = hostvarsByInventory.get(inventory);
+  if (!byExtraVars) hostvarsByInventory.set(inventory, (byExtraVars = new WeakMap()));
+  let hostvars = byExtraVars.get(layers.extraVars);
+  if (!hostvars) byExtraVars.set(layers.extraVars, (hostvars = buildHostvars(inventory, layers.extraVars)));
   return hostvars;
 }
 

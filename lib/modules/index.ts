@@ -7,6 +7,7 @@ import { kubernetesNamespace } from './kubernetes_namespace.js';
 import { meta } from './meta.js';
 import { privateKey } from './private-key.js';
 import { ModuleRegistry } from './registry.js';
+import { setup } from './setup.js';
 import { systemd } from './systemd.js';
 import { template } from './template.js';
 import type { ModuleDefinition } from './types.js';
@@ -21,7 +22,7 @@ import { blockinfile } from './blockinfile.js';
 import { replace } from './replace.js';
 import { stat } from './stat.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, lineinfile, blockinfile, replace, stat];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

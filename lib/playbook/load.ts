@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { subsetParts } from '../facts/gathered.js';
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { loadYamlFile, locationOf, parseYaml } from '../yaml/load.js';
@@ -6,7 +7,7 @@ import { RAW_PARAMS, isTemplated } from './args.js';
 import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, tagList, type TaskContext } from './task.js';
 import { flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
 
-const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'gather_facts'];
+const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'gather_facts', 'gather_subset'];
 const UNSUPPORTED_PLAY_KEYWORDS = ['roles', 'import_playbook', 'include_playbook', 'serial', 'strategy'];
 
 /**
@@ -69,6 +70,7 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     tags,
     // Ansible's default; the engine decides what gathering means.
     gatherFacts: flag(raw.gather_facts, 'gather_facts', at('gather_facts')) ?? true,
+    gatherSubset: gatherSubset(raw.gather_subset, at('gather_subset')),
     body,
     tasks: flattenEntries(body).filter((t) => !t.implicit),
     handlers,
@@ -136,4 +138,17 @@ function varsFiles(value: unknown, baseDir: string, location: SourceLocation): R
     Object.assign(vars, data);
   });
   return vars;
+}
+
+/** A play's gather_subset: a list or a comma-separated string of Ansible's subset names. */
+function gatherSubset(value: unknown, location: SourceLocation): string[] {
+  if (value === undefined || value === null) return ['all'];
+  const names = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : undefined;
+  if (!names) throw new InputError(`gather_subset must be a list or a comma-separated string, got ${JSON.stringify(value)}`, location);
+  try {
+    subsetParts(names);
+  } catch (error) {
+    throw new InputError((error as Error).message, location);
+  }
+  return names.map((n) => n.trim());
 }

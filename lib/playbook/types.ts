@@ -61,6 +61,8 @@ export interface PlaySpec {
   become?: boolean;
   becomeUser?: string;
   gatherFacts: boolean;
+  /** Ansible's gather_subset for the play's implicit fact gathering (default ['all']). */
+  gatherSubset: string[];
   /** The play's task list as written: tasks and blocks, nested. */
   body: PlayEntry[];
   /** Every task of `body`, flattened in order (for checks that look at each task once). */
