@@ -29,7 +29,8 @@ const elsewhere: Record<string, string> = {
   fail: 'never changes a host: covered in control.test.ts',
   include_vars: 'never changes a host: covered in control.test.ts',
   pause: 'never changes a host: covered in control.test.ts',
-  stat: 'never changes a host: covered in stat.test.ts',
+  stat: 'never changes a host: covered by the compat fixture stat',
+  slurp: 'never changes a host: covered by the compat fixture stat',
 };
 
 describe('every module: check → apply → check on a real host', function () {
