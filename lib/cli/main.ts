@@ -39,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
           .option('accept-new-host-keys', { type: 'boolean', default: false, describe: 'Trust and record keys of hosts not yet known (a changed key is always refused)' })
           .option('connect-timeout', { type: 'number', default: 10, describe: 'Seconds to wait for a host to answer' })
+          .option('keepalive', { type: 'number', describe: 'Seconds a connected host may stay silent before it is unreachable (default 15)' })
           .option('fact-timeout', { type: 'number', default: 60, describe: "Seconds a host may take to answer a fact probe; longer fails the host's task" }),
       async (args) => {
         exitCode = await applyCommand(args as unknown as ApplyArgs);

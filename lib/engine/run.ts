@@ -1,5 +1,6 @@
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import { exitCodeFor } from './exit-code.js';
 import { HostRun } from './host-run.js';
 import { HostPlayIterator } from './iterator.js';
 import type { RunOptions, RunSummary } from './options.js';
@@ -23,12 +24,24 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
     }
     return run;
   };
-  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun };
+  const aborted = () => options.signal?.aborted === true;
+  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun, aborted };
   const hostvars = buildHostvars(inventory, options.extraVars);
   const groups = groupsRecord(inventory);
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
   for (const name of allHosts) hostRun(name);
+  // An interrupt: hosts with work left are marked, what runs on them is stopped, no task starts after it.
+  let finished = false;
+  const interruptHosts = () => {
+    if (finished) return;
+    for (const run of runs.values()) {
+      if (!run.stopped) run.recap.interrupted = true;
+      void run.transport.interrupt();
+    }
+  };
+  options.signal?.addEventListener('abort', interruptHosts, { once: true });
+  if (aborted()) interruptHosts();
   options.onEvent({
     type: 'run_start',
     hosts: allHosts,
@@ -39,6 +52,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
 
   try {
     for (const [index, { play, hosts, body, tasks }] of plan.entries()) {
+      if (aborted()) break;
       const active = hosts.filter((h) => !hostRun(h).stopped);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
       const layersOf = (host: string): VarLayers => ({
@@ -72,15 +86,15 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
       options.onEvent({ type: 'play_end', play: play.name, index });
     }
   } finally {
+    finished = true;
+    options.signal?.removeEventListener('abort', interruptHosts);
     await Promise.all([...runs.values()].map((r) => r.transport.close()));
   }
 
   const recap = Object.fromEntries(allHosts.map((h) => [h, hostRun(h).recap]));
   const transport = Object.fromEntries(allHosts.map((h) => [h, { ...hostRun(h).transport.stats }]));
   options.onEvent({ type: 'recap', hosts: recap, transport, durationMs: Date.now() - started });
-  const values = Object.values(recap);
-  const exitCode = values.some((r) => r.unreachable) ? 3 : values.some((r) => r.failed > 0) ? 2 : 0;
-  return { hosts: recap, exitCode };
+  return { hosts: recap, exitCode: exitCodeFor(recap) };
 }
 
 /** Position of each task in the play, for progress counts; handlers by their own order. */

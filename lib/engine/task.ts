@@ -2,14 +2,13 @@ import { InputError, formatLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { ApplyContext, CheckResult, FileDiff, ModuleContext, ModuleDefinition } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
-import { StepFailure, type Privilege } from '../transport/types.js';
-import { UnreachableError } from '../transport/ssh.js';
+import { InterruptedError, StepFailure, UnreachableError, type Privilege } from '../transport/types.js';
 import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
 import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
 import { factsOf, itemVars, type VarLayers } from './vars.js';
-import { holdsSecret } from '../vault/redact.js';
+import { holdsSecret, readsSecret } from '../vault/redact.js';
 
 /** What the engine shares with every task of a run. */
 export interface RunScope {
@@ -20,6 +19,8 @@ export interface RunScope {
   verbosity?: number;
   emit: RunEventListener;
   hostRun(name: string): HostRun;
+  /** The run was interrupted: no task starts after it. */
+  aborted?(): boolean;
 }
 
 export interface TaskOutcome {
@@ -93,13 +94,16 @@ async function runItem(
   const privilege = taskPrivilege(run, play, task);
   const facts = run.facts(privilege);
   let args: Record<string, unknown>;
+  let readVault = false;
   try {
-    args = moduleArgs(module, renderValue(task.args, vars, origin) as Record<string, unknown>);
+    const rendered = readsSecret(() => renderValue(task.args, vars, origin) as Record<string, unknown>);
+    readVault = rendered.secret;
+    args = moduleArgs(module, rendered.value);
   } catch (error) {
     return failure(error, task);
   }
   // A value from a vault in the arguments makes this task no_log: diffs as checksums, no messages.
-  const noLog = task.noLog || holdsSecret(args);
+  const noLog = task.noLog || readVault || holdsSecret(args);
   const context: ModuleContext = {
     host: run.name,
     user: privilege.become ? (privilege.becomeUser ?? 'root') : run.host.connection.user,
@@ -111,7 +115,12 @@ async function runItem(
     baseDir: play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
-    render: (text, what) => renderTemplateFile(text, vars, { what, location: task.location }) as string,
+    render: (text, what) => {
+      const rendered = readsSecret(() => renderTemplateFile(text, vars, { what, location: task.location }) as string);
+      // A template that reads a vault value makes the file it renders a secret.
+      if (rendered.secret) context.noLog = true;
+      return rendered.value;
+    },
     progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
     changedPaths: () => [...run.changedPaths],
     evaluate: (condition) => evaluateCondition(condition, vars, origin),
@@ -148,11 +157,11 @@ async function runItem(
         result: { ...check.result, changed: check.changed, failed: false },
       };
     }
-    if (noLog) outcome.secret = true;
+    if (context.noLog) outcome.secret = true;
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {
     // The engine reports a failed queued change against the task that queued it.
-    if (error instanceof StepFailure || (error instanceof UnreachableError && run.pending.length > 0)) throw error;
+    if (error instanceof StepFailure || error instanceof InterruptedError || (error instanceof UnreachableError && run.pending.length > 0)) throw error;
     if (error instanceof UnreachableError) return { status: 'unreachable', message: error.message, result: { unreachable: true } };
     return failure(error, task);
   }

@@ -42,6 +42,20 @@ export function isSecret(value: unknown): boolean {
   return typeof value === 'object' && value !== null && secretNodes.has(value);
 }
 
+let secretReads = 0;
+
+/** Called by the template engine for every variable it reads: counts reads of vault values. */
+export function noteRead(value: unknown): void {
+  if (secretTexts.size > 0 && isSecret(value)) secretReads++;
+}
+
+/** Runs `render` and tells whether it read a vault value (even one it then transformed: `| b64encode`). */
+export function readsSecret<T>(render: () => T): { value: T; secret: boolean } {
+  const before = secretReads;
+  const value = render();
+  return { value, secret: secretReads !== before };
+}
+
 /** Whether a value holds a vault value anywhere (as a whole string, or inside one). */
 export function holdsSecret(value: unknown): boolean {
   if (secretTexts.size === 0) return false;
