@@ -31,7 +31,7 @@ function context(path: string, text: string | undefined): ModuleContext {
     noLog: false,
     baseDir: '/nonexistent',
     facts: {
-      path: async (p: string) => (p === path ? { ...state } : { path: p, exists: false }),
+      path: async (p: string) => (p === path ? { ...state } : p === '/srv' ? { path: p, exists: true, type: 'directory', mode: '0755', owner: 'root', group: 'root' } : { path: p, exists: false }),
       content: async (p: string) => (p === path && text !== undefined ? Buffer.from(text) : undefined),
     } as never,
     factsOf: () => {
