@@ -31,6 +31,10 @@ function commandModule(name: 'command' | 'shell', toShell: (args: CommandArgs) =
   return {
     name,
     description: name === 'shell' ? 'A shell command line, guarded by creates/removes.' : 'A program with arguments (no shell), guarded by creates/removes.',
+    example:
+      name === 'shell'
+        ? `- name: Initialise the data directory once\n  shell: ./init.sh > init.log 2>&1\n  args:\n    chdir: /srv/app\n    creates: /srv/app/data/initialised\n`
+        : `- name: Kernel version (read-only)\n  command: uname -r\n  register: kernel\n  changed_when: false\n`,
     freeForm: true,
     args: name === 'shell' ? { cmd: commandArgs.cmd, creates: commandArgs.creates, removes: commandArgs.removes, chdir: commandArgs.chdir, stdin: commandArgs.stdin, executable: { type: 'path' } } : commandArgs,
     validate: (args) => {

@@ -64,6 +64,13 @@ export const systemd: ModuleDefinition<SystemdArgs, SystemdPlan> = {
   name: 'systemd',
   aliases: ['systemd_service', 'ansible.builtin.systemd_service'],
   description: 'A systemd unit started, stopped, restarted or reloaded, enabled or not, with daemon-reload when unit files changed.',
+  example: `- name: Kubelet running and enabled
+  systemd:
+    name: kubelet
+    state: started
+    enabled: true
+    daemon_reload: true
+`,
   args: {
     name: { type: 'str', aliases: ['unit', 'service'] },
     state: { type: 'str', choices: ['started', 'stopped', 'restarted', 'reloaded'] },

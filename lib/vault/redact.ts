@@ -1,3 +1,5 @@
+import { LockedVaultValue } from './locked.js';
+
 /**
  * Values that came from a vault are secrets in every output. The loaders mark them here as they
  * decrypt (every string of an encrypted file, every inline `!vault` value, and the mappings and
@@ -46,6 +48,8 @@ let secretReads = 0;
 
 /** Called by the template engine for every variable it reads: counts reads of vault values. */
 export function noteRead(value: unknown): void {
+  // An inline vault value no password opened: reading it is the error (Ansible's, at use).
+  if (value instanceof LockedVaultValue) value.toString();
   if (secretTexts.size > 0 && isSecret(value)) secretReads++;
 }
 
