@@ -22,6 +22,12 @@ interface BlockInFileArgs {
 export const blockinfile: ModuleDefinition<BlockInFileArgs, FilePlan> = {
   name: 'blockinfile',
   description: 'A block of lines between markers in a text file.',
+  example: `- name: Limits
+  blockinfile:
+    path: /etc/app.conf
+    block: |
+      limit=10
+      burst=20`,
   args: {
     path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'] },
     state: { type: 'str', default: 'present', choices: ['absent', 'present'] },

@@ -23,6 +23,11 @@ interface LineInFileArgs {
 export const lineinfile: ModuleDefinition<LineInFileArgs, FilePlan> = {
   name: 'lineinfile',
   description: 'A line present in, or absent from, a text file.',
+  example: `- name: Listen on 8080
+  lineinfile:
+    path: /etc/app.conf
+    regexp: '^port='
+    line: port=8080`,
   args: {
     path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'] },
     state: { type: 'str', default: 'present', choices: ['absent', 'present'] },

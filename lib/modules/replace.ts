@@ -18,6 +18,11 @@ interface ReplaceArgs {
 export const replace: ModuleDefinition<ReplaceArgs, FilePlan> = {
   name: 'replace',
   description: 'Replace every match of a regular expression in a text file.',
+  example: `- name: New host name everywhere
+  replace:
+    path: /etc/app.conf
+    regexp: 'old\\.example'
+    replace: new.example`,
   args: {
     path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'] },
     regexp: { type: 'str', required: true },

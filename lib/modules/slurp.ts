@@ -5,6 +5,10 @@ import type { ModuleDefinition } from './types.js';
 export const slurp: ModuleDefinition<{ src: string }> = {
   name: 'slurp',
   description: "A file's content (base64) to register.",
+  example: `- name: Read the token
+  slurp:
+    src: /etc/app/token
+  register: token`,
   args: { src: { type: 'path', required: true, aliases: ['path'] } },
   prefetch: (args) => [pathFact(args.src), fileContentFact(args.src)],
   async check(args, ctx) {

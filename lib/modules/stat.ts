@@ -21,6 +21,10 @@ const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 export const stat: ModuleDefinition<StatArgs> = {
   name: 'stat',
   description: 'Facts about a path, to register and test.',
+  example: `- name: Is there a config?
+  stat:
+    path: /etc/app.conf
+  register: conf`,
   args: {
     path: { type: 'path', required: true, aliases: ['dest', 'name'] },
     follow: { type: 'bool', default: false },
