@@ -31,6 +31,10 @@ const elsewhere: Record<string, string> = {
   pause: 'never changes a host: covered in control.test.ts',
   stat: 'never changes a host: covered by the compat fixture stat',
   slurp: 'never changes a host: covered by the compat fixture stat',
+  setup: 'never changes a host: covered in gathered-facts.test.ts and the compat fixture facts',
+  meta: 'steers the play, changes no host: covered in sections.test.ts',
+  include_tasks: 'runs other tasks: covered in includes.test.ts and the compat fixtures includes and role-includes',
+  include_role: 'runs a role: covered in the compat fixture role-includes',
 };
 
 describe('every module: check → apply → check on a real host', function () {
