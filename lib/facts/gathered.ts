@@ -37,8 +37,8 @@ const SCRIPT: Record<string, string> = {
 echo @fqdn; n=$(cat /proc/sys/kernel/hostname); set -- $(getent ahosts "$n"); [ -n "$1" ] && getent hosts "$1"`,
   distribution: `echo @os-release; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null
 echo @debian_version; cat /etc/debian_version 2>/dev/null`,
-  lsb: `echo @lsb_release; lsb_release -a 2>/dev/null
-echo @lsb-release; cat /etc/lsb-release 2>/dev/null`,
+  lsb: `echo @lsb; command -v lsb_release >/dev/null && echo lsb_release; [ -r /etc/lsb-release ] && echo lsb-release
+echo @lsb-release; [ -r /etc/lsb-release ] && cat /etc/lsb-release; true`,
   env: `echo @env; env -u LC_ALL | sed 's/^/=/'`,
   user: `echo @user; printf '%s\\n' "\${LOGNAME:-\${USER:-}}"; id -u; id -g; getent passwd "\${LOGNAME:-\${USER:-$(id -un)}}"`,
   date_time: `echo @date; date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%N|%Z|%z'; TZ=UTC0 date -d "@$(date +%s)" '+%Y-%m-%dT%H:%M:%S' 2>/dev/null; echo; echo @tzdst; date -d '1 Jul' +%Z 2>/dev/null`,
@@ -48,9 +48,10 @@ echo @lsb-release; cat /etc/lsb-release 2>/dev/null`,
   hardware: `echo @meminfo; cat /proc/meminfo
 echo @cpuinfo; cat /proc/cpuinfo
 echo @nproc; nproc`,
-  network: `echo @interfaces; ls -U /sys/class/net; for i in $(ls -U /sys/class/net); do printf '%s|%s|%s|%s\\n' "$i" "$(cat /sys/class/net/$i/address 2>/dev/null)" "$(cat /sys/class/net/$i/mtu 2>/dev/null)" "$(cat /sys/class/net/$i/type 2>/dev/null)"; done
+  // sysfs read with the shell's own read: one process for the directory order, none per interface.
+  network: `echo @interfaces; n=$(ls -U /sys/class/net); printf '%s\\n' $n; for i in $n; do a= m= t=; read -r a </sys/class/net/$i/address; read -r m </sys/class/net/$i/mtu; read -r t </sys/class/net/$i/type; printf '%s|%s|%s|%s\\n' "$i" "$a" "$m" "$t"; done 2>/dev/null
 echo @route; ip -4 route get 8.8.8.8 2>/dev/null
-echo @addr; for i in $(ls -U /sys/class/net); do ip -4 addr show primary dev "$i" 2>/dev/null | sed "s/^/$i /"; ip -4 addr show secondary dev "$i" 2>/dev/null | sed "s/^/$i+ /"; done`,
+echo @addr; for i in $n; do ip -4 addr show primary dev "$i" 2>/dev/null | while IFS= read -r l; do echo "$i $l"; done; ip -4 addr show secondary dev "$i" 2>/dev/null | while IFS= read -r l; do echo "$i+ $l"; done; done`,
 };
 
 const INTERFACE_TYPE: Record<string, string> = { '1': 'ether', '32': 'infiniband', '512': 'ppp', '772': 'loopback', '65534': 'tunnel' };
@@ -174,11 +175,16 @@ function distribution(found: Map<string, string[]>): GatheredFacts {
 
 function lsb(found: Map<string, string[]>): GatheredFacts {
   const facts: Record<string, string> = {};
-  const fromCommand = keyValues(found.get('lsb_release'), ':');
-  if (fromCommand.size > 0) {
-    const map: Record<string, string> = { 'Distributor ID': 'id', Description: 'description', Release: 'release', Codename: 'codename' };
-    for (const [key, value] of fromCommand) if (map[key]) facts[map[key]] = value;
-  } else {
+  const has = found.get('lsb') ?? [];
+  if (has.includes('lsb_release') && !has.includes('lsb-release')) {
+    // What Debian's lsb_release -a prints, from the os-release it reads (not run: it is a Python program).
+    const release = keyValues(found.get('os-release'));
+    const put = (key: string, value: string | undefined) => value !== undefined && value !== '' && (facts[key] = value);
+    put('id', release.get('NAME')?.split(' ')[0]);
+    put('description', release.get('PRETTY_NAME'));
+    put('release', release.get('VERSION_ID'));
+    put('codename', release.get('VERSION_CODENAME'));
+  } else if (has.includes('lsb-release')) {
     const file = keyValues(found.get('lsb-release'));
     const map: Record<string, string> = { DISTRIB_ID: 'id', DISTRIB_RELEASE: 'release', DISTRIB_DESCRIPTION: 'description', DISTRIB_CODENAME: 'codename' };
     for (const [key, value] of file) if (map[key]) facts[map[key]] = value;
