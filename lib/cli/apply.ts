@@ -26,12 +26,15 @@ export interface ApplyArgs {
   knownHosts?: string;
   acceptNewHostKeys: boolean;
   connectTimeout: number;
+  strategy?: 'linear' | 'free';
+  taskTimeout: number;
 }
 
 export async function applyCommand(args: ApplyArgs): Promise<number> {
   const registry = defaultRegistry();
   const inventory = loadInventoryFile(resolve(args.inventory));
   const playbookFiles = args.playbooks?.length ? args.playbooks.map((p) => resolve(p)) : defaultPlaybooks(args.inventory);
+  if (!Number.isFinite(args.taskTimeout) || args.taskTimeout < 0) throw new InputError(`--task-timeout must be a number of seconds of 0 or more, got ${args.taskTimeout}`);
   const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry));
   const extraVars = parseExtraVars(args.extraVars);
   const tags = splitList(args.tags);
@@ -61,6 +64,8 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       knownHostsFile: args.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
       acceptNewHostKeys: args.acceptNewHostKeys,
       connectTimeoutMs: args.connectTimeout * 1000,
+      strategy: args.strategy,
+      taskTimeout: args.taskTimeout,
       onEvent: (event) => reporter.onEvent(event),
     },
     registry,

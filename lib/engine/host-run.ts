@@ -4,6 +4,8 @@ import type { InventoryHost } from '../inventory/types.js';
 import type { HostRecap } from './events.js';
 import type { Privilege } from '../transport/types.js';
 import { SshTransport } from '../transport/ssh.js';
+import { LocalTransport } from '../transport/local.js';
+import type { QueuedTransport } from '../transport/queued.js';
 import { FactCache } from './facts.js';
 import type { PendingResult } from './results.js';
 import type { FactRequest } from '../modules/types.js';
@@ -17,7 +19,7 @@ export interface ConnectionSettings {
 
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
 export class HostRun {
-  readonly transport: SshTransport;
+  readonly transport: QueuedTransport;
   readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false };
   readonly registered: Record<string, unknown> = {};
   readonly notified = new Set<string>();
@@ -36,6 +38,10 @@ export class HostRun {
     settings: ConnectionSettings,
   ) {
     const { connection } = host;
+    if (connection.local) {
+      this.transport = new LocalTransport(host.name);
+      return;
+    }
     this.transport = new SshTransport({
       host: host.name,
       address: connection.address,

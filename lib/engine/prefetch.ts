@@ -13,7 +13,8 @@ import { itemVars, type VarLayers } from './vars.js';
 export function prefetchPlay(scope: RunScope, run: HostRun, play: PlaySpec, tasks: TaskSpec[], layers: VarLayers): void {
   for (const task of [...tasks, ...play.handlers]) {
     const module = scope.registry.get(task.module);
-    if (!module?.prefetch) continue;
+    // A delegated task asks another host; that host's facts are fetched when it runs.
+    if (!module?.prefetch || task.delegateTo !== undefined) continue;
     try {
       for (const { vars } of itemVars(layers, task)) {
         if (!task.when.every((condition) => evaluateCondition(condition, vars))) continue;

@@ -1,9 +1,10 @@
 import { accessSync, constants } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError, didYouMean } from '../errors.js';
+import { IMPLICIT_LOCALHOST } from '../inventory/localhost.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
-import { referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
+import { isTemplated, referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
 import { coerceArgs } from './args.js';
 import { buildHostvars, groupsRecord, itemVars } from './vars.js';
 
@@ -30,6 +31,13 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
       } catch {
         throw new InputError(`private key ${keyFile} of host '${name}' cannot be read`, inventory.hosts.get(name)!.location);
       }
+    }
+  }
+  for (const { play, tasks } of plan) {
+    for (const task of [...tasks, ...play.handlers]) {
+      const target = task.delegateTo;
+      if (target === undefined || isTemplated(target) || inventory.hosts.has(target) || IMPLICIT_LOCALHOST.includes(target)) continue;
+      throw new InputError(`delegate_to '${target}' names no inventory host${didYouMean(target, [...inventory.hosts.keys()])}`, task.delegateLocation ?? task.location);
     }
   }
   for (const { play, hosts, tasks } of plan) {

@@ -13,6 +13,8 @@ export interface VarLayers {
   host: string;
   play: PlaySpec;
   playHosts: string[];
+  /** The hosts of this serial batch (all of playHosts without serial). */
+  playBatch?: string[];
   registered: Record<string, unknown>;
   extraVars: Record<string, unknown>;
   hostvars: Record<string, Record<string, unknown>>;
@@ -32,9 +34,9 @@ export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: stri
     group_names: host.groups.filter((g) => g !== 'all' && g !== 'ungrouped'),
     groups: layers.groups,
     hostvars: layers.hostvars,
-    play_hosts: layers.playHosts,
+    play_hosts: layers.playBatch ?? layers.playHosts,
     ansible_play_hosts: layers.playHosts,
-    ansible_play_batch: layers.playHosts,
+    ansible_play_batch: layers.playBatch ?? layers.playHosts,
     playbook_dir: layers.play.baseDir,
     ansible_check_mode: false,
   };

@@ -3,8 +3,8 @@ import { Client, type ConnectConfig } from 'ssh2';
 import { Limiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
 import { fingerprint, keyType, knownHostsName, knownKeysFor, recordKnownKey } from './known-hosts.js';
-import { StepFailure, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
-import { atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
+import type { ExecOptions, ExecResult, Privilege } from './types.js';
+import { KILL_GRACE_MS, QueuedTransport, abortReason } from './queued.js';
 
 /** sshd's MaxSessions defaults to 10 channels per connection; stay below it. */
 const CHANNELS_PER_CONNECTION = 8;
@@ -46,15 +46,14 @@ const ALGORITHMS_BY_KEY_TYPE: Record<string, string[]> = {
 };
 
 /** One ssh2 connection to one host, opened once and reused for every command of the run. */
-export class SshTransport implements HostTransport {
-  readonly stats: TransportStats = { connections: 0, roundTrips: 0 };
+export class SshTransport extends QueuedTransport {
   private readonly channels = new Limiter(CHANNELS_PER_CONNECTION);
   private client?: Promise<Client>;
   private closed = false;
-  private pending: RemoteStep[] = [];
-  private made = 0;
 
-  constructor(private readonly target: SshTarget) {}
+  constructor(private readonly target: SshTarget) {
+    super();
+  }
 
   get host(): string {
     return this.target.host;
@@ -148,50 +147,7 @@ export class SshTransport implements HostTransport {
     return `host key for ${name} is unknown (${keyType(key)} ${print}); add it to ${this.target.knownHostsFile} or pass --accept-new-host-keys`;
   }
 
-  get stepsQueued(): number {
-    return this.made + this.pending.length;
-  }
-
-  get stepsMade(): number {
-    return this.made;
-  }
-
-  queue(step: RemoteStep): void {
-    this.pending.push(step);
-  }
-
-  writeFile(path: string, content: Buffer, options: FileWriteOptions): void {
-    this.queue({ script: atomicWriteStep(path, content.length, options), stdin: content, privilege: options });
-  }
-
-  /** One exec per run of consecutive steps with the same privilege (sudo wraps a whole exec). */
-  async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const key = privilegeKey(this.pending[0].privilege);
-      let count = 1;
-      while (count < this.pending.length && privilegeKey(this.pending[count].privilege) === key) count++;
-      const group = this.pending.slice(0, count);
-      const first = this.made;
-      const result = await this.run(combinedScript(group, first), { ...group[0].privilege, stdin: Buffer.concat(group.map((s) => s.stdin ?? Buffer.alloc(0))) });
-      const last = lastStepMade(result.stdout.toString());
-      if (result.code !== 0 || last !== first + count - 1) {
-        const failed = Math.max(first, last + 1);
-        this.made = failed;
-        this.pending = [];
-        throw new StepFailure(failed, result.stderr.toString().trim() || `exit ${result.code}`);
-      }
-      this.made += count;
-      this.pending = this.pending.slice(count);
-    }
-  }
-
-  /** Queued changes are made first: what a command sees must include them. */
-  async exec(command: string, options: ExecOptions = { become: false }): Promise<ExecResult> {
-    await this.flush();
-    return this.run(command, options);
-  }
-
-  private async run(command: string, options: ExecOptions): Promise<ExecResult> {
+  protected async run(command: string, options: ExecOptions): Promise<ExecResult> {
     const client = await this.connect();
     const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user);
     return this.channels.run(
@@ -202,9 +158,18 @@ export class SshTransport implements HostTransport {
             if (err) return reject(new UnreachableError(`${this.host}: ${err.message}`));
             const stdout: Buffer[] = [];
             const stderr: Buffer[] = [];
+            const { signal: abort } = options;
+            // The host kills the command itself (see killedAt); here the channel is only given up on.
+            const kill = () => {
+              const hard = setTimeout(() => stream.close(), KILL_GRACE_MS);
+              stream.once('close', () => clearTimeout(hard));
+            };
+            abort?.addEventListener('abort', kill, { once: true });
             stream.on('data', (chunk: Buffer) => stdout.push(chunk));
             stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
             stream.on('close', (code: number | null, signal?: string) => {
+              abort?.removeEventListener('abort', kill);
+              if (abort?.aborted) return reject(abortReason(abort));
               resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), code: code ?? (signal ? 128 : 255) });
             });
             stream.end(options.stdin ?? undefined);
@@ -213,22 +178,12 @@ export class SshTransport implements HostTransport {
     );
   }
 
-  async readFile(path: string, privilege: Privilege = { become: false }): Promise<Buffer> {
-    const result = await this.exec(readFileCommand(path), privilege);
-    if (result.code !== 0) throw new Error(`cannot read ${path}: ${result.stderr.toString().trim()}`);
-    return result.stdout;
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const client = await this.client?.catch(() => undefined);
     client?.end();
   }
-}
-
-function privilegeKey(privilege: Privilege): string {
-  return privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login';
 }
 
 /** Runs the command through `sudo -n` when the task asks to become another user. */

@@ -12,6 +12,10 @@ export interface Privilege {
 export interface ExecOptions extends Privilege {
   stdin?: Buffer | string;
   cwd?: string;
+  /** Aborting gives up on the command (the channel is closed) and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Epoch ms: the host itself kills the command and everything it started then (coreutils timeout). */
+  deadline?: number;
 }
 
 export interface FileWriteOptions extends Privilege {
