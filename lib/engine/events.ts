@@ -8,6 +8,10 @@ export interface HostRecap {
   failed: number;
   skipped: number;
   unreachable: boolean;
+  /** Failures a block's rescue handled (not counted as failed), as Ansible's recap. */
+  rescued: number;
+  /** Failures under ignore_errors: counted as ok too, as Ansible's recap. */
+  ignored: number;
 }
 
 export interface TransportCounters {
@@ -31,6 +35,10 @@ export type RunEvent =
       index: number; // position in the play, for progress counts
       handler: boolean;
       status: TaskStatus;
+      /** A failure an enclosing block's rescue handles: counted as rescued, not failed. */
+      rescued?: boolean;
+      /** A failure under ignore_errors: status ok, counted as ok and ignored. */
+      ignored?: boolean;
       message?: string;
       item?: unknown; // loop item (never shown for no_log tasks)
       diff?: FileDiff[];

@@ -20,7 +20,7 @@ export interface ConnectionSettings {
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
 export class HostRun {
   readonly transport: QueuedTransport;
-  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false };
+  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0 };
   readonly registered: Record<string, unknown> = {};
   readonly notified = new Set<string>();
   /** Paths tasks changed (or would change) on this host in this run, e.g. unit files for daemon-reload. */
@@ -29,7 +29,7 @@ export class HostRun {
   readonly prefetched = new Map<TaskSpec, Array<{ cache: FactCache; requests: FactRequest[] }>>();
   /** Results held until the changes their tasks queued are made (see results.ts). */
   readonly pending: PendingResult[] = [];
-  /** A failed task or an unreachable host ends this host's run; the others go on. */
+  /** A failure nothing rescued, or an unreachable host, ends this host's run; the others go on. */
   stopped = false;
   private readonly caches = new Map<string, FactCache>();
 

@@ -1,8 +1,8 @@
 import type { Inventory } from '../inventory/types.js';
 import { selectHosts } from '../inventory/select.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import type { PlaySpec } from '../playbook/types.js';
-import { selectTasks } from '../playbook/tags.js';
+import { flattenEntries, type PlaySpec } from '../playbook/types.js';
+import { selectEntries } from '../playbook/tags.js';
 import { preflight, type PlannedPlay } from './preflight.js';
 
 export interface PlanInput {
@@ -19,13 +19,17 @@ export interface PlanInput {
 export function planRun(input: PlanInput): PlannedPlay[] {
   const { inventory, limit } = input;
   const limited = limit ? new Set(selectHosts(inventory, limit).map((h) => h.name)) : undefined;
-  const plan = input.plays.map((play) => ({
-    play,
-    hosts: selectHosts(inventory, play.hosts, play.location)
-      .map((h) => h.name)
-      .filter((h) => !limited || limited.has(h)),
-    tasks: selectTasks(play.tasks, { tags: input.tags, skipTags: input.skipTags }),
-  }));
+  const plan = input.plays.map((play) => {
+    const body = selectEntries(play.body, { tags: input.tags, skipTags: input.skipTags });
+    return {
+      play,
+      hosts: selectHosts(inventory, play.hosts, play.location)
+        .map((h) => h.name)
+        .filter((h) => !limited || limited.has(h)),
+      body,
+      tasks: flattenEntries(body),
+    };
+  });
   preflight(plan, inventory, input.registry, input.extraVars);
   return plan;
 }

@@ -3,7 +3,7 @@ import { InputError, didYouMean } from '../errors.js';
 import { IMPLICIT_LOCALHOST } from '../inventory/localhost.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
 import { isTemplated, referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
 import { coerceArgs } from './args.js';
 import { buildHostvars, groupsRecord, itemVars } from './vars.js';
@@ -11,6 +11,9 @@ import { buildHostvars, groupsRecord, itemVars } from './vars.js';
 export interface PlannedPlay {
   play: PlaySpec;
   hosts: string[];
+  /** The selected task tree (blocks kept), which each host's play iterator walks. */
+  body: PlayEntry[];
+  /** Every selected task of `body`, flattened in order. */
   tasks: TaskSpec[];
 }
 
@@ -22,7 +25,8 @@ export interface PlannedPlay {
 export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: ModuleRegistry, extraVars: Record<string, unknown>): void {
   const hostvars = buildHostvars(inventory, extraVars);
   const groups = groupsRecord(inventory);
-  const registers = new Set(plan.flatMap(({ play }) => [...play.tasks, ...play.handlers].map((t) => t.register).filter(Boolean)) as string[]);
+  // Set when a task fails inside a block with a rescue: only known at run time, as registered results.
+  const registers = new Set(['ansible_failed_task', 'ansible_failed_result', ...(plan.flatMap(({ play }) => [...play.tasks, ...play.handlers].map((t) => t.register).filter(Boolean)) as string[])]);
   for (const name of new Set(plan.flatMap((p) => p.hosts))) {
     const keyFile = inventory.hosts.get(name)!.connection.privateKeyFile;
     if (keyFile) {
@@ -69,7 +73,6 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
 }
 
 function readsRegistered(task: TaskSpec, registers: Set<string>): boolean {
-  if (registers.size === 0) return false;
   const texts: string[] = [];
   const collect = (value: unknown): void => {
     if (typeof value === 'string') texts.push(value.includes('{{') || value.includes('{%') ? value : '');

@@ -11,15 +11,25 @@ type TaskResultEvent = Extract<RunEvent, { type: 'task_result' }>;
 /** A task's result, held until the changes it queued are made on the host. */
 export interface PendingResult {
   event: TaskResultEvent;
+  task: TaskSpec;
   /** The host's queued-step count when the task ended: made steps up to here confirm it. */
   endStep: number;
 }
 
-export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task: TaskSpec, index: number, handler: boolean, outcome: TaskOutcome, started: number): void {
+/**
+ * What the driver decides about a failure that errors do not ignore: true when an enclosing
+ * block rescues it (the host goes on), false when the host fails (see iterator.ts).
+ */
+export type OnFailure = (task: TaskSpec, result: Record<string, unknown>) => boolean;
+
+export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task: TaskSpec, index: number, handler: boolean, outcome: TaskOutcome, started: number, marks: { rescued?: boolean; ignored?: boolean } = {}): void {
   const hidden = task.noLog;
   run.pending.push({
+    task,
     endStep: run.transport.stepsQueued,
     event: {
+      ...(marks.rescued ? { rescued: true } : {}),
+      ...(marks.ignored ? { ignored: true } : {}),
       type: 'task_result',
       host: run.name,
       play: play.name,
@@ -42,30 +52,40 @@ function release(scope: RunScope, run: HostRun): void {
 }
 
 /** Make the host's queued changes now, and report what they confirm, or which task they fail. */
-export async function settle(scope: RunScope, run: HostRun): Promise<void> {
+export async function settle(scope: RunScope, run: HostRun, onFailure: OnFailure): Promise<void> {
   try {
     await run.transport.flush();
     release(scope, run);
   } catch (error) {
-    if (!failPending(scope, run, error)) throw error;
+    if (!failPending(scope, run, error, onFailure)) throw error;
   }
 }
 
 /**
  * A queued change failed (or the host went away): results before it stand, the task that
- * queued it failed, and the tasks after it never ran, as if the host had stopped right there.
+ * queued it failed (the driver decides what that means: rescue, or the host's end), and the
+ * tasks after it never ran, as if the host had stopped right there.
  * Returns false for errors that are not about queued changes.
  */
-export function failPending(scope: RunScope, run: HostRun, error: unknown): boolean {
+export function failPending(scope: RunScope, run: HostRun, error: unknown, onFailure: OnFailure): boolean {
   if (!(error instanceof StepFailure) && !(error instanceof UnreachableError)) return false;
   const made = error instanceof StepFailure ? error.step : run.transport.stepsMade;
   while (run.pending.length > 0 && run.pending[0].endStep <= made) publish(scope, run, run.pending.shift()!.event);
   const failed = run.pending.shift();
   run.pending.length = 0;
-  const status = error instanceof StepFailure ? 'failed' : 'unreachable';
-  if (failed) publish(scope, run, { ...failed.event, status, message: error.message, diff: undefined });
-  else publish(scope, run, { type: 'task_result', host: run.name, play: '', task: 'queued changes', index: -1, handler: false, status, message: error.message, dryRun: scope.dryRun, durationMs: 0 });
-  run.stopped = true;
+  if (!failed || error instanceof UnreachableError) {
+    const status = error instanceof UnreachableError ? 'unreachable' : 'failed';
+    if (failed) publish(scope, run, { ...failed.event, status, message: error.message, diff: undefined });
+    else publish(scope, run, { type: 'task_result', host: run.name, play: '', task: 'queued changes', index: -1, handler: false, status, message: error.message, dryRun: scope.dryRun, durationMs: 0 });
+    run.stopped = true;
+    return true;
+  }
+  // The changes queued after the failed one were dropped, and their predictions with them.
+  for (const cache of run.allFacts()) cache.invalidate();
+  const result = { failed: true, msg: error.message };
+  const { rescued: _rescued, ignored: _ignored, ...event } = failed.event;
+  if (failed.task.ignoreErrors) publish(scope, run, { ...event, status: 'ok', ignored: true, message: `failed, ignored: ${error.message}`, diff: undefined });
+  else publish(scope, run, { ...event, status: 'failed', ...(onFailure(failed.task, result) ? { rescued: true } : {}), message: error.message, diff: undefined });
   return true;
 }
 
@@ -76,11 +96,13 @@ function publish(scope: RunScope, run: HostRun, event: TaskResultEvent): void {
       run.stopped = true;
       break;
     case 'failed':
-      run.recap.failed++;
-      run.stopped = true;
+      // As Ansible's stats: a failure a rescue handles counts as rescued only.
+      if (event.rescued) run.recap.rescued++;
+      else run.recap.failed++;
       break;
     default:
       run.recap[event.status]++;
+      if (event.ignored) run.recap.ignored++;
   }
   scope.emit(event);
   if (event.status === 'unreachable') scope.emit({ type: 'host_unreachable', host: run.name, message: event.message ?? 'unreachable' });

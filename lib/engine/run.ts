@@ -1,21 +1,23 @@
+import { IMPLICIT_LOCALHOST, implicitLocalhost } from '../inventory/localhost.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
 import { Limiter } from '../util/limiter.js';
 import type { TaskStatus } from './events.js';
 import { HostRun } from './host-run.js';
-import { IMPLICIT_LOCALHOST, implicitLocalhost } from '../inventory/localhost.js';
+import { HostPlayIterator, type IteratorStep, type Section } from './iterator.js';
 import type { RunOptions, RunSummary, Strategy } from './options.js';
-import { forgetPrefetch, prefetchPlay } from './prefetch.js';
+import { prefetchPlay } from './prefetch.js';
 import { RunOnceGates } from './run-once.js';
-import { failPending, recordResult, settle } from './results.js';
+import { settle } from './results.js';
 import { serialBatches } from './serial.js';
-import { runTask, wholeNumber, type RunScope, type TaskOutcome } from './task.js';
+import { execute, runHostPlay, takeStep, type PlayRun } from './step.js';
+import { wholeNumber, type RunScope } from './task.js';
 import { buildHostvars, groupsRecord, taskVars, type VarLayers } from './vars.js';
 
 /**
  * runbook's default strategy: linear, as Ansible. Every task finishes on every host of the
  * batch before the next starts, so a task reading another host's registered result or
- * hostvars sees the same thing on every run; the cost is measured in the README.
+ * hostvars sees the same thing on every run; its cost is measured in the README.
  */
 export const DEFAULT_STRATEGY: Strategy = 'linear';
 
@@ -49,11 +51,11 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   });
   /** Hosts that failed (Ansible's _failed_hosts): max_fail_percentage counts them across the run. */
   const failedHosts = new Set<string>();
-  /** A playbook whose play broke (any_errors_fatal, max_fail_percentage, a whole batch failed) runs no more plays. */
+  /** A playbook whose play broke (any_errors_fatal, max_fail_percentage, a whole batch failed) runs no more plays, as Ansible. */
   const brokenPlaybooks = new Set<string>();
 
   try {
-    for (const [index, { play, hosts, tasks }] of plan.entries()) {
+    for (const [index, { play, hosts, body, tasks }] of plan.entries()) {
       if (brokenPlaybooks.has(play.location.file)) continue;
       const active = hosts.filter((h) => !hostRun(h).stopped);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
@@ -61,7 +63,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
       for (const batch of serialBatches(play, active, options.extraVars)) {
         const live = batch.filter((h) => !hostRun(h).stopped);
         if (live.length === 0) continue;
-        const playBatch = new PlayBatch(scope, options, play, tasks, live, active, hostvars, groups, failedHosts);
+        const playBatch = new PlayBatch(scope, options, play, body, tasks, live, active, hostvars, groups, failedHosts);
         const broke = await playBatch.run(strategy);
         if (broke || live.every((h) => hostRun(h).stopped)) {
           brokenPlaybooks.add(play.location.file);
@@ -82,16 +84,20 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   return { hosts: recap, exitCode };
 }
 
+/** Order of a lock-step round when hosts are in different sections, as Ansible's linear strategy. */
+const SECTION_ORDER: Record<Section, number> = { block: 0, rescue: 1, always: 2 };
+
 /** One serial batch of one play: its tasks, then its handlers, on the batch's hosts. */
 class PlayBatch {
-  private readonly throttles = new Map<TaskSpec, Limiter>();
-  /** Set when any_errors_fatal or max_fail_percentage ends the play for every host. */
+  private readonly throttles = new Map<TaskSpec, Limiter | undefined>();
+  /** Set when any_errors_fatal or max_fail_percentage ends the play for every host of the batch. */
   private broken = false;
 
   constructor(
     private readonly scope: RunScope,
     private readonly options: RunOptions,
     private readonly play: PlaySpec,
+    private readonly body: PlayEntry[],
     private readonly tasks: TaskSpec[],
     private readonly hosts: string[],
     private readonly playHosts: string[],
@@ -102,19 +108,36 @@ class PlayBatch {
 
   /** Returns true when the play broke and the playbook must stop. */
   async run(strategy: Strategy): Promise<boolean> {
-    for (const host of this.hosts) prefetchPlay(this.scope, this.scope.hostRun(host), this.play, this.tasks, this.layersOf(host));
-    await this.sequence(this.tasks, false, strategy);
-    if (!this.broken) await this.sequence(this.play.handlers, true, strategy);
+    const runs = this.hosts.map((h) => this.scope.hostRun(h));
+    for (const run of runs) prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
+    const playRun = this.playRun(this.tasks);
+    if (strategy === 'free') await this.free(playRun, runs);
+    else await this.linear(playRun, runs);
+    if (!this.broken) await this.handlers(runs, strategy);
     return this.broken;
   }
 
+  private playRun(items: TaskSpec[]): PlayRun {
+    return {
+      scope: this.scope,
+      play: this.play,
+      layersOf: (host) => this.layersOf(host),
+      once: new RunOnceGates(this.hosts),
+      hostvars: this.hostvars,
+      taskIndex: new Map(items.map((t, i) => [t, i])),
+      throttle: (task, run) => this.throttleOf(task, run),
+      afterTask: (run, task, status, rescued) => this.afterTask(run, task, status, rescued),
+    };
+  }
+
   private layersOf(host: string): VarLayers {
+    const live = (hosts: string[]) => hosts.filter((h) => !this.scope.hostRun(h).stopped);
     return {
       inventory: this.options.inventory,
       host,
       play: this.play,
-      playHosts: this.playHosts.filter((h) => !this.scope.hostRun(h).stopped),
-      playBatch: this.hosts.filter((h) => !this.scope.hostRun(h).stopped),
+      playHosts: live(this.playHosts),
+      playBatch: live(this.hosts),
       registered: this.scope.hostRun(host).registered,
       extraVars: this.options.extraVars,
       hostvars: this.hostvars,
@@ -122,49 +145,88 @@ class PlayBatch {
     };
   }
 
+  /** free: each host runs through its play on its own. */
+  private async free(playRun: PlayRun, runs: HostRun[]): Promise<void> {
+    await forEachLimited(runs, this.options.forks, async (run) => {
+      try {
+        await runHostPlay(playRun, run, new HostPlayIterator(this.body));
+      } finally {
+        playRun.once.leave(run.name);
+      }
+    });
+  }
+
   /**
-   * linear: each task on every live host of the batch before the next task starts.
-   * free: each host runs through the tasks on its own.
+   * linear: rounds in lock step. Each host's next task is taken; hosts at the same task run it
+   * together, and no host starts its next task before every host of the round ended this one.
+   * Hosts in different sections (one rescuing) run in Ansible's order: block, rescue, always.
    */
-  private async sequence(items: TaskSpec[], handlers: boolean, strategy: Strategy): Promise<void> {
-    const once = new RunOnceGates(this.hosts);
-    const runs = this.hosts.map((h) => this.scope.hostRun(h));
-    const wanted = (run: HostRun, item: TaskSpec) => !run.stopped && !this.broken && (!handlers || [item.name, ...item.listen].some((n) => run.notified.has(n)));
+  private async linear(playRun: PlayRun, runs: HostRun[]): Promise<void> {
+    const iterators = new Map(runs.map((run) => [run, new HostPlayIterator(this.body)]));
+    for (;;) {
+      const round: Array<{ run: HostRun; step: Extract<IteratorStep, { kind: 'task' }> }> = [];
+      await Promise.all(
+        runs.map(async (run) => {
+          const iterator = iterators.get(run)!;
+          for (;;) {
+            if (run.stopped) iterator.end();
+            const step = iterator.next();
+            if (!step) return;
+            if (step.kind === 'task') return void round.push({ run, step });
+            await takeStep(playRun, run, iterator, step);
+          }
+        }),
+      );
+      if (round.length === 0) break;
+      const order = [...new Set(round.map((r) => r.step.task))].sort((a, b) => {
+        const section = (t: TaskSpec) => SECTION_ORDER[round.find((r) => r.step.task === t)!.step.section];
+        return section(a) - section(b);
+      });
+      for (const task of order) {
+        const together = round.filter((r) => r.step.task === task).sort((a, b) => runs.indexOf(a.run) - runs.indexOf(b.run));
+        await forEachLimited(together, this.options.forks, ({ run, step }) => takeStep(playRun, run, iterators.get(run)!, step));
+      }
+      for (const run of runs) if (run.stopped) playRun.once.leave(run.name);
+    }
+    for (const [run, iterator] of iterators) {
+      if (iterator.failed) run.stopped = true;
+      playRun.once.leave(run.name);
+    }
+  }
+
+  /** Handlers in the order they are defined, once each, on the hosts that notified them; in lock step under linear. */
+  private async handlers(runs: HostRun[], strategy: Strategy): Promise<void> {
+    const handlersRun = this.playRun(this.play.handlers);
+    const hostFails = (run: HostRun) => () => {
+      run.stopped = true;
+      return false;
+    };
+    const wanted = (run: HostRun, handler: TaskSpec) => !run.stopped && !this.broken && [handler.name, ...handler.listen].some((n) => run.notified.has(n));
     if (strategy === 'free') {
       await forEachLimited(runs, this.options.forks, async (run) => {
         try {
-          for (const [index, item] of items.entries()) {
-            if (run.stopped || this.broken) break;
-            if (wanted(run, item)) await this.execute(run, item, index, handlers, once);
-          }
-          await settle(this.scope, run);
+          for (const handler of this.play.handlers) if (wanted(run, handler)) await execute(handlersRun, run, handler, true, hostFails(run));
+          await settle(this.scope, run, hostFails(run));
         } finally {
-          once.leave(run.name);
+          handlersRun.once.leave(run.name);
         }
       });
     } else {
-      for (const [index, item] of items.entries()) {
-        const live = runs.filter((run) => wanted(run, item));
-        await forEachLimited(live, this.options.forks, (run) => this.execute(run, item, index, handlers, once));
-        for (const run of runs) if (run.stopped) once.leave(run.name);
-        if (this.broken) break;
+      for (const handler of this.play.handlers) {
+        await forEachLimited(runs.filter((run) => wanted(run, handler)), this.options.forks, (run) => execute(handlersRun, run, handler, true, hostFails(run)));
+        for (const run of runs) if (run.stopped) handlersRun.once.leave(run.name);
       }
-      await Promise.all(runs.map((run) => settle(this.scope, run)));
+      await Promise.all(runs.map((run) => settle(this.scope, run, hostFails(run))));
     }
-    if (handlers) for (const run of runs) run.notified.clear();
-  }
-
-  private async execute(run: HostRun, task: TaskSpec, index: number, handler: boolean, once: RunOnceGates): Promise<void> {
-    const throttle = this.throttleOf(task, run);
-    const job = () => execute(this.scope, run, this.play, task, index, handler, this.layersOf(run.name), once, this.hostvars);
-    const status = await (throttle ? throttle.run(job) : job());
-    if (status === 'failed' || (run.stopped && !run.recap.unreachable && status !== 'unreachable')) this.failedHosts.add(run.name);
-    if (run.stopped && !this.broken) this.checkThresholds(run, task, status);
+    for (const run of runs) run.notified.clear();
   }
 
   /** any_errors_fatal (or a failed run_once task) and max_fail_percentage end the play for every host of the batch. */
-  private checkThresholds(run: HostRun, task: TaskSpec, status: TaskStatus | undefined): void {
-    const fatal = (task.anyErrorsFatal ?? this.play.anyErrorsFatal) || (task.runOnce && status === 'failed');
+  private afterTask(run: HostRun, task: TaskSpec, status: TaskStatus, rescued: boolean): void {
+    const failed = status === 'failed' && !rescued;
+    if (failed) this.failedHosts.add(run.name);
+    if (this.broken || (!failed && status !== 'unreachable')) return;
+    const fatal = (task.anyErrorsFatal ?? this.play.anyErrorsFatal) || (task.runOnce && failed);
     const max = this.play.maxFailPercentage;
     const tooMany = max !== undefined && (this.failedHosts.size / this.hosts.length) * 100 > max;
     if (!fatal && !tooMany) return;
@@ -180,68 +242,15 @@ class PlayBatch {
     this.scope.emit({ type: 'task_progress', host: run.name, task: task.name, message: `${why}; stopping every host of the play` });
   }
 
-  /** throttle: at most N hosts run the task at once (rendered with the first host's variables). */
+  /** throttle: at most N hosts run the task at once (rendered with the first host's variables; 0: no limit). */
   private throttleOf(task: TaskSpec, run: HostRun): Limiter | undefined {
     if (task.throttle === undefined) return undefined;
-    let limiter = this.throttles.get(task);
-    if (!limiter) {
+    if (!this.throttles.has(task)) {
       const limit = wholeNumber(task.throttle, 'throttle', taskVars(this.layersOf(run.name), task), { what: `task '${task.name}'`, location: task.location });
-      if (limit === 0) return undefined;
-      this.throttles.set(task, (limiter = new Limiter(limit)));
+      this.throttles.set(task, limit === 0 ? undefined : new Limiter(limit));
     }
-    return limiter;
+    return this.throttles.get(task);
   }
-}
-
-async function execute(
-  scope: RunScope,
-  run: HostRun,
-  play: PlaySpec,
-  task: TaskSpec,
-  index: number,
-  handler: boolean,
-  layers: VarLayers,
-  once: RunOnceGates,
-  hostvars: Record<string, Record<string, unknown>>,
-): Promise<TaskStatus | undefined> {
-  if (task.runOnce) {
-    // run_once: when another host ran it for everyone, this one only takes its registered result.
-    const shared = await once.await(task, run.name).catch(() => null);
-    if (shared !== undefined) {
-      if (shared && task.register) register(run, task.register, shared.result, hostvars);
-      return undefined;
-    }
-  }
-  scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
-  const started = Date.now();
-  const pending = runTask(scope, run, play, task, layers);
-  if (task.runOnce) once.done(task, pending);
-  let outcome: TaskOutcome;
-  try {
-    outcome = await pending;
-  } catch (error) {
-    // A change queued by an earlier task failed when this one reached the host.
-    if (failPending(scope, run, error)) return 'failed';
-    outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } };
-  }
-  if (outcome.status === 'failed' && task.ignoreErrors) {
-    outcome = { ...outcome, status: 'ok', message: `failed, ignored: ${outcome.message ?? ''}` };
-  }
-  if (outcome.status === 'unreachable' && task.ignoreUnreachable) {
-    // As Ansible: counted ok (and ignored); the host stays in the play.
-    outcome = { ...outcome, status: 'ok', message: `unreachable, ignored: ${outcome.message ?? ''}` };
-  }
-  forgetPrefetch(run, task);
-  if (task.register) register(run, task.register, outcome.result, hostvars);
-  if (outcome.status === 'changed') for (const name of task.notify) run.notified.add(name);
-  if (outcome.status === 'failed' || outcome.status === 'unreachable') run.stopped = true;
-  recordResult(scope, run, play, task, index, handler, outcome, started);
-  return outcome.status;
-}
-
-function register(run: HostRun, name: string, result: Record<string, unknown>, hostvars: Record<string, Record<string, unknown>>): void {
-  run.registered[name] = result;
-  hostvars[run.name][name] = result;
 }
 
 async function forEachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {

@@ -309,7 +309,8 @@ function judge(task: TaskSpec, outcome: TaskOutcome, vars: Record<string, unknow
   const failed = task.failedWhen !== undefined ? holds(task.failedWhen) : outcome.status === 'failed';
   const changed = task.changedWhen !== undefined ? holds(task.changedWhen) : outcome.result.changed === true;
   const status = failed ? 'failed' : changed ? 'changed' : 'ok';
-  return { ...outcome, status, result: { ...outcome.result, changed: status === 'changed', failed: status === 'failed' } };
+  // A failed result keeps its changed flag (a command that ran and failed changed something), as Ansible's.
+  return { ...outcome, status, result: { ...outcome.result, changed, failed } };
 }
 
 function failure(error: unknown, task: TaskSpec): TaskOutcome {

@@ -3,8 +3,8 @@ import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { loadYamlFile, locationOf, parseYaml } from '../yaml/load.js';
 import { isTemplated } from './args.js';
-import { flag, isMapping, mapping, parseTask, tagList, type TaskContext } from './task.js';
-import type { PlaySpec } from './types.js';
+import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, tagList, type TaskContext } from './task.js';
+import { flattenEntries, type PlaySpec } from './types.js';
 
 const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'tasks', 'handlers', 'gather_facts', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal'];
 const UNSUPPORTED_PLAY_KEYWORDS = ['pre_tasks', 'post_tasks', 'roles', 'import_playbook', 'include_playbook'];
@@ -45,24 +45,19 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
   const tags = tagList(raw.tags, at('tags'));
   const vars = { ...mapping(raw.vars, 'vars', at('vars')), ...varsFiles(raw.vars_files, ctx.baseDir, at('vars_files')) };
 
-  const handlerEntries = taskList(raw.handlers, 'handlers', at('handlers'));
-  const taskEntries = taskList(raw.tasks, 'tasks', at('tasks'));
-  const parsedHandlers = handlerEntries.map(([item, itemLocation]) => ({ item, task: parseTask(item, itemLocation, { ...ctx, isHandler: true }) }));
-  const parsedTasks = taskEntries.map(([item, itemLocation]) => ({ item, task: parseTask(item, itemLocation, { ...ctx, isHandler: false }) }));
-  const handlers = parsedHandlers.map((p) => p.task);
-  const tasks = parsedTasks.map((p) => p.task);
-
-  // Every notify must reach a handler of this play, by name or by listen.
+  // Handlers first: every notify, of a task or of a handler, must reach one of them.
+  const inherited = { ...NOTHING_INHERITED, tags };
+  const handlerItems = taskList(raw.handlers, 'handlers', at('handlers'));
+  const handlers = handlerItems.map(([item, itemLocation]) => parseTask(item, itemLocation, { ...ctx, isHandler: true, inherited }));
   const handlerNames = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
-  for (const { item, task } of [...parsedTasks, ...parsedHandlers]) {
-    for (const name of task.notify) {
+  for (const [index, handler] of handlers.entries()) {
+    for (const name of handler.notify) {
       if (isTemplated(name) || handlerNames.has(name)) continue;
-      const where = locationOf(item, 'notify') ?? task.location;
+      const where = locationOf(handlerItems[index][0], 'notify') ?? handler.location;
       throw new InputError(`notify '${name}' names no handler of this play${didYouMean(name, handlerNames)}`, where);
     }
   }
-
-  for (const task of [...tasks, ...handlers]) task.tags = [...new Set([...task.tags, ...tags])];
+  const body = parseEntries(raw.tasks, 'tasks', at('tasks'), { ...ctx, isHandler: false, handlerNames, inherited });
 
   const play: PlaySpec = {
     name: raw.name === undefined || raw.name === null ? hosts : String(raw.name),
@@ -72,7 +67,8 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     // Ansible's default; the engine decides what gathering means.
     gatherFacts: flag(raw.gather_facts, 'gather_facts', at('gather_facts')) ?? true,
     anyErrorsFatal: flag(raw.any_errors_fatal, 'any_errors_fatal', at('any_errors_fatal')) ?? false,
-    tasks,
+    body,
+    tasks: flattenEntries(body),
     handlers,
     location,
     baseDir: ctx.baseDir,

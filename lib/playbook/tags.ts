@@ -7,6 +7,8 @@
  * - `tagged` selects tasks with at least one tag, `untagged` those with none.
  * A task's tags already include its play's tags (see the loader).
  */
+import { isBlock, type PlayEntry } from './types.js';
+
 export interface TagFilter {
   tags: readonly string[]; // empty: all
   skipTags: readonly string[];
@@ -14,6 +16,15 @@ export interface TagFilter {
 
 export function selectTasks<T extends { tags: readonly string[] }>(tasks: readonly T[], filter: TagFilter): T[] {
   return tasks.filter((task) => shouldRun(task.tags, filter));
+}
+
+/** The tasks of a tree the filter selects; blocks left with no task at all are dropped, as Ansible does. */
+export function selectEntries(entries: readonly PlayEntry[], filter: TagFilter): PlayEntry[] {
+  return entries.flatMap((entry): PlayEntry[] => {
+    if (!isBlock(entry)) return shouldRun(entry.tags, filter) ? [entry] : [];
+    const kept = { ...entry, block: selectEntries(entry.block, filter), rescue: selectEntries(entry.rescue, filter), always: selectEntries(entry.always, filter) };
+    return kept.block.length + kept.rescue.length + kept.always.length > 0 ? [kept] : [];
+  });
 }
 
 export function shouldRun(taskTags: readonly string[], filter: TagFilter): boolean {

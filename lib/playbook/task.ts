@@ -6,7 +6,7 @@ import { referencedVariables } from '../template/index.js';
 import { RAW_PARAMS, isTemplated, normaliseArgs, toBoolean, type ArgOrigins } from './args.js';
 import { sourceFileCandidates, resolveSourceFile } from './files.js';
 import { parseFreeForm, parseKeyValues } from './kv.js';
-import type { TaskSpec } from './types.js';
+import type { BlockSpec, PlayEntry, TaskSpec } from './types.js';
 
 const TASK_KEYWORDS = [
   'name', 'args', 'vars', 'when', 'tags', 'register', 'notify', 'loop', 'with_items', 'loop_control',
@@ -15,9 +15,6 @@ const TASK_KEYWORDS = [
   'local_action', 'ignore_unreachable', 'any_errors_fatal',
 ];
 const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  block: 'block is not supported; write the tasks one after another (with their own when)',
-  rescue: 'rescue is not supported (block is not supported)',
-  always: 'always is not supported (block is not supported)',
   include_tasks: 'include_tasks is not supported',
   import_tasks: 'import_tasks is not supported',
   include_role: 'include_role is not supported',
@@ -27,11 +24,84 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = {
 };
 const LOOP_CONTROL_KEYS = ['loop_var', 'label'];
 
+const BLOCK_KEYWORDS = ['block', 'rescue', 'always', 'name', 'when', 'tags', 'vars', 'become', 'become_user', 'ignore_errors', 'no_log', 'check_mode', 'run_once'];
+
 export interface TaskContext {
   registry: ModuleRegistry;
   file: string;
   baseDir: string;
   isHandler: boolean;
+  /** Names and listen topics of the play's handlers: every notify must reach one. */
+  handlerNames?: ReadonlySet<string>;
+  /** What enclosing blocks (and the play) pass down to each task. */
+  inherited?: Inherited;
+}
+
+/**
+ * Keywords a task takes from its enclosing blocks and play, as Ansible's inheritance:
+ * when conditions add up (parents first), tags add up, vars merge (inner wins), and the
+ * other keywords apply when the task does not set them itself.
+ */
+export interface Inherited {
+  when: string[];
+  tags: string[];
+  vars: Record<string, unknown>;
+  become?: boolean;
+  becomeUser?: string;
+  ignoreErrors?: boolean;
+  noLog?: boolean;
+  checkMode?: boolean;
+  runOnce?: boolean;
+}
+
+export const NOTHING_INHERITED: Inherited = { when: [], tags: [], vars: {} };
+
+/** A task list (tasks and blocks, nested) → entries, each task carrying what it inherits. */
+export function parseEntries(value: unknown, what: string, location: SourceLocation, ctx: TaskContext): PlayEntry[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new InputError(`${what} must be a list`, location);
+  return value.map((item, index) => parseEntry(item, locationOf(value, index) ?? location, ctx));
+}
+
+export function parseEntry(raw: unknown, fallback: SourceLocation, ctx: TaskContext): PlayEntry {
+  if (isMapping(raw)) {
+    if ('block' in raw) return parseBlock(raw, fallback, ctx);
+    for (const key of ['rescue', 'always']) {
+      if (key in raw) throw new InputError(`'${key}' without 'block': rescue and always belong to a block, beside its 'block:' list`, locationOf(raw, key) ?? fallback);
+    }
+  }
+  return parseTask(raw, fallback, ctx);
+}
+
+function parseBlock(raw: Record<string, unknown>, fallback: SourceLocation, ctx: TaskContext): BlockSpec {
+  const location = locationOf(raw) ?? fallback;
+  const at = (key: string) => locationOf(raw, key) ?? location;
+  if (ctx.isHandler) throw new InputError('blocks in handlers are not supported', at('block'));
+  for (const key of Object.keys(raw)) {
+    if (!BLOCK_KEYWORDS.includes(key)) throw new InputError(`'${key}' is not a block keyword${didYouMean(key, BLOCK_KEYWORDS)} (a block holds tasks; put the module in a task under block:)`, at(key));
+  }
+  const parent = ctx.inherited ?? NOTHING_INHERITED;
+  const inherited: Inherited = {
+    when: [...parent.when, ...(conditions(raw.when, 'when', at('when')) ?? [])],
+    tags: [...new Set([...parent.tags, ...tagList(raw.tags, at('tags'))])],
+    vars: { ...parent.vars, ...mapping(raw.vars, 'vars', at('vars')) },
+    become: flag(raw.become, 'become', at('become')) ?? parent.become,
+    becomeUser: raw.become_user !== undefined && raw.become_user !== null ? String(raw.become_user) : parent.becomeUser,
+    ignoreErrors: flag(raw.ignore_errors, 'ignore_errors', at('ignore_errors')) ?? parent.ignoreErrors,
+    noLog: flag(raw.no_log, 'no_log', at('no_log')) ?? parent.noLog,
+    checkMode: flag(raw.check_mode, 'check_mode', at('check_mode')) ?? parent.checkMode,
+    runOnce: flag(raw.run_once, 'run_once', at('run_once')) ?? parent.runOnce,
+  };
+  const inner = { ...ctx, inherited };
+  const block: BlockSpec = {
+    kind: 'block',
+    block: parseEntries(raw.block, 'block', at('block'), inner),
+    rescue: parseEntries(raw.rescue, 'rescue', at('rescue'), inner),
+    always: parseEntries(raw.always, 'always', at('always'), inner),
+    location,
+  };
+  if (raw.name !== undefined && raw.name !== null) block.name = String(raw.name);
+  return block;
 }
 
 /** One task mapping → TaskSpec, or an InputError pointing at the offending key. */
@@ -75,18 +145,19 @@ export function parseTask(written: unknown, fallback: SourceLocation, ctx: TaskC
   }
   const loopVar = isMapping(loopControl) && loopControl.loop_var !== undefined ? identifier(loopControl.loop_var, 'loop_var', locationOf(loopControl, 'loop_var') ?? location) : 'item';
 
+  const inherited = ctx.inherited ?? NOTHING_INHERITED;
   const task: TaskSpec = {
     name: raw.name === undefined || raw.name === null ? summariseTask(module, args.values) : String(raw.name),
     module: module.name,
     args: args.values,
-    vars: mapping(raw.vars, 'vars', at('vars')),
-    when: conditions(raw.when, 'when', at('when')) ?? [],
-    tags: tagList(raw.tags, at('tags')),
+    vars: { ...inherited.vars, ...mapping(raw.vars, 'vars', at('vars')) },
+    when: [...inherited.when, ...(conditions(raw.when, 'when', at('when')) ?? [])],
+    tags: [...new Set([...tagList(raw.tags, at('tags')), ...inherited.tags])],
     notify: stringList(raw.notify, 'notify', at('notify')),
     loopVar,
-    runOnce: flag(raw.run_once, 'run_once', at('run_once')) ?? false,
-    ignoreErrors: flag(raw.ignore_errors, 'ignore_errors', at('ignore_errors')) ?? false,
-    noLog: flag(raw.no_log, 'no_log', at('no_log')) ?? false,
+    runOnce: flag(raw.run_once, 'run_once', at('run_once')) ?? inherited.runOnce ?? false,
+    ignoreErrors: flag(raw.ignore_errors, 'ignore_errors', at('ignore_errors')) ?? inherited.ignoreErrors ?? false,
+    noLog: flag(raw.no_log, 'no_log', at('no_log')) ?? inherited.noLog ?? false,
     listen: stringList(raw.listen, 'listen', at('listen')),
     location,
   };
@@ -98,12 +169,20 @@ export function parseTask(written: unknown, fallback: SourceLocation, ctx: TaskC
   if (changedWhen !== undefined) task.changedWhen = changedWhen;
   const failedWhen = conditions(raw.failed_when, 'failed_when', at('failed_when'), true);
   if (failedWhen !== undefined) task.failedWhen = failedWhen;
-  const become = flag(raw.become, 'become', at('become'));
+  const become = flag(raw.become, 'become', at('become')) ?? inherited.become;
   if (become !== undefined) task.become = become;
   if (raw.become_user !== undefined && raw.become_user !== null) task.becomeUser = String(raw.become_user);
-  const checkMode = flag(raw.check_mode, 'check_mode', at('check_mode'));
+  else if (inherited.becomeUser !== undefined) task.becomeUser = inherited.becomeUser;
+  const checkMode = flag(raw.check_mode, 'check_mode', at('check_mode')) ?? inherited.checkMode;
   if (checkMode !== undefined) task.checkMode = checkMode;
   executionKeywords(raw, task, at);
+  // Every notify must reach a handler of this play, by name or by listen.
+  if (ctx.handlerNames) {
+    for (const name of task.notify) {
+      if (isTemplated(name) || ctx.handlerNames.has(name)) continue;
+      throw new InputError(`notify '${name}' names no handler of this play${didYouMean(name, ctx.handlerNames)}`, at('notify'));
+    }
+  }
   return task;
 }
 

@@ -36,6 +36,32 @@ export interface TaskSpec {
   location: SourceLocation;
 }
 
+/**
+ * A block as written: its tasks, the tasks that run when one of them fails, and those that
+ * always run. Its keywords (when, tags, vars, become, ignore_errors, ...) are already pushed
+ * down into the tasks it holds by the loader, as Ansible's inheritance resolves them.
+ */
+export interface BlockSpec {
+  kind: 'block';
+  name?: string;
+  block: PlayEntry[];
+  rescue: PlayEntry[];
+  always: PlayEntry[];
+  location: SourceLocation;
+}
+
+/** What a task list holds: tasks and blocks of them, nested. */
+export type PlayEntry = TaskSpec | BlockSpec;
+
+export function isBlock(entry: PlayEntry): entry is BlockSpec {
+  return (entry as BlockSpec).kind === 'block';
+}
+
+/** Every task of a tree of entries, in order (block, then rescue, then always). */
+export function flattenEntries(entries: readonly PlayEntry[]): TaskSpec[] {
+  return entries.flatMap((entry) => (isBlock(entry) ? [...flattenEntries(entry.block), ...flattenEntries(entry.rescue), ...flattenEntries(entry.always)] : [entry]));
+}
+
 export interface PlaySpec {
   name: string;
   hosts: string; // host pattern
@@ -49,6 +75,9 @@ export interface PlaySpec {
   strategy?: 'linear' | 'free'; // unset: --strategy, else runbook's default
   maxFailPercentage?: number;
   anyErrorsFatal: boolean;
+  /** The play's task list as written: tasks and blocks, nested. */
+  body: PlayEntry[];
+  /** Every task of `body`, flattened in order (for checks that look at each task once). */
   tasks: TaskSpec[];
   handlers: TaskSpec[];
   location: SourceLocation;

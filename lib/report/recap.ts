@@ -21,7 +21,9 @@ export class RecapTally {
       case 'task_result': {
         const recap = this.host(event.host);
         if (event.status === 'unreachable') recap.unreachable = true;
+        else if (event.status === 'failed' && event.rescued) recap.rescued += 1;
         else recap[event.status] += 1;
+        if (event.ignored) recap.ignored += 1;
         break;
       }
       case 'host_unreachable':
@@ -53,14 +55,14 @@ export class RecapTally {
   private host(name: string): HostRecap {
     let recap = this.hosts.get(name);
     if (!recap) {
-      recap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false };
+      recap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0 };
       this.hosts.set(name, recap);
     }
     return recap;
   }
 }
 
-const COLUMNS = ['ok', 'changed', 'unreachable', 'failed', 'skipped'] as const;
+const COLUMNS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const;
 type Column = (typeof COLUMNS)[number];
 
 const COLUMN_STYLE: Record<Column, Style> = {
@@ -69,6 +71,8 @@ const COLUMN_STYLE: Record<Column, Style> = {
   unreachable: 'red',
   failed: 'red',
   skipped: 'cyan',
+  rescued: 'magenta',
+  ignored: 'magenta',
 };
 
 /**

@@ -7,7 +7,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export const fixtures = join(repoRoot, 'test', 'fixtures');
 
 export interface Recap {
-  [host: string]: { ok: number; changed: number; failed: number; skipped: number; unreachable: boolean };
+  [host: string]: { ok: number; changed: number; failed: number; skipped: number; unreachable: boolean; rescued: number; ignored: number };
 }
 
 export interface CliRun {

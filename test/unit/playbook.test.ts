@@ -4,7 +4,8 @@ import { InputError } from '../../lib/errors.js';
 import { normaliseMode } from '../../lib/playbook/args.js';
 import { resolveSourceFile } from '../../lib/playbook/files.js';
 import { loadPlaybookFile, parsePlaybookText } from '../../lib/playbook/load.js';
-import { selectTasks, shouldRun } from '../../lib/playbook/tags.js';
+import { selectEntries, selectTasks, shouldRun } from '../../lib/playbook/tags.js';
+import { flattenEntries } from '../../lib/playbook/types.js';
 import { FIXTURES, testRegistry } from './input-fixtures.js';
 
 const FILE = join(FIXTURES, 'inline.yml'); // not on disk: src lookups still use FIXTURES
@@ -32,6 +33,61 @@ function assertInputError(text: string, line: number, column: number, message: R
 }
 
 describe('playbook loader', () => {
+  describe('blocks', () => {
+    const text = [
+      '- hosts: all',
+      '  tags: [p]',
+      '  tasks:',
+      '    - name: outer',
+      '      when: a',
+      '      tags: [outer]',
+      '      vars: {x: 1, y: 1}',
+      '      become: true',
+      '      ignore_errors: true',
+      '      block:',
+      '        - name: one',
+      '          debug: {msg: a}',
+      '          when: b',
+      '          vars: {y: 2}',
+      '          become: false',
+      '        - block:',
+      '            - name: two',
+      '              debug: {msg: a}',
+      '              tags: [inner]',
+      '          rescue:',
+      '            - name: three',
+      '              debug: {msg: a}',
+      '              ignore_errors: false',
+      '      always:',
+      '        - name: four',
+      '          debug: {msg: a}',
+      '',
+    ].join('\n');
+    const [parsed] = load(text);
+
+    it('keeps the tree and flattens it in order', () => {
+      assert.equal(parsed.body.length, 1);
+      assert.deepEqual(parsed.tasks.map((t) => t.name), ['one', 'two', 'three', 'four']);
+    });
+
+    it('passes block keywords down as Ansible inherits them', () => {
+      const [one, two, three, four] = parsed.tasks;
+      assert.deepEqual(one.when, ['a', 'b']);
+      assert.deepEqual(one.vars, { x: 1, y: 2 });
+      assert.deepEqual([one.become, two.become, four.become], [false, true, true]);
+      assert.deepEqual([one.ignoreErrors, three.ignoreErrors, four.ignoreErrors], [true, false, true]);
+      assert.deepEqual(two.tags.sort(), ['inner', 'outer', 'p']);
+      assert.deepEqual(four.when, ['a']);
+    });
+
+    it('selects tasks by tag inside blocks, dropping blocks left empty', () => {
+      const select = (tags: string[]) => flattenEntries(selectEntries(parsed.body, { tags, skipTags: [] })).map((t) => t.name);
+      assert.deepEqual(select(['inner']), ['two']);
+      assert.deepEqual(select(['outer']), ['one', 'two', 'three', 'four']);
+      assert.deepEqual(selectEntries(parsed.body, { tags: ['nothing'], skipTags: [] }), []);
+    });
+  });
+
   describe('the site fixture', () => {
     const [site] = loadPlaybookFile(join(FIXTURES, 'site.yml'), testRegistry);
 
@@ -192,8 +248,10 @@ describe('playbook loader', () => {
       assertInputError(play('    - name: x\n      when: y\n'), 3, 7, /task has no module/);
     });
 
-    it('block is not supported', () => {
-      assertInputError(play('    - block:\n        - debug: {msg: a}\n'), 3, 7, /block is not supported/);
+    it('rescue or always without block, and a module in a block', () => {
+      assertInputError(play('    - name: x\n      rescue:\n        - debug: {msg: a}\n'), 4, 7, /'rescue' without 'block'/);
+      assertInputError(play('    - always:\n        - debug: {msg: a}\n'), 3, 7, /'always' without 'block'/);
+      assertInputError(play('    - block:\n        - debug: {msg: a}\n      debug: {msg: b}\n'), 5, 7, /'debug' is not a block keyword/);
     });
 
     it('unknown argument, with a hint from names and aliases', () => {

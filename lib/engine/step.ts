@@ -1,0 +1,108 @@
+import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { HostRun } from './host-run.js';
+import type { HostPlayIterator, IteratorStep } from './iterator.js';
+import { forgetPrefetch } from './prefetch.js';
+import { failPending, recordResult, settle, type OnFailure } from './results.js';
+import type { RunOnceGates } from './run-once.js';
+import { runTask, type RunScope, type TaskOutcome } from './task.js';
+import type { VarLayers } from './vars.js';
+import type { TaskStatus } from './events.js';
+import type { Limiter } from '../util/limiter.js';
+
+/** What every host of one play shares while it runs. */
+export interface PlayRun {
+  scope: RunScope;
+  play: PlaySpec;
+  layersOf(host: string): VarLayers;
+  once: RunOnceGates;
+  hostvars: Record<string, Record<string, unknown>>;
+  /** Position of each task in the play, for progress counts. */
+  taskIndex: Map<TaskSpec, number>;
+  /** throttle: the limiter a task's hosts share, if it has one. */
+  throttle?(task: TaskSpec, run: HostRun): Limiter | undefined;
+  /** Told of every result, for any_errors_fatal and max_fail_percentage. */
+  afterTask?(run: HostRun, task: TaskSpec, status: TaskStatus, rescued: boolean): void;
+}
+
+/**
+ * One host through its play: ask the iterator for the next step and take it, until the play
+ * is over for the host. A strategy that moves hosts in lock step calls `takeStep` itself.
+ */
+export async function runHostPlay(playRun: PlayRun, run: HostRun, iterator: HostPlayIterator): Promise<void> {
+  for (;;) {
+    // An unreachable host takes no further step (Ansible drops it from the play).
+    if (run.stopped) iterator.end();
+    const step = iterator.next();
+    if (!step) break;
+    await takeStep(playRun, run, iterator, step);
+  }
+  if (iterator.failed) run.stopped = true;
+}
+
+/** Run one task, or make the queued changes at a block boundary; failures move the iterator. */
+export async function takeStep(playRun: PlayRun, run: HostRun, iterator: HostPlayIterator, step: IteratorStep): Promise<void> {
+  const onFailure: OnFailure = (task, result) => {
+    const rescued = iterator.fail();
+    // As Ansible: rescue (and always) tasks see what failed.
+    if (rescued) {
+      register(playRun, run, 'ansible_failed_task', { name: task.name, action: task.module, args: task.args, tags: task.tags });
+      register(playRun, run, 'ansible_failed_result', result);
+    }
+    return rescued;
+  };
+  if (step.kind === 'settle') await settle(playRun.scope, run, onFailure);
+  else await execute(playRun, run, step.task, false, onFailure);
+}
+
+/** One task on one host, with run_once, ignore_errors, register and notify; its result is recorded. */
+export async function execute(playRun: PlayRun, run: HostRun, task: TaskSpec, handler: boolean, onFailure: OnFailure): Promise<void> {
+  const { scope, play, once } = playRun;
+  if (task.runOnce) {
+    // run_once: when another host ran it for everyone, this one only takes its registered result.
+    const shared = await once.await(task, run.name).catch(() => null);
+    if (shared !== undefined) {
+      if (shared && task.register) register(playRun, run, task.register, shared.result);
+      return;
+    }
+  }
+  const index = playRun.taskIndex.get(task) ?? -1;
+  scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
+  const started = Date.now();
+  const throttle = playRun.throttle?.(task, run);
+  const job = () => runTask(scope, run, play, task, playRun.layersOf(run.name));
+  const pending = throttle ? throttle.run(job) : job();
+  if (task.runOnce) once.done(task, pending);
+  let outcome: TaskOutcome;
+  try {
+    outcome = await pending;
+  } catch (error) {
+    // A change queued by an earlier task failed when this one reached the host.
+    if (failPending(scope, run, error, onFailure)) {
+      playRun.afterTask?.(run, task, 'failed', false);
+      return;
+    }
+    outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } };
+  }
+  const marks: { rescued?: boolean; ignored?: boolean } = {};
+  // As Ansible: an ignored failure counts ok (changed when its result says so) and ignored, and notifies nothing.
+  if (outcome.status === 'failed' && task.ignoreErrors) {
+    outcome = { ...outcome, status: outcome.result.changed === true ? 'changed' : 'ok', message: `failed, ignored: ${outcome.message ?? ''}` };
+    marks.ignored = true;
+  }
+  if (outcome.status === 'unreachable' && task.ignoreUnreachable) {
+    // As Ansible: counted ok and ignored; the host stays in the play.
+    outcome = { ...outcome, status: 'ok', message: `unreachable, ignored: ${outcome.message ?? ''}` };
+    marks.ignored = true;
+  }
+  forgetPrefetch(run, task);
+  if (task.register) register(playRun, run, task.register, outcome.result);
+  if (outcome.status === 'changed' && !marks.ignored) for (const name of task.notify) run.notified.add(name);
+  if (outcome.status === 'failed') marks.rescued = onFailure(task, outcome.result);
+  recordResult(scope, run, play, task, index, handler, outcome, started, marks);
+  playRun.afterTask?.(run, task, outcome.status, marks.rescued === true);
+}
+
+function register(playRun: PlayRun, run: HostRun, name: string, result: unknown): void {
+  run.registered[name] = result;
+  playRun.hostvars[run.name][name] = result;
+}
