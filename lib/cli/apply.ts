@@ -28,6 +28,7 @@ export interface ApplyArgs {
   connectTimeout: number;
   strategy?: 'linear' | 'free';
   taskTimeout: number;
+  factTimeout: number;
 }
 
 export async function applyCommand(args: ApplyArgs): Promise<number> {
@@ -66,6 +67,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       connectTimeoutMs: args.connectTimeout * 1000,
       strategy: args.strategy,
       taskTimeout: args.taskTimeout,
+      factTimeoutMs: args.factTimeout * 1000,
       onEvent: (event) => reporter.onEvent(event),
     },
     registry,

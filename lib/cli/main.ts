@@ -36,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('accept-new-host-keys', { type: 'boolean', default: false, describe: 'Trust and record keys of hosts not yet known (a changed key is always refused)' })
           .option('connect-timeout', { type: 'number', default: 10, describe: 'Seconds to wait for a host to answer' })
           .option('strategy', { choices: ['linear', 'free'] as const, describe: 'For plays without strategy: linear (each task on every host before the next; default) or free (each host runs ahead)' })
-          .option('task-timeout', { type: 'number', default: 0, describe: 'Seconds any task may take unless it sets timeout: (its remote command is killed); 0: no limit' }),
+          .option('task-timeout', { type: 'number', default: 0, describe: 'Seconds any task may take unless it sets timeout: (its remote command is killed); 0: no limit' })
+          .option('fact-timeout', { type: 'number', default: 60, describe: "Seconds a host may take to answer a fact probe; longer fails the host's task" }),
       async (args) => {
         exitCode = await applyCommand(args as unknown as ApplyArgs);
       },

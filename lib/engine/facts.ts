@@ -1,122 +1,128 @@
 import { createHash } from 'node:crypto';
-import type { ExecResult, HostTransport, Privilege } from '../transport/types.js';
-import type { FactRequest, HostFacts, PathState } from '../modules/types.js';
-import { parseProbe, probeScript } from '../transport/probe.js';
-import { readFileCommand } from '../transport/scripts.js';
+import type { HostTransport, Privilege } from '../transport/types.js';
+import type { HostFacts } from '../modules/types.js';
+import { FactError, requestKey, type FactRequest, type FactValue } from '../facts/kind.js';
+import { pathFact, type PathState } from '../facts/path.js';
+import { fileContentFact } from '../facts/content.js';
+import { parseProbe, planProbe } from '../facts/probe.js';
+
+interface Entry {
+  request: FactRequest;
+  value: unknown;
+  /** A prediction (what a task brings about), not an observation. */
+  predicted: boolean;
+}
 
 /**
- * What runbook knows about one host, as one user: facts observed by batched probes, and
- * the states earlier tasks of this run predict. Wanted facts are fetched together, so a
- * no-op play costs one round trip however many tasks it has.
+ * What runbook knows about one host, as one user: facts observed by batched probes, and the
+ * values earlier tasks of this run predict. Wanted facts are fetched together, so a no-op play
+ * costs one round trip however many tasks and kinds it has. A probe that fails, or answers
+ * something its kind cannot parse, rejects every question it was to answer (FactError naming
+ * the host and the tool): nothing is ever read as absent because it could not be seen.
  */
 export class FactCache implements HostFacts {
-  private readonly states = new Map<string, PathState>();
-  private readonly answers = new Map<string, ExecResult>();
-  private readonly contents = new Map<string, Buffer | undefined>();
-  private readonly reading = new Map<string, Promise<Buffer | undefined>>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly wanted = new Map<string, FactRequest>();
+  /** Paths tasks of this run wrote (or would write), with the content they predict when known. */
+  private readonly predictedPaths = new Map<string, Buffer | undefined>();
   private fetching?: Promise<void>;
-  private readonly wantedPaths = new Set<string>();
-  private readonly wantedQueries = new Set<string>();
-  /** Paths whose state is a prediction, not an observation: never read them from the host. */
-  private readonly predicted = new Set<string>();
 
   constructor(
     private readonly transport: () => Promise<HostTransport>,
     private readonly privilege: Privilege,
+    private readonly host: string,
+    private readonly timeoutMs?: number,
   ) {}
 
   want(requests: FactRequest[]): void {
-    for (const request of requests) {
-      if (typeof request === 'string') this.wantedPaths.add(request);
-      else this.wantedQueries.add(request.query);
-    }
-  }
-
-  async path(path: string): Promise<PathState> {
-    if (!this.states.has(path)) {
-      this.wantedPaths.add(path);
-      await this.fetch();
-    }
-    return { ...this.states.get(path)! };
-  }
-
-  async query(command: string): Promise<ExecResult> {
-    if (!this.answers.has(command)) {
-      this.wantedQueries.add(command);
-      await this.fetch();
-    }
-    return this.answers.get(command)!;
-  }
-
-  async content(path: string): Promise<Buffer | undefined> {
-    if (this.contents.has(path)) return this.contents.get(path);
-    // Many hosts copying one file from this host ask at once: read it once.
-    let reading = this.reading.get(path);
-    if (!reading) {
-      reading = this.read(path).finally(() => this.reading.delete(path));
-      this.reading.set(path, reading);
-    }
-    return reading;
-  }
-
-  private async read(path: string): Promise<Buffer | undefined> {
-    const state = await this.path(path);
-    if (!state.exists || state.type !== 'file' || this.predicted.has(path)) return undefined;
-    const transport = await this.transport();
-    const result = await transport.exec(readFileCommand(path), this.privilege);
-    const content = result.code === 0 ? result.stdout : undefined;
-    this.contents.set(path, content);
-    return content;
-  }
-
-  /** Record the state a task brings a path to (in dry-run too), so later tasks plan against it. */
-  predict(states: PathState[], contents: Map<string, Buffer> = new Map()): void {
-    for (const state of states) {
-      this.states.set(state.path, { ...state });
-      this.predicted.add(state.path);
-      const content = contents.get(state.path);
-      this.contents.set(state.path, content);
-      if (content && !state.sha256) this.states.get(state.path)!.sha256 = createHash('sha256').update(content).digest('hex');
-    }
-  }
-
-  /**
-   * A command ran: anything may have changed. Wanted facts are probed again, together, when
-   * next asked. A dry-run keeps its predictions: they stand for changes not made.
-   */
-  invalidate(options: { keepPredicted?: boolean } = {}): void {
-    for (const path of [...this.states.keys()]) {
-      if (options.keepPredicted && this.predicted.has(path)) continue;
-      this.states.delete(path);
-      this.contents.delete(path);
-      this.predicted.delete(path);
-    }
-    this.answers.clear();
+    for (const request of requests) this.wanted.set(requestKey(request), request);
   }
 
   /** A task has run: its facts need not be probed again after a later command. */
   unwant(requests: FactRequest[]): void {
-    for (const request of requests) {
-      if (typeof request === 'string') this.wantedPaths.delete(request);
-      else this.wantedQueries.delete(request.query);
+    for (const request of requests) this.wanted.delete(requestKey(request));
+  }
+
+  async get<V>(request: FactRequest<V>): Promise<V> {
+    const key = requestKey(request);
+    for (let attempt = 0; !this.entries.has(key); attempt++) {
+      if (attempt > 2) throw new FactError(request.kind.name, `no answer for ${request.kind.key(request.param)}`, this.host);
+      this.wanted.set(key, request);
+      await this.fetch();
     }
+    return this.entries.get(key)!.value as V;
+  }
+
+  async path(path: string): Promise<PathState> {
+    return { ...(await this.get(pathFact(path))) };
+  }
+
+  /** File content: a prediction if a task of this run wrote it, else read by a probe. Undefined when absent or unreadable. */
+  async content(path: string): Promise<Buffer | undefined> {
+    if (this.predictedPaths.has(path)) return this.predictedPaths.get(path);
+    const state = await this.path(path);
+    if (!state.exists || state.type !== 'file') return undefined;
+    const file = await this.get(fileContentFact(path));
+    return file.readable ? file.content : undefined;
+  }
+
+  /** Record the state a task brings paths to (in dry-run too), so later tasks plan against it. */
+  predict(states: PathState[], contents: Map<string, Buffer> = new Map()): void {
+    for (const state of states) {
+      const content = contents.get(state.path);
+      const value = { ...state };
+      if (content && !value.sha256) value.sha256 = createHash('sha256').update(content).digest('hex');
+      this.entries.set(requestKey(pathFact(state.path)), { request: pathFact(state.path), value, predicted: true });
+      this.predictedPaths.set(state.path, content);
+      for (const [key, entry] of this.entries) {
+        const changed = entry.request.kind.onPathChanged?.(entry.value, entry.request.param, state.path);
+        if (changed !== undefined && changed !== entry.value) this.entries.set(key, { ...entry, value: changed, predicted: true });
+      }
+    }
+  }
+
+  /** Record the values a task brings other facts to (a unit started, a package installed). */
+  predictFacts(values: FactValue[]): void {
+    for (const { request, value } of values) this.entries.set(requestKey(request), { request, value, predicted: true });
+  }
+
+  /**
+   * A command ran: anything may have changed. Wanted facts are probed again, together, when
+   * next asked. A dry-run keeps its predictions: they stand for changes not made. Stable kinds
+   * (gathered facts) are kept, as Ansible keeps them until the next setup.
+   */
+  invalidate(options: { keepPredicted?: boolean } = {}): void {
+    for (const [key, entry] of [...this.entries]) {
+      if (entry.request.kind.stable || (options.keepPredicted && entry.predicted)) continue;
+      this.entries.delete(key);
+    }
+    if (!options.keepPredicted) this.predictedPaths.clear();
   }
 
   /** One probe at a time: questions asked meanwhile go in the next one, or are answered by this one. */
   private async fetch(): Promise<void> {
-    while (this.fetching) await this.fetching;
+    while (this.fetching) await this.fetching.catch(() => undefined);
     this.fetching = this.probe().finally(() => (this.fetching = undefined));
     return this.fetching;
   }
 
   private async probe(): Promise<void> {
-    const paths = [...this.wantedPaths].filter((p) => !this.states.has(p));
-    const queries = [...this.wantedQueries].filter((q) => !this.answers.has(q));
-    if (paths.length === 0 && queries.length === 0) return;
+    const requests = [...this.wanted].filter(([key]) => !this.entries.has(key)).map(([, request]) => request);
+    if (requests.length === 0) return;
+    const plan = planProbe(requests);
     const transport = await this.transport();
-    const result = await transport.exec(probeScript(paths, queries), this.privilege);
-    const answer = parseProbe(result.stdout, paths, queries);
-    for (const [path, state] of answer.paths) this.states.set(path, state);
-    queries.forEach((query, i) => this.answers.set(query, answer.queries[i]));
+    const result = await transport.exec(plan.script, { ...this.privilege, timeoutMs: this.timeoutMs, what: 'fact probe' });
+    let answers: Map<string, unknown>;
+    try {
+      answers = parseProbe(plan, result);
+    } catch (error) {
+      throw error instanceof FactError ? error.on(this.host) : error;
+    }
+    for (const request of requests) {
+      let value = answers.get(requestKey(request));
+      // Observed now, but a dry-run's earlier tasks would have written these paths first.
+      for (const path of this.predictedPaths.keys()) value = request.kind.onPathChanged?.(value, request.param, path) ?? value;
+      this.entries.set(requestKey(request), { request, value, predicted: false });
+    }
   }
 }

@@ -15,6 +15,8 @@ export interface ConnectionSettings {
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** A fact probe that takes longer fails the task (a hanging stat must not hang the run). */
+  factTimeoutMs?: number;
 }
 
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
@@ -35,7 +37,7 @@ export class HostRun {
 
   constructor(
     readonly host: InventoryHost,
-    settings: ConnectionSettings,
+    private readonly settings: ConnectionSettings,
   ) {
     const { connection } = host;
     if (connection.local) {
@@ -62,7 +64,7 @@ export class HostRun {
     const key = privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login';
     let cache = this.caches.get(key);
     if (!cache) {
-      cache = new FactCache(async () => this.transport, privilege);
+      cache = new FactCache(async () => this.transport, privilege, this.name, this.settings.factTimeoutMs ?? 60_000);
       this.caches.set(key, cache);
     }
     return cache;

@@ -14,6 +14,8 @@ export interface RunOptions {
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** Fact probes that take longer fail their task (default 60 s). */
+  factTimeoutMs?: number;
   onEvent: RunEventListener;
   /** --strategy: for plays that do not set strategy: themselves. */
   strategy?: Strategy;

@@ -27,7 +27,7 @@ export function planRun(input: PlanInput): PlannedPlay[] {
         .map((h) => h.name)
         .filter((h) => !limited || limited.has(h)),
       body,
-      tasks: flattenEntries(body),
+      tasks: flattenEntries(body).filter((t) => !t.implicit),
     };
   });
   preflight(plan, inventory, input.registry, input.extraVars);

@@ -13,7 +13,7 @@ export interface PlannedPlay {
   hosts: string[];
   /** The selected task tree (blocks kept), which each host's play iterator walks. */
   body: PlayEntry[];
-  /** Every selected task of `body`, flattened in order. */
+  /** Every selected task of `body` as written, flattened in order (the loader's implicit flush_handlers left out). */
   tasks: TaskSpec[];
 }
 

@@ -63,3 +63,31 @@ interface Gate {
   running: boolean;
   outcome?: Promise<TaskOutcome>;
 }
+
+/**
+ * run_once gates for each part of a play that hosts pass through: its tasks, and each point
+ * where handlers are flushed. A host leaves a part when it is past it, and leaves them all
+ * when its play is over, so no host waits on one that will never come.
+ */
+export class RunOnceScopes {
+  private readonly scopes = new Map<object, RunOnceGates>();
+  private readonly gone = new Set<string>();
+
+  constructor(private readonly hosts: string[]) {}
+
+  of(key: object): RunOnceGates {
+    let gates = this.scopes.get(key);
+    if (!gates) {
+      gates = new RunOnceGates(this.hosts);
+      for (const host of this.gone) gates.leave(host);
+      this.scopes.set(key, gates);
+    }
+    return gates;
+  }
+
+  /** The host's play is over. */
+  leave(host: string): void {
+    this.gone.add(host);
+    for (const gates of this.scopes.values()) gates.leave(host);
+  }
+}

@@ -7,10 +7,10 @@ import { HostRun } from './host-run.js';
 import { HostPlayIterator, type IteratorStep, type Section } from './iterator.js';
 import type { RunOptions, RunSummary, Strategy } from './options.js';
 import { prefetchPlay } from './prefetch.js';
-import { RunOnceGates } from './run-once.js';
+import { RunOnceScopes } from './run-once.js';
 import { settle } from './results.js';
 import { serialBatches } from './serial.js';
-import { execute, runHostPlay, takeStep, type PlayRun } from './step.js';
+import { runHostPlay, takeStep, type PlayRun } from './step.js';
 import { wholeNumber, type RunScope } from './task.js';
 import { buildHostvars, groupsRecord, taskVars, type VarLayers } from './vars.js';
 
@@ -84,6 +84,11 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   return { hosts: recap, exitCode };
 }
 
+/** Position of each task in the play, for progress counts; handlers by their own order. */
+function indexOfTasks(tasks: TaskSpec[], play: PlaySpec): Map<TaskSpec, number> {
+  return new Map([...play.handlers.map((t, i) => [t, i] as const), ...tasks.map((t, i) => [t, i] as const)]);
+}
+
 /** Order of a lock-step round when hosts are in different sections, as Ansible's linear strategy. */
 const SECTION_ORDER: Record<Section, number> = { block: 0, rescue: 1, always: 2 };
 
@@ -110,21 +115,22 @@ class PlayBatch {
   async run(strategy: Strategy): Promise<boolean> {
     const runs = this.hosts.map((h) => this.scope.hostRun(h));
     for (const run of runs) prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
-    const playRun = this.playRun(this.tasks);
+    // Handlers run at the play's flush points (meta: flush_handlers), which the iterators hand out like tasks.
+    const playRun = this.playRun();
     if (strategy === 'free') await this.free(playRun, runs);
     else await this.linear(playRun, runs);
-    if (!this.broken) await this.handlers(runs, strategy);
     return this.broken;
   }
 
-  private playRun(items: TaskSpec[]): PlayRun {
+  private playRun(): PlayRun {
     return {
       scope: this.scope,
       play: this.play,
       layersOf: (host) => this.layersOf(host),
-      once: new RunOnceGates(this.hosts),
+      once: new RunOnceScopes(this.hosts),
       hostvars: this.hostvars,
-      taskIndex: new Map(items.map((t, i) => [t, i])),
+      taskIndex: indexOfTasks(this.tasks, this.play),
+      ended: false,
       throttle: (task, run) => this.throttleOf(task, run),
       afterTask: (run, task, status, rescued) => this.afterTask(run, task, status, rescued),
     };
@@ -169,7 +175,7 @@ class PlayBatch {
         runs.map(async (run) => {
           const iterator = iterators.get(run)!;
           for (;;) {
-            if (run.stopped) iterator.end();
+            if (run.stopped || playRun.ended || this.broken) iterator.end();
             const step = iterator.next();
             if (!step) return;
             if (step.kind === 'task') return void round.push({ run, step });
@@ -189,36 +195,14 @@ class PlayBatch {
       for (const run of runs) if (run.stopped) playRun.once.leave(run.name);
     }
     for (const [run, iterator] of iterators) {
+      // Ended early (end_host, end_play): what it queued is still made, and a failure there fails the host.
+      await settle(this.scope, run, () => {
+        run.stopped = true;
+        return false;
+      });
       if (iterator.failed) run.stopped = true;
       playRun.once.leave(run.name);
     }
-  }
-
-  /** Handlers in the order they are defined, once each, on the hosts that notified them; in lock step under linear. */
-  private async handlers(runs: HostRun[], strategy: Strategy): Promise<void> {
-    const handlersRun = this.playRun(this.play.handlers);
-    const hostFails = (run: HostRun) => () => {
-      run.stopped = true;
-      return false;
-    };
-    const wanted = (run: HostRun, handler: TaskSpec) => !run.stopped && !this.broken && [handler.name, ...handler.listen].some((n) => run.notified.has(n));
-    if (strategy === 'free') {
-      await forEachLimited(runs, this.options.forks, async (run) => {
-        try {
-          for (const handler of this.play.handlers) if (wanted(run, handler)) await execute(handlersRun, run, handler, true, hostFails(run));
-          await settle(this.scope, run, hostFails(run));
-        } finally {
-          handlersRun.once.leave(run.name);
-        }
-      });
-    } else {
-      for (const handler of this.play.handlers) {
-        await forEachLimited(runs.filter((run) => wanted(run, handler)), this.options.forks, (run) => execute(handlersRun, run, handler, true, hostFails(run)));
-        for (const run of runs) if (run.stopped) handlersRun.once.leave(run.name);
-      }
-      await Promise.all(runs.map((run) => settle(this.scope, run, hostFails(run))));
-    }
-    for (const run of runs) run.notified.clear();
   }
 
   /** any_errors_fatal (or a failed run_once task) and max_fail_percentage end the play for every host of the batch. */

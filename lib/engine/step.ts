@@ -1,11 +1,13 @@
+import type { MetaAction } from '../modules/meta.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import { evaluateCondition } from '../template/index.js';
 import type { HostRun } from './host-run.js';
 import type { HostPlayIterator, IteratorStep } from './iterator.js';
 import { forgetPrefetch } from './prefetch.js';
 import { failPending, recordResult, settle, type OnFailure } from './results.js';
-import type { RunOnceGates } from './run-once.js';
+import type { RunOnceScopes } from './run-once.js';
 import { runTask, type RunScope, type TaskOutcome } from './task.js';
-import type { VarLayers } from './vars.js';
+import { taskVars, type VarLayers } from './vars.js';
 import type { TaskStatus } from './events.js';
 import type { Limiter } from '../util/limiter.js';
 
@@ -14,7 +16,8 @@ export interface PlayRun {
   scope: RunScope;
   play: PlaySpec;
   layersOf(host: string): VarLayers;
-  once: RunOnceGates;
+  /** run_once gates: the play's tasks, and each handler flush point. */
+  once: RunOnceScopes;
   hostvars: Record<string, Record<string, unknown>>;
   /** Position of each task in the play, for progress counts. */
   taskIndex: Map<TaskSpec, number>;
@@ -22,6 +25,8 @@ export interface PlayRun {
   throttle?(task: TaskSpec, run: HostRun): Limiter | undefined;
   /** Told of every result, for any_errors_fatal and max_fail_percentage. */
   afterTask?(run: HostRun, task: TaskSpec, status: TaskStatus, rescued: boolean): void;
+  /** meta: end_play ran: no host takes another step in this play. */
+  ended: boolean;
 }
 
 /**
@@ -30,12 +35,17 @@ export interface PlayRun {
  */
 export async function runHostPlay(playRun: PlayRun, run: HostRun, iterator: HostPlayIterator): Promise<void> {
   for (;;) {
-    // An unreachable host takes no further step (Ansible drops it from the play).
-    if (run.stopped) iterator.end();
+    // Checked before every step: an unreachable host (Ansible drops it) or an ended play takes none.
+    if (run.stopped || playRun.ended) iterator.end();
     const step = iterator.next();
     if (!step) break;
     await takeStep(playRun, run, iterator, step);
   }
+  // Ended early (end_host, end_play): what it queued is still made, and a failure there fails the host.
+  await settle(playRun.scope, run, () => {
+    run.stopped = true;
+    return false;
+  });
   if (iterator.failed) run.stopped = true;
 }
 
@@ -51,13 +61,70 @@ export async function takeStep(playRun: PlayRun, run: HostRun, iterator: HostPla
     return rescued;
   };
   if (step.kind === 'settle') await settle(playRun.scope, run, onFailure);
-  else await execute(playRun, run, step.task, false, onFailure);
+  else if (step.task.module === 'meta') await runMeta(playRun, run, iterator, step.task, onFailure);
+  else await execute(playRun, run, step.task, playRun.once.of(playRun.play), false, onFailure);
+}
+
+/** Meta tasks act on the play, not on the host, and count nowhere in the recap (as Ansible). */
+async function runMeta(playRun: PlayRun, run: HostRun, iterator: HostPlayIterator, task: TaskSpec, onFailure: OnFailure): Promise<void> {
+  const action = task.args._raw_params as MetaAction;
+  if (action === 'noop') return;
+  const vars = taskVars(playRun.layersOf(run.name), task);
+  const origin = { what: `task '${task.name}'`, location: task.location };
+  let holds: boolean;
+  try {
+    holds = task.when.every((condition) => evaluateCondition(condition, vars, origin));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await execute(playRun, run, { ...task, module: 'meta' }, playRun.once.of(playRun.play), false, onFailure, { status: 'failed', message, result: { failed: true, msg: message } });
+    return;
+  }
+  if (!holds) return;
+  switch (action) {
+    case 'flush_handlers':
+      return flushHandlers(playRun, run, task, onFailure);
+    case 'end_host':
+      return iterator.end();
+    case 'end_play':
+      playRun.ended = true;
+      return iterator.end();
+  }
+}
+
+/** The handlers this host notified, in the order they are defined, once each; a failed one fails the host where it is. */
+async function flushHandlers(playRun: PlayRun, run: HostRun, point: TaskSpec, onFailure: OnFailure): Promise<void> {
+  const gates = playRun.once.of(point);
+  let failed = false;
+  const failing: OnFailure = (task, result) => {
+    failed = true;
+    return onFailure(task, result);
+  };
+  try {
+    await settle(playRun.scope, run, failing);
+    for (const handler of playRun.play.handlers) {
+      if (failed || run.stopped) break;
+      if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
+      for (const name of [handler.name, ...handler.listen]) run.notified.delete(name);
+      await execute(playRun, run, handler, gates, true, failing);
+    }
+    if (!failed) await settle(playRun.scope, run, failing);
+  } finally {
+    gates.leave(run.name);
+  }
 }
 
 /** One task on one host, with run_once, ignore_errors, register and notify; its result is recorded. */
-export async function execute(playRun: PlayRun, run: HostRun, task: TaskSpec, handler: boolean, onFailure: OnFailure): Promise<void> {
-  const { scope, play, once } = playRun;
-  if (task.runOnce) {
+export async function execute(
+  playRun: PlayRun,
+  run: HostRun,
+  task: TaskSpec,
+  once: ReturnType<RunOnceScopes['of']>,
+  handler: boolean,
+  onFailure: OnFailure,
+  known?: TaskOutcome,
+): Promise<void> {
+  const { scope, play } = playRun;
+  if (task.runOnce && !known) {
     // run_once: when another host ran it for everyone, this one only takes its registered result.
     const shared = await once.await(task, run.name).catch(() => null);
     if (shared !== undefined) {
@@ -68,10 +135,10 @@ export async function execute(playRun: PlayRun, run: HostRun, task: TaskSpec, ha
   const index = playRun.taskIndex.get(task) ?? -1;
   scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
   const started = Date.now();
-  const throttle = playRun.throttle?.(task, run);
+  const throttle = known ? undefined : playRun.throttle?.(task, run);
   const job = () => runTask(scope, run, play, task, playRun.layersOf(run.name));
-  const pending = throttle ? throttle.run(job) : job();
-  if (task.runOnce) once.done(task, pending);
+  const pending = known ? Promise.resolve(known) : throttle ? throttle.run(job) : job();
+  if (task.runOnce && !known) once.done(task, pending);
   let outcome: TaskOutcome;
   try {
     outcome = await pending;

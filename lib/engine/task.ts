@@ -291,7 +291,10 @@ function recordEffects(run: HostRun, check: CheckResult, dryRun: boolean, predic
   for (const cache of run.allFacts()) {
     // In a dry-run the predictions of earlier tasks are the state later tasks must plan against.
     if (check.invalidatesFacts && !predictedOnly) cache.invalidate({ keepPredicted: dryRun });
-    else if (check.predicted) cache.predict(check.predicted, predictedContents(check));
+    else {
+      if (check.predicted) cache.predict(check.predicted, predictedContents(check));
+      if (check.facts) cache.predictFacts(check.facts);
+    }
   }
 }
 

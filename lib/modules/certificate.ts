@@ -1,4 +1,5 @@
 import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
+import { pathFact } from '../facts/path.js';
 import {
   canonicalExtendedKeyUsages,
   canonicalKeyUsages,
@@ -81,7 +82,7 @@ export const certificate: ModuleDefinition<CertificateArgs, CertificatePlan> = {
     ...fileReadRequests(args.path),
     ...fileReadRequests(args.private_key_path),
     ...(args.ca_cert_path ? fileReadRequests(args.ca_cert_path) : []),
-    ...(args.ca_key_path ? [args.ca_key_path] : []), // stat only: the CA key is read when signing
+    ...(args.ca_key_path ? [pathFact(args.ca_key_path)] : []), // stat only: the CA key is read when signing
   ],
   check: checkCertificate,
   async apply(args, check, ctx) {

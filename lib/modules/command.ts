@@ -1,4 +1,5 @@
 import { shellCommand } from '../util/shell.js';
+import { pathFact } from '../facts/path.js';
 import { splitWords } from '../util/words.js';
 import type { ApplyContext, CheckResult, ModuleContext, ModuleDefinition } from './types.js';
 
@@ -35,7 +36,7 @@ function commandModule(name: 'command' | 'shell', toShell: (args: CommandArgs) =
       const given = [args._raw_params, args.cmd, args.argv].filter((v) => v !== undefined && v !== '').length;
       return given === 0 ? `${name} needs a command` : given > 1 ? `${name} takes one of the free-form text, 'cmd' or 'argv'` : undefined;
     },
-    prefetch: (args) => [args.creates, args.removes].filter((p): p is string => p !== undefined).map((p) => guardPath(p, args.chdir)),
+    prefetch: (args) => [args.creates, args.removes].filter((p): p is string => p !== undefined).map((p) => pathFact(guardPath(p, args.chdir))),
     check: (args, ctx) => checkGuards(args, ctx, toShell(args)),
     async apply(args, _check, ctx: ApplyContext) {
       const line = toShell(args);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { pathFact } from '../facts/path.js';
 import { resolveSourceFile } from '../playbook/files.js';
 import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import type { ModuleDefinition } from './types.js';
@@ -27,7 +28,7 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
       : args.content !== undefined && args.src !== undefined
         ? "copy takes 'content' or 'src', not both"
         : undefined,
-  prefetch: (args) => [args.dest],
+  prefetch: (args) => [pathFact(args.dest)],
   preflight(args, ctx) {
     sourceContent(args, ctx.baseDir);
   },

@@ -1,4 +1,5 @@
 import { applyRegularFile, isSecretMode, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
+import { pathFact } from '../facts/path.js';
 import { contentOrPending, readHostFile } from './pki-util.js';
 import type { ModuleContext, ModuleDefinition } from './types.js';
 
@@ -31,7 +32,7 @@ export const copyFromHost: ModuleDefinition<CopyFromHostArgs, CopyFromHostPlan> 
     dest: { type: 'path' },
     ...fileMetadataArgs(),
   },
-  prefetch: (args) => [args.dest ?? args.src],
+  prefetch: (args) => [pathFact(args.dest ?? args.src)],
   async check(args, ctx) {
     const dest = args.dest ?? args.src;
     const source = await readHostFile(sourceFacts(args.from_host, ctx), args.src);

@@ -1,4 +1,5 @@
 import { shellQuote } from '../util/shell.js';
+import { pathFact } from '../facts/path.js';
 import { applyRegularFile, describeChanges, planRegularFile, queueChange, setMetadata, snapshot, fileMetadataArgs } from './file-state.js';
 import type { CheckResult, ModuleContext, ModuleDefinition, PathState } from './types.js';
 
@@ -29,7 +30,7 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
     src: { type: 'path' },
   },
   validate: (args) => (args.state === 'link' && !args.src ? "state=link needs 'src'" : undefined),
-  prefetch: (args) => [args.path],
+  prefetch: (args) => [pathFact(args.path)],
   async check(args, ctx) {
     const current = await ctx.facts.path(args.path);
     const state = args.state ?? (current.exists && current.type === 'directory' ? 'directory' : 'file');

@@ -1,4 +1,5 @@
 import { shellQuote } from '../util/shell.js';
+import { commandFact } from '../facts/command.js';
 import type { ModuleDefinition } from './types.js';
 
 interface NamespaceArgs {
@@ -10,9 +11,9 @@ function kubectl(args: NamespaceArgs): string {
   return `kubectl --kubeconfig ${shellQuote(args.kubeconfig)}`;
 }
 
-/** stderr folded in: the probe drops stderr, and "NotFound" vs "connection refused" is the whole story. */
-export function getNamespaceQuery(args: NamespaceArgs): string {
-  return `${kubectl(args)} get namespace ${shellQuote(args.name)} -o name 2>&1`;
+/** Read-only: does the namespace exist? stderr tells "NotFound" from "connection refused". */
+export function getNamespaceQuery(args: NamespaceArgs) {
+  return commandFact(['kubectl', '--kubeconfig', args.kubeconfig, 'get', 'namespace', args.name, '-o', 'name']);
 }
 
 /**
@@ -27,11 +28,11 @@ export const kubernetesNamespace: ModuleDefinition<NamespaceArgs> = {
     kubeconfig: { type: 'path', default: '/etc/kubernetes/admin.conf' },
   },
   validate: (args) => (typeof args.name !== 'string' || args.name.includes('{{') || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(args.name) && args.name.length <= 63 ? undefined : `'${args.name}' is not a valid namespace name (RFC 1123 label)`),
-  prefetch: (args) => [{ query: getNamespaceQuery(args) }],
+  prefetch: (args) => [getNamespaceQuery(args)],
   async check(args, ctx) {
-    const answer = await ctx.facts.query(getNamespaceQuery(args));
+    const answer = await ctx.facts.get(getNamespaceQuery(args));
     if (answer.code === 0) return { changed: false, message: `namespace ${args.name} exists`, result: { name: args.name } };
-    const output = answer.stdout.toString().trim();
+    const output = `${answer.stderr.toString()}${answer.stdout.toString()}`.trim();
     const notFound = /NotFound|not found/.test(output);
     // In a dry-run the API may not be up yet (it is started earlier in this run): say so, do not fail.
     const why = notFound || !output ? '' : ` (API not available now: ${output.split('\n')[0].slice(0, 160)})`;

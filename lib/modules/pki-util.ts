@@ -2,7 +2,8 @@ import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync
 import { isIP } from 'node:net';
 import { createRequire } from 'node:module';
 import type Forge from 'node-forge';
-import { readFileCommand } from '../transport/scripts.js';
+import { pathFact } from '../facts/path.js';
+import { fileContentFact } from '../facts/content.js';
 import { currentRegularFile, regularFileAfter, sha256, snapshot, writeTarget, type FilePlan } from './file-state.js';
 import type { CheckResult, FactRequest, FileDiff, HostFacts, ModuleContext, PathState } from './types.js';
 
@@ -26,28 +27,23 @@ export interface HostFile {
 }
 
 /**
- * The facts a check asks for to read a file: its stat and a `cat` query. Queries ride in the
- * batched probe, so reading a certificate, its key and its CA costs no round trip of its own.
+ * The facts a check asks for to read a file: its state and its content, both in the batched
+ * probe, so reading a certificate, its key and its CA costs no round trip of its own.
  */
 export function fileReadRequests(path: string): FactRequest[] {
-  return [path, { query: readFileCommand(path) }];
+  return [pathFact(path), fileContentFact(path)];
 }
 
 /**
- * Read a small text file (PEM) through the fact cache. The prefetched `cat` answer is trusted
- * only when its sha256 equals the path's current state: an earlier task of this run may have
- * replaced the file since the probe, and then the cache's predicted content is the truth.
+ * Read a small text file (PEM) through the fact cache: what an earlier task of this run wrote
+ * (or would write) if one did, else what the probe read.
  */
 export async function readHostFile(facts: HostFacts, path: string): Promise<HostFile> {
-  // Ask for the stat and the read together when neither is cached yet: one round trip, not two.
-  (facts as { want?(requests: FactRequest[]): void }).want?.(fileReadRequests(path));
+  // Ask for the state and the content together when neither is cached yet: one round trip, not two.
+  facts.want(fileReadRequests(path));
   const state = await facts.path(path);
   if (!state.exists) return { path, state };
   if (state.type !== 'file') throw new Error(`${path} exists and is a ${state.type}, not a regular file`);
-  if (state.sha256) {
-    const answer = await facts.query(readFileCommand(path));
-    if (answer.code === 0 && sha256(answer.stdout) === state.sha256) return { path, state, content: answer.stdout };
-  }
   return { path, state, content: await facts.content(path) };
 }
 

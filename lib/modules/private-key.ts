@@ -1,5 +1,6 @@
 import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import { contentOrPending, fileReadRequests, generateRsaPrivateKeyPem, planGeneratedFile, publicKeyPemOf, readHostFile } from './pki-util.js';
+import { pathFact } from '../facts/path.js';
 import type { ApplyContext, CheckResult, FileDiff, ModuleDefinition, PathState } from './types.js';
 
 interface PrivateKeyArgs {
@@ -50,7 +51,7 @@ export const privateKey: ModuleDefinition<PrivateKeyArgs, PrivateKeyPlan> = {
         ? "'public_key_path' must differ from 'path'"
         : undefined,
   // The key is read (for its public half) only when a public key path is asked for.
-  prefetch: (args) => (args.public_key_path ? [...fileReadRequests(args.path), args.public_key_path] : [args.path]),
+  prefetch: (args) => (args.public_key_path ? [...fileReadRequests(args.path), pathFact(args.public_key_path)] : [pathFact(args.path)]),
   async check(args, ctx) {
     const contents = new Map<string, Buffer>();
     const current = await ctx.facts.path(args.path);

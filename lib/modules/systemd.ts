@@ -1,7 +1,7 @@
 import { shellQuote } from '../util/shell.js';
 import { runNow } from './file-state.js';
-import type { ExecResult } from '../transport/types.js';
-import type { ModuleContext, ModuleDefinition } from './types.js';
+import { serviceFact, type UnitState } from '../facts/service.js';
+import type { ModuleDefinition } from './types.js';
 
 interface SystemdArgs {
   name: string;
@@ -10,67 +10,21 @@ interface SystemdArgs {
   daemon_reload: boolean;
 }
 
-/** A unit as `systemctl show` reports it (or as earlier tasks of this run leave it). */
-export interface UnitState {
-  loaded: boolean;
-  active: boolean;
-  enabled: boolean;
-  unitFileState: string;
-  needDaemonReload: boolean;
-}
-
 interface SystemdPlan {
   actions: string[];
   after: UnitState;
-  /** Unit files this run had changed when it reloaded: a later task reloads again only for newer ones. */
-  reloadedFor: string[];
 }
 
-const UNIT_DIRS = ['/etc/systemd/', '/lib/systemd/', '/usr/lib/systemd/', '/run/systemd/'];
-const RUNNING = new Set(['active', 'activating', 'reloading']);
-// States in which `systemctl enable` has nothing to do (or cannot do anything).
-const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'generated', 'alias']);
+export type { UnitState };
 
 /**
- * What earlier systemd tasks of this run did (or, in a dry-run, would do) to a unit. The fact
- * cache knows paths, not services, so its `systemctl show` answer goes stale once a task
- * starts or enables the unit. The overlay is keyed by that cached answer object: it lives
- * exactly as long as the answer does, and vanishes when the cache is invalidated (a command
- * ran) and the next probe brings the unit's real state. Keeping facts valid this way, instead
- * of invalidatesFacts, keeps later file tasks free of a re-probe and makes dry-runs exact.
+ * The decision alone, for tests: what to run to bring `current` to what the task asks. A unit
+ * file written earlier in this run shows as `needDaemonReload` (the service fact kind's rule).
  */
-const overlays = new WeakMap<ExecResult, { state: UnitState; reloadedFor: string[] }>();
-
-export function showCommand(name: string): string {
-  return `systemctl show ${shellQuote(name)} --property=LoadState,ActiveState,UnitFileState,NeedDaemonReload`;
-}
-
-export function parseShow(stdout: string): UnitState {
-  const props = new Map(
-    stdout
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()] as const),
-  );
-  const unitFileState = props.get('UnitFileState') ?? '';
-  return {
-    loaded: props.get('LoadState') !== 'not-found',
-    active: RUNNING.has(props.get('ActiveState') ?? ''),
-    enabled: ENABLED.has(unitFileState),
-    unitFileState,
-    needDaemonReload: props.get('NeedDaemonReload') === 'yes',
-  };
-}
-
-function unitFilesChanged(ctx: ModuleContext): string[] {
-  return ctx.changedPaths().filter((path) => UNIT_DIRS.some((dir) => path.startsWith(dir)));
-}
-
-/** The decision alone, for tests: what to run to bring `current` to what the task asks. */
-export function planUnit(args: SystemdArgs, current: UnitState, changedUnitFiles: string[]): { actions: string[]; after: UnitState } {
+export function planUnit(args: SystemdArgs, current: UnitState): { actions: string[]; after: UnitState } {
   const actions: string[] = [];
   const after = { ...current };
-  if (args.daemon_reload && (current.needDaemonReload || changedUnitFiles.length > 0)) {
+  if (args.daemon_reload && current.needDaemonReload) {
     actions.push('daemon-reload');
     after.needDaemonReload = false;
     after.loaded = true;
@@ -95,7 +49,10 @@ export function planUnit(args: SystemdArgs, current: UnitState, changedUnitFiles
       actions.push(current.active ? 'reload' : 'start'); // as Ansible: reloading a stopped unit starts it
       break;
   }
-  if (args.state) after.active = args.state !== 'stopped';
+  if (args.state) {
+    after.active = args.state !== 'stopped';
+    after.activeState = after.active ? 'active' : 'inactive';
+  }
   return { actions, after };
 }
 
@@ -114,31 +71,24 @@ export const systemd: ModuleDefinition<SystemdArgs, SystemdPlan> = {
     daemon_reload: { type: 'bool', default: false, aliases: ['daemon-reload'] },
   },
   validate: (args) => (args.state === undefined && args.enabled === undefined && !args.daemon_reload ? "systemd needs 'state', 'enabled' or 'daemon_reload'" : undefined),
-  prefetch: (args) => [{ query: showCommand(args.name) }],
+  prefetch: (args) => [serviceFact(args.name)],
   async check(args, ctx) {
-    const answer = await ctx.facts.query(showCommand(args.name));
-    if (answer.code !== 0 && !overlays.has(answer)) throw new Error(`systemctl show ${args.name} failed (exit ${answer.code}): is systemd running on ${ctx.host}?`);
-    const overlay = overlays.get(answer);
-    const current = overlay?.state ?? parseShow(answer.stdout.toString());
-    const changedUnits = unitFilesChanged(ctx).filter((path) => !overlay?.reloadedFor.includes(path));
-    if (!current.loaded && changedUnits.length === 0 && (args.state !== undefined || args.enabled !== undefined)) {
+    const current = await ctx.facts.get(serviceFact(args.name));
+    if (!current.loaded && !current.needDaemonReload && (args.state !== undefined || args.enabled !== undefined)) {
       throw new Error(`unit ${args.name} not found on ${ctx.host}`);
     }
-    const { actions, after } = planUnit(args, current, changedUnits);
-    const reloadedFor = actions.includes('daemon-reload') ? unitFilesChanged(ctx) : (overlay?.reloadedFor ?? []);
-    // In a dry-run nothing is applied: later tasks plan against the state this one would leave.
-    if (ctx.dryRun && actions.length > 0) overlays.set(answer, { state: after, reloadedFor });
+    const { actions, after } = planUnit(args, current);
     return {
       changed: actions.length > 0,
       message: actions.length > 0 ? actions.join('; ') : undefined,
-      result: { name: args.name, state: after.active ? 'started' : 'stopped', enabled: after.enabled, status: { ActiveState: current.active ? 'active' : 'inactive', UnitFileState: current.unitFileState } },
-      data: { actions, after, reloadedFor },
+      // Later tasks (and a dry-run's) plan against the state this one leaves.
+      facts: actions.length > 0 ? [{ request: serviceFact(args.name), value: after }] : undefined,
+      result: { name: args.name, state: after.active ? 'started' : 'stopped', enabled: after.enabled, status: { ActiveState: current.activeState, SubState: current.subState, UnitFileState: current.unitFileState } },
+      data: { actions, after },
     };
   },
   async apply(args, check, ctx) {
-    const { actions, after, reloadedFor } = check.data!;
-    await runNow(ctx, actions.map((action) => commandFor(action, args.name)).join(' && '));
-    overlays.set(await ctx.facts.query(showCommand(args.name)), { state: after, reloadedFor });
+    await runNow(ctx, check.data!.actions.map((action) => commandFor(action, args.name)).join(' && '));
     return { changed: true };
   },
 };

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { pathFact } from '../facts/path.js';
 import { resolveSourceFile } from '../playbook/files.js';
 import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import type { ModuleDefinition } from './types.js';
@@ -19,7 +20,7 @@ export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
     dest: { type: 'path', required: true },
     ...fileMetadataArgs(),
   },
-  prefetch: (args) => [args.dest],
+  prefetch: (args) => [pathFact(args.dest)],
   preflight(args, ctx) {
     ctx.render(readTemplate(args.src, ctx.baseDir), `template ${args.src}`);
   },

@@ -1,19 +1,10 @@
 import type { ExecResult, HostTransport, Privilege } from '../transport/types.js';
 
-export type FileType = 'file' | 'directory' | 'link' | 'other';
+import type { FactRequest, FactValue } from '../facts/kind.js';
+import type { PathState, FileType } from '../facts/path.js';
 
-/** What a host's filesystem says about one path (a fact), or what a task predicts it will say. */
-export interface PathState {
-  path: string;
-  exists: boolean;
-  type?: FileType;
-  mode?: string; // four octal digits, '0644'
-  owner?: string;
-  group?: string;
-  size?: number;
-  sha256?: string; // regular files only
-  linkTarget?: string; // links only
-}
+export type { FactRequest, FactValue } from '../facts/kind.js';
+export type { PathState, FileType } from '../facts/path.js';
 
 /** One file's change, for --diff. Secret files carry checksums instead of content. */
 export interface FileDiff {
@@ -47,16 +38,19 @@ export interface ArgSpec {
   description?: string;
 }
 
-/** A path to stat, or a read-only command whose output check() reads. */
-export type FactRequest = string | { query: string };
-
-/** Read-only questions about a host, answered from a per-run cache filled by batched probes. */
+/**
+ * Read-only questions about a host, answered from a per-run cache filled by batched probes.
+ * Ask with the request makers of lib/facts (pathFact, serviceFact, packageFact, ...); a probe
+ * that fails or cannot be parsed rejects with a FactError naming the host and the tool.
+ */
 export interface HostFacts {
+  get<V>(request: FactRequest<V>): Promise<V>;
+  /** Ask for several facts ahead, so that the next probe answers them together. */
+  want(requests: FactRequest[]): void;
+  /** Shorthand for get(pathFact(path)), a copy the caller may change. */
   path(path: string): Promise<PathState>;
-  /** File content, for diffs and cross-host copies. Undefined when absent. */
+  /** File content (a task's prediction, else read from the host), for diffs and cross-host copies. Undefined when absent or unreadable. */
   content(path: string): Promise<Buffer | undefined>;
-  /** A read-only command whose answer a check needs (systemctl is-enabled, kubectl get). */
-  query(command: string): Promise<ExecResult>;
 }
 
 export interface ModuleContext {
@@ -92,6 +86,8 @@ export interface CheckResult<D = unknown> {
   diff?: FileDiff[];
   /** States the fact cache takes once the change is made (also in dry-run, so later tasks plan against them). */
   predicted?: PathState[];
+  /** Values of other fact kinds once the change is made (a unit started), also in dry-run. */
+  facts?: FactValue[];
   /** After apply, cached facts cannot be trusted any more (arbitrary commands). */
   invalidatesFacts?: boolean;
   /** Registered result when the task ends at check (ok, or dry-run). */
@@ -124,7 +120,7 @@ export interface ModuleDefinition<A = any, D = any> {
    * Returns an error message.
    */
   validate?(args: A): string | undefined;
-  /** Facts check() will ask for (paths to stat, read-only queries): probed for all tasks of a play in one round trip. */
+  /** Facts check() will ask for (lib/facts request makers): probed for all tasks of a play in one round trip. */
   prefetch?(args: A, ctx: { host: string }): FactRequest[];
   /** Before any host is touched: find what the run would fail on (missing src, undefined variable in a template). */
   preflight?(args: A, ctx: { baseDir: string; render(text: string, origin: string): string }): void;

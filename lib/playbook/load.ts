@@ -2,12 +2,12 @@ import { dirname, resolve } from 'node:path';
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { loadYamlFile, locationOf, parseYaml } from '../yaml/load.js';
-import { isTemplated } from './args.js';
+import { RAW_PARAMS, isTemplated } from './args.js';
 import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, tagList, type TaskContext } from './task.js';
-import { flattenEntries, type PlaySpec } from './types.js';
+import { flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
 
-const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'tasks', 'handlers', 'gather_facts', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal'];
-const UNSUPPORTED_PLAY_KEYWORDS = ['pre_tasks', 'post_tasks', 'roles', 'import_playbook', 'include_playbook'];
+const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'gather_facts', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal'];
+const UNSUPPORTED_PLAY_KEYWORDS = ['roles', 'import_playbook', 'include_playbook'];
 export const STRATEGIES = ['linear', 'free'] as const;
 
 /**
@@ -57,7 +57,11 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
       throw new InputError(`notify '${name}' names no handler of this play${didYouMean(name, handlerNames)}`, where);
     }
   }
-  const body = parseEntries(raw.tasks, 'tasks', at('tasks'), { ...ctx, isHandler: false, handlerNames, inherited });
+  const taskCtx = { ...ctx, isHandler: false, handlerNames, inherited };
+  const section = (key: string) => parseEntries(raw[key], key, at(key), taskCtx);
+  // As Ansible compiles a play: notified handlers run after pre_tasks, after tasks, after post_tasks.
+  const flush = () => implicitFlush(location);
+  const body = [...section('pre_tasks'), flush(), ...section('tasks'), flush(), ...section('post_tasks'), flush()];
 
   const play: PlaySpec = {
     name: raw.name === undefined || raw.name === null ? hosts : String(raw.name),
@@ -68,7 +72,7 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     gatherFacts: flag(raw.gather_facts, 'gather_facts', at('gather_facts')) ?? true,
     anyErrorsFatal: flag(raw.any_errors_fatal, 'any_errors_fatal', at('any_errors_fatal')) ?? false,
     body,
-    tasks: flattenEntries(body),
+    tasks: flattenEntries(body).filter((t) => !t.implicit),
     handlers,
     location,
     baseDir: ctx.baseDir,
@@ -113,6 +117,25 @@ export function batchSize(entry: unknown, location?: SourceLocation): number | s
   if (!Number.isInteger(number)) throw new InputError(`serial must be a whole number, a percentage ("20%") or a list of them, got ${JSON.stringify(entry)}`, location);
   if (number < 1) throw new InputError(`serial must be 1 or more (a batch of ${number} hosts would never finish), got ${number}`, location);
   return number;
+}
+
+function implicitFlush(location: SourceLocation): TaskSpec {
+  return {
+    name: 'meta: flush_handlers',
+    module: 'meta',
+    args: { [RAW_PARAMS]: 'flush_handlers' },
+    vars: {},
+    when: [],
+    tags: [],
+    notify: [],
+    loopVar: 'item',
+    runOnce: false,
+    ignoreErrors: false,
+    noLog: false,
+    listen: [],
+    implicit: true,
+    location,
+  };
 }
 
 function hostPattern(value: unknown, location: SourceLocation): string {

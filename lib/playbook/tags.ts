@@ -21,7 +21,7 @@ export function selectTasks<T extends { tags: readonly string[] }>(tasks: readon
 /** The tasks of a tree the filter selects; blocks left with no task at all are dropped, as Ansible does. */
 export function selectEntries(entries: readonly PlayEntry[], filter: TagFilter): PlayEntry[] {
   return entries.flatMap((entry): PlayEntry[] => {
-    if (!isBlock(entry)) return shouldRun(entry.tags, filter) ? [entry] : [];
+    if (!isBlock(entry)) return entry.implicit || shouldRun(entry.tags, filter) ? [entry] : [];
     const kept = { ...entry, block: selectEntries(entry.block, filter), rescue: selectEntries(entry.rescue, filter), always: selectEntries(entry.always, filter) };
     return kept.block.length + kept.rescue.length + kept.always.length > 0 ? [kept] : [];
   });

@@ -33,6 +33,8 @@ export interface TaskSpec {
   delegateFacts?: boolean;
   ignoreUnreachable?: boolean;
   anyErrorsFatal?: boolean; // unset: the play's
+  /** Added by the loader, not written (the flush_handlers after each section of a play): kept whatever the tags, not listed. */
+  implicit?: boolean;
   location: SourceLocation;
 }
 

@@ -3,7 +3,7 @@ import { Client, type ConnectConfig } from 'ssh2';
 import { Limiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
 import { fingerprint, keyType, knownHostsName, knownKeysFor, recordKnownKey } from './known-hosts.js';
-import type { ExecOptions, ExecResult, Privilege } from './types.js';
+import { TimeoutError, type ExecOptions, type ExecResult, type Privilege } from './types.js';
 import { KILL_GRACE_MS, QueuedTransport, abortReason } from './queued.js';
 
 /** sshd's MaxSessions defaults to 10 channels per connection; stay below it. */
@@ -167,7 +167,16 @@ export class SshTransport extends QueuedTransport {
             abort?.addEventListener('abort', kill, { once: true });
             stream.on('data', (chunk: Buffer) => stdout.push(chunk));
             stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+            const timer =
+              options.timeoutMs === undefined
+                ? undefined
+                : setTimeout(() => {
+                    reject(new TimeoutError(`${this.host}: ${options.what ?? 'command'} did not finish within ${options.timeoutMs! / 1000} s; stopped waiting`));
+                    stream.signal('KILL');
+                    stream.close();
+                  }, options.timeoutMs);
             stream.on('close', (code: number | null, signal?: string) => {
+              if (timer) clearTimeout(timer);
               abort?.removeEventListener('abort', kill);
               if (abort?.aborted) return reject(abortReason(abort));
               resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), code: code ?? (signal ? 128 : 255) });

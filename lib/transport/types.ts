@@ -16,6 +16,15 @@ export interface ExecOptions extends Privilege {
   signal?: AbortSignal;
   /** Epoch ms: the host itself kills the command and everything it started then (coreutils timeout). */
   deadline?: number;
+  /** Give up after this long: the channel is closed and the exec rejects with a TimeoutError. */
+  timeoutMs?: number;
+  /** What runs, for the timeout's message ("fact probe"). */
+  what?: string;
+}
+
+/** A remote command did not finish in time. */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
 }
 
 export interface FileWriteOptions extends Privilege {

@@ -127,6 +127,11 @@ export class Sandbox {
     return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), code: r.code };
   }
 
+  /** As run(), with stdout and stderr as bytes. */
+  runBytes(host: string, command: string, stdin?: string | Buffer): Promise<{ stdout: Buffer; stderr: Buffer; code: number }> {
+    return this.runBuf(host, command, stdin);
+  }
+
   private runBuf(host: string, command: string, stdin?: string | Buffer) {
     const h = this.host(host);
     if (!h.pid) throw new Error(`host ${host} is stopped`);

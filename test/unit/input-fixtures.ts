@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { meta } from '../../lib/modules/meta.js';
 import { ModuleRegistry } from '../../lib/modules/registry.js';
 import type { ArgSpec, ModuleDefinition } from '../../lib/modules/types.js';
 
@@ -52,4 +53,5 @@ export const testRegistry = new ModuleRegistry([
   }),
   fakeModule('apt', { name: { type: 'list', elements: 'str', aliases: ['pkg'] }, update_cache: { type: 'bool' }, cache_valid_time: { type: 'int' } }),
   fakeModule('debug', { msg: { type: 'raw' }, var: { type: 'str' } }),
+  meta,
 ]);

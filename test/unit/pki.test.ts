@@ -16,7 +16,8 @@ import {
   normaliseSan,
   type CertificateRequest,
 } from '../../lib/modules/pki-util.js';
-import { parseShow, planUnit } from '../../lib/modules/systemd.js';
+import { planUnit } from '../../lib/modules/systemd.js';
+import { parseShow, serviceKind } from '../../lib/facts/service.js';
 import { probeOnce, timeoutMessage, waitUntilReady } from '../../lib/modules/wait_for.js';
 
 // Throwaway test keys (fixtures, not secrets), generated once: RSA keygen is the slow part.
@@ -174,24 +175,27 @@ describe('wait_for: probing from the controller', () => {
 });
 
 describe('systemd: what to run', () => {
-  const show = (active: string, file: string, reload = 'no') => parseShow(`ActiveState=${active}\nUnitFileState=${file}\nNeedDaemonReload=${reload}\nLoadState=loaded\n`);
+  const show = (active: string, file: string, reload = 'no') => parseShow('kubelet', `ActiveState=${active}\nUnitFileState=${file}\nNeedDaemonReload=${reload}\nLoadState=loaded\n`);
 
   it('starts and enables only what is not', () => {
-    assert.deepEqual(planUnit({ name: 'kubelet', state: 'started', enabled: true, daemon_reload: true }, show('inactive', 'disabled'), []).actions, ['enable', 'start']);
-    assert.deepEqual(planUnit({ name: 'kubelet', state: 'started', enabled: true, daemon_reload: true }, show('active', 'enabled'), []).actions, []);
-    assert.deepEqual(planUnit({ name: 'kubelet', state: 'stopped', enabled: false, daemon_reload: false }, show('active', 'enabled'), []).actions, ['disable', 'stop']);
+    assert.deepEqual(planUnit({ name: 'kubelet', state: 'started', enabled: true, daemon_reload: true }, show('inactive', 'disabled')).actions, ['enable', 'start']);
+    assert.deepEqual(planUnit({ name: 'kubelet', state: 'started', enabled: true, daemon_reload: true }, show('active', 'enabled')).actions, []);
+    assert.deepEqual(planUnit({ name: 'kubelet', state: 'stopped', enabled: false, daemon_reload: false }, show('active', 'enabled')).actions, ['disable', 'stop']);
   });
 
   it('reloads the daemon only when asked and a unit changed', () => {
-    const unit = ['/etc/systemd/system/kubelet.service'];
-    assert.deepEqual(planUnit({ name: 'kubelet', state: 'started', daemon_reload: true }, show('active', 'enabled'), unit).actions, ['daemon-reload']);
-    assert.deepEqual(planUnit({ name: 'kubelet', state: 'started', daemon_reload: false }, show('active', 'enabled'), unit).actions, []);
-    assert.deepEqual(planUnit({ name: 'kubelet', daemon_reload: true }, show('active', 'enabled', 'yes'), []).actions, ['daemon-reload']);
+    // A unit file written in this run: the service fact kind marks the unit as wanting a reload.
+    const written = serviceKind.onPathChanged!(show('active', 'enabled'), 'kubelet', '/etc/systemd/system/kubelet.service');
+    assert.equal(serviceKind.onPathChanged!(show('active', 'enabled'), 'kubelet', '/etc/kubelet.conf').needDaemonReload, false);
+    assert.deepEqual(planUnit({ name: 'kubelet', state: 'started', daemon_reload: true }, written).actions, ['daemon-reload']);
+    assert.deepEqual(planUnit({ name: 'kubelet', state: 'started', daemon_reload: false }, written).actions, []);
+    assert.deepEqual(planUnit({ name: 'kubelet', state: 'started', daemon_reload: true }, show('active', 'enabled')).actions, []);
+    assert.deepEqual(planUnit({ name: 'kubelet', daemon_reload: true }, show('active', 'enabled', 'yes')).actions, ['daemon-reload']);
   });
 
   it('always restarts; reloading a stopped unit starts it', () => {
-    assert.deepEqual(planUnit({ name: 'kubelet', state: 'restarted', daemon_reload: false }, show('active', 'enabled'), []).actions, ['restart']);
-    assert.deepEqual(planUnit({ name: 'kubelet', state: 'reloaded', daemon_reload: false }, show('inactive', 'enabled'), []).actions, ['start']);
+    assert.deepEqual(planUnit({ name: 'kubelet', state: 'restarted', daemon_reload: false }, show('active', 'enabled')).actions, ['restart']);
+    assert.deepEqual(planUnit({ name: 'kubelet', state: 'reloaded', daemon_reload: false }, show('inactive', 'enabled')).actions, ['start']);
   });
 });
 

@@ -33,6 +33,21 @@ function assertInputError(text: string, line: number, column: number, message: R
 }
 
 describe('playbook loader', () => {
+  describe('play sections', () => {
+    it('puts pre_tasks, tasks and post_tasks in order, with a handler flush after each', () => {
+      const [parsed] = load('- hosts: all\n  post_tasks:\n    - {name: post, debug: {msg: a}}\n  tasks:\n    - {name: task, debug: {msg: a}}\n  pre_tasks:\n    - {name: pre, debug: {msg: a}}\n');
+      const body = parsed.body.map((e) => ('kind' in e ? 'block' : e.implicit ? `(${e.args._raw_params})` : e.name));
+      assert.deepEqual(body, ['pre', '(flush_handlers)', 'task', '(flush_handlers)', 'post', '(flush_handlers)']);
+      assert.deepEqual(parsed.tasks.map((t) => t.name), ['pre', 'task', 'post'], 'implicit flushes are not listed');
+      const selected = flattenEntries(selectEntries(parsed.body, { tags: ['nothing'], skipTags: [] }));
+      assert.equal(selected.length, 3, 'implicit flushes run whatever the tags');
+    });
+
+    it('refuses meta actions it does not carry out', () => {
+      assertInputError(play('    - meta: clear_facts\n'), 3, 7, /meta 'clear_facts' is not supported \(supported: flush_handlers, end_play, end_host, noop\)/);
+    });
+  });
+
   describe('blocks', () => {
     const text = [
       '- hosts: all',
@@ -66,7 +81,7 @@ describe('playbook loader', () => {
     const [parsed] = load(text);
 
     it('keeps the tree and flattens it in order', () => {
-      assert.equal(parsed.body.length, 1);
+      assert.equal(parsed.body.filter((e) => 'kind' in e).length, 1);
       assert.deepEqual(parsed.tasks.map((t) => t.name), ['one', 'two', 'three', 'four']);
     });
 
@@ -81,10 +96,10 @@ describe('playbook loader', () => {
     });
 
     it('selects tasks by tag inside blocks, dropping blocks left empty', () => {
-      const select = (tags: string[]) => flattenEntries(selectEntries(parsed.body, { tags, skipTags: [] })).map((t) => t.name);
+      const select = (tags: string[]) => flattenEntries(selectEntries(parsed.body, { tags, skipTags: [] })).filter((t) => !t.implicit).map((t) => t.name);
       assert.deepEqual(select(['inner']), ['two']);
       assert.deepEqual(select(['outer']), ['one', 'two', 'three', 'four']);
-      assert.deepEqual(selectEntries(parsed.body, { tags: ['nothing'], skipTags: [] }), []);
+      assert.deepEqual(selectEntries(parsed.body, { tags: ['nothing'], skipTags: [] }).filter((e) => !('kind' in e)).length, 3, 'only the implicit flushes are left');
     });
   });
 

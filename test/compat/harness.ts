@@ -1,0 +1,309 @@
+// The differential compatibility suite's harness: the same fixture playbooks applied
+// by ansible-playbook (Debian's ansible-core, the oracle) and by runbook, each on its
+// own fresh sandbox hosts with the same names, then compared: exit code, recap
+// counts per host, and the end state of every path under the fixtures' roots.
+// Fixtures that share a batch run in one invocation of each tool on one set of
+// hosts, since an Ansible run costs seconds of start-up.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load } from 'js-yaml';
+import { Sandbox } from '../sandbox/hosts.js';
+import { snapshotAll, type Entry, type Snapshot } from '../sandbox/tree-snapshot.js';
+
+/** The checkout's root, from dist/test/compat/. */
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const fixturesDir = join(repoRoot, 'test', 'compat', 'fixtures');
+
+/** fixture.yaml, as written. */
+interface FixtureFile {
+  description?: string;
+  hosts?: string[];
+  groups?: Record<string, string[]>;
+  vars?: Record<string, unknown>;
+  inventory?: string;
+  playbooks?: string[];
+  args?: string[];
+  roots?: string[];
+  content_differs?: string[];
+  exit?: number;
+  idempotent?: boolean;
+  batch?: string;
+}
+
+export interface Fixture {
+  name: string;
+  dir: string;
+  description: string;
+  hosts: string[];
+  groups: Record<string, string[]>;
+  vars: Record<string, unknown>;
+  /** The fixture's own inventory (file or directory, relative to its folder), with @@host@@ placeholders. */
+  inventory?: string;
+  playbooks: string[];
+  args: string[];
+  roots: string[];
+  /** Paths whose bytes legitimately differ between the tools (timestamps): type, mode, owner and group still compared. */
+  contentDiffers: string[];
+  /** ansible-playbook's exit code; runbook's is mapped (4 unreachable → 3). */
+  exit: number;
+  idempotent: boolean;
+  batch: string;
+}
+
+export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
+  const wanted = only ? new Set(only.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
+  const names = readdirSync(fixturesDir).filter((n) => statSync(join(fixturesDir, n)).isDirectory()).sort();
+  const fixtures = names.filter((n) => !wanted || wanted.has(n)).map((name) => {
+    const dir = join(fixturesDir, name);
+    const spec = (load(readFileSync(join(dir, 'fixture.yaml'), 'utf8')) ?? {}) as FixtureFile;
+    const exit = spec.exit ?? 0;
+    return {
+      name,
+      dir,
+      description: spec.description ?? name,
+      hosts: spec.hosts ?? ['node1', 'node2'],
+      groups: spec.groups ?? {},
+      vars: spec.vars ?? {},
+      inventory: spec.inventory,
+      playbooks: spec.playbooks ?? ['site.yml'],
+      args: spec.args ?? [],
+      roots: spec.roots ?? [`/srv/compat/${name}`],
+      contentDiffers: spec.content_differs ?? [],
+      exit,
+      idempotent: spec.idempotent ?? true,
+      // Fixtures with an inventory, arguments or failures of their own would disturb others in one run.
+      batch: spec.batch ?? (spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts ? name : 'shared'),
+    };
+  });
+  if (wanted) {
+    const missing = [...wanted].filter((w) => !names.includes(w));
+    if (missing.length) throw new Error(`COMPAT_ONLY names unknown fixtures: ${missing.join(', ')}`);
+  }
+  return fixtures;
+}
+
+/** Fixtures grouped by batch; a batch's fixtures must agree on hosts, inventory and arguments. */
+export function batches(fixtures: Fixture[]): Array<{ name: string; fixtures: Fixture[] }> {
+  const out = new Map<string, Fixture[]>();
+  for (const f of fixtures) out.set(f.batch, [...(out.get(f.batch) ?? []), f]);
+  return [...out].map(([name, list]) => {
+    const key = (f: Fixture) => JSON.stringify([f.hosts, f.groups, f.vars, f.inventory ? f.name : '', f.args, f.exit]);
+    const odd = list.find((f) => key(f) !== key(list[0]));
+    if (odd) throw new Error(`fixture ${odd.name} is in batch ${name} but differs from ${list[0].name} in hosts, groups, vars, inventory, args or exit`);
+    return { name, fixtures: list };
+  });
+}
+
+export interface Recap {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+
+export interface ToolOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  recap: Record<string, Recap>;
+}
+
+export interface BatchOutcome {
+  ansible: ToolOutcome;
+  runbook: ToolOutcome;
+  /** runbook applied a second time. */
+  rerun: ToolOutcome;
+  ansibleState: Snapshot;
+  runbookState: Snapshot;
+}
+
+/** Runs one batch: both tools in parallel on their own hosts, then runbook once more. */
+export async function runBatch(fixtures: Fixture[]): Promise<BatchOutcome> {
+  const first = fixtures[0];
+  const [ansibleHosts, runbookHosts] = await Promise.all([
+    Sandbox.start({ count: first.hosts.length, names: first.hosts }),
+    Sandbox.start({ count: first.hosts.length, names: first.hosts }),
+  ]);
+  try {
+    const playbooks = fixtures.flatMap((f) => f.playbooks.map((p) => join(f.dir, p)));
+    const ansibleInventory = writeInventory(ansibleHosts, first, 'ansible');
+    const runbookInventory = writeInventory(runbookHosts, first, 'runbook');
+    const [ansible, runbook] = await Promise.all([
+      runAnsible(ansibleHosts, ansibleInventory, playbooks, first.args),
+      runRunbook(runbookHosts, runbookInventory, playbooks, first.args),
+    ]);
+    const roots = [...new Set(fixtures.flatMap((f) => f.roots))];
+    const [ansibleState, runbookState] = await Promise.all([snapshotAll(ansibleHosts, roots), snapshotAll(runbookHosts, roots)]);
+    const rerun = await runRunbook(runbookHosts, runbookInventory, playbooks, first.args);
+    return { ansible, runbook, rerun, ansibleState, runbookState };
+  } finally {
+    await Promise.all([ansibleHosts.stop(), runbookHosts.stop()]);
+  }
+}
+
+/** The generated YAML inventory, or the fixture's own with each @@host@@ replaced by the host's connection. */
+function writeInventory(sandbox: Sandbox, fixture: Fixture, tool: string): string {
+  const dir = join(sandbox.dir, `inventory-${tool}`);
+  if (!fixture.inventory) {
+    const file = join(dir, 'inventory.yaml');
+    sandbox.writeInventory(file, { groups: fixture.groups, vars: fixture.vars });
+    return file;
+  }
+  const source = join(fixture.dir, fixture.inventory);
+  const target = join(dir, fixture.inventory);
+  cpSync(source, target, { recursive: true });
+  const connection = (name: string, yaml: boolean) => {
+    const h = sandbox.host(name);
+    const vars: Array<[string, string | number]> = [
+      ['ansible_host', h.address], ['ansible_port', h.port], ['ansible_user', h.user], ['ansible_ssh_private_key_file', sandbox.keyFile],
+    ];
+    return yaml ? `{${vars.map(([k, v]) => `${k}: ${v}`).join(', ')}}` : vars.map(([k, v]) => `${k}=${v}`).join(' ');
+  };
+  for (const file of filesUnder(target)) {
+    const text = readFileSync(file, 'utf8');
+    // @@name@@ → key=value pairs (INI); @@name:yaml@@ → a flow mapping (YAML).
+    const replaced = text.replace(/@@([a-z0-9-]+)(:yaml)?@@/gi, (_, name: string, yaml?: string) => connection(name, yaml !== undefined));
+    if (replaced !== text) writeFileSync(file, replaced);
+  }
+  return target;
+}
+
+function filesUnder(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).flatMap((n) => filesUnder(join(path, n)));
+}
+
+function runAnsible(sandbox: Sandbox, inventory: string, playbooks: string[], args: string[]): Promise<ToolOutcome> {
+  const work = join(sandbox.dir, 'ansible-work');
+  mkdirSync(join(work, 'local-tmp'), { recursive: true });
+  mkdirSync(join(work, 'cp'), { recursive: true });
+  const config = join(work, 'ansible.cfg');
+  // Ansible's defaults, except what keeps the controller's ~/.ssh and ~/.ansible untouched
+  // and what only costs time (pipelining, persistent connections).
+  writeFileSync(config, `[defaults]
+forks = 10
+host_key_checking = False
+interpreter_python = /usr/bin/python3
+retry_files_enabled = False
+nocolor = True
+local_tmp = ${join(work, 'local-tmp')}
+
+[ssh_connection]
+pipelining = True
+control_path_dir = ${join(work, 'cp')}
+ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o PreferredAuthentications=publickey -o UserKnownHostsFile=${sandbox.knownHostsFile}
+`);
+  return spawnTool('ansible-playbook', ['-i', inventory, ...playbooks, ...args], {
+    cwd: work,
+    env: { ANSIBLE_CONFIG: config, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', ANSIBLE_STDOUT_CALLBACK: 'default' },
+  }).then((run) => {
+    closeControlMasters(join(work, 'cp'));
+    return { ...run, recap: parseAnsibleRecap(run.stdout) };
+  });
+}
+
+function runRunbook(sandbox: Sandbox, inventory: string, playbooks: string[], args: string[]): Promise<ToolOutcome> {
+  const cli = [join(repoRoot, 'bin', 'runbook.js'), 'apply', inventory, ...playbooks, ...args, '--known-hosts', sandbox.knownHostsFile, '--output', 'json'];
+  return spawnTool(process.execPath, cli, { cwd: sandbox.dir, env: {} }).then((run) => ({ ...run, recap: parseRunbookRecap(run.stdout) }));
+}
+
+function spawnTool(cmd: string, args: string[], opts: { cwd: string; env: Record<string, string> }): Promise<Omit<ToolOutcome, 'recap'>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr }));
+  });
+}
+
+/** Ansible's PLAY RECAP lines. */
+export function parseAnsibleRecap(stdout: string): Record<string, Recap> {
+  const recap: Record<string, Recap> = {};
+  const line = /^(\S+)\s+:\s+((?:\w+=\d+\s*)+)$/gm;
+  for (const m of stdout.matchAll(line)) {
+    const counts = Object.fromEntries([...m[2].matchAll(/(\w+)=(\d+)/g)].map((c) => [c[1], Number(c[2])]));
+    recap[m[1]] = {
+      ok: counts.ok ?? 0, changed: counts.changed ?? 0, unreachable: counts.unreachable ?? 0, failed: counts.failed ?? 0,
+      skipped: counts.skipped ?? 0, rescued: counts.rescued ?? 0, ignored: counts.ignored ?? 0,
+    };
+  }
+  return recap;
+}
+
+/**
+ * runbook's JSON recap in Ansible's terms. Ansible counts a changed task under ok too;
+ * runbook's recap may count ok without changed (okIncludesChanged absent or false).
+ */
+export function parseRunbookRecap(stdout: string): Record<string, Recap> {
+  const line = stdout.split('\n').filter((l) => l.startsWith('{"type":"recap"')).at(-1);
+  if (!line) return {};
+  const hosts = (JSON.parse(line) as { hosts: Record<string, Record<string, number | boolean>> }).hosts;
+  return Object.fromEntries(Object.entries(hosts).map(([name, h]) => {
+    const n = (k: string) => Number(h[k] ?? 0);
+    const ok = h.okIncludesChanged === true ? n('ok') : n('ok') + n('changed');
+    return [name, { ok, changed: n('changed'), unreachable: typeof h.unreachable === 'boolean' ? Number(h.unreachable) : n('unreachable'), failed: n('failed'), skipped: n('skipped'), rescued: n('rescued'), ignored: n('ignored') }];
+  }));
+}
+
+/** Ansible's exit codes in runbook's terms: runbook exits 3 where ansible-playbook exits 4 (unreachable). */
+export function runbookExitFor(ansibleExit: number): number {
+  return ansibleExit === 4 ? 3 : ansibleExit;
+}
+
+/** Every difference between the tools' end states under one fixture's roots, as readable lines. */
+export function stateDifferences(fixture: Fixture, ansible: Snapshot, runbook: Snapshot): string[] {
+  const under = (p: string) => fixture.roots.some((r) => p === r || p.startsWith(`${r}/`));
+  const differs: string[] = [];
+  for (const host of fixture.hosts) {
+    const a = ansible[host] ?? new Map<string, Entry>();
+    const b = runbook[host] ?? new Map<string, Entry>();
+    const paths = [...new Set([...a.keys(), ...b.keys()])].filter(under).sort();
+    for (const path of paths) {
+      const x = a.get(path);
+      const y = b.get(path);
+      const bytesMatter = !fixture.contentDiffers.includes(path);
+      const same = x && y && x.type === y.type && x.mode === y.mode && x.owner === y.owner && x.group === y.group
+        && x.target === y.target && (!bytesMatter || x.sha256 === y.sha256);
+      if (!same) differs.push(`${host}:${path}: ansible = ${describe(x)}; runbook = ${describe(y)}`);
+    }
+  }
+  return differs;
+}
+
+/** The number of paths both tools left under a fixture's roots, to show a comparison is not vacuous. */
+export function pathCount(fixture: Fixture, state: Snapshot): number {
+  const under = (p: string) => fixture.roots.some((r) => p === r || p.startsWith(`${r}/`));
+  return fixture.hosts.reduce((n, h) => n + [...(state[h]?.keys() ?? [])].filter(under).length, 0);
+}
+
+function describe(e: Entry | undefined): string {
+  if (!e) return 'absent';
+  const base = `${e.type} ${e.mode} ${e.owner}:${e.group}`;
+  if (e.type === 'l') return `${base} -> ${e.target}`;
+  return e.type === 'f' ? `${base} ${JSON.stringify(e.content)}` : base;
+}
+
+/** ControlPersist masters outlive ansible-playbook: ask each to exit through its socket. */
+function closeControlMasters(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const socket of readdirSync(dir)) {
+    try {
+      execFileSync('ssh', ['-o', `ControlPath=${join(dir, socket)}`, '-O', 'exit', 'compat-host'], { stdio: 'ignore', timeout: 10_000 });
+    } catch { /* already gone */ }
+  }
+}
+
+/** For failure messages: the tail of a tool's output. */
+export function tail(run: { stdout: string; stderr: string }, lines = 40): string {
+  return `${run.stderr}\n${run.stdout}`.trim().split('\n').slice(-lines).join('\n');
+}
+
+export const relativeToRepo = (path: string) => relative(repoRoot, path);
