@@ -10,7 +10,7 @@ import { prefetchPlay } from './prefetch.js';
 import { RunOnceScopes } from './run-once.js';
 import { settle } from './results.js';
 import { serialBatches } from './serial.js';
-import { runHostPlay, takeStep, type PlayRun } from './step.js';
+import { execute, runHostPlay, takeStep, type PlayRun } from './step.js';
 import { wholeNumber, type RunScope } from './task.js';
 import { buildHostvars, groupsRecord, taskVars, type VarLayers } from './vars.js';
 
@@ -190,7 +190,8 @@ class PlayBatch {
       });
       for (const task of order) {
         const together = round.filter((r) => r.step.task === task).sort((a, b) => runs.indexOf(a.run) - runs.indexOf(b.run));
-        await forEachLimited(together, this.options.forks, ({ run, step }) => takeStep(playRun, run, iterators.get(run)!, step));
+        if (task.implicit && task.module === 'meta') await this.flushInStep(playRun, task, together.map((r) => r.run));
+        else await forEachLimited(together, this.options.forks, ({ run, step }) => takeStep(playRun, run, iterators.get(run)!, step));
       }
       for (const run of runs) if (run.stopped) playRun.once.leave(run.name);
     }
@@ -202,6 +203,30 @@ class PlayBatch {
       });
       if (iterator.failed) run.stopped = true;
       playRun.once.leave(run.name);
+    }
+  }
+
+  /**
+   * A flush point under linear, as Ansible: each handler on every host that notified it (in
+   * inventory order) before the next handler; a failed handler fails its host.
+   */
+  private async flushInStep(playRun: PlayRun, point: TaskSpec, runs: HostRun[]): Promise<void> {
+    const gates = playRun.once.of(point);
+    const fails = (run: HostRun) => () => {
+      run.stopped = true;
+      return false;
+    };
+    try {
+      await Promise.all(runs.map((run) => settle(this.scope, run, fails(run))));
+      for (const handler of this.play.handlers) {
+        const names = [handler.name, ...handler.listen];
+        const notified = runs.filter((run) => !run.stopped && !this.broken && names.some((n) => run.notified.has(n)));
+        for (const run of notified) for (const name of names) run.notified.delete(name);
+        await forEachLimited(notified, this.options.forks, (run) => execute(playRun, run, handler, gates, true, fails(run)));
+      }
+      await Promise.all(runs.map((run) => settle(this.scope, run, fails(run))));
+    } finally {
+      for (const run of runs) gates.leave(run.name);
     }
   }
 
