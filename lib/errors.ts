@@ -17,8 +17,9 @@ export class InputError extends Error {
   constructor(
     message: string,
     readonly location?: SourceLocation,
+    options?: ErrorOptions,
   ) {
-    super(location ? `${formatLocation(location)}: ${message}` : message);
+    super(location ? `${formatLocation(location)}: ${message}` : message, options);
     this.name = 'InputError';
   }
 }

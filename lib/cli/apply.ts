@@ -4,13 +4,15 @@ import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { runPlaybooks } from '../engine/run.js';
 import { planRun } from '../engine/plan.js';
-import { loadInventoryFile } from '../inventory/load.js';
+import { loadInventory, withPlaybookDir } from '../inventory/load.js';
+import { redact } from '../vault/redact.js';
+import { configureVault, type VaultArgs } from './vault-options.js';
 import { defaultRegistry } from '../modules/index.js';
 import { loadPlaybookFile } from '../playbook/load.js';
 import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
 
-export interface ApplyArgs {
+export interface ApplyArgs extends VaultArgs {
   inventory: string;
   playbooks?: string[];
   dryRun: boolean;
@@ -33,9 +35,13 @@ export interface ApplyArgs {
 
 export async function applyCommand(args: ApplyArgs): Promise<number> {
   const registry = defaultRegistry();
-  const inventory = loadInventoryFile(resolve(args.inventory));
+  // Vault passwords first: inventories, group_vars and playbooks may hold encrypted data.
+  await configureVault(args);
   const playbookFiles = args.playbooks?.length ? args.playbooks.map((p) => resolve(p)) : defaultPlaybooks(args.inventory);
   if (!Number.isFinite(args.taskTimeout) || args.taskTimeout < 0) throw new InputError(`--task-timeout must be a number of seconds of 0 or more, got ${args.taskTimeout}`);
+  // group_vars/ and host_vars/ next to the (first) playbook are layered in; plays from other
+  // folders get theirs in engine/vars.ts.
+  const inventory = withPlaybookDir(loadInventory([args.inventory]), dirname(playbookFiles[0]));
   const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry));
   const extraVars = parseExtraVars(args.extraVars);
   const tags = splitList(args.tags);
@@ -68,7 +74,8 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       strategy: args.strategy,
       taskTimeout: args.taskTimeout,
       factTimeoutMs: args.factTimeout * 1000,
-      onEvent: (event) => reporter.onEvent(event),
+      // Values from a vault never show, whatever a task or module put in its result.
+      onEvent: (event) => reporter.onEvent(redact(event)),
     },
     registry,
   );

@@ -2,6 +2,10 @@ import yargs from 'yargs';
 import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { applyCommand, type ApplyArgs } from './apply.js';
+import { inventoryCommand, type InventoryArgs } from './inventory.js';
+import { vaultCommand, type VaultCommandArgs } from './vault.js';
+import { vaultOptions } from './vault-options.js';
+import { redactText } from '../vault/redact.js';
 
 /** Parses the command line and delegates; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -19,8 +23,8 @@ export async function main(argv: string[]): Promise<number> {
       'apply <inventory> [playbooks..]',
       'Apply playbooks (default: every *.yaml/*.yml in playbooks/, in file-name order) to the hosts of an Ansible-format YAML inventory',
       (y) =>
-        y
-          .positional('inventory', { type: 'string', describe: 'Ansible YAML inventory file', demandOption: true })
+        vaultOptions(y)
+          .positional('inventory', { type: 'string', describe: 'Ansible inventory: YAML or INI file, directory of them, or host,list,', demandOption: true })
           .positional('playbooks', { type: 'string', array: true, describe: 'playbook files, run in the order given as one run' })
           .option('dry-run', { alias: 'check', type: 'boolean', default: false, describe: 'Change nothing; report exactly what would change on every host' })
           .option('diff', { type: 'boolean', default: false, describe: 'Show unified diffs of content and owner/mode changes (secrets as checksums)' })
@@ -42,6 +46,37 @@ export async function main(argv: string[]): Promise<number> {
         exitCode = await applyCommand(args as unknown as ApplyArgs);
       },
     )
+    .command(
+      'inventory [group]',
+      'Show the inventory as Ansible sees it, after group_vars/ and host_vars/ (as ansible-inventory)',
+      (y) =>
+        vaultOptions(y)
+          .positional('group', { type: 'string', describe: 'With --graph: the group to start at (default all)' })
+          .option('inventory', { alias: 'i', type: 'string', array: true, nargs: 1, describe: 'Inventory: YAML or INI file, directory, or host,list, (repeatable)' })
+          .option('list', { type: 'boolean', default: false, describe: 'Every group and host, with host variables, as JSON' })
+          .option('host', { type: 'string', describe: "One host's variables as JSON" })
+          .option('graph', { type: 'boolean', default: false, describe: 'The group tree (from GROUP, default all)' })
+          .option('vars', { type: 'boolean', default: false, describe: 'With --graph: show variables' })
+          .option('playbook-dir', { type: 'string', describe: "Also read group_vars/ and host_vars/ next to this playbook folder" }),
+      async (args) => {
+        exitCode = await inventoryCommand(args as unknown as InventoryArgs);
+      },
+    )
+    .command(
+      'vault <action> [files..]',
+      'Encrypt, decrypt or view files and strings in Ansible Vault format (as ansible-vault)',
+      (y) =>
+        vaultOptions(y)
+          .positional('action', { choices: ['encrypt', 'decrypt', 'view', 'encrypt_string'] as const, demandOption: true })
+          .positional('files', { type: 'string', array: true, describe: 'files (or strings, for encrypt_string); none: stdin' })
+          .option('encrypt-vault-id', { type: 'string', describe: 'The vault id to encrypt with when several are given' })
+          .option('output', { type: 'string', describe: "Write to this file instead ('-' for stdout)" })
+          .option('name', { alias: 'n', type: 'string', array: true, nargs: 1, describe: 'encrypt_string: variable name for each string' })
+          .option('stdin-name', { type: 'string', describe: 'encrypt_string: variable name for the string read from stdin' }),
+      async (args) => {
+        exitCode = await vaultCommand(args as unknown as VaultCommandArgs);
+      },
+    )
     .demandCommand(1, 'Name a command: runbook apply INVENTORY [PLAYBOOK...]')
     .strict()
     .help()
@@ -54,7 +89,8 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
     return exitCode;
   } catch (error) {
-    process.stderr.write(`runbook: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    // An error may quote a value; one from a vault never shows.
+    process.stderr.write(`runbook: error: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
     if (!(error instanceof InputError) && process.env.RUNBOOK_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     return 1;
   }

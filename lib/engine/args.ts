@@ -1,4 +1,5 @@
-import type { ArgSpec, ArgType } from '../modules/types.js';
+import type { ArgSpec, ArgType, ModuleDefinition } from '../modules/types.js';
+import { argRuleError } from '../modules/arg-rules.js';
 import { InputError } from '../errors.js';
 import { convertType, normaliseMode } from '../playbook/args.js';
 
@@ -60,4 +61,13 @@ export function coerceArgs(specs: Record<string, ArgSpec>, args: Record<string, 
   }
   for (const name of Object.keys(args)) if (name.startsWith('_')) out[name] = args[name];
   return out;
+}
+
+/** A task's rendered arguments, as its module takes them: declared types, defaults, the rules between them. */
+export function moduleArgs(module: ModuleDefinition, rendered: Record<string, unknown>): Record<string, unknown> {
+  const args = coerceArgs(module.args, rendered);
+  if (module.anyArgs) for (const [name, value] of Object.entries(rendered)) if (!(name in module.args)) args[name] = value;
+  const ruleError = argRuleError(module, args);
+  if (ruleError) throw new ArgumentError(`${module.name}: ${ruleError}`);
+  return args;
 }

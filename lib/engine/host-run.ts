@@ -23,7 +23,12 @@ export interface ConnectionSettings {
 export class HostRun {
   readonly transport: QueuedTransport;
   readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0 };
+  /** Registered results and set_fact variables: one layer, as Ansible's non-persistent facts. */
   readonly registered: Record<string, unknown> = {};
+  /** Host facts (setup, and `ansible_facts` of modules other than set_fact and include_vars). */
+  readonly gathered: Record<string, unknown> = {};
+  /** Variables from include_vars. */
+  readonly included: Record<string, unknown> = {};
   readonly notified = new Set<string>();
   /** Paths tasks changed (or would change) on this host in this run, e.g. unit files for daemon-reload. */
   readonly changedPaths = new Set<string>();

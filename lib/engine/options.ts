@@ -9,6 +9,8 @@ export interface RunOptions {
   playbookFiles: string[];
   dryRun: boolean;
   diff: boolean;
+  /** `-v` count; debug tasks with a higher `verbosity` are skipped. Default 0. */
+  verbosity?: number;
   forks: number;
   extraVars: Record<string, unknown>;
   knownHostsFile: string;

@@ -1,6 +1,6 @@
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { evaluateCondition, renderValue } from '../template/index.js';
-import { coerceArgs } from './args.js';
+import { moduleArgs } from './args.js';
 import type { HostRun } from './host-run.js';
 import { taskPrivilege, type RunScope } from './task.js';
 import { itemVars, type VarLayers } from './vars.js';
@@ -18,7 +18,7 @@ export function prefetchPlay(scope: RunScope, run: HostRun, play: PlaySpec, task
     try {
       for (const { vars } of itemVars(layers, task)) {
         if (!task.when.every((condition) => evaluateCondition(condition, vars))) continue;
-        const args = coerceArgs(module.args, renderableArgs(task.args, vars));
+        const args = moduleArgs(module, renderableArgs(task.args, vars));
         const cache = run.facts(taskPrivilege(run, play, task));
         const requests = module.prefetch(args, { host: run.name });
         cache.want(requests);

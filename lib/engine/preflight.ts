@@ -5,7 +5,8 @@ import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
 import { isTemplated, referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
-import { coerceArgs } from './args.js';
+import { loadVarsFile } from '../modules/include_vars.js';
+import { moduleArgs } from './args.js';
 import { buildHostvars, groupsRecord, itemVars } from './vars.js';
 
 export interface PlannedPlay {
@@ -26,7 +27,7 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
   const hostvars = buildHostvars(inventory, extraVars);
   const groups = groupsRecord(inventory);
   // Set when a task fails inside a block with a rescue: only known at run time, as registered results.
-  const registers = new Set(['ansible_failed_task', 'ansible_failed_result', ...(plan.flatMap(({ play }) => [...play.tasks, ...play.handlers].map((t) => t.register).filter(Boolean)) as string[])]);
+  const registers = new Set(['ansible_failed_task', 'ansible_failed_result', ...runtimeNames(plan, registry)]);
   for (const name of new Set(plan.flatMap((p) => p.hosts))) {
     const keyFile = inventory.hosts.get(name)!.connection.privateKeyFile;
     if (keyFile) {
@@ -44,18 +45,20 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
       throw new InputError(`delegate_to '${target}' names no inventory host${didYouMean(target, [...inventory.hosts.keys()])}`, task.delegateLocation ?? task.location);
     }
   }
+  // Gathered facts (ansible_hostname, ...) exist once a play has gathered them: checked when they run.
+  const gathers = plan.some(({ play }) => play.gatherFacts || play.tasks.some((t) => t.module === 'setup'));
   for (const { play, hosts, tasks } of plan) {
     for (const host of hosts) {
       const layers = { inventory, host, play, playHosts: hosts, registered: {}, extraVars, hostvars, groups };
       for (const task of [...tasks, ...play.handlers]) {
-        if (readsRegistered(task, registers)) continue;
+        if (readsRegistered(task, registers) || (gathers && readsRegistered(task, { has: (n: string) => n.startsWith('ansible_') && !(n in inventory.hosts.get(host)!.vars) }))) continue;
         const module = registry.get(task.module)!;
         const origin = { what: `task '${task.name}'`, location: task.location };
         for (const { vars } of itemVars(layers, task)) {
           for (const condition of task.when) renderValue(`{{ ${condition} }}`, vars, origin);
           let args: Record<string, unknown>;
           try {
-            args = coerceArgs(module.args, renderValue(task.args, vars, origin) as Record<string, unknown>);
+            args = moduleArgs(module, renderValue(task.args, vars, origin) as Record<string, unknown>);
           } catch (error) {
             if (error instanceof InputError) throw error;
             throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
@@ -63,6 +66,8 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
           try {
             module.preflight?.(args, { baseDir: play.baseDir, render: (text, what) => renderTemplateFile(text, vars, { what: `${what} (task '${task.name}')`, location: task.location }) as string });
           } catch (error) {
+            // A template reading gathered facts is rendered when it runs, once they are known.
+            if (gathers && /undefined variable 'ansible_/.test((error as Error).message)) continue;
             if (error instanceof InputError) throw error;
             throw new InputError(`${(error as Error).message} (task '${task.name}')`, task.location);
           }
@@ -72,7 +77,37 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
   }
 }
 
-function readsRegistered(task: TaskSpec, registers: Set<string>): boolean {
+/**
+ * Variables that exist only once a task has run: registered results, set_fact names, and what
+ * include_vars loads (the file's keys when its name is written plainly, else every name: '*').
+ */
+function runtimeNames(plan: PlannedPlay[], registry: ModuleRegistry): Set<string> {
+  const names = new Set<string>();
+  for (const { play } of plan) {
+    for (const task of [...play.tasks, ...play.handlers]) {
+      if (task.register) names.add(task.register);
+      const factsAs = registry.get(task.module)?.factsAs;
+      if (factsAs === 'set') for (const name of Object.keys(task.args)) if (name !== 'cacheable') names.add(name);
+      if (factsAs === 'included') {
+        if (typeof task.args.name === 'string') names.add(task.args.name);
+        else for (const name of includedNames(task.args, play.baseDir)) names.add(name);
+      }
+    }
+  }
+  return names;
+}
+
+function includedNames(args: Record<string, unknown>, baseDir: string): string[] {
+  const file = args.file ?? args._raw_params;
+  if (typeof file !== 'string' || isTemplated(file)) return ['*'];
+  try {
+    return Object.keys(loadVarsFile(file.trim(), baseDir).vars);
+  } catch {
+    return []; // the task's own preflight names the problem
+  }
+}
+
+function readsRegistered(task: TaskSpec, registers: { has(name: string): boolean }): boolean {
   const texts: string[] = [];
   const collect = (value: unknown): void => {
     if (typeof value === 'string') texts.push(value.includes('{{') || value.includes('{%') ? value : '');
@@ -81,5 +116,5 @@ function readsRegistered(task: TaskSpec, registers: Set<string>): boolean {
   };
   collect([task.args, task.loop]);
   const names = [...texts.filter(Boolean).flatMap((t) => referencedVariables(t, { includeOptional: true })), ...task.when.flatMap((c) => referencedVariables(c, { expression: true, includeOptional: true }))];
-  return names.some((n) => registers.has(n));
+  return names.length > 0 && (registers.has('*') || names.some((n) => registers.has(n)));
 }

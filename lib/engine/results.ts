@@ -23,7 +23,7 @@ export interface PendingResult {
 export type OnFailure = (task: TaskSpec, result: Record<string, unknown>) => boolean;
 
 export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task: TaskSpec, index: number, handler: boolean, outcome: TaskOutcome, started: number, marks: { rescued?: boolean; ignored?: boolean } = {}): void {
-  const hidden = task.noLog;
+  const hidden = task.noLog || outcome.secret === true;
   run.pending.push({
     task,
     endStep: run.transport.stepsQueued,
@@ -37,7 +37,7 @@ export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task
       index,
       handler,
       status: outcome.status,
-      message: hidden && outcome.status !== 'skipped' ? 'output hidden: no_log is set on this task' : outcome.message,
+      message: hidden && outcome.status !== 'skipped' ? (task.noLog ? 'output hidden: no_log is set on this task' : 'output hidden: the task uses a value from a vault') : outcome.message,
       diff: outcome.diff && (hidden ? outcome.diff.map(hideContent) : outcome.diff),
       dryRun: scope.dryRun,
       durationMs: Date.now() - started,

@@ -7,6 +7,8 @@ import { HostRun } from './host-run.js';
 import { HostPlayIterator, type IteratorStep, type Section } from './iterator.js';
 import type { RunOptions, RunSummary, Strategy } from './options.js';
 import { prefetchPlay } from './prefetch.js';
+import { gatherFacts, wantGatheredFacts } from './gather.js';
+import { gatherFacts, wantGatheredFacts } from './gather.js';
 import { RunOnceScopes } from './run-once.js';
 import { settle } from './results.js';
 import { serialBatches } from './serial.js';
@@ -36,7 +38,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
     }
     return run;
   };
-  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, emit: options.onEvent, hostRun, taskTimeout: options.taskTimeout ?? 0 };
+  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun, taskTimeout: options.taskTimeout ?? 0 };
   const hostvars = buildHostvars(inventory, options.extraVars);
   const groups = groupsRecord(inventory);
   const { plan } = options;
@@ -114,7 +116,18 @@ class PlayBatch {
   /** Returns true when the play broke and the playbook must stop. */
   async run(strategy: Strategy): Promise<boolean> {
     const runs = this.hosts.map((h) => this.scope.hostRun(h));
-    for (const run of runs) prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
+    for (const run of runs) {
+      wantGatheredFacts(run, this.play);
+      prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
+    }
+    if (this.play.gatherFacts) {
+      // Every host of the batch gathers first, as Ansible's implicit setup task.
+      await forEachLimited(runs, this.options.forks, async (run) => {
+        await gatherFacts(this.scope, run, this.play, this.hostvars[run.name], this.options.extraVars);
+        // Tasks that read facts render now: their facts join the next probe.
+        prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
+      });
+    }
     // Handlers run at the play's flush points (meta: flush_handlers), which the iterators hand out like tasks.
     const playRun = this.playRun();
     if (strategy === 'free') await this.free(playRun, runs);
@@ -145,6 +158,8 @@ class PlayBatch {
       playHosts: live(this.playHosts),
       playBatch: live(this.hosts),
       registered: this.scope.hostRun(host).registered,
+      facts: this.scope.hostRun(host).gathered,
+      included: this.scope.hostRun(host).included,
       extraVars: this.options.extraVars,
       hostvars: this.hostvars,
       groups: this.groups,
@@ -218,12 +233,15 @@ class PlayBatch {
     };
     try {
       await Promise.all(runs.map((run) => settle(this.scope, run, fails(run))));
+      // A notification reaches every handler named or listening so: consumed once all of them had their turn.
+      const consumed = new Map(runs.map((run) => [run, new Set<string>()]));
       for (const handler of this.play.handlers) {
         const names = [handler.name, ...handler.listen];
         const notified = runs.filter((run) => !run.stopped && !this.broken && names.some((n) => run.notified.has(n)));
-        for (const run of notified) for (const name of names) run.notified.delete(name);
+        for (const run of notified) for (const name of names) consumed.get(run)!.add(name);
         await forEachLimited(notified, this.options.forks, (run) => execute(playRun, run, handler, gates, true, fails(run)));
       }
+      for (const [run, names] of consumed) for (const name of names) run.notified.delete(name);
       await Promise.all(runs.map((run) => settle(this.scope, run, fails(run))));
     } finally {
       for (const run of runs) gates.leave(run.name);

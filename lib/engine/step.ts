@@ -7,7 +7,7 @@ import { forgetPrefetch } from './prefetch.js';
 import { failPending, recordResult, settle, type OnFailure } from './results.js';
 import type { RunOnceScopes } from './run-once.js';
 import { runTask, type RunScope, type TaskOutcome } from './task.js';
-import { taskVars, type VarLayers } from './vars.js';
+import { factsOf, namespacedFacts, taskVars, type VarLayers } from './vars.js';
 import type { TaskStatus } from './events.js';
 import type { Limiter } from '../util/limiter.js';
 
@@ -99,14 +99,17 @@ async function flushHandlers(playRun: PlayRun, run: HostRun, point: TaskSpec, on
     failed = true;
     return onFailure(task, result);
   };
+  // A notification reaches every handler named or listening so: consumed once all of them had their turn.
+  const consumed = new Set<string>();
   try {
     await settle(playRun.scope, run, failing);
     for (const handler of playRun.play.handlers) {
       if (failed || run.stopped) break;
       if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
-      for (const name of [handler.name, ...handler.listen]) run.notified.delete(name);
+      for (const name of [handler.name, ...handler.listen]) consumed.add(name);
       await execute(playRun, run, handler, gates, true, failing);
     }
+    for (const name of consumed) run.notified.delete(name);
     if (!failed) await settle(playRun.scope, run, failing);
   } finally {
     gates.leave(run.name);
@@ -124,11 +127,15 @@ export async function execute(
   known?: TaskOutcome,
 ): Promise<void> {
   const { scope, play } = playRun;
-  if (task.runOnce && !known) {
+  // pause runs once for the play's hosts, as Ansible's action plugins that bypass the host loop.
+  const runOnce = task.runOnce || scope.registry.get(task.module)?.runsOnce === true;
+  if (runOnce && !known) {
     // run_once: when another host ran it for everyone, this one only takes its registered result.
     const shared = await once.await(task, run.name).catch(() => null);
     if (shared !== undefined) {
       if (shared && task.register) register(playRun, run, task.register, shared.result);
+      // As Ansible: the facts a run_once task returns are set on every host of the play.
+      if (shared) takeFacts(playRun, run, task, shared);
       return;
     }
   }
@@ -138,7 +145,7 @@ export async function execute(
   const throttle = known ? undefined : playRun.throttle?.(task, run);
   const job = () => runTask(scope, run, play, task, playRun.layersOf(run.name));
   const pending = known ? Promise.resolve(known) : throttle ? throttle.run(job) : job();
-  if (task.runOnce && !known) once.done(task, pending);
+  if (runOnce && !known) once.done(task, pending);
   let outcome: TaskOutcome;
   try {
     outcome = await pending;
@@ -163,6 +170,7 @@ export async function execute(
   }
   forgetPrefetch(run, task);
   if (task.register) register(playRun, run, task.register, outcome.result);
+  if (!marks.ignored) takeFacts(playRun, run, task, outcome);
   if (outcome.status === 'changed' && !marks.ignored) for (const name of task.notify) run.notified.add(name);
   if (outcome.status === 'failed') marks.rescued = onFailure(task, outcome.result);
   recordResult(scope, run, play, task, index, handler, outcome, started, marks);
@@ -172,4 +180,26 @@ export async function execute(
 function register(playRun: PlayRun, run: HostRun, name: string, result: unknown): void {
   run.registered[name] = result;
   playRun.hostvars[run.name][name] = result;
+}
+
+/**
+ * `ansible_facts` of a task's result (each loop item's, in order) become variables of the host,
+ * in the layer its module names (set_fact, include_vars, host facts), as Ansible's strategy does.
+ * A failed or skipped result sets nothing.
+ */
+function takeFacts(playRun: PlayRun, run: HostRun, task: TaskSpec, outcome: TaskOutcome): void {
+  if (outcome.status !== 'ok' && outcome.status !== 'changed') return;
+  const results = task.loop === undefined ? [outcome.result] : ((outcome.result.results as Array<Record<string, unknown>>) ?? []);
+  const layer = playRun.scope.registry.get(task.module)?.factsAs ?? 'gathered';
+  const target = layer === 'set' ? run.registered : layer === 'included' ? run.included : run.gathered;
+  const { extraVars } = playRun.layersOf(run.name);
+  const hostvars = playRun.hostvars[run.name];
+  for (const result of results) {
+    const facts = factsOf(result);
+    if (!facts) continue;
+    Object.assign(target, facts);
+    // Other hosts see them through hostvars; extra vars stay on top there too.
+    for (const [name, value] of Object.entries(facts)) if (!(name in extraVars)) hostvars[name] = value;
+  }
+  if (layer === 'gathered') hostvars.ansible_facts = namespacedFacts(run.gathered);
 }

@@ -6,16 +6,19 @@ import { KILL_GRACE_MS } from '../transport/queued.js';
 import { StepFailure, type HostTransport, type Privilege } from '../transport/types.js';
 import { UnreachableError } from '../transport/ssh.js';
 import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
-import { coerceArgs } from './args.js';
+import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
-import { itemVars, type VarLayers } from './vars.js';
+import { factsOf, itemVars, type VarLayers } from './vars.js';
+import { holdsSecret } from '../vault/redact.js';
 
 /** What the engine shares with every task of a run. */
 export interface RunScope {
   registry: ModuleRegistry;
   dryRun: boolean;
   diff: boolean;
+  /** `-v` count (debug's verbosity threshold); 0 unless the command line says otherwise. */
+  verbosity?: number;
   emit: RunEventListener;
   /** The run of an inventory host, or of the implicit localhost; throws for a name it does not know. */
   hostRun(name: string): HostRun;
@@ -25,6 +28,8 @@ export interface RunScope {
 
 export interface TaskOutcome {
   status: TaskStatus;
+  /** The task read a value from a vault: reported as if no_log were set. */
+  secret?: boolean;
   message?: string;
   diff?: FileDiff[];
   result: Record<string, unknown>;
@@ -38,12 +43,18 @@ interface ItemOutcome extends TaskOutcome {
 export async function runTask(scope: RunScope, run: HostRun, play: PlaySpec, task: TaskSpec, layers: VarLayers): Promise<TaskOutcome> {
   const module = scope.registry.get(task.module)!;
   const outcomes: ItemOutcome[] = [];
+  // As Ansible's task executor: facts an item returns are variables of the items after it.
+  const carried: Record<string, unknown> = {};
   for (const { vars, item } of itemVars(layers, task)) {
-    const outcome = await runItem(scope, run, play, task, module, vars);
+    const itemScope = task.loop === undefined ? vars : { ...vars, ...carried, [task.loopVar]: item };
+    const outcome = await runItem(scope, run, play, task, module, itemScope);
+    Object.assign(carried, factsOf(outcome.result) ?? {});
     outcomes.push({ ...outcome, item });
     if (outcome.status === 'failed' || outcome.status === 'unreachable') break;
   }
-  return task.loop === undefined ? outcomes[0] : combineItems(outcomes);
+  const combined = task.loop === undefined ? outcomes[0] : combineItems(outcomes);
+  if (outcomes.some((o) => o.secret)) combined.secret = true;
+  return combined;
 }
 
 function combineItems(outcomes: ItemOutcome[]): TaskOutcome {
@@ -225,10 +236,12 @@ async function attemptItem(
   const facts = target.facts(privilege);
   let args: Record<string, unknown>;
   try {
-    args = coerceArgs(module.args, renderValue(task.args, vars, origin) as Record<string, unknown>);
+    args = moduleArgs(module, renderValue(task.args, vars, origin) as Record<string, unknown>);
   } catch (error) {
     return failure(error, task);
   }
+  // A value from a vault in the arguments makes this task no_log: diffs as checksums, no messages.
+  const noLog = task.noLog || holdsSecret(args);
   const context: ModuleContext = {
     host: target.name,
     user: privilege.become ? (privilege.becomeUser ?? 'root') : target.host.connection.user,
@@ -236,16 +249,25 @@ async function attemptItem(
     privilege,
     dryRun: scope.dryRun,
     diff: scope.diff,
-    noLog: task.noLog,
+    noLog,
     baseDir: play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
     render: (text, what) => renderTemplateFile(text, vars, { what, location: task.location }) as string,
     progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
     changedPaths: () => [...target.changedPaths],
+    evaluate: (condition) => evaluateCondition(condition, vars, origin),
+    expression: (expression) => renderValue(`{{ ${expression} }}`, vars, origin),
+    verbosity: scope.verbosity ?? 0,
   };
   try {
     const check = await module.check(args, context);
+    if (check.failed || check.skipped) {
+      // assert, fail, debug under its verbosity: decided by the check, in a dry-run alike.
+      const status = check.failed ? 'failed' : 'skipped';
+      const outcome: TaskOutcome = { status, message: check.message, result: { ...check.result, changed: false, failed: status === 'failed', ...(check.skipped ? { skipped: true } : {}) } };
+      return judge(task, outcome, vars, origin, false);
+    }
     const runsForReal = !scope.dryRun || task.checkMode === false || (module.freeForm === true && task.changedWhen === false);
     let outcome: TaskOutcome;
     if (check.changed && runsForReal) {
@@ -274,6 +296,7 @@ async function attemptItem(
         result: { ...check.result, changed: check.changed, failed: false },
       };
     }
+    if (noLog) outcome.secret = true;
     if (target !== run) outcome = { ...outcome, message: `[delegated to ${target.name}]${outcome.message ? ` ${outcome.message}` : ''}` };
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {

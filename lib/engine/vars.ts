@@ -1,3 +1,4 @@
+import { withPlaybookDir } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 import { InputError } from '../errors.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
@@ -5,8 +6,10 @@ import { renderValue } from '../template/index.js';
 
 /**
  * Variable precedence, lowest first (the documented order, as Ansible's for this subset):
- * inventory all < parent group < child group < host (merged by the inventory loader),
- * then play vars < task vars < registered results < extra vars (-e).
+ * inventory all < parent group < child group < group_vars/ < host < host_vars/ (merged by the
+ * inventory loader, with the play's playbook folder: see withPlaybookDir), then host facts
+ * (setup, `ansible_facts` of modules) < play vars < task vars < include_vars < set_fact and
+ * registered results (one layer: the later one wins) < extra vars (-e).
  */
 export interface VarLayers {
   inventory: Inventory;
@@ -15,30 +18,42 @@ export interface VarLayers {
   playHosts: string[];
   /** The hosts of this serial batch (all of playHosts without serial). */
   playBatch?: string[];
+  /** set_fact and registered results of this host, in the order they were set. */
   registered: Record<string, unknown>;
+  /** Host facts: gathered by setup or returned as `ansible_facts` by other modules. */
+  facts?: Record<string, unknown>;
+  /** Variables from include_vars. */
+  included?: Record<string, unknown>;
   extraVars: Record<string, unknown>;
   hostvars: Record<string, Record<string, unknown>>;
   groups: Record<string, string[]>;
 }
 
 export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: string; item: unknown; index: number }): Record<string, unknown> {
-  const host = layers.inventory.hosts.get(layers.host)!;
+  // group_vars/ and host_vars/ next to this play's playbook sit between the inventory's own layers.
+  const inventory = withPlaybookDir(layers.inventory, layers.play.baseDir);
+  const host = inventory.hosts.get(layers.host)!;
+  const facts = layers.facts ?? {};
   const vars: Record<string, unknown> = {
     ...host.vars,
+    ...facts,
     ...layers.play.vars,
     ...(task?.vars ?? {}),
+    ...layers.included,
     ...layers.registered,
     ...layers.extraVars,
     inventory_hostname: layers.host,
-    inventory_hostname_short: layers.host.split('.')[0],
-    group_names: host.groups.filter((g) => g !== 'all' && g !== 'ungrouped'),
+    // As Ansible's Host.get_magic_vars: an IP address is its own short name; group names sorted, 'ungrouped' included.
+    inventory_hostname_short: /^[0-9.]+$|:/.test(layers.host) ? layers.host : layers.host.split('.')[0],
+    group_names: host.groups.filter((g) => g !== 'all').sort(),
     groups: layers.groups,
-    hostvars: layers.hostvars,
+    hostvars: inventory === layers.inventory ? layers.hostvars : hostvarsFor(inventory, layers),
     play_hosts: layers.playBatch ?? layers.playHosts,
     ansible_play_hosts: layers.playHosts,
     ansible_play_batch: layers.playBatch ?? layers.playHosts,
     playbook_dir: layers.play.baseDir,
     ansible_check_mode: false,
+    ansible_facts: namespacedFacts(facts),
   };
   if (loop) {
     vars[loop.name] = loop.item;
@@ -54,6 +69,17 @@ export function buildHostvars(inventory: Inventory, extraVars: Record<string, un
   return hostvars;
 }
 
+const hostvarsByInventory = new WeakMap<Inventory, WeakMap<Record<string, unknown>, Record<string, Record<string, unknown>>>>();
+
+/** hostvars as a play from another playbook folder sees them (built once per folder and run). */
+function hostvarsFor(inventory: Inventory, layers: VarLayers): Record<string, Record<string, unknown>> {
+  let byExtraVars = hostvarsByInventory.get(inventory);
+  if (!byExtraVars) hostvarsByInventory.set(inventory, (byExtraVars = new WeakMap()));
+  let hostvars = byExtraVars.get(layers.extraVars);
+  if (!hostvars) byExtraVars.set(layers.extraVars, (hostvars = buildHostvars(inventory, layers.extraVars)));
+  return hostvars;
+}
+
 export function groupsRecord(inventory: Inventory): Record<string, string[]> {
   return Object.fromEntries(inventory.groups);
 }
@@ -65,4 +91,16 @@ export function itemVars(layers: VarLayers, task: TaskSpec): Array<{ vars: Recor
   const items = renderValue(task.loop, vars, { what: `task '${task.name}'`, location: task.location });
   if (!Array.isArray(items)) throw new InputError(`loop of task '${task.name}' must be a list, got ${JSON.stringify(items)}`, task.location);
   return items.map((item, index) => ({ item, vars: taskVars(layers, task, { name: task.loopVar, item, index }) }));
+}
+
+/** `ansible_facts.hostname` for the fact `ansible_hostname`, as Ansible's namespace_facts. */
+export function namespacedFacts(facts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(facts).map(([name, value]) => [name.replace(/^ansible_/, ''), value]));
+}
+
+/** The `ansible_facts` a module result carries, if any (skipped and failed results carry none). */
+export function factsOf(result: Record<string, unknown>): Record<string, unknown> | undefined {
+  const facts = result.ansible_facts;
+  if (result.failed === true || result.skipped === true) return undefined;
+  return facts && typeof facts === 'object' && !Array.isArray(facts) ? (facts as Record<string, unknown>) : undefined;
 }

@@ -1,37 +1,44 @@
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import { loadYamlFile, locationOf, parseYaml } from '../yaml/load.js';
 import { toBoolean } from '../playbook/args.js';
+import { isVaultText } from '../vault/envelope.js';
+import { expandHostPattern, HostPatternError } from './host-pattern.js';
+import { readIniInventory } from './ini.js';
+import type { InventorySink } from './sink.js';
 import type { ConnectionSpec, Inventory, InventoryHost } from './types.js';
+import { VarsFiles, type VarsFileCache } from './vars-files.js';
 
 /**
- * Ansible's YAML inventory, unchanged:
+ * Inventories as Ansible reads them: YAML or INI files, directories of them, and comma lists
+ * of hosts; several sources merge into one inventory (a later source adds to the same groups and
+ * hosts). `group_vars/` and `host_vars/` next to each source (and next to the playbook, see
+ * withPlaybookDir) are layered in Ansible's order (vars/manager.py, VARIABLE_PRECEDENCE):
  *
- *   all:
- *     vars: {...}
- *     hosts: { web1: {ansible_host: 10.0.0.1}, web2: }
- *     children:
- *       web: { hosts: { web1: , web2: }, vars: {...}, children: {...} }
+ *   all's inventory vars < other groups' inventory vars < group_vars/all (inventory, then playbook)
+ *   < group_vars/<group> (inventory, then playbook) < host's inventory vars < host_vars (inventory,
+ *   then playbook)
  *
- * Top-level keys other than `all` are groups too (children of `all`). A group may be listed
- * under several parents and a host in several groups; every listing is merged.
- *
- * Variable precedence, as Ansible: groups are applied ordered by depth (all = 0, its children
- * 1, ...; a group under several parents takes its deepest position), then by
- * `ansible_group_priority` (default 1), then by name; host variables come last. So among
- * sibling groups at the same depth, the alphabetically last one wins.
+ * Groups are ordered by depth (all = 0, its children 1, ...; a group under several parents takes
+ * its deepest position), then `ansible_group_priority`, then name: among sibling groups at the same
+ * depth, the alphabetically last one wins.
  */
 
 const GROUP_KEYS = ['hosts', 'vars', 'children'];
+/** Files an inventory directory skips (inventory/manager.py IGNORED, INVENTORY_IGNORE_EXTS). */
+const IGNORED_NAME = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
+const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
 
 interface GroupNode {
   name: string;
-  parents: Set<string>;
+  parents: string[];
   children: string[];
-  hosts: string[]; // hosts listed directly in the group
+  hosts: string[]; // hosts listed directly in the group, in the order added
   vars: Record<string, unknown>;
   varLocations: Map<string, SourceLocation>;
+  priority: number;
   depth: number;
 }
 
@@ -43,124 +50,411 @@ interface HostNode {
   location?: SourceLocation;
 }
 
+/** What withPlaybookDir needs to layer playbook-adjacent vars between the inventory's own. */
+interface BuiltState {
+  builder: InventoryBuilder;
+  sourceDirs: string[];
+  varsFiles: VarsFiles;
+  byPlaybookDir: Map<string, Inventory>;
+}
+
+const builtStates = new WeakMap<Inventory, BuiltState>();
+
+/** One inventory source: a file, a directory of them, or a comma list of hosts. */
 export function loadInventoryFile(file: string): Inventory {
-  return parseInventory(loadYamlFile(file), file);
+  return loadInventory([file]);
+}
+
+/** Several sources merged in order (repeated -i), as Ansible. */
+export function loadInventory(sources: string[], options: { varsCache?: VarsFileCache } = {}): Inventory {
+  const builder = new InventoryBuilder(sources[0] ?? 'inventory');
+  const sourceDirs: string[] = [];
+  for (const source of sources) {
+    if (isHostList(source)) {
+      for (const entry of source.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const { hosts, port } = expandHostListEntry(entry);
+        for (const host of hosts) builder.addHost('ungrouped', host, {}, undefined, port);
+      }
+      continue;
+    }
+    const path = resolve(source);
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch {
+      throw new InputError(`inventory ${source} does not exist`);
+    }
+    builder.currentSource = path;
+    if (stat.isDirectory()) {
+      sourceDirs.push(path);
+      readDirectorySource(path, builder);
+    } else {
+      sourceDirs.push(dirname(path));
+      readFileSource(path, builder);
+    }
+  }
+  const varsFiles = new VarsFiles(options.varsCache);
+  const inventory = builder.build(sourceDirs, varsFiles, undefined);
+  builtStates.set(inventory, { builder, sourceDirs, varsFiles, byPlaybookDir: new Map() });
+  return inventory;
+}
+
+/**
+ * The inventory as plays from `playbookDir` see it: `group_vars/` and `host_vars/` next to the
+ * playbook layered in (connection variables too). The same object when nothing is there.
+ */
+export function withPlaybookDir(inventory: Inventory, playbookDir: string): Inventory {
+  const state = builtStates.get(inventory);
+  if (!state || inventory.playbookDir === playbookDir) return inventory;
+  let layered = state.byPlaybookDir.get(playbookDir);
+  if (!layered) {
+    layered = state.builder.build(state.sourceDirs, state.varsFiles, playbookDir);
+    state.byPlaybookDir.set(playbookDir, layered);
+    builtStates.set(layered, state);
+  }
+  return layered;
 }
 
 export function parseInventoryText(text: string, file: string): Inventory {
-  return parseInventory(parseYaml(text, file), file);
+  const builder = new InventoryBuilder(file);
+  builder.currentSource = file;
+  readInventoryText(text, file, builder);
+  return builder.build([], new VarsFiles(), undefined);
 }
 
 export function parseInventory(data: unknown, file: string): Inventory {
   const builder = new InventoryBuilder(file);
-  if (data !== null && data !== undefined) {
-    if (!isMapping(data)) throw new InputError('inventory must be a mapping of groups (all: ...)', locationOf(data) ?? { file, line: 1, column: 1 });
-    for (const [name, value] of Object.entries(data)) {
-      builder.addGroup(name, value, name === 'all' ? undefined : 'all', locationOf(data, name));
-    }
-  }
-  return builder.build();
+  builder.currentSource = file;
+  readYamlInventory(data, file, builder);
+  return builder.build([], new VarsFiles(), undefined);
 }
 
-class InventoryBuilder {
+function isHostList(source: string): boolean {
+  if (!source.includes(',')) return false;
+  try {
+    statSync(source);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function expandHostListEntry(entry: string): { hosts: string[]; port?: number } {
+  try {
+    return expandHostPattern(entry);
+  } catch (error) {
+    if (error instanceof HostPatternError) throw new InputError(`inventory host list: ${error.message}`);
+    throw error;
+  }
+}
+
+function readDirectorySource(dir: string, builder: InventoryBuilder): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (IGNORED_NAME.test(name)) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) readDirectorySource(path, builder);
+    else {
+      builder.currentSource = path;
+      readFileSource(path, builder);
+    }
+  }
+}
+
+function readFileSource(file: string, builder: InventoryBuilder): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read inventory ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  if (text.startsWith('#!') && isExecutable(file)) {
+    throw new InputError(`${file} is an executable inventory script; runbook reads YAML and INI inventories only (run the script and save its output as YAML)`);
+  }
+  if (isVaultText(text)) {
+    // An encrypted inventory file: Ansible reads it through the vault too.
+    readYamlInventory(loadYamlFile(file), file, builder);
+    return;
+  }
+  readInventoryText(text, file, builder);
+}
+
+/**
+ * YAML when the text is a YAML mapping (the yaml plugin comes before ini in Ansible's order),
+ * INI otherwise. For .yml/.yaml/.json files a YAML error is the error to show.
+ */
+function readInventoryText(text: string, file: string, builder: InventoryBuilder): void {
+  const ext = extname(file).toLowerCase();
+  const yamlFirst = ext === '' || YAML_EXTENSIONS.includes(ext);
+  if (yamlFirst) {
+    let data: unknown;
+    let yamlError: unknown;
+    try {
+      data = parseYaml(text, file);
+    } catch (error) {
+      yamlError = error;
+    }
+    if (yamlError === undefined && (data === null || data === undefined || isMapping(data))) {
+      if (isMapping(data) && data.plugin !== undefined) {
+        throw new InputError(`inventory plugin '${String(data.plugin)}' is not supported; runbook reads YAML and INI inventories`, locationOf(data, 'plugin'));
+      }
+      readYamlInventory(data, file, builder);
+      return;
+    }
+    if (ext !== '' && yamlError !== undefined) throw yamlError;
+    if (ext !== '' && looksLikeYaml(text)) throw new InputError('inventory must be a mapping of groups (all: ...)', locationOf(data) ?? { file, line: 1, column: 1 });
+  }
+  readIniInventory(text, file, builder);
+}
+
+function looksLikeYaml(text: string): boolean {
+  return /^\s*(-\s|---)/m.test(text.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '');
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Ansible's YAML inventory:
+ *
+ *   all:
+ *     vars: {...}
+ *     hosts: { web1: {ansible_host: 10.0.0.1}, web2: , 'web[03:09]': }
+ *     children:
+ *       web: { hosts: { web1: , web2: }, vars: {...}, children: {...} }
+ *
+ * Top-level keys other than `all` are groups too. A group may be listed under several parents
+ * and a host in several groups; every listing is merged.
+ */
+function readYamlInventory(data: unknown, file: string, builder: InventoryBuilder): void {
+  if (data === null || data === undefined) return;
+  if (!isMapping(data)) throw new InputError('inventory must be a mapping of groups (all: ...)', locationOf(data) ?? { file, line: 1, column: 1 });
+  for (const [name, value] of Object.entries(data)) readYamlGroup(builder, name, value, undefined, locationOf(data, name));
+}
+
+function readYamlGroup(builder: InventoryBuilder, name: string, value: unknown, parent: string | undefined, location: SourceLocation | undefined): void {
+  builder.addGroup(name, location);
+  if (parent !== undefined) builder.addChild(parent, name, location);
+  if (value === null || value === undefined) return;
+  if (!isMapping(value)) throw new InputError(`group '${name}' must be a mapping with hosts, vars or children`, location);
+  for (const [key, section] of Object.entries(value)) {
+    const keyLocation = locationOf(value, key) ?? location;
+    if (!GROUP_KEYS.includes(key)) {
+      throw new InputError(`unknown key '${key}' in group '${name}'${didYouMean(key, GROUP_KEYS)}; a group has only hosts, vars and children`, keyLocation);
+    }
+    if (section === null || section === undefined) continue;
+    // Ansible accepts a lone name as a one-entry mapping (hosts: web1).
+    const entries = typeof section === 'string' ? { [section]: null } : section;
+    if (!isMapping(entries)) throw new InputError(`'${key}' of group '${name}' must be a mapping`, keyLocation);
+    if (key === 'vars') {
+      for (const [varName, varValue] of Object.entries(entries)) builder.setGroupVar(name, varName, varValue, locationOf(entries, varName) ?? keyLocation);
+    } else if (key === 'hosts') {
+      for (const [pattern, hostVars] of Object.entries(entries)) {
+        const at = locationOf(entries, pattern) ?? keyLocation;
+        if (hostVars !== null && hostVars !== undefined && !isMapping(hostVars)) throw new InputError(`host '${pattern}' must have a mapping of variables (or nothing)`, at);
+        let expanded;
+        try {
+          expanded = expandHostPattern(pattern);
+        } catch (error) {
+          if (error instanceof HostPatternError) throw new InputError(error.message, at);
+          throw error;
+        }
+        const vars = (hostVars ?? {}) as Record<string, unknown>;
+        const varLocations = new Map<string, SourceLocation>();
+        for (const varName of Object.keys(vars)) varLocations.set(varName, (locationOf(vars, varName) ?? at) as SourceLocation);
+        for (const host of expanded.hosts) builder.addHost(name, host, vars, at, expanded.port, varLocations);
+      }
+    } else {
+      for (const [child, childValue] of Object.entries(entries)) readYamlGroup(builder, child, childValue, name, locationOf(entries, child) ?? keyLocation);
+    }
+  }
+}
+
+class InventoryBuilder implements InventorySink {
   private readonly groups = new Map<string, GroupNode>();
   private readonly hosts = new Map<string, HostNode>();
+  currentSource: string;
 
   constructor(private readonly file: string) {
-    this.group('all');
-    this.group('ungrouped', 'all');
+    this.currentSource = file;
+    this.addGroup('all');
+    this.addGroup('ungrouped');
+    this.addChild('all', 'ungrouped');
   }
 
-  addGroup(name: string, value: unknown, parent: string | undefined, location: SourceLocation | undefined): void {
-    const group = this.group(name, parent);
-    if (value === null || value === undefined) return;
-    if (!isMapping(value)) throw new InputError(`group '${name}' must be a mapping with hosts, vars or children`, location);
-    for (const [key, section] of Object.entries(value)) {
-      const keyLocation = locationOf(value, key) ?? location;
-      if (!GROUP_KEYS.includes(key)) {
-        throw new InputError(`unknown key '${key}' in group '${name}'${didYouMean(key, GROUP_KEYS)}; a group has only hosts, vars and children`, keyLocation);
+  hasGroup(name: string): boolean {
+    return this.groups.has(name);
+  }
+
+  addGroup(name: string, _location?: SourceLocation): void {
+    if (!this.groups.has(name)) this.groups.set(name, { name, parents: [], children: [], hosts: [], vars: {}, varLocations: new Map(), priority: 1, depth: 0 });
+  }
+
+  addChild(parent: string, child: string, location?: SourceLocation): void {
+    this.addGroup(parent);
+    this.addGroup(child);
+    const parentNode = this.groups.get(parent)!;
+    const childNode = this.groups.get(child)!;
+    if (parent === child || this.ancestorsOf(parent).has(child)) {
+      throw new InputError(`group '${child}' is its own ancestor (adding it under '${parent}' makes a loop)`, location);
+    }
+    if (!parentNode.children.includes(child)) parentNode.children.push(child);
+    if (!childNode.parents.includes(parent)) childNode.parents.push(parent);
+  }
+
+  private ancestorsOf(name: string): Set<string> {
+    const seen = new Set<string>();
+    const walk = (group: string) => {
+      for (const parent of this.groups.get(group)?.parents ?? []) {
+        if (!seen.has(parent)) {
+          seen.add(parent);
+          walk(parent);
+        }
       }
-      if (section === null || section === undefined) continue;
-      if (!isMapping(section)) throw new InputError(`'${key}' of group '${name}' must be a mapping`, keyLocation);
-      if (key === 'vars') mergeVars(group.vars, group.varLocations, section, keyLocation);
-      else if (key === 'hosts') for (const [host, hostVars] of Object.entries(section)) this.addHost(group, host, hostVars, locationOf(section, host));
-      else for (const [child, childValue] of Object.entries(section)) this.addGroup(child, childValue, name, locationOf(section, child));
-    }
+    };
+    walk(name);
+    return seen;
   }
 
-  private group(name: string, parent?: string): GroupNode {
-    let group = this.groups.get(name);
-    if (!group) {
-      group = { name, parents: new Set(), children: [], hosts: [], vars: {}, varLocations: new Map(), depth: 0 };
-      this.groups.set(name, group);
-    }
-    if (parent !== undefined && !group.parents.has(parent)) {
-      group.parents.add(parent);
-      this.groups.get(parent)!.children.push(name);
-    }
-    return group;
-  }
-
-  private addHost(group: GroupNode, name: string, value: unknown, location: SourceLocation | undefined): void {
+  addHost(groupName: string, name: string, vars: Record<string, unknown>, location?: SourceLocation, port?: number, varLocations?: Map<string, SourceLocation>): void {
+    if (name === '') throw new InputError('a host name is empty', location);
+    this.addGroup(groupName);
     let host = this.hosts.get(name);
     if (!host) {
       host = { name, vars: {}, varLocations: new Map(), directGroups: new Set(), location };
       this.hosts.set(name, host);
+      // As Ansible: the first source a host is seen in, and a port only when it is first seen.
+      host.vars.inventory_file = this.currentSource;
+      host.vars.inventory_dir = dirname(this.currentSource);
+      if (port !== undefined) this.setHostVar(host, 'ansible_port', port, location);
     }
+    const group = this.groups.get(groupName)!;
     if (!group.hosts.includes(name)) group.hosts.push(name);
-    host.directGroups.add(group.name);
-    if (value === null || value === undefined) return;
-    if (!isMapping(value)) throw new InputError(`host '${name}' must have a mapping of variables (or nothing)`, location);
-    mergeVars(host.vars, host.varLocations, value, location);
+    host.directGroups.add(groupName);
+    for (const [key, value] of Object.entries(vars)) this.setHostVar(host, key, value, varLocations?.get(key) ?? location);
   }
 
-  build(): Inventory {
+  private setHostVar(host: HostNode, key: string, value: unknown, location: SourceLocation | undefined): void {
+    host.vars[key] = value;
+    if (location) host.varLocations.set(key, location);
+  }
+
+  setGroupVar(groupName: string, key: string, value: unknown, location?: SourceLocation): void {
+    this.addGroup(groupName);
+    const group = this.groups.get(groupName)!;
+    if (key === 'ansible_group_priority') {
+      const priority = Number(value);
+      if (!Number.isInteger(priority)) throw new InputError(`ansible_group_priority must be an integer, got ${JSON.stringify(value)}`, location);
+      group.priority = priority;
+      return;
+    }
+    group.vars[key] = value;
+    if (location) group.varLocations.set(key, location);
+  }
+
+  /** reconcile_inventory: parentless groups under all, hosts in no group in ungrouped (and only there). */
+  private reconcile(): void {
+    for (const group of this.groups.values()) {
+      if (group.name !== 'all' && group.parents.length === 0) this.addChild('all', group.name);
+    }
     const ungrouped = this.groups.get('ungrouped')!;
     for (const host of this.hosts.values()) {
-      const onlyInAll = [...host.directGroups].every((g) => g === 'all');
-      if (onlyInAll && !ungrouped.hosts.includes(host.name)) ungrouped.hosts.push(host.name);
+      const others = [...host.directGroups].filter((g) => g !== 'all' && g !== 'ungrouped');
+      if (others.length > 0) {
+        if (host.directGroups.delete('ungrouped')) ungrouped.hosts = ungrouped.hosts.filter((h) => h !== host.name);
+      } else if (!ungrouped.hosts.includes(host.name)) {
+        ungrouped.hosts.push(host.name);
+        host.directGroups.add('ungrouped');
+      }
     }
-    this.computeDepths('all', 0, []);
-
-    const hostOrder = [...this.hosts.keys()];
-    const members = new Map<string, Set<string>>();
-    const groups = new Map<string, string[]>();
-    for (const name of this.groups.keys()) {
-      const set = this.membersOf(name, members);
-      groups.set(name, hostOrder.filter((h) => set.has(h)));
-    }
-
-    const hosts = new Map<string, InventoryHost>();
-    for (const host of this.hosts.values()) hosts.set(host.name, this.buildHost(host, members));
-    return { file: this.file, hosts, groups };
+    for (const group of this.groups.values()) group.depth = 0;
+    this.computeDepths('all', 0);
   }
 
-  private computeDepths(name: string, depth: number, path: string[]): void {
-    if (path.includes(name)) throw new InputError(`group '${name}' is its own ancestor (${[...path, name].join(' > ')})`);
+  private computeDepths(name: string, depth: number): void {
     const group = this.groups.get(name)!;
     // A group listed under several parents sits at its deepest position.
     if (depth < group.depth) return;
     group.depth = depth;
-    for (const child of group.children) this.computeDepths(child, depth + 1, [...path, name]);
+    for (const child of group.children) this.computeDepths(child, depth + 1);
   }
 
-  private membersOf(name: string, cache: Map<string, Set<string>>): Set<string> {
-    const cached = cache.get(name);
-    if (cached) return cached;
-    const group = this.groups.get(name)!;
-    // 'all' holds every host, wherever it is listed.
-    const set = new Set(name === 'all' ? this.hosts.keys() : group.hosts);
-    for (const child of group.children) for (const host of this.membersOf(child, cache)) set.add(host);
-    cache.set(name, set);
-    return set;
+  build(sourceDirs: string[], varsFiles: VarsFiles, playbookDir: string | undefined): Inventory {
+    this.reconcile();
+    const groups = new Map<string, string[]>();
+    const members = new Map<string, Set<string>>();
+    for (const name of this.groups.keys()) {
+      const hosts = this.hostsOf(name);
+      groups.set(name, hosts);
+      members.set(name, new Set(hosts));
+    }
+    const hosts = new Map<string, InventoryHost>();
+    // Host order is the order of 'all', as Ansible lists it.
+    for (const name of groups.get('all')!) hosts.set(name, this.buildHost(this.hosts.get(name)!, members, sourceDirs, varsFiles, playbookDir));
+    const groupTree = new Map<string, { children: string[]; hosts: string[]; vars: Record<string, unknown>; priority: number }>();
+    for (const group of this.groups.values()) groupTree.set(group.name, { children: [...group.children], hosts: [...group.hosts], vars: { ...group.vars }, priority: group.priority });
+    const inventory: Inventory = { file: this.file, hosts, groups, groupTree, sourceDirs: [...sourceDirs] };
+    if (playbookDir !== undefined) inventory.playbookDir = playbookDir;
+    return inventory;
   }
 
-  private buildHost(host: HostNode, members: Map<string, Set<string>>): InventoryHost {
+  /** Group.get_hosts: the group's own hosts, then its descendants' level by level, each host once. */
+  private hostsOf(name: string): string[] {
+    const ordered: string[] = [name];
+    const seen = new Set(ordered);
+    let level = [name];
+    while (level.length > 0) {
+      const next: string[] = [];
+      for (const group of level) {
+        for (const child of this.groups.get(group)!.children) {
+          if (!seen.has(child)) {
+            seen.add(child);
+            ordered.push(child);
+            next.push(child);
+          }
+        }
+      }
+      level = next;
+    }
+    const hosts: string[] = [];
+    const seenHosts = new Set<string>();
+    for (const group of ordered) {
+      for (const host of this.groups.get(group)!.hosts) {
+        if (!seenHosts.has(host)) {
+          seenHosts.add(host);
+          hosts.push(host);
+        }
+      }
+    }
+    return hosts;
+  }
+
+  private buildHost(host: HostNode, members: Map<string, Set<string>>, sourceDirs: string[], varsFiles: VarsFiles, playbookDir: string | undefined): InventoryHost {
     const groups = [...this.groups.values()].filter((g) => members.get(g.name)!.has(host.name)).sort(compareGroups);
+    const others = groups.filter((g) => g.name !== 'all').map((g) => g.name);
     const vars: Record<string, unknown> = {};
     const varLocations = new Map<string, SourceLocation>();
-    for (const group of groups) mergeLoose(vars, varLocations, group.vars, group.varLocations);
-    mergeLoose(vars, varLocations, host.vars, host.varLocations);
+    const layer = (source: Record<string, unknown>, locations?: Map<string, SourceLocation>) => {
+      for (const [key, value] of Object.entries(source)) {
+        vars[key] = value;
+        const location = locations?.get(key) ?? locationOf(source, key);
+        if (location) varLocations.set(key, location);
+        else varLocations.delete(key);
+      }
+    };
+    for (const group of groups) layer(group.vars, group.varLocations);
+    for (const dir of sourceDirs) layer(varsFiles.groupVars(dir, 'all'));
+    if (playbookDir !== undefined) layer(varsFiles.groupVars(playbookDir, 'all'));
+    for (const dir of sourceDirs) for (const group of others) layer(varsFiles.groupVars(dir, group));
+    if (playbookDir !== undefined) for (const group of others) layer(varsFiles.groupVars(playbookDir, group));
+    layer(host.vars, host.varLocations);
+    for (const dir of sourceDirs) layer(varsFiles.hostVars(dir, host.name));
+    if (playbookDir !== undefined) layer(varsFiles.hostVars(playbookDir, host.name));
     return {
       name: host.name,
       vars,
@@ -172,28 +466,7 @@ class InventoryBuilder {
 }
 
 function compareGroups(a: GroupNode, b: GroupNode): number {
-  return a.depth - b.depth || priorityOf(a) - priorityOf(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-
-function priorityOf(group: GroupNode): number {
-  const priority = Number(group.vars.ansible_group_priority ?? 1);
-  return Number.isFinite(priority) ? priority : 1;
-}
-
-function mergeVars(target: Record<string, unknown>, locations: Map<string, SourceLocation>, source: Record<string, unknown>, fallback?: SourceLocation): void {
-  for (const [key, value] of Object.entries(source)) {
-    target[key] = value;
-    const location = locationOf(source, key) ?? fallback;
-    if (location) locations.set(key, location);
-  }
-}
-
-function mergeLoose(target: Record<string, unknown>, locations: Map<string, SourceLocation>, source: Record<string, unknown>, sourceLocations: Map<string, SourceLocation>): void {
-  for (const [key, value] of Object.entries(source)) {
-    target[key] = value;
-    const location = sourceLocations.get(key);
-    if (location) locations.set(key, location);
-  }
+  return a.depth - b.depth || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 function connectionOf(name: string, vars: Record<string, unknown>, where: (key: string) => SourceLocation | undefined, inventoryFile: string): ConnectionSpec {
@@ -204,10 +477,21 @@ function connectionOf(name: string, vars: Record<string, unknown>, where: (key: 
     become: vars.ansible_become === undefined ? false : booleanOf(vars.ansible_become, 'ansible_become', where('ansible_become')),
   };
   const keyFile = vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file;
-  if (keyFile !== undefined && keyFile !== null) connection.privateKeyFile = resolveUserPath(String(keyFile), dirname(resolve(inventoryFile)));
+  if (keyFile !== undefined && keyFile !== null) connection.privateKeyFile = resolveUserPath(String(keyFile), inventoryBaseDir(inventoryFile));
   if (vars.ansible_become_user !== undefined && vars.ansible_become_user !== null) connection.becomeUser = String(vars.ansible_become_user);
   if (vars.ansible_connection === 'local') connection.local = true;
   return connection;
+}
+
+/** Relative key files are relative to the inventory: its folder, or the inventory directory itself. */
+function inventoryBaseDir(inventoryFile: string): string {
+  const path = resolve(inventoryFile);
+  try {
+    if (statSync(path).isDirectory()) return path;
+  } catch {
+    // a host list or a file that is gone: its folder
+  }
+  return dirname(path);
 }
 
 function portOf(value: unknown, location: SourceLocation | undefined): number {
@@ -236,3 +520,4 @@ export function resolveUserPath(path: string, baseDir: string): string {
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+

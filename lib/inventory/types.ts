@@ -22,8 +22,14 @@ export interface InventoryHost {
 }
 
 export interface Inventory {
-  file: string;
-  hosts: Map<string, InventoryHost>; // in file order
-  /** group name -> host names, descendants included, in file order; always has 'all' and 'ungrouped'. */
+  file: string; // the first source
+  hosts: Map<string, InventoryHost>; // in the order of group 'all', as Ansible lists it
+  /** group name -> host names, descendants included, in Ansible's order; always has 'all' and 'ungrouped'. */
   groups: Map<string, string[]>;
+  /** Each group's direct children, direct hosts, own inventory vars and priority (for `runbook inventory`). */
+  groupTree?: Map<string, { children: string[]; hosts: string[]; vars: Record<string, unknown>; priority: number }>;
+  /** Folders whose group_vars/ and host_vars/ are layered in: each source's folder (or the source directory). */
+  sourceDirs?: string[];
+  /** Set when the playbook folder's group_vars/ and host_vars/ are layered in too (withPlaybookDir). */
+  playbookDir?: string;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readMaybeVaultFile } from '../vault/secrets.js';
 import { pathFact } from '../facts/path.js';
 import { resolveSourceFile } from '../playbook/files.js';
 import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
@@ -33,7 +33,9 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
     sourceContent(args, ctx.baseDir);
   },
   async check(args, ctx) {
-    return planRegularFile({ path: args.dest, content: sourceContent(args, ctx.baseDir), mode: args.mode, owner: args.owner, group: args.group }, ctx);
+    const source = sourceContent(args, ctx.baseDir);
+    // A vault-encrypted src is decrypted in memory (Ansible's decrypt: yes) and stays a secret.
+    return planRegularFile({ path: args.dest, content: source.data, mode: args.mode, owner: args.owner, group: args.group }, source.vaulted ? { ...ctx, noLog: true } : ctx);
   },
   async apply(_args, check, ctx) {
     applyRegularFile(check.data!, ctx);
@@ -41,9 +43,9 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
   },
 };
 
-function sourceContent(args: CopyArgs, baseDir: string): Buffer {
-  if (args.content !== undefined) return Buffer.from(args.content);
+function sourceContent(args: CopyArgs, baseDir: string): { data: Buffer; vaulted: boolean } {
+  if (args.content !== undefined) return { data: Buffer.from(args.content), vaulted: false };
   const file = resolveSourceFile(baseDir, 'copy', args.src!);
   if (!file) throw new Error(`src file '${args.src}' not found in ${baseDir}/files or ${baseDir}`);
-  return readFileSync(file);
+  return readMaybeVaultFile(file);
 }

@@ -7,12 +7,18 @@ import { kubernetesNamespace } from './kubernetes_namespace.js';
 import { meta } from './meta.js';
 import { privateKey } from './private-key.js';
 import { ModuleRegistry } from './registry.js';
+import { setup } from './setup.js';
 import { systemd } from './systemd.js';
 import { template } from './template.js';
 import type { ModuleDefinition } from './types.js';
 import { waitFor } from './wait_for.js';
+import { assert, fail } from './assert.js';
+import { debug } from './debug.js';
+import { includeVars } from './include_vars.js';
+import { pause } from './pause.js';
+import { setFact } from './set_fact.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

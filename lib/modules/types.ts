@@ -72,6 +72,12 @@ export interface ModuleContext {
   progress(message: string): void;
   /** Paths on this host that earlier tasks of this run changed (or, in a dry-run, would change). */
   changedPaths(): string[];
+  /** The value of a Jinja2 expression with the task's variables (debug's `var`); undefined names throw. */
+  expression(expression: string): unknown;
+  /** Evaluate a condition as `when` does (assert's `that`), with the task's variables. */
+  evaluate(condition: string): boolean;
+  /** How verbose the run is (`-v` count); debug's `verbosity` is compared with it. 0 by default. */
+  verbosity: number;
 }
 
 export interface ApplyContext extends ModuleContext {
@@ -81,6 +87,10 @@ export interface ApplyContext extends ModuleContext {
 
 export interface CheckResult<D = unknown> {
   changed: boolean;
+  /** The task fails here, with `message` and `result` (assert, fail): nothing to apply. */
+  failed?: boolean;
+  /** The task is skipped here (debug above the run's verbosity). */
+  skipped?: boolean;
   /** Human summary: "would create", "mode 0644 → 0600", "would run". */
   message?: string;
   diff?: FileDiff[];
@@ -114,6 +124,25 @@ export interface ModuleDefinition<A = any, D = any> {
   args: Record<string, ArgSpec>;
   /** command/shell: text after the module name goes to `_raw_params`. */
   freeForm?: boolean;
+  /** set_fact: any argument name is a variable to set (declared args are the module's own options). */
+  anyArgs?: boolean;
+  /**
+   * Where `ansible_facts` in this module's result go, as Ansible's strategy decides by action:
+   * 'set' (set_fact: the layer of registered results, above task vars), 'included' (include_vars:
+   * above play and task vars, below set_fact), 'gathered' (setup and every other module: host
+   * facts, below play vars). Default 'gathered'.
+   */
+  factsAs?: 'set' | 'included' | 'gathered';
+  /** Runs once for all hosts of the play, as run_once (Ansible's BYPASS_HOST_LOOP: pause). */
+  runsOnce?: boolean;
+  /** Ansible's mutually_exclusive: at most one of each group may be given. */
+  mutuallyExclusive?: ReadonlyArray<readonly string[]>;
+  /** Ansible's required_one_of: at least one of each group must be given. */
+  requiredOneOf?: ReadonlyArray<readonly string[]>;
+  /** Ansible's required_if: [argument, value, required arguments, any one suffices]. */
+  requiredIf?: ReadonlyArray<readonly [string, unknown, readonly string[], boolean?]>;
+  /** Ansible's required_together: all or none of each group. */
+  requiredTogether?: ReadonlyArray<readonly string[]>;
   /**
    * Static rules between arguments, checked when the playbook loads, before any host is touched.
    * Values may still hold `{{ }}` templates here: judge only their presence, not their content.

@@ -32,7 +32,7 @@ export function normaliseArgs(module: ModuleDefinition, given: Record<string, un
   const args: Record<string, unknown> = {};
   const writtenKey = new Map<string, string>();
   for (const [key, value] of Object.entries(given)) {
-    const name = canonicalOf.get(key);
+    const name = canonicalOf.get(key) ?? (module.anyArgs ? key : undefined);
     if (name === undefined) {
       const known = [...canonicalOf.keys()].filter((k) => k !== RAW_PARAMS);
       throw new InputError(`unknown argument '${key}' for module '${module.name}'${didYouMean(key, known)}`, origins.location(key));
@@ -41,7 +41,7 @@ export function normaliseArgs(module: ModuleDefinition, given: Record<string, un
       throw new InputError(`argument '${name}' of module '${module.name}' given twice (as '${writtenKey.get(name)}' and '${key}')`, origins.location(key));
     }
     writtenKey.set(name, key);
-    const spec = module.args[name] ?? { type: 'str' };
+    const spec = module.args[name] ?? { type: module.anyArgs ? 'raw' : 'str' };
     args[name] = convertValue(value, spec, `argument '${key}' of module '${module.name}'`, origins.valueLocation(key), origins.writtenAs(key));
   }
 

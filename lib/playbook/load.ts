@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { subsetParts } from '../facts/gathered.js';
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { loadYamlFile, locationOf, parseYaml } from '../yaml/load.js';
@@ -6,7 +7,7 @@ import { RAW_PARAMS, isTemplated } from './args.js';
 import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, tagList, type TaskContext } from './task.js';
 import { flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
 
-const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'gather_facts', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal'];
+const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'gather_facts', 'gather_subset', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal'];
 const UNSUPPORTED_PLAY_KEYWORDS = ['roles', 'import_playbook', 'include_playbook'];
 export const STRATEGIES = ['linear', 'free'] as const;
 
@@ -71,6 +72,7 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     // Ansible's default; the engine decides what gathering means.
     gatherFacts: flag(raw.gather_facts, 'gather_facts', at('gather_facts')) ?? true,
     anyErrorsFatal: flag(raw.any_errors_fatal, 'any_errors_fatal', at('any_errors_fatal')) ?? false,
+    gatherSubset: gatherSubset(raw.gather_subset, at('gather_subset')),
     body,
     tasks: flattenEntries(body).filter((t) => !t.implicit),
     handlers,
@@ -174,4 +176,17 @@ function varsFiles(value: unknown, baseDir: string, location: SourceLocation): R
     Object.assign(vars, data);
   });
   return vars;
+}
+
+/** A play's gather_subset: a list or a comma-separated string of Ansible's subset names. */
+function gatherSubset(value: unknown, location: SourceLocation): string[] {
+  if (value === undefined || value === null) return ['all'];
+  const names = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : undefined;
+  if (!names) throw new InputError(`gather_subset must be a list or a comma-separated string, got ${JSON.stringify(value)}`, location);
+  try {
+    subsetParts(names);
+  } catch (error) {
+    throw new InputError((error as Error).message, location);
+  }
+  return names.map((n) => n.trim());
 }

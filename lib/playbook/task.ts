@@ -1,6 +1,7 @@
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleDefinition } from '../modules/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
+import { argRuleError } from '../modules/arg-rules.js';
 import { locationOf, sourceTextOf, valueLocationOf } from '../yaml/load.js';
 import { referencedVariables } from '../template/index.js';
 import { RAW_PARAMS, isTemplated, normaliseArgs, toBoolean, type ArgOrigins } from './args.js';
@@ -131,7 +132,7 @@ export function parseTask(written: unknown, fallback: SourceLocation, ctx: TaskC
   const module = ctx.registry.get(moduleKey)!;
   const args = moduleArgs(raw, moduleKey, module, location);
   checkSourceFile(module.name, args.values, args.origins, ctx.baseDir);
-  const validationError = module.validate?.(args.values);
+  const validationError = argRuleError(module, args.values) ?? module.validate?.(args.values);
   if (validationError) throw new InputError(`${module.name}: ${validationError}`, at(moduleKey));
 
   const loops = ['loop', 'with_items'].filter((k) => k in raw);

@@ -77,6 +77,8 @@ export interface PlaySpec {
   strategy?: 'linear' | 'free'; // unset: --strategy, else runbook's default
   maxFailPercentage?: number;
   anyErrorsFatal: boolean;
+  /** Ansible's gather_subset for the play's implicit fact gathering (default ['all']). */
+  gatherSubset: string[];
   /** The play's task list as written: tasks and blocks, nested. */
   body: PlayEntry[];
   /** Every task of `body`, flattened in order (for checks that look at each task once). */

@@ -209,7 +209,7 @@ function templateError(error: unknown, text: string, origin: TemplateOrigin | un
   // nunjucks wraps errors thrown at render time; the cause is what we raised.
   const cause = (error as { cause?: unknown }).cause ?? error;
   if (cause instanceof UndefinedVariableError) {
-    return new InputError(`${cause.message}${originSuffix(origin)}${lineSuffix(text, cause.lineno)}`, origin?.location);
+    return new InputError(`${cause.message}${originSuffix(origin)}${lineSuffix(text, cause.lineno)}`, origin?.location, { cause });
   }
   const err = cause as Error & { lineno?: number };
   const message = String(err.message ?? err).replace(/^\(unknown path\)\s*/, '').replace(/\s+/g, ' ').trim();

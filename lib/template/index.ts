@@ -10,6 +10,7 @@ import { compiled, isGlobalName, isTemplated, OMIT, run, type TemplateOrigin } f
 import { conditionTruth, isPlainObject } from './python.js';
 
 export { isTemplated, OMIT, type TemplateOrigin };
+export { UndefinedVariableError } from './runtime-helpers.js';
 
 /** Render one string; a lone `{{ expr }}` yields its native value (list, dict, number, bool...). */
 export function renderString(text: string, vars: Record<string, unknown>, origin?: TemplateOrigin): unknown {

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { InputError, type SourceLocation } from '../errors.js';
+import { isVaultText } from '../vault/envelope.js';
+import { markSecret, markSecretNode } from '../vault/redact.js';
+import { decryptVaultText, LockedVaultValue, rememberVaultText, VaultDecryptError } from '../vault/secrets.js';
 
 /**
  * YAML loading that remembers where things were written, so errors about user input can
@@ -31,7 +34,14 @@ const ansibleBool = new yaml.Type('tag:yaml.org,2002:bool', {
   represent: (value: object) => (value.valueOf() ? 'true' : 'false'),
 });
 
-const SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [ansibleBool] });
+/** An inline `!vault |` scalar as loaded, decrypted (or locked) once its location is known. */
+class InlineVault {
+  constructor(readonly text: string) {}
+}
+
+const vaultTag = new yaml.Type('!vault', { kind: 'scalar', construct: (data: string | null) => new InlineVault(data ?? '') });
+
+const SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [ansibleBool], explicit: [vaultTag] });
 
 interface EntryInfo {
   keyLocation?: SourceLocation; // mappings only
@@ -79,6 +89,17 @@ export function loadYamlFile(file: string): unknown {
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(error);
     throw new InputError(`cannot read ${file}: ${reason}`);
   }
+  if (isVaultText(text)) {
+    // A whole encrypted file (ansible-vault encrypt): decrypted in memory only, every value in it secret.
+    let plaintext: string;
+    try {
+      plaintext = decryptVaultText(text).toString('utf8');
+    } catch (error) {
+      if (error instanceof VaultDecryptError) throw new InputError(`cannot decrypt ${file}: ${error.message}`, { file, line: 1, column: 1 });
+      throw error;
+    }
+    return markSecret(parseYaml(plaintext, file));
+  }
   return parseYaml(text, file);
 }
 
@@ -87,13 +108,50 @@ export function parseYaml(text: string, file: string): unknown {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const recorder = new LocationRecorder(source, file);
   try {
-    return yaml.load(source, { filename: file, schema: SCHEMA, listener: recorder.listener });
+    const data = yaml.load(source, { filename: file, schema: SCHEMA, listener: recorder.listener });
+    return source.includes('!vault') ? openInlineVaults(data) : data;
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
       const mark = error.mark;
       const location = mark ? { file, line: mark.line + 1, column: mark.column + 1 } : undefined;
       throw new InputError(`invalid YAML: ${error.reason}`, location);
     }
+    throw error;
+  }
+}
+
+/**
+ * Replaces every inline vault value by its plaintext (a secret), or by a LockedVaultValue when no
+ * password given opens it: as in Ansible, that is an error only where the value is used.
+ * Mappings and lists holding vault values are marked secret too, so a task reading them is.
+ */
+function openInlineVaults(data: unknown): unknown {
+  if (data instanceof InlineVault) return openOne(data, undefined);
+  const visit = (node: object): boolean => {
+    let holdsSecret = false;
+    for (const [key, value] of Object.entries(node)) {
+      const index = Array.isArray(node) ? Number(key) : key;
+      if (value instanceof InlineVault) {
+        (node as Record<string, unknown>)[key] = openOne(value, valueLocationOf(node, index));
+        holdsSecret = true;
+      } else if (typeof value === 'object' && value !== null && visit(value)) {
+        holdsSecret = true;
+      }
+    }
+    if (holdsSecret) markSecretNode(node);
+    return holdsSecret;
+  };
+  if (typeof data === 'object' && data !== null) visit(data);
+  return data;
+}
+
+function openOne(value: InlineVault, location: SourceLocation | undefined): unknown {
+  try {
+    const plaintext = decryptVaultText(value.text).toString('utf8');
+    rememberVaultText(plaintext, value.text);
+    return markSecret(plaintext);
+  } catch (error) {
+    if (error instanceof VaultDecryptError) return new LockedVaultValue(value.text, error.message, location);
     throw error;
   }
 }

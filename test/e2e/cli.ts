@@ -34,9 +34,10 @@ export function runbook(args: string[], options: { cwd?: string; env?: NodeJS.Pr
     if (options.signalAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), options.signalAfterMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      // JSON lines only: commands that print indented JSON (runbook inventory) have no events.
       const events = stdout
         .split('\n')
-        .filter((l) => l.startsWith('{'))
+        .filter((l) => l.startsWith('{') && l.endsWith('}'))
         .map((l) => JSON.parse(l));
       const recap = events.find((e) => e.type === 'recap')?.hosts;
       resolve({ code: code ?? (signal ? 137 : -1), stdout, stderr, events, recap });

@@ -310,6 +310,8 @@ describe('flagship: HA Kubernetes masters playbooks on real sshd hosts', functio
   });
 
   it('the same rotation restarting both masters without waiting (the behaviour before serial) leaves no API server answering', async () => {
+    // Longer than the distribute play takes on a loaded machine: the two restarts then overlap for sure.
+    await slowStart(10000);
     const sansNow = ['DNS:api.example.test', 'IP:192.0.2.99', 'DNS:rolled.example.test', 'DNS:unsafe.example.test'];
     const { run, ticks } = await pollReadyz(() => apply(['-e', JSON.stringify({ apiserver_extra_sans: sansNow, rolling_restart: false })]));
     assert.equal(run.code, 0, run.stderr + run.stdout.slice(-3000));

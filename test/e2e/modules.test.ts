@@ -20,6 +20,12 @@ const elsewhere: Record<string, string> = {
   systemd: 'needs systemd: covered with the systemctl stand-in in flagship.test.ts',
   kubernetes_namespace: 'needs an API server: covered with the kubectl stand-in in flagship.test.ts',
   wait_for: 'never changes a host: covered in flagship.test.ts and unit tests',
+  set_fact: 'never changes a host: covered in control.test.ts',
+  debug: 'never changes a host: covered in control.test.ts',
+  assert: 'never changes a host: covered in control.test.ts',
+  fail: 'never changes a host: covered in control.test.ts',
+  include_vars: 'never changes a host: covered in control.test.ts',
+  pause: 'never changes a host: covered in control.test.ts',
 };
 
 describe('every module: check → apply → check on a real host', function () {

@@ -11,13 +11,13 @@ const names = (hosts: { name: string }[]) => hosts.map((h) => h.name);
 describe('inventory', () => {
   const inventory = loadInventoryFile(join(FIXTURES, 'inventory.yml'));
 
-  it('lists hosts in file order and groups with their descendants', () => {
-    assert.deepEqual([...inventory.hosts.keys()], ['lonely', 'web1', 'web2', 'web3', 'db1']);
-    assert.deepEqual(inventory.groups.get('all'), ['lonely', 'web1', 'web2', 'web3', 'db1']);
+  it('lists hosts in Ansible\'s order (a group\'s own hosts, then its children\'s, level by level) and groups with their descendants', () => {
+    assert.deepEqual([...inventory.hosts.keys()], ['lonely', 'web1', 'web2', 'db1', 'web3']);
+    assert.deepEqual(inventory.groups.get('all'), ['lonely', 'web1', 'web2', 'db1', 'web3']);
     assert.deepEqual(inventory.groups.get('ungrouped'), ['lonely']);
     assert.deepEqual(inventory.groups.get('web'), ['web1', 'web2', 'web3']);
     assert.deepEqual(inventory.groups.get('frontend'), ['web3']);
-    assert.deepEqual(inventory.groups.get('db'), ['web2', 'db1']);
+    assert.deepEqual(inventory.groups.get('db'), ['db1', 'web2']);
   });
 
   it('applies precedence all < parent group < child group < host', () => {
@@ -102,8 +102,8 @@ describe('selectHosts', () => {
   const select = (pattern: string) => names(selectHosts(inventory, pattern));
 
   it('selects all', () => {
-    assert.deepEqual(select('all'), ['lonely', 'web1', 'web2', 'web3', 'db1']);
-    assert.deepEqual(select('*'), ['lonely', 'web1', 'web2', 'web3', 'db1']);
+    assert.deepEqual(select('all'), ['lonely', 'web1', 'web2', 'db1', 'web3']);
+    assert.deepEqual(select('*'), ['lonely', 'web1', 'web2', 'db1', 'web3']);
   });
 
   it('selects hosts and groups, in inventory order', () => {
@@ -126,7 +126,7 @@ describe('selectHosts', () => {
     assert.deepEqual(select('web:&db'), ['web2']);
     assert.deepEqual(select('all:!web*'), ['lonely', 'db1']);
     assert.deepEqual(select('&db'), ['web2', 'db1']);
-    assert.deepEqual(select('web, db ,!web2'), ['web1', 'web3', 'db1']);
+    assert.deepEqual(select('web, db ,!web2'), ['web1', 'db1', 'web3']);
   });
 
   it('fails on a pattern matching no host, with the location', () => {
