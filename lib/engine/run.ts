@@ -8,7 +8,6 @@ import { HostPlayIterator, type IteratorStep, type Section } from './iterator.js
 import type { RunOptions, RunSummary, Strategy } from './options.js';
 import { prefetchPlay } from './prefetch.js';
 import { gatherFacts, wantGatheredFacts } from './gather.js';
-import { gatherFacts, wantGatheredFacts } from './gather.js';
 import { RunOnceScopes } from './run-once.js';
 import { settle } from './results.js';
 import { serialBatches } from './serial.js';
