@@ -11,6 +11,10 @@ import { defaultRegistry } from '../modules/index.js';
 import { loadPlaybookFile } from '../playbook/load.js';
 import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
+import { askPassphrase } from './passphrase.js';
+import { KeyError, loadPrivateKey, type KeyChoice } from '../transport/keys.js';
+import type { Inventory } from '../inventory/types.js';
+import type { PlannedPlay } from '../engine/preflight.js';
 
 export interface ApplyArgs extends VaultArgs {
   inventory: string;
@@ -30,6 +34,7 @@ export interface ApplyArgs extends VaultArgs {
   connectTimeout: number;
   strategy?: 'linear' | 'free';
   taskTimeout: number;
+  keepalive?: number;
   factTimeout: number;
 }
 
@@ -57,9 +62,13 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     return 0;
   }
 
+  const privateKeys = await loadPrivateKeys(plan, inventory);
   const output = args.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
   const reporter = await createReporter(output, { out: process.stdout, diff: args.diff });
-  const summary = await runPlaybooks(
+  const interrupt = onInterrupt();
+  let summary;
+  try {
+    summary = await runPlaybooks(
     {
       inventory,
       plan,
@@ -73,14 +82,65 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       connectTimeoutMs: args.connectTimeout * 1000,
       strategy: args.strategy,
       taskTimeout: args.taskTimeout,
+      keepaliveMs: args.keepalive !== undefined ? args.keepalive * 1000 : undefined,
+      signal: interrupt.signal,
+      privateKeys,
       factTimeoutMs: args.factTimeout * 1000,
       // Values from a vault never show, whatever a task or module put in its result.
       onEvent: (event) => reporter.onEvent(redact(event)),
     },
     registry,
   );
-  await reporter.finish();
-  return summary.exitCode;
+    await reporter.finish();
+  } finally {
+    interrupt.dispose();
+  }
+  return interrupt.exitCode ?? summary.exitCode;
+}
+
+/** Every key file the run will use, loaded and checked before the first connection (passphrases asked once). */
+async function loadPrivateKeys(plan: PlannedPlay[], inventory: Inventory): Promise<Map<string, KeyChoice>> {
+  const keys = new Map<string, KeyChoice>();
+  for (const name of new Set(plan.flatMap((p) => p.hosts))) {
+    const host = inventory.hosts.get(name)!;
+    const file = host.connection.privateKeyFile;
+    if (!file || keys.has(file)) continue;
+    try {
+      keys.set(file, await loadPrivateKey(file, { agent: process.env.SSH_AUTH_SOCK, ask: process.stdin.isTTY ? askPassphrase : undefined }));
+    } catch (error) {
+      if (error instanceof KeyError) throw new InputError(`${error.message} (host '${name}')`, host.location);
+      throw error;
+    }
+  }
+  return keys;
+}
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * The first SIGINT/SIGTERM aborts the run gracefully (no new task, remote commands stopped,
+ * the recap printed, exit 130/143); a second one exits at once, with the cursor shown again.
+ */
+function onInterrupt(): { signal: AbortSignal; exitCode?: number; dispose(): void } {
+  const controller = new AbortController();
+  const state: { signal: AbortSignal; exitCode?: number; dispose(): void } = {
+    signal: controller.signal,
+    dispose: () => {
+      for (const name of Object.keys(SIGNAL_EXIT)) process.off(name, handler);
+    },
+  };
+  function handler(name: NodeJS.Signals): void {
+    if (state.exitCode !== undefined) {
+      if (process.stdout.isTTY) process.stdout.write('\x1b[?25h\n');
+      process.stderr.write(`runbook: ${name} again: exiting now\n`);
+      process.exit(state.exitCode);
+    }
+    state.exitCode = SIGNAL_EXIT[name];
+    process.stderr.write(`runbook: ${name}: stopping (no new tasks; stopping what runs on the hosts); again to exit at once\n`);
+    controller.abort();
+  }
+  for (const name of Object.keys(SIGNAL_EXIT)) process.on(name, handler);
+  return state;
 }
 
 /** Without playbooks named: every YAML file in ./playbooks, else beside the inventory's folder. */

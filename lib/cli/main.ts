@@ -21,7 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nBrings hosts to the state ordered YAML playbooks describe, over SSH.')
     .command(
       'apply <inventory> [playbooks..]',
-      'Apply playbooks (default: every *.yaml/*.yml in playbooks/, in file-name order) to the hosts of an Ansible-format YAML inventory',
+      'Apply playbooks (default: every *.yaml/*.yml in playbooks/, in file-name order) to the hosts of an Ansible inventory (YAML, INI, a directory)',
       (y) =>
         vaultOptions(y)
           .positional('inventory', { type: 'string', describe: 'Ansible inventory: YAML or INI file, directory of them, or host,list,', demandOption: true })
@@ -41,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('connect-timeout', { type: 'number', default: 10, describe: 'Seconds to wait for a host to answer' })
           .option('strategy', { choices: ['linear', 'free'] as const, describe: 'For plays without strategy: linear (each task on every host before the next; default) or free (each host runs ahead)' })
           .option('task-timeout', { type: 'number', default: 0, describe: 'Seconds any task may take unless it sets timeout: (its remote command is killed); 0: no limit' })
+          .option('keepalive', { type: 'number', describe: 'Seconds a connected host may stay silent before it is unreachable (default 15)' })
           .option('fact-timeout', { type: 'number', default: 60, describe: "Seconds a host may take to answer a fact probe; longer fails the host's task" }),
       async (args) => {
         exitCode = await applyCommand(args as unknown as ApplyArgs);

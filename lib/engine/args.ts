@@ -1,7 +1,7 @@
 import type { ArgSpec, ArgType, ModuleDefinition } from '../modules/types.js';
 import { argRuleError } from '../modules/arg-rules.js';
 import { InputError } from '../errors.js';
-import { convertType, normaliseMode } from '../playbook/args.js';
+import { absolutePathError, convertType, normaliseMode } from '../playbook/args.js';
 
 /** Thrown when a rendered argument has the wrong type; the task fails with this message. */
 export class ArgumentError extends Error {
@@ -54,12 +54,20 @@ export function coerceArgs(specs: Record<string, ArgSpec>, args: Record<string, 
       continue;
     }
     value = coerce(name, value, spec.type, spec.elements);
+    const notAbsolute = absolutePathError(value, spec);
+    if (notAbsolute) throw new ArgumentError(`argument '${name}' ${notAbsolute}`);
     if (spec.choices && !spec.choices.includes(String(value))) {
       throw new ArgumentError(`argument '${name}' must be one of ${spec.choices.join(', ')}, got ${JSON.stringify(value)}`);
     }
     out[name] = value;
   }
   for (const name of Object.keys(args)) if (name.startsWith('_')) out[name] = args[name];
+  // Free-form text must still be text after templating ('{{ [1, 2] }}' is not a command line).
+  if (out._raw_params !== undefined && out._raw_params !== null && typeof out._raw_params !== 'string') {
+    const value = out._raw_params;
+    if (typeof value === 'number' || typeof value === 'boolean') out._raw_params = String(value);
+    else throw new ArgumentError(`argument 'cmd' (the free-form command) must be a string, got ${Array.isArray(value) ? 'a list' : typeof value}: ${JSON.stringify(value)}`);
+  }
   return out;
 }
 

@@ -12,6 +12,8 @@ export interface HostRecap {
   rescued: number;
   /** Failures under ignore_errors: counted as ok too, as Ansible's recap. */
   ignored: number;
+  /** The run was interrupted while this host had work left. */
+  interrupted?: boolean;
 }
 
 export interface TransportCounters {

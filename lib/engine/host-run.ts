@@ -6,6 +6,7 @@ import type { Privilege } from '../transport/types.js';
 import { SshTransport } from '../transport/ssh.js';
 import { LocalTransport } from '../transport/local.js';
 import type { QueuedTransport } from '../transport/queued.js';
+import { usableWithoutPassphrase, type KeyChoice } from '../transport/keys.js';
 import { FactCache } from './facts.js';
 import type { PendingResult } from './results.js';
 import type { FactRequest } from '../modules/types.js';
@@ -15,6 +16,8 @@ export interface ConnectionSettings {
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  keepaliveMs?: number;
+  privateKeys?: Map<string, KeyChoice>;
   /** A fact probe that takes longer fails the task (a hanging stat must not hang the run). */
   factTimeoutMs?: number;
 }
@@ -49,14 +52,20 @@ export class HostRun {
       this.transport = new LocalTransport(host.name);
       return;
     }
+    const loaded = connection.privateKeyFile ? settings.privateKeys?.get(connection.privateKeyFile) : undefined;
+    const key: { key?: Buffer; passphrase?: string } = loaded ? ('useAgent' in loaded ? {} : loaded) : { key: connection.privateKeyFile ? readFileSync(connection.privateKeyFile) : defaultKey() };
     this.transport = new SshTransport({
       host: host.name,
       address: connection.address,
       port: connection.port,
       user: connection.user,
-      privateKey: connection.privateKeyFile ? readFileSync(connection.privateKeyFile) : defaultKey(),
+      privateKey: key.key,
+      passphrase: key.passphrase,
       agent: process.env.SSH_AUTH_SOCK,
-      ...settings,
+      knownHostsFile: settings.knownHostsFile,
+      acceptNewHostKeys: settings.acceptNewHostKeys,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      keepaliveMs: settings.keepaliveMs,
     });
   }
 
@@ -84,7 +93,9 @@ export class HostRun {
 function defaultKey(): Buffer | undefined {
   for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
     try {
-      return readFileSync(`${homedir()}/.ssh/${name}`);
+      const key = readFileSync(`${homedir()}/.ssh/${name}`);
+      // A default key that needs a passphrase is left to ssh-agent, as ssh does without a terminal.
+      if (usableWithoutPassphrase(key)) return key;
     } catch {
       // try the next one
     }

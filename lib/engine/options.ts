@@ -1,6 +1,7 @@
 import type { Inventory } from '../inventory/types.js';
 import type { HostRecap, RunEventListener } from './events.js';
 import type { PlannedPlay } from './preflight.js';
+import type { KeyChoice } from '../transport/keys.js';
 
 export interface RunOptions {
   inventory: Inventory;
@@ -16,6 +17,12 @@ export interface RunOptions {
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** A connected host silent this long is unreachable (default 15 s). */
+  keepaliveMs?: number;
+  /** Aborted on SIGINT/SIGTERM: no task starts after it; what runs on the hosts is stopped. */
+  signal?: AbortSignal;
+  /** Private key files loaded and checked before the run (see transport/keys.ts). */
+  privateKeys?: Map<string, KeyChoice>;
   /** Fact probes that take longer fail their task (default 60 s). */
   factTimeoutMs?: number;
   onEvent: RunEventListener;

@@ -4,6 +4,7 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import { flattenEntries, type PlaySpec } from '../playbook/types.js';
 import { selectEntries } from '../playbook/tags.js';
 import { preflight, type PlannedPlay } from './preflight.js';
+import { checkShardable, restrictToShard, type ShardSpec } from './shard.js';
 
 export interface PlanInput {
   inventory: Inventory;
@@ -13,6 +14,8 @@ export interface PlanInput {
   tags: string[];
   skipTags: string[];
   limit?: string;
+  /** --shard I/N: only this slice of the hosts; plays that coordinate hosts must not be split. */
+  shard?: ShardSpec;
 }
 
 /** Which hosts and tasks each play runs, checked whole before any host is touched. */
@@ -30,8 +33,14 @@ export function planRun(input: PlanInput): PlannedPlay[] {
       tasks: flattenEntries(body).filter((t) => !t.implicit),
     };
   });
-  preflight(plan, inventory, input.registry, input.extraVars);
-  return plan;
+  if (!input.shard) {
+    preflight(plan, inventory, input.registry, input.extraVars);
+    return plan;
+  }
+  checkShardable(plan, inventory, input.shard);
+  const sliced = restrictToShard(plan, inventory, input.shard);
+  preflight(sliced, inventory, input.registry, input.extraVars);
+  return sliced;
 }
 
 export type { PlannedPlay };

@@ -1,7 +1,6 @@
 import type { FileDiff } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
-import { UnreachableError } from '../transport/ssh.js';
-import { StepFailure } from '../transport/types.js';
+import { InterruptedError, StepFailure, UnreachableError } from '../transport/types.js';
 import type { RunEvent } from './events.js';
 import type { HostRun } from './host-run.js';
 import type { RunScope, TaskOutcome } from './task.js';
@@ -14,7 +13,11 @@ export interface PendingResult {
   task: TaskSpec;
   /** The host's queued-step count when the task ended: made steps up to here confirm it. */
   endStep: number;
+  /** no_log: a failure of its queued change is reported without the message (it may name a secret path). */
+  hidden: boolean;
 }
+
+const HIDDEN = 'output hidden: no_log is set on this task';
 
 /**
  * What the driver decides about a failure that errors do not ignore: true when an enclosing
@@ -27,6 +30,7 @@ export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task
   run.pending.push({
     task,
     endStep: run.transport.stepsQueued,
+    hidden,
     event: {
       ...(marks.rescued ? { rescued: true } : {}),
       ...(marks.ignored ? { ignored: true } : {}),
@@ -37,7 +41,7 @@ export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task
       index,
       handler,
       status: outcome.status,
-      message: hidden && outcome.status !== 'skipped' ? (task.noLog ? 'output hidden: no_log is set on this task' : 'output hidden: the task uses a value from a vault') : outcome.message,
+      message: hidden && outcome.status !== 'skipped' ? (task.noLog ? HIDDEN : 'output hidden: the task uses a value from a vault') : outcome.message,
       diff: outcome.diff && (hidden ? outcome.diff.map(hideContent) : outcome.diff),
       dryRun: scope.dryRun,
       durationMs: Date.now() - started,
@@ -68,24 +72,32 @@ export async function settle(scope: RunScope, run: HostRun, onFailure: OnFailure
  * Returns false for errors that are not about queued changes.
  */
 export function failPending(scope: RunScope, run: HostRun, error: unknown, onFailure: OnFailure): boolean {
-  if (!(error instanceof StepFailure) && !(error instanceof UnreachableError)) return false;
+  if (!(error instanceof StepFailure) && !(error instanceof UnreachableError) && !(error instanceof InterruptedError)) return false;
   const made = error instanceof StepFailure ? error.step : run.transport.stepsMade;
   while (run.pending.length > 0 && run.pending[0].endStep <= made) publish(scope, run, run.pending.shift()!.event);
+  if (error instanceof InterruptedError) {
+    // Interrupted: what was confirmed stands; the rest was rolled back or never sent, and is not reported as done.
+    run.pending.length = 0;
+    run.recap.interrupted = true;
+    run.stopped = true;
+    return true;
+  }
   const failed = run.pending.shift();
   run.pending.length = 0;
+  const message = failed?.hidden ? HIDDEN : error.message;
   if (!failed || error instanceof UnreachableError) {
     const status = error instanceof UnreachableError ? 'unreachable' : 'failed';
-    if (failed) publish(scope, run, { ...failed.event, status, message: error.message, diff: undefined });
-    else publish(scope, run, { type: 'task_result', host: run.name, play: '', task: 'queued changes', index: -1, handler: false, status, message: error.message, dryRun: scope.dryRun, durationMs: 0 });
+    if (failed) publish(scope, run, { ...failed.event, status, message, diff: undefined });
+    else publish(scope, run, { type: 'task_result', host: run.name, play: '', task: 'queued changes', index: -1, handler: false, status, message, dryRun: scope.dryRun, durationMs: 0 });
     run.stopped = true;
     return true;
   }
   // The changes queued after the failed one were dropped, and their predictions with them.
   for (const cache of run.allFacts()) cache.invalidate();
-  const result = { failed: true, msg: error.message };
+  const result = { failed: true, msg: message };
   const { rescued: _rescued, ignored: _ignored, ...event } = failed.event;
-  if (failed.task.ignoreErrors) publish(scope, run, { ...event, status: 'ok', ignored: true, message: `failed, ignored: ${error.message}`, diff: undefined });
-  else publish(scope, run, { ...event, status: 'failed', ...(onFailure(failed.task, result) ? { rescued: true } : {}), message: error.message, diff: undefined });
+  if (failed.task.ignoreErrors) publish(scope, run, { ...event, status: 'ok', ignored: true, message: `failed, ignored: ${message}`, diff: undefined });
+  else publish(scope, run, { ...event, status: 'failed', ...(onFailure(failed.task, result) ? { rescued: true } : {}), message, diff: undefined });
   return true;
 }
 
@@ -108,8 +120,9 @@ function publish(scope: RunScope, run: HostRun, event: TaskResultEvent): void {
   if (event.status === 'unreachable') scope.emit({ type: 'host_unreachable', host: run.name, message: event.message ?? 'unreachable' });
 }
 
+/** no_log: checksums instead of content, and no path (it may be templated from a secret loop item). */
 function hideContent(diff: FileDiff): FileDiff {
   const { content: _before, ...before } = diff.before;
   const { content: _after, ...after } = diff.after;
-  return { ...diff, secret: true, before, after };
+  return { ...diff, path: '(path hidden: no_log)', secret: true, before, after };
 }

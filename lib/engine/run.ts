@@ -3,6 +3,7 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
 import { Limiter } from '../util/limiter.js';
 import type { TaskStatus } from './events.js';
+import { exitCodeFor } from './exit-code.js';
 import { HostRun } from './host-run.js';
 import { HostPlayIterator, type IteratorStep, type Section } from './iterator.js';
 import type { RunOptions, RunSummary, Strategy } from './options.js';
@@ -37,12 +38,24 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
     }
     return run;
   };
-  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun, taskTimeout: options.taskTimeout ?? 0 };
+  const aborted = () => options.signal?.aborted === true;
+  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun, taskTimeout: options.taskTimeout ?? 0, aborted };
   const hostvars = buildHostvars(inventory, options.extraVars);
   const groups = groupsRecord(inventory);
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
   for (const name of allHosts) hostRun(name);
+  // An interrupt: hosts with work left are marked, what runs on them is stopped, no task starts after it.
+  let finished = false;
+  const interruptHosts = () => {
+    if (finished) return;
+    for (const run of runs.values()) {
+      if (!run.stopped) run.recap.interrupted = true;
+      void run.transport.interrupt();
+    }
+  };
+  options.signal?.addEventListener('abort', interruptHosts, { once: true });
+  if (aborted()) interruptHosts();
   options.onEvent({
     type: 'run_start',
     hosts: allHosts,
@@ -57,11 +70,13 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
 
   try {
     for (const [index, { play, hosts, body, tasks }] of plan.entries()) {
+      if (aborted()) break;
       if (brokenPlaybooks.has(play.location.file)) continue;
       const active = hosts.filter((h) => !hostRun(h).stopped);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
       const strategy = play.strategy ?? options.strategy ?? DEFAULT_STRATEGY;
       for (const batch of serialBatches(play, active, options.extraVars)) {
+        if (aborted()) break;
         const live = batch.filter((h) => !hostRun(h).stopped);
         if (live.length === 0) continue;
         const playBatch = new PlayBatch(scope, options, play, body, tasks, live, active, hostvars, groups, failedHosts);
@@ -74,15 +89,15 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
       options.onEvent({ type: 'play_end', play: play.name, index });
     }
   } finally {
+    finished = true;
+    options.signal?.removeEventListener('abort', interruptHosts);
     await Promise.all([...runs.values()].map((r) => r.transport.close()));
   }
 
   const recap = Object.fromEntries(allHosts.map((h) => [h, hostRun(h).recap]));
   const transport = Object.fromEntries(allHosts.map((h) => [h, { ...hostRun(h).transport.stats }]));
   options.onEvent({ type: 'recap', hosts: recap, transport, durationMs: Date.now() - started });
-  const values = Object.values(recap);
-  const exitCode = values.some((r) => r.unreachable) ? 3 : values.some((r) => r.failed > 0) ? 2 : 0;
-  return { hosts: recap, exitCode };
+  return { hosts: recap, exitCode: exitCodeFor(recap) };
 }
 
 /** Position of each task in the play, for progress counts; handlers by their own order. */
@@ -189,7 +204,7 @@ class PlayBatch {
         runs.map(async (run) => {
           const iterator = iterators.get(run)!;
           for (;;) {
-            if (run.stopped || playRun.ended || this.broken) iterator.end();
+            if (run.stopped || playRun.ended || this.broken || this.scope.aborted?.()) iterator.end();
             const step = iterator.next();
             if (!step) return;
             if (step.kind === 'task') return void round.push({ run, step });

@@ -10,6 +10,7 @@ import { runTask, type RunScope, type TaskOutcome } from './task.js';
 import { factsOf, namespacedFacts, taskVars, type VarLayers } from './vars.js';
 import type { TaskStatus } from './events.js';
 import type { Limiter } from '../util/limiter.js';
+import { StepFailure } from '../transport/types.js';
 
 /** What every host of one play shares while it runs. */
 export interface PlayRun {
@@ -35,8 +36,8 @@ export interface PlayRun {
  */
 export async function runHostPlay(playRun: PlayRun, run: HostRun, iterator: HostPlayIterator): Promise<void> {
   for (;;) {
-    // Checked before every step: an unreachable host (Ansible drops it) or an ended play takes none.
-    if (run.stopped || playRun.ended) iterator.end();
+    // Checked before every step: an unreachable host (Ansible drops it), an ended play or an interrupted run takes none.
+    if (run.stopped || playRun.ended || playRun.scope.aborted?.()) iterator.end();
     const step = iterator.next();
     if (!step) break;
     await takeStep(playRun, run, iterator, step);
@@ -142,6 +143,7 @@ export async function execute(
   const index = playRun.taskIndex.get(task) ?? -1;
   scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
   const started = Date.now();
+  const queuedBefore = run.transport.stepsQueued;
   const throttle = known ? undefined : playRun.throttle?.(task, run);
   const job = () => runTask(scope, run, play, task, playRun.layersOf(run.name));
   const pending = known ? Promise.resolve(known) : throttle ? throttle.run(job) : job();
@@ -149,6 +151,17 @@ export async function execute(
   let outcome: TaskOutcome;
   try {
     outcome = await pending;
+    // ignore_errors must judge this task's own queued changes, and the tasks after it must not
+    // queue behind a change that fails: make them now.
+    if (task.ignoreErrors && outcome.status !== 'failed' && run.transport.stepsQueued > queuedBefore) {
+      try {
+        await run.transport.flush();
+      } catch (error) {
+        if (!(error instanceof StepFailure) || error.step < queuedBefore) throw error;
+        const message = task.noLog ? 'output hidden: no_log is set on this task' : error.message;
+        outcome = { status: 'failed', message, result: { ...outcome.result, changed: false, failed: true, msg: message } };
+      }
+    }
   } catch (error) {
     // A change queued by an earlier task failed when this one reached the host.
     if (failPending(scope, run, error, onFailure)) {

@@ -3,14 +3,13 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import type { ApplyContext, CheckResult, FileDiff, ModuleContext, ModuleDefinition } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { KILL_GRACE_MS } from '../transport/queued.js';
-import { StepFailure, type HostTransport, type Privilege } from '../transport/types.js';
-import { UnreachableError } from '../transport/ssh.js';
+import { InterruptedError, StepFailure, UnreachableError, type HostTransport, type Privilege } from '../transport/types.js';
 import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
 import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
 import { factsOf, itemVars, type VarLayers } from './vars.js';
-import { holdsSecret } from '../vault/redact.js';
+import { holdsSecret, readsSecret } from '../vault/redact.js';
 
 /** What the engine shares with every task of a run. */
 export interface RunScope {
@@ -24,6 +23,8 @@ export interface RunScope {
   hostRun(name: string): HostRun;
   /** Seconds a task may take unless it sets timeout: itself (0: no limit). */
   taskTimeout: number;
+  /** The run was interrupted: no task starts after it. */
+  aborted?(): boolean;
 }
 
 export interface TaskOutcome {
@@ -213,6 +214,7 @@ function bounded(transport: HostTransport, deadline: Deadline | undefined): Host
     queue: (step) => (check(), transport.queue(step)),
     flush: async () => (check(), transport.flush()),
     readFile: async (path, privilege) => (check(), transport.readFile(path, privilege)),
+    interrupt: () => transport.interrupt(),
     close: () => transport.close(),
   };
 }
@@ -235,13 +237,16 @@ async function attemptItem(
   const privilege = taskPrivilege(target, play, task);
   const facts = target.facts(privilege);
   let args: Record<string, unknown>;
+  let readVault = false;
   try {
-    args = moduleArgs(module, renderValue(task.args, vars, origin) as Record<string, unknown>);
+    const rendered = readsSecret(() => renderValue(task.args, vars, origin) as Record<string, unknown>);
+    readVault = rendered.secret;
+    args = moduleArgs(module, rendered.value);
   } catch (error) {
     return failure(error, task);
   }
   // A value from a vault in the arguments makes this task no_log: diffs as checksums, no messages.
-  const noLog = task.noLog || holdsSecret(args);
+  const noLog = task.noLog || readVault || holdsSecret(args);
   const context: ModuleContext = {
     host: target.name,
     user: privilege.become ? (privilege.becomeUser ?? 'root') : target.host.connection.user,
@@ -253,7 +258,12 @@ async function attemptItem(
     baseDir: play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
-    render: (text, what) => renderTemplateFile(text, vars, { what, location: task.location }) as string,
+    render: (text, what) => {
+      const rendered = readsSecret(() => renderTemplateFile(text, vars, { what, location: task.location }) as string);
+      // A template that reads a vault value makes the file it renders a secret.
+      if (rendered.secret) context.noLog = true;
+      return rendered.value;
+    },
     progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
     changedPaths: () => [...target.changedPaths],
     evaluate: (condition) => evaluateCondition(condition, vars, origin),
@@ -296,12 +306,13 @@ async function attemptItem(
         result: { ...check.result, changed: check.changed, failed: false },
       };
     }
-    if (noLog) outcome.secret = true;
+    if (context.noLog) outcome.secret = true;
     if (target !== run) outcome = { ...outcome, message: `[delegated to ${target.name}]${outcome.message ? ` ${outcome.message}` : ''}` };
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {
     if (error instanceof TaskTimeout) return failure(error, task);
     // The engine reports a failed queued change against the task that queued it.
+    if (error instanceof InterruptedError) throw error;
     if (target === run && (error instanceof StepFailure || (error instanceof UnreachableError && run.pending.length > 0))) throw error;
     if (error instanceof UnreachableError) return { status: 'unreachable', message: error.message, result: { unreachable: true, msg: error.message } };
     return failure(error, task);

@@ -1,4 +1,5 @@
-import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { isExecutable } from '../util/files.js';
 import { homedir } from 'node:os';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
@@ -210,14 +211,6 @@ function looksLikeYaml(text: string): boolean {
   return /^\s*(-\s|---)/m.test(text.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '');
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Ansible's YAML inventory:

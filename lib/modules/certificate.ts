@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import { pathFact } from '../facts/path.js';
 import {
@@ -49,16 +50,16 @@ export const certificate: ModuleDefinition<CertificateArgs, CertificatePlan> = {
   aliases: ['x509_certificate', 'openssl_certificate'],
   description: 'An X.509 certificate signed by a CA on the host (or self-signed), reissued with the same key when it no longer fits.',
   args: {
-    path: { type: 'path', required: true },
-    private_key_path: { type: 'path', required: true },
+    path: { type: 'path', absolute: true, required: true },
+    private_key_path: { type: 'path', absolute: true, required: true },
     common_name: { type: 'str', required: true },
     organization: { type: 'str' },
     subject_alt_names: { type: 'list', elements: 'str', default: [], aliases: ['subject_alt_name'] },
     key_usage: { type: 'list', elements: 'str' },
     extended_key_usage: { type: 'list', elements: 'str', default: [] },
     is_ca: { type: 'bool', default: false },
-    ca_cert_path: { type: 'path' },
-    ca_key_path: { type: 'path' },
+    ca_cert_path: { type: 'path', absolute: true },
+    ca_key_path: { type: 'path', absolute: true },
     validity_days: { type: 'int' },
     renew_before_days: { type: 'int', default: 30 },
     append_ca: { type: 'bool', default: false },
@@ -80,6 +81,7 @@ export const certificate: ModuleDefinition<CertificateArgs, CertificatePlan> = {
   },
   prefetch: (args) => [
     ...fileReadRequests(args.path),
+    pathFact(posix.dirname(args.path)),
     ...fileReadRequests(args.private_key_path),
     ...(args.ca_cert_path ? fileReadRequests(args.ca_cert_path) : []),
     ...(args.ca_key_path ? [pathFact(args.ca_key_path)] : []), // stat only: the CA key is read when signing

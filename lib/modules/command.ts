@@ -40,18 +40,31 @@ function commandModule(name: 'command' | 'shell', toShell: (args: CommandArgs) =
     check: (args, ctx) => checkGuards(args, ctx, toShell(args)),
     async apply(args, _check, ctx: ApplyContext) {
       const line = toShell(args);
-      const result = await ctx.transport.exec(line, { ...ctx.privilege, cwd: args.chdir, stdin: args.stdin });
+      const result = await ctx.transport.exec(line, { ...ctx.privilege, cwd: args.chdir, stdin: args.stdin, maxOutput: MAX_KEPT_OUTPUT });
       const stdout = result.stdout.toString().replace(/\n$/, '');
       const stderr = result.stderr.toString().replace(/\n$/, '');
       const failed = result.code !== 0;
+      const truncated = result.dropped ? `output truncated: ${describeDropped(result.dropped)} past ${MAX_KEPT_OUTPUT / MIB} MiB per stream not kept` : undefined;
+      const message = [failed ? `exit ${result.code}: ${stderr || stdout}`.slice(0, 2000) : undefined, truncated].filter(Boolean).join('; ');
       return {
         changed: true,
         failed,
-        message: failed ? `exit ${result.code}: ${stderr || stdout}`.slice(0, 2000) : undefined,
-        result: { cmd: line, rc: result.code, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), msg: failed ? 'non-zero return code' : '' },
+        message: message || undefined,
+        result: {
+          cmd: line, rc: result.code, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), msg: failed ? 'non-zero return code' : '',
+          ...(result.dropped ? { truncated: true, stdout_dropped_bytes: result.dropped.stdout, stderr_dropped_bytes: result.dropped.stderr } : {}),
+        },
       };
     },
   };
+}
+
+const MIB = 1024 * 1024;
+/** Command output kept in memory per stream; the rest is counted and reported, never held. */
+export const MAX_KEPT_OUTPUT = 10 * MIB;
+
+function describeDropped(dropped: { stdout: number; stderr: number }): string {
+  return (['stdout', 'stderr'] as const).filter((s) => dropped[s] > 0).map((s) => `${dropped[s]} bytes of ${s}`).join(' and ');
 }
 
 function lines(text: string): string[] {

@@ -1,5 +1,4 @@
-import { applyRegularFile, isSecretMode, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
-import { pathFact } from '../facts/path.js';
+import { applyRegularFile, writeFacts, isSecretMode, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import { contentOrPending, readHostFile } from './pki-util.js';
 import type { ModuleContext, ModuleDefinition } from './types.js';
 
@@ -28,11 +27,11 @@ export const copyFromHost: ModuleDefinition<CopyFromHostArgs, CopyFromHostPlan> 
   description: "A file copied from another inventory host, with the source's owner and mode, relayed through runbook's memory.",
   args: {
     from_host: { type: 'str', required: true },
-    src: { type: 'path', required: true },
-    dest: { type: 'path' },
+    src: { type: 'path', absolute: true, required: true },
+    dest: { type: 'path', absolute: true },
     ...fileMetadataArgs(),
   },
-  prefetch: (args) => [pathFact(args.dest ?? args.src)],
+  prefetch: (args) => writeFacts(args.dest ?? args.src, args),
   async check(args, ctx) {
     const dest = args.dest ?? args.src;
     const source = await readHostFile(sourceFacts(args.from_host, ctx), args.src);

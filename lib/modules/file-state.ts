@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { ApplyContext, ArgSpec, CheckResult, FileDiff, FileSnapshot, ModuleContext, PathState } from './types.js';
+import { posix } from 'node:path';
+import type { ApplyContext, ArgSpec, CheckResult, FactRequest, FileDiff, FileSnapshot, ModuleContext, PathState } from './types.js';
+import { groupFact, pathFact, userFact } from '../facts/index.js';
+import type { ContentSource } from '../transport/types.js';
 import { shellQuote } from '../util/shell.js';
 
 /** The owner and mode arguments every file-making module takes, as Ansible's file modules do. */
@@ -11,6 +14,8 @@ export function fileMetadataArgs(defaultMode?: string): Record<'mode' | 'owner' 
 export interface DesiredFile {
   path: string;
   content?: Buffer;
+  /** Content too big to hold: streamed to the host, compared by checksum. */
+  source?: ContentSource;
   mode?: string;
   owner?: string;
   group?: string;
@@ -59,16 +64,47 @@ export function regularFileAfter(current: PathState, desired: DesiredFile, ctx: 
   };
 }
 
+/**
+ * The facts a write of `path` with this owner and group needs besides the path itself: its
+ * parent directory, and whether the user and group exist. Asked in the same probe.
+ */
+export function writeFacts(path: string, meta: { owner?: string; group?: string }): FactRequest[] {
+  return [pathFact(path), pathFact(posix.dirname(path)), ...accountFacts(meta.owner, meta.group)];
+}
+
+function accountFacts(owner: string | undefined, group: string | undefined): FactRequest[] {
+  return [...(owner !== undefined && !/^\d+$/.test(owner) ? [userFact(owner)] : []), ...(group !== undefined && !/^\d+$/.test(group) ? [groupFact(group)] : [])];
+}
+
+/**
+ * What would make the write fail, found from facts, so a dry-run predicts the failure the
+ * apply would meet: a missing parent directory, an unknown owner or group.
+ */
+export async function checkWritable(path: string, current: PathState, after: PathState, ctx: ModuleContext): Promise<void> {
+  if (!current.exists) {
+    const dir = posix.dirname(path);
+    const parent = await ctx.facts.path(dir);
+    if (!parent.exists) throw new Error(`parent directory ${dir} does not exist`);
+    if (parent.type !== 'directory') throw new Error(`parent ${dir} is a ${parent.type}, not a directory`);
+  }
+  // Only names the task asks for (the login user exists): no extra question for a plain new file.
+  const owner = after.owner !== current.owner && after.owner !== ctx.user && after.owner !== undefined && !/^\d+$/.test(after.owner) ? after.owner : undefined;
+  const group = after.group !== current.group && after.group !== ctx.user && after.group !== undefined && !/^\d+$/.test(after.group) ? after.group : undefined;
+  if (owner !== undefined && !(await ctx.facts.get(userFact(owner))).exists) throw new Error(`user ${owner} does not exist on the host`);
+  if (group !== undefined && !(await ctx.facts.get(groupFact(group))).exists) throw new Error(`group ${group} does not exist on the host`);
+}
+
 /** Compare a regular file on the host with the desired one: what changes, the diff, the predicted state. */
 export async function planRegularFile(desired: DesiredFile, ctx: ModuleContext): Promise<CheckResult<FilePlan>> {
   const current = await currentRegularFile(desired.path, ctx);
   const after: PathState = {
     ...regularFileAfter(current, desired, ctx),
-    sha256: desired.content ? sha256(desired.content) : current.sha256,
-    size: desired.content ? desired.content.length : current.size,
+    sha256: desired.content ? sha256(desired.content) : desired.source ? desired.source.sha256 : current.sha256,
+    size: desired.content ? desired.content.length : desired.source ? desired.source.size : current.size,
   };
-  const writeContent = !current.exists || (desired.content !== undefined && current.sha256 !== after.sha256);
+  const writeContent = !current.exists || ((desired.content !== undefined || desired.source !== undefined) && current.sha256 !== after.sha256);
   const changes = describeChanges(current, after, writeContent);
+  if (changes.length > 0) await checkWritable(desired.path, current, after, ctx);
   const secret = ctx.noLog || isSecretMode(after.mode) || isSecretMode(current.mode);
   const contents = new Map<string, Buffer>();
   if (desired.content) contents.set(desired.path, desired.content);
@@ -110,7 +146,7 @@ export function snapshot(state: PathState, content?: string): FileSnapshot {
 export function applyRegularFile(plan: FilePlan, ctx: ApplyContext): void {
   const { desired } = plan;
   if (plan.writeContent) {
-    ctx.transport.writeFile(desired.path, desired.content ?? Buffer.alloc(0), { ...ctx.privilege, mode: desired.mode, owner: desired.owner, group: desired.group });
+    ctx.transport.writeFile(desired.path, desired.content ?? desired.source ?? Buffer.alloc(0), { ...ctx.privilege, mode: desired.mode, owner: desired.owner, group: desired.group });
     return;
   }
   setMetadata(desired.path, desired, ctx, false);

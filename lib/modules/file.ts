@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { shellQuote } from '../util/shell.js';
 import { pathFact } from '../facts/path.js';
 import { applyRegularFile, describeChanges, planRegularFile, queueChange, setMetadata, snapshot, fileMetadataArgs } from './file-state.js';
@@ -24,13 +25,13 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
   name: 'file',
   description: 'Directories, empty files, links, absence; owner and mode of any path.',
   args: {
-    path: { type: 'path', required: true, aliases: ['dest', 'name'] },
+    path: { type: 'path', absolute: true, required: true, aliases: ['dest', 'name'] },
     state: { type: 'str', choices: ['directory', 'file', 'absent', 'link', 'touch'] },
     ...fileMetadataArgs(),
     src: { type: 'path' },
   },
   validate: (args) => (args.state === 'link' && !args.src ? "state=link needs 'src'" : undefined),
-  prefetch: (args) => [pathFact(args.path)],
+  prefetch: (args) => [pathFact(args.path), pathFact(posix.dirname(args.path))],
   async check(args, ctx) {
     const current = await ctx.facts.path(args.path);
     const state = args.state ?? (current.exists && current.type === 'directory' ? 'directory' : 'file');

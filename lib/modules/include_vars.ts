@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseYaml } from '../yaml/load.js';
+import { loadYamlFile } from '../yaml/load.js';
 import type { ModuleDefinition } from './types.js';
 
 interface IncludeVarsArgs {
@@ -51,7 +51,8 @@ export function loadVarsFile(file: string, baseDir: string): { path: string; var
   const candidates = varsFileCandidates(file, baseDir);
   const path = candidates.find((candidate) => existsSync(candidate));
   if (!path) throw new Error(`Could not find or access '${file}' (looked for ${candidates.join(', ')})`);
-  const data = parseYaml(readFileSync(path, 'utf8'), path) ?? {};
+  // loadYamlFile opens a vault-encrypted file in memory (its values then secret), as Ansible does.
+  const data = loadYamlFile(path) ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) throw new Error(`${path} must be stored as a dictionary/hash`);
   return { path: resolve(path), vars: data as Record<string, unknown> };
 }

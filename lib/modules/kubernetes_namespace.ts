@@ -25,7 +25,7 @@ export const kubernetesNamespace: ModuleDefinition<NamespaceArgs> = {
   description: 'A Kubernetes namespace exists (kubectl create namespace), checked with kubectl get.',
   args: {
     name: { type: 'str', required: true },
-    kubeconfig: { type: 'path', default: '/etc/kubernetes/admin.conf' },
+    kubeconfig: { type: 'path', absolute: true, default: '/etc/kubernetes/admin.conf' },
   },
   validate: (args) => (typeof args.name !== 'string' || args.name.includes('{{') || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(args.name) && args.name.length <= 63 ? undefined : `'${args.name}' is not a valid namespace name (RFC 1123 label)`),
   prefetch: (args) => [getNamespaceQuery(args)],

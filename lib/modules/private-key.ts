@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import { contentOrPending, fileReadRequests, generateRsaPrivateKeyPem, planGeneratedFile, publicKeyPemOf, readHostFile } from './pki-util.js';
 import { pathFact } from '../facts/path.js';
@@ -37,11 +38,11 @@ export const privateKey: ModuleDefinition<PrivateKeyArgs, PrivateKeyPlan> = {
   aliases: ['openssl_privatekey'],
   description: 'An RSA private key generated on first run (and its public key), never replaced unless forced.',
   args: {
-    path: { type: 'path', required: true },
+    path: { type: 'path', absolute: true, required: true },
     size: { type: 'int', default: 2048 },
     ...fileMetadataArgs('0600'),
     force: { type: 'bool', default: false, description: 'Generate a new key on every run, replacing the existing one.' },
-    public_key_path: { type: 'path' },
+    public_key_path: { type: 'path', absolute: true },
     public_key_mode: { type: 'mode', default: '0644' },
   },
   validate: (args) =>
@@ -51,7 +52,7 @@ export const privateKey: ModuleDefinition<PrivateKeyArgs, PrivateKeyPlan> = {
         ? "'public_key_path' must differ from 'path'"
         : undefined,
   // The key is read (for its public half) only when a public key path is asked for.
-  prefetch: (args) => (args.public_key_path ? [...fileReadRequests(args.path), pathFact(args.public_key_path)] : [pathFact(args.path)]),
+  prefetch: (args) => [...(args.public_key_path ? [...fileReadRequests(args.path), pathFact(args.public_key_path), pathFact(posix.dirname(args.public_key_path))] : [pathFact(args.path)]), pathFact(posix.dirname(args.path))],
   async check(args, ctx) {
     const contents = new Map<string, Buffer>();
     const current = await ctx.facts.path(args.path);

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { pathFact } from '../facts/path.js';
 import { resolveSourceFile } from '../playbook/files.js';
-import { applyRegularFile, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
+import { applyRegularFile, writeFacts, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import type { ModuleDefinition } from './types.js';
 
 interface TemplateArgs {
@@ -17,10 +16,10 @@ export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
   description: 'A file rendered from a Jinja2 template in templates/, with owner and mode.',
   args: {
     src: { type: 'path', required: true },
-    dest: { type: 'path', required: true },
+    dest: { type: 'path', absolute: true, required: true },
     ...fileMetadataArgs(),
   },
-  prefetch: (args) => [pathFact(args.dest)],
+  prefetch: (args) => writeFacts(args.dest, args),
   preflight(args, ctx) {
     ctx.render(readTemplate(args.src, ctx.baseDir), `template ${args.src}`);
   },

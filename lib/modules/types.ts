@@ -33,6 +33,8 @@ export interface ArgSpec {
   choices?: readonly string[];
   aliases?: readonly string[];
   elements?: ArgType; // for lists
+  /** A path on the host that must be absolute (a relative one would land under the login user's home). */
+  absolute?: boolean;
   /** The value is secret (e.g. content of a key): never shown. */
   noLog?: boolean;
   description?: string;

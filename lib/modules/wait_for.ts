@@ -138,7 +138,7 @@ export const waitFor: ModuleDefinition<WaitForArgs, WaitForPlan> = {
     host: { type: 'str' },
     port: { type: 'int' },
     url: { type: 'str' },
-    ca_path: { type: 'path' },
+    ca_path: { type: 'path', absolute: true },
     timeout: { type: 'int', default: 300 },
     delay: { type: 'int', default: 0 },
     sleep: { type: 'int', default: 1 },

@@ -55,6 +55,13 @@ export function normaliseArgs(module: ModuleDefinition, given: Record<string, un
   return args;
 }
 
+/** Why a host path that must be absolute is not ('' and relative paths), or undefined. */
+export function absolutePathError(value: unknown, spec: ArgSpec): string | undefined {
+  if (!spec.absolute || typeof value !== 'string' || isTemplated(value)) return undefined;
+  if (value === '') return 'must not be empty';
+  return value.startsWith('/') ? undefined : `must be an absolute path, got ${JSON.stringify(value)}`;
+}
+
 export function isTemplated(value: unknown): boolean {
   return typeof value === 'string' && /\{\{|\{%/.test(value);
 }
@@ -62,6 +69,8 @@ export function isTemplated(value: unknown): boolean {
 function convertValue(value: unknown, spec: ArgSpec, what: string, location: SourceLocation, writtenAs: string | undefined): unknown {
   if (value === null || value === undefined) return value;
   const converted = convertType(value, spec.type, spec.elements, what, location, writtenAs);
+  const notAbsolute = absolutePathError(converted, spec);
+  if (notAbsolute) throw new InputError(`${what} ${notAbsolute}`, location);
   if (spec.choices) {
     for (const item of Array.isArray(converted) ? converted : [converted]) {
       if (isTemplated(item)) continue;

@@ -148,7 +148,7 @@ export function parseTask(written: unknown, fallback: SourceLocation, ctx: TaskC
 
   const inherited = ctx.inherited ?? NOTHING_INHERITED;
   const task: TaskSpec = {
-    name: raw.name === undefined || raw.name === null ? summariseTask(module, args.values) : String(raw.name),
+    name: raw.name === undefined || raw.name === null ? summariseTask(module, args.values, flag(raw.no_log, 'no_log', at('no_log')) ?? false) : String(raw.name),
     module: module.name,
     args: args.values,
     vars: { ...inherited.vars, ...mapping(raw.vars, 'vars', at('vars')) },
@@ -320,18 +320,24 @@ function checkSourceFile(moduleName: string, args: Record<string, unknown>, orig
   throw new InputError(`${moduleName} source '${src}' not found (looked for ${tried})`, origins.valueLocation('src'));
 }
 
-/** "<module> <args>" for unnamed tasks: free-form text first, secrets masked, kept short. */
-export function summariseTask(module: ModuleDefinition, args: Record<string, unknown>): string {
+/** Arguments that say what an unnamed task works on without saying anything secret. */
+const NAMING_ARGS = ['dest', 'path', 'name'];
+
+/**
+ * "<module> <what>" for unnamed tasks: the command line of a command, else the dest, path or
+ * name it works on; never content or other arguments (a secret could be in any of them), and
+ * nothing but the module for a no_log task. Kept short.
+ */
+export function summariseTask(module: ModuleDefinition, args: Record<string, unknown>, noLog: boolean): string {
+  if (noLog) return module.name;
   const parts: string[] = [];
   if (typeof args[RAW_PARAMS] === 'string') parts.push(args[RAW_PARAMS] as string);
-  for (const [key, value] of Object.entries(args)) {
-    const spec = module.args[key];
-    if (key === RAW_PARAMS || value === undefined || value === null) continue;
-    if (spec?.default !== undefined && JSON.stringify(spec.default) === JSON.stringify(value)) continue;
-    const shown = spec?.noLog ? '********' : typeof value === 'string' ? value : JSON.stringify(value);
-    parts.push(`${key}=${shown.replace(/\s+/g, ' ')}`);
+  else if (module.freeForm && typeof args.cmd === 'string') parts.push(args.cmd);
+  else {
+    const key = NAMING_ARGS.find((k) => typeof args[k] === 'string' && module.args[k]?.noLog !== true);
+    if (key) parts.push(args[key] as string);
   }
-  const summary = parts.join(' ');
+  const summary = parts.join(' ').replace(/\n+/g, ' ');
   const short = summary.length > 60 ? `${summary.slice(0, 57)}...` : summary;
   return short ? `${module.name} ${short}` : module.name;
 }

@@ -48,7 +48,7 @@ function recapLine(recap: RecapEvent): object {
   const hosts = Object.fromEntries(
     Object.entries(recap.hosts).map(([name, host]) => [
       name,
-      { ok: host.ok, changed: host.changed, failed: host.failed, skipped: host.skipped, unreachable: host.unreachable, rescued: host.rescued, ignored: host.ignored },
+      { ok: host.ok, changed: host.changed, failed: host.failed, skipped: host.skipped, unreachable: host.unreachable, rescued: host.rescued, ignored: host.ignored, ...(host.interrupted ? { interrupted: true } : {}) },
     ]),
   );
   return { type: 'recap', hosts, transport: recap.transport, durationMs: recap.durationMs };

@@ -93,6 +93,7 @@ export function formatRecapTable(recap: RecapEvent, palette: Palette = NO_COLOR)
     const values: Record<Column, number> = { ...host, unreachable: host.unreachable ? 1 : 0 };
     const hostStyle: Style = host.unreachable || host.failed > 0 ? 'red' : host.changed > 0 ? 'yellow' : 'green';
     const row = [palette.paint(hostStyle, name.padEnd(hostWidth)), ...COLUMNS.map((column) => cell(column, values[column]))];
+    if (host.interrupted) row.push(palette.paint('red', 'INTERRUPTED'));
     lines.push(row.join('  '));
   }
   lines.push('', summaryLine(recap.durationMs, recap.transport));

@@ -5,6 +5,7 @@
  * for truth (Python truthiness), and which loops iterate a dict's keys.
  */
 import type { AstNode } from './nunjucks-internals.js';
+import { numericLiteral } from './syntax.js';
 
 /** Filters and tests that are given a possibly-undefined value on purpose. */
 const OPTIONAL_SUBJECT_FILTERS = new Set(['default', 'd']);
@@ -68,7 +69,7 @@ function visit(node: AstNode, analysis: TemplateAnalysis): void {
   switch (node.typename) {
     case 'Symbol': {
       const name = String(node.value);
-      if (Object.hasOwn(PYTHON_LITERALS, name)) return;
+      if (Object.hasOwn(PYTHON_LITERALS, name) || numericLiteral(name) !== undefined) return;
       ((node as Annotated).rbOptional ? analysis.optionalReads : analysis.strictReads).add(name);
       return;
     }
@@ -144,22 +145,15 @@ function visit(node: AstNode, analysis: TemplateAnalysis): void {
 }
 
 /**
- * The expression of a template that is exactly one `{{ expr }}` (whitespace
- * around allowed), or undefined. Such templates render to native values.
+ * The expression of a template that is exactly one `{{ expr }}`, or undefined.
+ * Such templates render to native values (Ansible's concat of a single node);
+ * any text around it, even a space, makes the result a string.
  */
 export function singleExpression(root: AstNode): AstNode | undefined {
-  let expression: AstNode | undefined;
-  for (const output of root.children ?? []) {
-    if (output.typename !== 'Output') return undefined;
-    for (const child of output.children ?? []) {
-      if (child.typename === 'TemplateData') {
-        // A newline is content (a file's last line), as Ansible keeps it: "{{ x }}\n" stays a string.
-        if (String(child.value).trim() !== '' || String(child.value).includes('\n')) return undefined;
-      } else if (expression) return undefined;
-      else expression = child;
-    }
-  }
-  return expression;
+  const outputs = root.children ?? [];
+  if (outputs.length !== 1 || outputs[0].typename !== 'Output') return undefined;
+  const nodes = (outputs[0].children ?? []).filter((child) => !(child.typename === 'TemplateData' && child.value === ''));
+  return nodes.length === 1 && nodes[0].typename !== 'TemplateData' ? nodes[0] : undefined;
 }
 
 /** Human-readable path of a lookup chain, for error messages: `hostvars['web1'].ansible_host`. */

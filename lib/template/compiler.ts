@@ -8,6 +8,7 @@
  */
 import { describeLookup, PYTHON_LITERALS, type Annotated } from './analysis.js';
 import { nunjucks, type AstNode, type CompileFrame, type CompilerBase } from './nunjucks-internals.js';
+import { numericLiteral, type SliceFlag } from './syntax.js';
 
 const BaseCompiler = nunjucks.compiler.Compiler as unknown as new (name: string, throwOnUndefined: boolean) => CompilerBase;
 
@@ -37,12 +38,22 @@ class AnsibleCompiler extends BaseCompiler {
     const bound = frame.lookup(name);
     if (bound) return this._emit(bound);
     if (Object.hasOwn(PYTHON_LITERALS, name)) return this._emit(PYTHON_LITERALS[name]);
+    const number = numericLiteral(name);
+    if (number !== undefined) return this._emit(String(number));
     const lookup = `runtime.contextOrFrameLookup(context, frame, ${JSON.stringify(name)})`;
-    if ((node as Annotated).rbOptional) this._emit(lookup);
+    if ((node as Annotated).rbOptional) this._emit(`env.rb.optional(function(){return ${lookup};})`);
     else this._emit(`env.rb.defined(${lookup}, ${JSON.stringify(name)}, ${node.lineno + 1})`);
   }
 
   override compileLookupVal(node: AstNode, frame: CompileFrame): void {
+    if ((node as SliceFlag).rbSlice) {
+      this._emit('env.rb.slice(');
+      this._compileExpression(node.target, frame);
+      this._emit(',');
+      this._compileExpression(node.val, frame);
+      this._emit(')');
+      return;
+    }
     this._emit('env.rb.member(context,');
     this._compileExpression(node.target, frame);
     this._emit(',');
@@ -52,8 +63,9 @@ class AnsibleCompiler extends BaseCompiler {
   }
 
   override compileOutput(node: AstNode, frame: CompileFrame): void {
+    const native = this.nativeExpression && (node.children ?? []).includes(this.nativeExpression);
     for (const child of node.children ?? []) {
-      if (this.nativeExpression) {
+      if (native) {
         if (child !== this.nativeExpression) continue; // surrounding whitespace
         this._emit(`${this.buffer} = `);
         this.compile(child, frame);
@@ -69,6 +81,17 @@ class AnsibleCompiler extends BaseCompiler {
         this._emit(');\n');
       }
     }
+  }
+
+  /** Jinja2's loop.cycle(), loop.depth/depth0, loop.previtem/nextitem, on top of nunjucks' loop variables. */
+  _emitLoopBindings(node: AstNode, arr: string, i: string, len: string): void {
+    (BaseCompiler.prototype as unknown as { _emitLoopBindings(this: unknown, ...args: unknown[]): void })._emitLoopBindings.call(this, node, arr, i, len);
+    this._emitLine(`frame.set("loop.cycle", function(){var a=Array.prototype.filter.call(arguments,function(x){return !(x&&x.__keywords);});return a[${i} % a.length];});`);
+    // depth counts recursive loops only, which runbook does not support: always 1.
+    this._emitLine(`frame.set("loop.depth", 1);`);
+    this._emitLine(`frame.set("loop.depth0", 0);`);
+    this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : undefined);`);
+    this._emitLine(`frame.set("loop.nextitem", ${i} < ${len} - 1 ? ${arr}[${i} + 1] : undefined);`);
   }
 
   // nunjucks emits a test's arguments without commas, breaking `is version('2.9', '>')`.
@@ -128,11 +151,72 @@ class AnsibleCompiler extends BaseCompiler {
   }
 
   override compileConcat(node: AstNode, frame: CompileFrame): void {
-    this._emit('(env.rb.str(');
+    this.emitCall('cat', node, frame);
+  }
+
+  // Python operators: `%` formats strings, `*` repeats strings and lists, `%` and `//` floor.
+  override compileMod(node: AstNode, frame: CompileFrame): void {
+    this.emitCall('mod', node, frame);
+  }
+
+  override compileMul(node: AstNode, frame: CompileFrame): void {
+    this.emitCall('mul', node, frame);
+  }
+
+  private emitCall(helper: string, node: AstNode, frame: CompileFrame): void {
+    this._emit(`env.rb.${helper}(`);
     this.compile(node.left, frame);
-    this._emit(') + env.rb.str(');
+    this._emit(',');
     this.compile(node.right, frame);
-    this._emit('))');
+    this._emit(')');
+  }
+
+  /**
+   * `{% set %}` as in Jinja2: inside a loop it binds a name local to the loop
+   * (use namespace() to carry values out); `{% set ns.attr = v %}` sets an
+   * attribute of a namespace.
+   */
+  override compileSet(node: AstNode, frame: CompileFrame & { get(name: string): string | null; set(name: string, id: string): void }): void {
+    const targets = node.targets as AstNode[];
+    if (targets.length === 1 && targets[0].typename === 'LookupVal') {
+      this._emit('env.rb.setAttribute(');
+      this._compileExpression(targets[0].target, frame);
+      this._emit(',');
+      this._compileExpression(targets[0].val, frame);
+      this._emit(',');
+      this._compileExpression(node.value, frame);
+      this._emitLine(');');
+      return;
+    }
+    const ids = targets.map((target) => {
+      const name = String(target.value);
+      let id = frame.get(name);
+      if (!id) {
+        id = this._tmpid();
+        this._emitLine(`var ${id};`);
+        frame.set(name, id);
+      }
+      return id;
+    });
+    this._emit(`${ids.join(' = ')} = `);
+    if (node.value) this._compileExpression(node.value, frame);
+    else this.compile(node.body, frame);
+    this._emitLine(';');
+    targets.forEach((target, i) => {
+      const name = JSON.stringify(String(target.value));
+      this._emitLine(`frame.set(${name}, ${ids[i]});`);
+      this._emitLine(`if(frame.topLevel) { context.setVariable(${name}, ${ids[i]}); }`);
+    });
+  }
+
+  // `(1, 2)` is a tuple in Python; nunjucks would evaluate it with JavaScript's comma operator.
+  override compileGroup(node: AstNode, frame: CompileFrame): void {
+    if ((node.children ?? []).length > 1) {
+      this._emit('env.rb.tuple(');
+      this._compileAggregate(node, frame, '[', ']');
+      this._emit(')');
+    }
+    else this._compileAggregate(node, frame, '(', ')');
   }
 }
 

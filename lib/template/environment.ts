@@ -2,6 +2,8 @@
  * The one nunjucks Environment runbook uses, the compiled-template cache, and
  * the render call that turns template failures into InputErrors.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { didYouMean, InputError, type SourceLocation } from '../errors.js';
 import { analyzeTemplate, singleExpression, type TemplateAnalysis } from './analysis.js';
 import type { Filter, Test } from './arguments.js';
@@ -11,11 +13,21 @@ import { dataFilters } from './filters-data.js';
 import { nunjucks, transformer, type NunjucksRuntime, type RootRenderFunction } from './nunjucks-internals.js';
 import { runtimeHelpers, UndefinedVariableError } from './runtime-helpers.js';
 import { ansibleTests } from './tests.js';
+import { moreFilters } from './filters-more.js';
+import { networkFilters, networkTests } from './filters-network.js';
+import { runLookup, type LookupScope } from './lookups.js';
+import { splitKeywords, toList } from './arguments.js';
+import { literalEval } from './literal.js';
+import { isPlainObject, PyTuple, pyStr } from './python.js';
+import { UnsafeText } from '../yaml/unsafe.js';
+import { noteRead } from '../vault/redact.js';
 
 /** Where a template came from, for error messages. */
 export interface TemplateOrigin {
   what: string; // e.g. "task 'Install packages' argument 'name'"
   location?: SourceLocation;
+  /** The template file being rendered: errors name it with the line; includes look next to it. */
+  file?: string;
 }
 
 /**
@@ -48,17 +60,84 @@ const registry = {
     return env.tests[name];
   },
 };
-const filters = { ...coreFilters(registry), ...dataFilters() };
-for (const [name, filter] of Object.entries(filters)) env.addFilter(name, filter);
-env.addFilter('d', filters.default);
-env.addFilter('count', filters.length);
-for (const [name, test] of Object.entries(ansibleTests())) env.addTest(name, test);
+const filters: Record<string, Filter> = { ...coreFilters(registry), ...dataFilters(), ...moreFilters(), ...networkFilters() };
+filters.d = filters.default;
+filters.count = filters.length;
+filters.dict = (value: unknown) => Object.fromEntries(toList(value).map((pair) => [pyStr((pair as unknown[])[0]), (pair as unknown[])[1]]));
+const tests: Record<string, Test> = { ...ansibleTests(), ...networkTests() };
+// Fully qualified names: ansible.builtin.* for everything, and the collections roles name for theirs.
+const COLLECTION_FILTERS: Record<string, string[]> = {
+  'community.general': ['json_query', 'dict'],
+  'ansible.utils': Object.keys(networkFilters()),
+  'ansible.netcommon': Object.keys(networkFilters()),
+};
+for (const [name, filter] of Object.entries(filters)) {
+  env.addFilter(name, filter);
+  env.addFilter(`ansible.builtin.${name}`, filter);
+}
+for (const [collection, names] of Object.entries(COLLECTION_FILTERS)) for (const name of names) env.addFilter(`${collection}.${name}`, filters[name]);
+for (const [name, test] of Object.entries(tests)) {
+  env.addTest(name, test);
+  env.addTest(`ansible.builtin.${name}`, test);
+}
+for (const name of Object.keys(networkTests())) env.addTest(`ansible.utils.${name}`, tests[name]);
 env.addGlobal('omit', OMIT);
-// Only the controller-side `env` lookup; others need the engine (files, hosts) and fail clearly.
-env.addGlobal('lookup', (plugin: string, ...terms: unknown[]) => {
-  if (plugin !== 'env') throw new Error(`lookup plugin '${plugin}' is not supported (only 'env')`);
-  return terms.map((term) => process.env[String(term)] ?? '').join(',');
+
+/** Jinja2's namespace(): the one object `{% set ns.attr = value %}` may change from inside a loop. */
+export class Namespace {}
+
+type Context = RenderContext;
+env.addGlobal('lookup', function lookup(this: Context, name: unknown, ...args: unknown[]) {
+  return runLookup(this.lookupScope(), false, name, args);
 });
+const query = function query(this: Context, name: unknown, ...args: unknown[]) {
+  return runLookup(this.lookupScope(), true, name, args);
+};
+env.addGlobal('query', query);
+env.addGlobal('q', query);
+env.addGlobal('dict', (...args: unknown[]) => {
+  const [positional, keywords] = splitKeywords(args);
+  return { ...(positional.length ? (filters.dict(positional[0]) as Record<string, unknown>) : {}), ...keywords };
+});
+env.addGlobal('namespace', (...args: unknown[]) => {
+  const [positional, keywords] = splitKeywords(args);
+  return Object.assign(new Namespace(), ...(positional as object[]), keywords);
+});
+
+/** Filters whose text result Ansible never parses back into a list or dict (C.STRING_TYPE_FILTERS). */
+const TEXT_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
+/**
+ * `{% include %}` (and `{% import %}`): nunjucks asks the environment for the
+ * template; we compile it with our compiler and render it with the including
+ * render's variables and frame (loop variables), as Jinja2 does. Searched next
+ * to the including file, then in `<playbook_dir>/templates` and `<playbook_dir>`.
+ */
+const renderStack: RenderContext[] = [];
+(env as unknown as { getTemplate: unknown }).getTemplate = (name: string, _eager: unknown, parentName: unknown, _ignoreMissing: unknown, cb: (err: unknown, tmpl?: unknown) => void) => {
+  const context = renderStack[renderStack.length - 1];
+  const base = context?.lookup('playbook_dir');
+  const roots = [context?.templateFile ? dirname(context.templateFile) : undefined, typeof base === 'string' ? join(base, 'templates') : undefined, typeof base === 'string' ? base : undefined];
+  const file = roots.filter((root): root is string => root !== undefined).map((root) => join(root, String(name))).find((candidate) => existsSync(candidate));
+  if (!file || !context) return cb(new Error(`template not found: ${name}`));
+  const text = readFileSync(file, 'utf8');
+  const origin = { what: `template ${name} included`, file };
+  const template = compiled(text, 'file', origin);
+  const included = {
+    render(_vars: unknown, parentFrame: { push(isolate: boolean): unknown } | undefined, done: (err: unknown, out?: string) => void) {
+      try {
+        done(null, String(run(template, text, context.scopeVariables(), origin, parentFrame?.push(false))));
+      } catch (error) {
+        done(error);
+      }
+    },
+    getExported(_vars: unknown, _frame: unknown, done: (err: unknown, exported?: unknown) => void) {
+      done(new Error(`{% import %} of '${name}' is not supported; use {% include %} or define the macro in this template`));
+    },
+  };
+  cb(null, included);
+  return included;
+};
 
 const runtime = nunjucks.runtime;
 const MAX_NESTING = 32;
@@ -99,7 +178,11 @@ class RenderContext {
     if (this.locals && Object.hasOwn(this.locals, name)) return this.locals[name];
     const value = this.vars[name];
     // Prototype chains are allowed (layered variable scopes) but not Object's own members.
-    if (value !== undefined && value !== objectPrototype[name]) return this.resolveNested(value);
+    if (value !== undefined && value !== objectPrototype[name]) {
+      // A vault value read here makes whatever is rendered from it secret (see engine/task.ts).
+      noteRead(value);
+      return this.resolveNested(value);
+    }
     return Object.hasOwn(globals, name) ? globals[name] : undefined;
   }
 
@@ -108,13 +191,16 @@ class RenderContext {
    * Ansible renders them when read, and so do we, with the same variables.
    */
   resolveNested(value: unknown): unknown {
-    if (typeof value !== 'string' || !isTemplated(value)) return value;
+    if (typeof value === 'string') {
+      if (!isTemplated(value)) return value;
+    } else if (value instanceof UnsafeText) return value;
+    else if (value === null || typeof value !== 'object' || !holdsTemplates(value)) return value;
     if (nestingDepth >= MAX_NESTING) {
-      throw new Error(`variables refer to each other in a loop (or nest deeper than ${MAX_NESTING}): '${value}'`);
+      throw new Error(`recursive loop detected: variables refer to each other in a loop (or nest deeper than ${MAX_NESTING}): '${pyStr(value)}'`);
     }
     nestingDepth++;
     try {
-      return run(compiled(value, 'expression', this.origin), value, this.vars, this.origin);
+      return templateValue(value, this.vars, this.origin);
     } finally {
       nestingDepth--;
     }
@@ -125,6 +211,21 @@ class RenderContext {
   getVariables(): Record<string, unknown> {
     return { ...this.vars, ...this.locals };
   }
+  /** The variables with this render's top-level `{% set %}`s, keeping the layered scopes of `vars`. */
+  scopeVariables(): Record<string, unknown> {
+    return this.locals ? Object.assign(Object.create(this.vars) as Record<string, unknown>, this.locals) : this.vars;
+  }
+  lookupScope(): LookupScope {
+    return {
+      variable: (name) => this.lookup(name),
+      renderFile: (text, file, extra) =>
+        padTrailingNewlines(String(run(compiled(text, 'file', this.origin), text, Object.assign(Object.create(this.scopeVariables()), extra), { ...this.origin, what: this.origin?.what ?? file, file })), text),
+    };
+  }
+  /** The file being rendered, for includes. */
+  get templateFile(): string | undefined {
+    return this.origin?.file;
+  }
   addExport(): void {}
   getBlock(name: string): never {
     throw new Error(`template blocks are not supported (block '${name}')`);
@@ -134,6 +235,8 @@ class RenderContext {
 export interface CompiledTemplate {
   render: RootRenderFunction;
   native: boolean;
+  /** A native template whose value comes from a filter of TEXT_FILTERS: kept as text. */
+  text: boolean;
   analysis: TemplateAnalysis;
 }
 
@@ -142,8 +245,34 @@ type CacheEntry = CompiledTemplate | { error: Error & { lineno?: number; colno?:
 const MAX_CACHED = 20_000;
 const caches = { expression: new Map<string, CacheEntry>(), file: new Map<string, CacheEntry>() };
 
+/**
+ * The source as Jinja2 lexes it: newlines normalised to `\n` and one trailing
+ * newline dropped (keep_trailing_newline=False); Ansible adds newlines back
+ * after rendering (see padTrailingNewlines).
+ */
+export function jinjaSource(text: string): string {
+  const normalised = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  // Jinja2's trim_blocks also drops the newline after a comment and after {% endraw %}; nunjucks' does not.
+  // ...while after {% raw %} it keeps the newline nunjucks would drop.
+  const trimmed = normalised.includes('#}') || normalised.includes('raw') ? normalised.replace(/(#\}|\{%-?\s*endraw\s*-?%\})\n/g, '$1').replace(/(\{%-?\s*raw\s*%\})\n/g, '$1\n\n') : normalised;
+  return trimmed.endsWith('\n') ? trimmed.slice(0, -1) : trimmed;
+}
+
+/** Ansible's preserve_trailing_newlines: the output ends with at least as many newlines as the source. */
+export function padTrailingNewlines(output: string, source: string): string {
+  const wanted = trailingNewlines(source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source);
+  const missing = wanted - trailingNewlines(output);
+  return missing > 0 ? output + '\n'.repeat(missing) : output;
+}
+
+function trailingNewlines(text: string): number {
+  let count = 0;
+  while (count < text.length && text[text.length - 1 - count] === '\n') count++;
+  return count;
+}
+
 function compile(text: string, allowNative: boolean): CompiledTemplate {
-  const parsed = nunjucks.parser.parse(text, [], LEXER_OPTIONS);
+  const parsed = nunjucks.parser.parse(jinjaSource(text), [], LEXER_OPTIONS);
   const root = transformer.transform(parsed, [], 'template');
   const analysis = analyzeTemplate(root);
   for (const [name, node] of analysis.filters) {
@@ -159,7 +288,8 @@ function compile(text: string, allowNative: boolean): CompiledTemplate {
   const nativeExpression = allowNative ? singleExpression(root) : undefined;
   const code = generateCode(root, nativeExpression);
   const render = (new Function(code) as () => { root: RootRenderFunction })().root;
-  return { render, native: nativeExpression !== undefined, analysis };
+  const textResult = nativeExpression?.typename === 'Filter' && TEXT_FILTERS.has(String(nativeExpression.name.value).replace(/^ansible\.builtin\./, ''));
+  return { render, native: nativeExpression !== undefined, text: textResult, analysis };
 }
 
 /** The compiled form of `text`, from cache when possible; throws InputError on syntax errors. */
@@ -180,16 +310,99 @@ export function compiled(text: string, kind: 'expression' | 'file', origin: Temp
 }
 
 /** Run a compiled template; native templates return the expression's value. */
-export function run(template: CompiledTemplate, text: string, vars: Record<string, unknown>, origin: TemplateOrigin | undefined): unknown {
-  const frame = new runtime.Frame();
-  frame.topLevel = true;
+/** Whether a list or dict holds a template or an `!unsafe` string somewhere (cached: variables do not change). */
+const templatesInside = new WeakMap<object, boolean>();
+function holdsTemplates(value: object): boolean {
+  let known = templatesInside.get(value);
+  if (known === undefined) {
+    const items = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : [];
+    known = items.some((item) =>
+      typeof item === 'string' ? isTemplated(item) : item instanceof UnsafeText || (item !== null && typeof item === 'object' && holdsTemplates(item)),
+    );
+    templatesInside.set(value, known);
+  }
+  return known;
+}
+
+// Ansible's Templar.SINGLE_VAR: a template that is one bare variable name.
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}\n?$/; // Python's `$` also matches before a final newline
+
+/**
+ * Ansible's Templar.template() of a string: a lone `{{ name }}` of a number,
+ * bool or None returns it as is; otherwise the template renders and its result
+ * goes through ansible_eval_concat (a single node keeps a list, dict or bool;
+ * numbers become text; text that reads as a Python list, dict or bool is
+ * parsed back into one), and trailing newlines of the source are kept.
+ */
+export function templateString(text: string, vars: Record<string, unknown>, origin: TemplateOrigin | undefined): unknown {
+  if (!isTemplated(text)) return text;
+  const single = SINGLE_VAR.exec(text);
+  if (single) {
+    const value = vars[single[1]];
+    if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  }
+  const template = compiled(text, 'expression', origin);
+  const result = run(template, text, vars, origin);
+  const value = template.native ? (template.text ? pyStr(result) : nativeNode(result)) : literalOrText(result as string);
+  return typeof value === 'string' ? padTrailingNewlines(value, text) : value;
+}
+
+/** Templar.template() over a value: strings as above, lists and dicts item by item, `!unsafe` untouched. */
+export function templateValue(value: unknown, vars: Record<string, unknown>, origin: TemplateOrigin | undefined): unknown {
+  if (typeof value === 'string') return templateString(value, vars, origin);
+  if (value instanceof UnsafeText) return value;
+  if (Array.isArray(value)) return value.map((item) => templateValue(item, vars, origin));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = templateValue(item, vars, origin);
+    return out;
+  }
+  return value;
+}
+
+/** ansible_eval_concat of one node: None prints as '', numbers as text, containers and bools stay. */
+function nativeNode(value: unknown): unknown {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return literalOrText(value);
+  if (value instanceof UnsafeText) return value.toString(); // never parsed, never templated
+  if (value instanceof PyTuple) return pyStr(value); // "(1, 2)": not a literal Ansible parses back
+  if (typeof value === 'boolean' || Array.isArray(value) || isPlainObject(value)) return value;
+  return literalOrText(pyStr(value));
+}
+
+function literalOrText(text: string): unknown {
+  if (text.startsWith('[') || text.startsWith('{') || text === 'True' || text === 'False') {
+    try {
+      return literalEval(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+export function run(template: CompiledTemplate, text: string, vars: Record<string, unknown>, origin: TemplateOrigin | undefined, parentFrame?: unknown): unknown {
+  const frame = (parentFrame ?? new runtime.Frame()) as InstanceType<NunjucksRuntime['Frame']>;
+  if (!parentFrame) frame.topLevel = true;
   let failure: unknown;
   let result: unknown;
-  template.render(env, new RenderContext(vars, env, origin), frame, runtime as NunjucksRuntime, (err, value) => {
-    failure = err;
-    result = value;
-  });
-  if (failure) throw templateError(failure, text, origin);
+  const context = new RenderContext(vars, env, origin);
+  renderStack.push(context);
+  try {
+    template.render(env, context, frame, runtime as NunjucksRuntime, (err, value) => {
+      failure = err;
+      result = value;
+    });
+  } finally {
+    renderStack.pop();
+  }
+  if (failure) {
+    // Inside a variable's own template, an undefined name stays an UndefinedVariableError, so
+    // that `x | default(..)` of a variable whose template is undefined gets the default.
+    const cause = (failure as { cause?: unknown }).cause ?? failure;
+    if (nestingDepth > 0 && cause instanceof UndefinedVariableError) throw cause;
+    throw templateError(failure, text, origin);
+  }
   // `| safe` and friends yield String objects; callers want primitives.
   return result instanceof String ? result.toString() : result;
 }
@@ -215,4 +428,9 @@ function templateError(error: unknown, text: string, origin: TemplateOrigin | un
   const message = String(err.message ?? err).replace(/^\(unknown path\)\s*/, '').replace(/\s+/g, ' ').trim();
   const lineno = err.lineno ?? (error as { lineno?: number }).lineno;
   return new InputError(`template error${originSuffix(origin)}: ${message}${lineSuffix(text, lineno)}`, origin?.location);
+}
+
+/** Every filter and test by name (for tooling that drives another engine with runbook's plugins). */
+export function registeredPlugins(): { filters: Record<string, Filter>; tests: Record<string, Test> } {
+  return { filters: { ...env.filters }, tests: { ...env.tests } };
 }

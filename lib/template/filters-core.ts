@@ -23,7 +23,10 @@ function toInt(value: unknown, fallback: number, base: number): number {
   if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : fallback;
   if (typeof value !== 'string' && !(value instanceof String)) return fallback;
   const text = String(value).trim().replace(/_/g, '');
-  const prefixed = /^[-+]?0[xob]/i.test(text);
+  const prefix = /^[-+]?0([xob])/i.exec(text)?.[1].toLowerCase();
+  // Python's int(text, base) accepts a 0x/0o/0b prefix only when it matches the base (or base 0).
+  const prefixed = prefix !== undefined && (base === 0 || { x: 16, o: 8, b: 2 }[prefix as 'x' | 'o' | 'b'] === base);
+  if (prefix !== undefined && !prefixed) return fallback;
   if (base === 10 && !prefixed && /^[-+]?\d+$/.test(text)) return Number.parseInt(text, 10);
   if (base !== 10 || prefixed) {
     const sign = text.startsWith('-') ? -1 : 1;
@@ -113,7 +116,7 @@ export function coreFilters(registry: Registry): Record<string, Filter> {
       const parsed = typeof value === 'number' ? value : Number(String(value ?? '').trim());
       return value === '' || value === null || Number.isNaN(parsed) ? fallback : parsed;
     },
-    bool: ansibleBool,
+    bool: (value: unknown) => (value === null || value === undefined ? null : ansibleBool(value)),
     type_debug: (value: unknown) => {
       if (value === null || value === undefined) return 'NoneType';
       if (Array.isArray(value)) return 'list';

@@ -1,14 +1,15 @@
 /** Ansible filters for serialisation, encodings, paths, regular expressions and dicts. */
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { dumpYaml } from './pyyaml.js';
 import { bindArguments, splitKeywords, toList, type Filter } from './arguments.js';
-import { isPlainObject, pyStr } from './python.js';
+import { isPlainObject, PyTuple, pyStr } from './python.js';
 
 /** Python's json.dumps: `", "` and `": "` separators unless indenting. */
 export function pythonJson(value: unknown, indent?: number, sortKeys = false, level = 0): string {
   if (value === undefined || value === null) return 'null';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : value > 0 ? 'Infinity' : value < 0 ? '-Infinity' : 'NaN';
-  if (typeof value !== 'object' || value instanceof String) return JSON.stringify(value instanceof String ? String(value) : value);
+  if (typeof value !== 'object' || value instanceof String) return asciiJson(JSON.stringify(value instanceof String ? String(value) : value));
   const pad = indent === undefined ? '' : '\n' + ' '.repeat(indent * (level + 1));
   const close = indent === undefined ? '' : '\n' + ' '.repeat(indent * level);
   const separator = indent === undefined ? ', ' : ',';
@@ -19,8 +20,13 @@ export function pythonJson(value: unknown, indent?: number, sortKeys = false, le
   const entries = value instanceof Map ? [...value].map(([k, v]) => [String(k), v] as const) : Object.entries(value);
   if (sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (entries.length === 0) return '{}';
-  const body = entries.map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v, indent, sortKeys, level + 1)}`);
+  const body = entries.map(([k, v]) => `${asciiJson(JSON.stringify(k))}: ${pythonJson(v, indent, sortKeys, level + 1)}`);
   return `{${pad}${body.join(separator + pad)}${close}}`;
+}
+
+/** json.dumps' ensure_ascii: every non-ASCII character as a \\u escape. */
+function asciiJson(text: string): string {
+  return text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Python `re` syntax that JavaScript spells differently. */
@@ -79,12 +85,12 @@ export function dataFilters(): Record<string, Filter> {
     },
     from_json: (value: unknown) => JSON.parse(pyStr(value)),
     to_yaml: (value: unknown, ...args: unknown[]) => {
-      const { indent } = bindArguments(args, ['indent'], { indent: 2 });
-      return yaml.dump(value, { indent, sortKeys: true, lineWidth: -1, noRefs: true });
+      const { indent, sort_keys } = bindArguments(args, ['indent', 'sort_keys'], { indent: 2, sort_keys: true });
+      return dumpYaml(value, { indent, flow: null, sortKeys: sort_keys });
     },
     to_nice_yaml: (value: unknown, ...args: unknown[]) => {
-      const { indent } = bindArguments(args, ['indent'], { indent: 4 });
-      return yaml.dump(value, { indent, sortKeys: true, lineWidth: -1, noRefs: true });
+      const { indent, sort_keys } = bindArguments(args, ['indent', 'sort_keys'], { indent: 4, sort_keys: true });
+      return dumpYaml(value, { indent, flow: false, sortKeys: sort_keys });
     },
     from_yaml: (value: unknown) => yaml.load(pyStr(value)),
 
@@ -103,7 +109,7 @@ export function dataFilters(): Record<string, Filter> {
     splitext: (value: unknown) => {
       const text = pyStr(value);
       const ext = path.posix.extname(text);
-      return [text.slice(0, text.length - ext.length), ext];
+      return PyTuple.from([text.slice(0, text.length - ext.length), ext]);
     },
     expanduser: (value: unknown) => pyStr(value).replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
 
@@ -156,7 +162,7 @@ export function dataFilters(): Record<string, Filter> {
     dictsort: (value: unknown, caseSensitive = false, by = 'key') => {
       const index = by === 'value' ? 1 : 0;
       const norm = (x: unknown) => (!caseSensitive && typeof x === 'string' ? x.toLowerCase() : x) as string;
-      return Object.entries(requireMapping(value, 'dictsort')).sort((a, b) => (norm(a[index]) < norm(b[index]) ? -1 : norm(a[index]) > norm(b[index]) ? 1 : 0));
+      return Object.entries(requireMapping(value, 'dictsort')).map((pair) => PyTuple.from(pair)).sort((a, b) => (norm(a[index]) < norm(b[index]) ? -1 : norm(a[index]) > norm(b[index]) ? 1 : 0));
     },
   };
 }

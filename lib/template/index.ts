@@ -3,24 +3,43 @@
  *
  * - Undefined variables fail like Ansible's StrictUndefined, except as the
  *   subject of `default()`/`d()` or `is defined`/`is undefined`.
- * - A string that is exactly one `{{ expr }}` renders to the native value.
- * - Strings without template markup are returned untouched, without nunjucks.
+ * - Results follow Ansible's Templar: a lone `{{ expr }}` keeps a list, dict or
+ *   bool, numbers come out as text (a lone `{{ var }}` of a number stays one),
+ *   text that reads as a Python list/dict/bool becomes one.
+ * - Strings without template markup, and `!unsafe` strings, are returned untouched.
  */
-import { compiled, isGlobalName, isTemplated, OMIT, run, type TemplateOrigin } from './environment.js';
-import { conditionTruth, isPlainObject } from './python.js';
+import { compiled, isGlobalName, isTemplated, OMIT, padTrailingNewlines, run, templateString, type TemplateOrigin } from './environment.js';
+import { isPlainObject, truthy } from './python.js';
+import { UnsafeText } from '../yaml/unsafe.js';
 
 export { isTemplated, OMIT, type TemplateOrigin };
 export { UndefinedVariableError } from './runtime-helpers.js';
 
-/** Render one string; a lone `{{ expr }}` yields its native value (list, dict, number, bool...). */
+/** Render one string as Ansible's Templar does (see above for the types of the result). */
 export function renderString(text: string, vars: Record<string, unknown>, origin?: TemplateOrigin): unknown {
-  if (!isTemplated(text)) return text;
-  return run(compiled(text, 'expression', origin), text, vars, origin);
+  return plainStrings(templateString(text, vars, origin));
+}
+
+/** `!unsafe` strings inside a result become plain strings once templating is done. */
+function plainStrings(value: unknown): unknown {
+  if (value instanceof UnsafeText) return value.toString();
+  if (Array.isArray(value)) return value.some((item) => item instanceof UnsafeText || (item !== null && typeof item === 'object')) ? value.map(plainStrings) : value;
+  if (isPlainObject(value)) {
+    let changed = false;
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      out[key] = plainStrings(item);
+      changed ||= out[key] !== item;
+    }
+    return changed ? out : value;
+  }
+  return value;
 }
 
 /** Render every string inside `value`; mapping entries whose value renders to `omit` are dropped. */
 export function renderValue(value: unknown, vars: Record<string, unknown>, origin?: TemplateOrigin): unknown {
   if (typeof value === 'string') return renderString(value, vars, origin);
+  if (value instanceof UnsafeText) return value.toString();
   if (Array.isArray(value)) return value.map((item) => renderValue(item, vars, origin));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
@@ -35,25 +54,25 @@ export function renderValue(value: unknown, vars: Record<string, unknown>, origi
 /** Render a whole template file (the `template` module): always text, trim_blocks like Ansible. */
 export function renderTemplateFile(text: string, vars: Record<string, unknown>, origin: TemplateOrigin): string {
   if (!isTemplated(text)) return text;
-  return String(run(compiled(text, 'file', origin), text, vars, origin));
+  return padTrailingNewlines(String(run(compiled(text, 'file', origin), text, vars, origin)), text);
 }
 
 /**
- * Evaluate `when`/`changed_when`/`failed_when`: a bare Jinja2 expression, or a
- * templated string whose result is then evaluated, as Ansible does.
+ * Evaluate `when`/`changed_when`/`failed_when` as Ansible's Conditional does:
+ * a templated condition is rendered first (a non-text or empty result is the
+ * answer), then the text is evaluated as a Jinja2 expression, with Python truth.
  */
 export function evaluateCondition(expr: string | boolean, vars: Record<string, unknown>, origin?: TemplateOrigin): boolean {
   if (typeof expr === 'boolean') return expr;
-  if (typeof expr !== 'string') return conditionTruth(expr);
-  let text = expr.trim();
-  if (text === '') return true;
+  if (typeof expr !== 'string') return truthy(expr);
+  let text = expr;
+  if (text.trim() === '') return true;
   if (isTemplated(text)) {
     const rendered = renderString(text, vars, origin);
-    if (typeof rendered !== 'string') return conditionTruth(rendered);
-    text = rendered.trim();
-    if (/^(true|false|yes|no|on|off|y|n|t|f|0|1|)$/i.test(text)) return conditionTruth(text);
+    if (typeof rendered !== 'string' || rendered === '') return truthy(rendered);
+    text = rendered;
   }
-  return conditionTruth(run(compiled(`{{ ${text} }}`, 'expression', origin), text, vars, origin));
+  return truthy(run(compiled(`{{ ${text} }}`, 'expression', origin), text, vars, origin));
 }
 
 export interface ReferencedVariablesOptions {

@@ -58,6 +58,12 @@ export interface CompilerBase {
   compileNot(node: AstNode, frame: CompileFrame): void;
   compileAdd(node: AstNode, frame: CompileFrame): void;
   compileConcat(node: AstNode, frame: CompileFrame): void;
+  compileMod(node: AstNode, frame: CompileFrame): void;
+  compileMul(node: AstNode, frame: CompileFrame): void;
+  compileGroup(node: AstNode, frame: CompileFrame): void;
+  compileSet(node: AstNode, frame: CompileFrame): void;
+  _emitLine(code: string): void;
+  _tmpid(): string;
 }
 
 export interface RuntimeFrame {

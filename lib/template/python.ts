@@ -4,6 +4,9 @@
  * lists and dicts, and Ansible's string-to-bool coercion.
  */
 
+/** A Python tuple: an array everywhere, printed `(a, b)` and never parsed back into a list. */
+export class PyTuple extends Array<unknown> {}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value);
@@ -73,10 +76,11 @@ export function pyStr(value: unknown): string {
 /** Python repr(), for containers printed inline. */
 export function pyRepr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
-  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (typeof value === 'string') return pyStringRepr(value);
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return String(value);
   if (value instanceof String) return pyRepr(value.toString());
+  if (value instanceof PyTuple) return value.length === 1 ? `(${pyRepr(value[0])},)` : `(${value.map(pyRepr).join(', ')})`;
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (value instanceof Map) return `{${[...value].map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
   if (typeof value === 'object') {
@@ -184,8 +188,9 @@ const STRING_METHODS: Record<string, (self: string, ...args: any[]) => unknown> 
   islower: (s) => /[a-z]/.test(s) && s === s.toLowerCase(),
   zfill: (s, width: number) => s.padStart(width, '0'),
   format: (s, ...args: unknown[]) => {
-    let auto = 0;
-    return s.replace(/\{(\d*)\}/g, (_, index: string) => pyStr(args[index === '' ? auto++ : Number(index)]));
+    const last = args[args.length - 1];
+    const named = isKeywordArgs(last) ? (args.pop() as Record<string, unknown>) : {};
+    return pyFormat(s, args, named);
   },
 };
 
@@ -206,7 +211,7 @@ const LIST_METHODS: Record<string, (self: unknown[], ...args: any[]) => unknown>
 const DICT_METHODS: Record<string, (self: Record<string, unknown>, ...args: any[]) => unknown> = {
   keys: (d) => Object.keys(d),
   values: (d) => Object.values(d),
-  items: (d) => Object.entries(d),
+  items: (d) => Object.entries(d).map((pair) => PyTuple.from(pair)),
   get: (d, key: string, fallback: unknown = null) => (Object.prototype.hasOwnProperty.call(d, key) ? d[key] : fallback),
   update: (d, other: Record<string, unknown>) => void Object.assign(d, other),
 };
@@ -219,7 +224,7 @@ export function pythonMethod(obj: unknown, name: string): ((...args: unknown[]) 
   else if (isPlainObject(obj)) table = DICT_METHODS as Record<string, Method>;
   if (!table || !Object.prototype.hasOwnProperty.call(table, name)) return undefined;
   const method = table[name];
-  return (...args: unknown[]) => method(obj as never, ...(stripKeywordArgs(args) as never[]));
+  return (...args: unknown[]) => method(obj as never, ...((name === 'format' ? args : stripKeywordArgs(args)) as never[]));
 }
 
 /** Nunjucks passes `f(a=1)` as a trailing object flagged `__keywords`; positional-only methods ignore it. */
@@ -230,4 +235,124 @@ export function stripKeywordArgs(args: unknown[]): unknown[] {
 
 export function isKeywordArgs(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__keywords');
+}
+
+/** Python float formatting of `value` for a %-style or format() conversion type. */
+function formatNumber(value: unknown, type: string, precision: number | undefined): string {
+  const n = typeof value === 'boolean' ? Number(value) : (value as number);
+  if (typeof n !== 'number') throw new Error(`%${type} format: a number is required, not ${typeof value}`);
+  switch (type) {
+    case 'd':
+    case 'i':
+    case 'u':
+      return String(Math.trunc(n));
+    case 'x':
+      return Math.trunc(n).toString(16);
+    case 'X':
+      return Math.trunc(n).toString(16).toUpperCase();
+    case 'o':
+      return Math.trunc(n).toString(8);
+    case 'b':
+      return Math.trunc(n).toString(2);
+    case 'e':
+    case 'E': {
+      const text = n.toExponential(precision ?? 6).replace(/e([-+])(\d)$/, 'e$10$2');
+      return type === 'E' ? text.toUpperCase() : text;
+    }
+    case '%':
+      return `${(n * 100).toFixed(precision ?? 6)}%`;
+    default: // f, F, g (approximated as f)
+      return n.toFixed(precision ?? 6);
+  }
+}
+
+function pad(text: string, width: number | undefined, align: string, fill: string, zero: boolean): string {
+  if (width === undefined || text.length >= width) return text;
+  if (zero && align !== '<') {
+    const sign = /^[-+ ]/.test(text) ? text[0] : '';
+    return sign + text.slice(sign.length).padStart(width - sign.length, '0');
+  }
+  if (align === '<') return text.padEnd(width, fill);
+  if (align === '^') {
+    const left = Math.floor((width - text.length) / 2);
+    return fill.repeat(left) + text + fill.repeat(width - text.length - left);
+  }
+  return text.padStart(width, fill);
+}
+
+/** Python's `fmt % args` (printf-style): %s %r %d %i %f %e %x %o %%, flags, width, precision, %(name)s. */
+export function pyPercentFormat(fmt: string, args: unknown): string {
+  const positional = Array.isArray(args) ? args : [args];
+  let next = 0;
+  const out = fmt.replace(/%(?:\((\w+)\))?([-+ 0#]*)(\*|\d+)?(?:\.(\d+))?([sridufFeExXoc%])/g, (_, key: string | undefined, flags: string, width: string | undefined, precision: string | undefined, type: string) => {
+    if (type === '%') return '%';
+    let value: unknown;
+    if (key !== undefined) value = (args as Record<string, unknown>)[key];
+    else {
+      if (next >= positional.length) throw new Error('not enough arguments for format string');
+      value = positional[next++];
+    }
+    const prec = precision === undefined ? undefined : Number(precision);
+    let text: string;
+    if (type === 's') text = prec === undefined ? pyStrNone(value) : pyStrNone(value).slice(0, prec);
+    else if (type === 'r') text = pyRepr(value);
+    else if (type === 'c') text = typeof value === 'number' ? String.fromCodePoint(value) : String(value);
+    else {
+      text = formatNumber(value, type, prec);
+      if (flags.includes('+') && !text.startsWith('-')) text = `+${text}`;
+      else if (flags.includes(' ') && !text.startsWith('-')) text = ` ${text}`;
+    }
+    return pad(text, width === undefined ? undefined : Number(width), flags.includes('-') ? '<' : '>', ' ', flags.includes('0') && type !== 's');
+  });
+  if (key0(fmt) === undefined && Array.isArray(args) && next < positional.length) throw new Error('not all arguments converted during string formatting');
+  return out;
+}
+
+function key0(fmt: string): string | undefined {
+  return /%\((\w+)\)/.exec(fmt)?.[1];
+}
+
+/** str() where None prints as 'None' (inside formatting and `~`, unlike a template's output). */
+export function pyStrNone(value: unknown): string {
+  return value === null || value === undefined ? 'None' : pyStr(value);
+}
+
+/** Python's str.format: {} {0} {name} {name.attr} {0[key]}, with [[fill]align][sign][0][width][.precision][type]. */
+export function pyFormat(fmt: string, positional: unknown[], named: Record<string, unknown>): string {
+  let auto = 0;
+  return fmt.replace(/\{\{|\}\}|\{([^{}:!]*)(?:![rsa])?(?::([^{}]*))?\}/g, (whole, field: string | undefined, spec: string | undefined) => {
+    if (whole === '{{') return '{';
+    if (whole === '}}') return '}';
+    const [head, ...path] = (field ?? '').split(/\.|(?=\[)/);
+    let value: unknown = head === '' ? positional[auto++] : /^\d+$/.test(head) ? positional[Number(head)] : named[head];
+    for (const step of path) {
+      const key = step.startsWith('[') ? step.slice(1, -1) : step;
+      value = (value as Record<string, unknown>)?.[key];
+    }
+    if (!spec) return pyStrNone(value);
+    const m = /^(?:(.)?([<>^=]))?([-+ ])?(0)?(\d+)?(?:,)?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/.exec(spec);
+    if (!m) throw new Error(`invalid format specifier '${spec}'`);
+    const [, fill, align, sign, zero, width, precision, type] = m;
+    let text = type && type !== 's' ? formatNumber(value, type, precision === undefined ? undefined : Number(precision)) : pyStrNone(value);
+    if (type === 's' && precision !== undefined) text = text.slice(0, Number(precision));
+    if (sign === '+' && typeof value === 'number' && value >= 0) text = `+${text}`;
+    const defaultAlign = typeof value === 'number' ? '>' : '<';
+    return pad(text, width === undefined ? undefined : Number(width), align ?? defaultAlign, fill ?? ' ', zero === '0');
+  });
+}
+
+/** Python repr() of a str: single quotes unless the text has ' and no ", escapes for control characters. */
+export function pyStringRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const c of text) {
+    if (c === '\\') out += '\\\\';
+    else if (c === quote) out += `\\${c}`;
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (c === '\t') out += '\\t';
+    else if (c < ' ' || c === '\x7f') out += `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    else out += c;
+  }
+  return out + quote;
 }

@@ -18,21 +18,51 @@ export function fingerprint(blob: Buffer): string {
 
 /** Read known_hosts entries for one host, hashed (`|1|salt|hmac`) entries included. */
 export function knownKeysFor(file: string, name: string): KnownKey[] {
-  if (!existsSync(file)) return [];
+  return knownHostsFor(file, name).keys;
+}
+
+/**
+ * What known_hosts says about one host: its keys, and the keys marked `@revoked` (refused for
+ * every host, even with --accept-new-host-keys, as OpenSSH does). Host patterns are OpenSSH's:
+ * comma lists of names with `*` and `?`, where a matching `!pattern` excludes the line.
+ * `@cert-authority` lines are not used (host certificates are not supported).
+ */
+export function knownHostsFor(file: string, name: string): { keys: KnownKey[]; revoked: KnownKey[] } {
   const keys: KnownKey[] = [];
+  const revoked: KnownKey[] = [];
+  if (!existsSync(file)) return { keys, revoked };
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const fields = line.trim().split(/\s+/);
-    if (fields.length < 3 || fields[0].startsWith('#') || fields[0].startsWith('@')) continue;
+    let fields = line.trim().split(/\s+/);
+    if (fields.length < 3 || fields[0].startsWith('#')) continue;
+    const marker = fields[0].startsWith('@') ? fields[0] : undefined;
+    if (marker) fields = fields.slice(1);
+    if (fields.length < 3) continue;
     const [hosts, type, blob] = fields;
-    if (hosts.split(',').some((pattern) => hostMatches(pattern, name))) keys.push({ type, blob });
+    if (marker === '@revoked') revoked.push({ type, blob });
+    else if (marker === undefined && hostListMatches(hosts, name)) keys.push({ type, blob });
   }
-  return keys;
+  return { keys, revoked };
+}
+
+/** OpenSSH's host list: some positive pattern matches and no negated one does. */
+export function hostListMatches(list: string, name: string): boolean {
+  let matched = false;
+  for (const pattern of list.split(',')) {
+    if (pattern.startsWith('!')) {
+      if (hostMatches(pattern.slice(1), name)) return false;
+    } else if (hostMatches(pattern, name)) matched = true;
+  }
+  return matched;
 }
 
 function hostMatches(pattern: string, name: string): boolean {
-  if (!pattern.startsWith('|1|')) return pattern === name;
-  const [, , salt, hash] = pattern.split('|');
-  return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
+  if (pattern.startsWith('|1|')) {
+    const [, , salt, hash] = pattern.split('|');
+    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
+  }
+  if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === name.toLowerCase();
+  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${regex}$`, 'i').test(name);
 }
 
 export function recordKnownKey(file: string, name: string, key: Buffer): void {

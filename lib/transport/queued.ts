@@ -1,21 +1,27 @@
-import { StepFailure, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
+import type { Writable } from 'node:stream';
+import { StepFailure, type ContentSource, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
 import { shellQuote } from '../util/shell.js';
 import { atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
 
 /**
  * What every transport shares: file changes queued and made together in one script per run of
- * the same privilege, commands flushing the queue first. Subclasses only run one command.
+ * the same privilege, commands flushing the queue first. Subclasses run one command and stop
+ * what runs (interrupt).
  */
 export abstract class QueuedTransport implements HostTransport {
   readonly stats: TransportStats = { connections: 0, roundTrips: 0 };
-  private pending: RemoteStep[] = [];
+  protected pending: RemoteStep[] = [];
   private made = 0;
   /** Flushes one after another: two tasks delegated to this host may flush at once. */
   private flushing: Promise<void> = Promise.resolve();
 
   abstract readonly host: string;
-  /** One command, one round trip. */
-  protected abstract run(command: string, options: ExecOptions): Promise<ExecResult>;
+  /**
+   * One command, one round trip. stdin parts are sent in order after options.stdin, streamed
+   * ones with backpressure, so a big file never sits whole in memory.
+   */
+  protected abstract run(command: string, options: ExecOptions, stdinParts?: Array<Buffer | ContentSource>): Promise<ExecResult>;
+  abstract interrupt(): Promise<void>;
   abstract close(): Promise<void>;
 
   get stepsQueued(): number {
@@ -30,8 +36,10 @@ export abstract class QueuedTransport implements HostTransport {
     this.pending.push(step);
   }
 
-  writeFile(path: string, content: Buffer, options: FileWriteOptions): void {
-    this.queue({ script: atomicWriteStep(path, content.length, options), stdin: content, privilege: options });
+  writeFile(path: string, content: Buffer | ContentSource, options: FileWriteOptions): void {
+    const streamed = !Buffer.isBuffer(content);
+    // Streamed content is checked against the checksum it was planned with: the source may change under the run.
+    this.queue({ script: atomicWriteStep(path, streamed ? content.size : content.length, options, streamed ? content.sha256 : undefined), stdin: content, privilege: options });
   }
 
   flush(): Promise<void> {
@@ -48,7 +56,7 @@ export abstract class QueuedTransport implements HostTransport {
       while (count < this.pending.length && privilegeKey(this.pending[count].privilege) === key) count++;
       const group = this.pending.slice(0, count);
       const first = this.made;
-      const result = await this.run(combinedScript(group, first), { ...group[0].privilege, stdin: Buffer.concat(group.map((s) => s.stdin ?? Buffer.alloc(0))) });
+      const result = await this.run(combinedScript(group, first), group[0].privilege, group.flatMap((s) => (s.stdin ? [s.stdin] : [])));
       const last = lastStepMade(result.stdout.toString());
       if (result.code !== 0 || last !== first + count - 1) {
         const failed = Math.max(first, last + 1);
@@ -94,4 +102,32 @@ export const KILL_GRACE_MS = 1000;
 /** Why an aborted command ended, for its caller. */
 export function abortReason(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'));
+}
+
+/** Writes each part to the command's stdin in order, waiting for it to drain: memory stays bounded. */
+export async function sendInput(input: Writable, parts: Array<Buffer | ContentSource>): Promise<void> {
+  const write = async (chunk: Buffer) => {
+    if (!input.write(chunk)) await new Promise<void>((resolve) => {
+      const done = () => (input.off('drain', done), input.off('close', done), resolve());
+      input.on('drain', done);
+      input.on('close', done);
+    });
+  };
+  for (const part of parts) {
+    if (input.destroyed || !input.writable) return;
+    if (Buffer.isBuffer(part)) {
+      if (part.length > 0) await write(part);
+      continue;
+    }
+    const source = part.open();
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        if (input.destroyed || !input.writable) return;
+        await write(chunk);
+      }
+    } finally {
+      (source as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    }
+  }
+  input.end();
 }

@@ -10,19 +10,37 @@ import type { FileWriteOptions, RemoteStep } from './types.js';
  * over the target. `$t` names the temp file while it exists, for the cleanup trap.
  * Owner and group are set only when given: the plan passes the file's current ones.
  */
-export function atomicWriteStep(path: string, size: number, options: FileWriteOptions): string {
+export function atomicWriteStep(path: string, size: number, options: FileWriteOptions, sha256?: string): string {
   const target = shellQuote(path);
-  const temp = shellQuote(posix.join(posix.dirname(path), `.runbook.${randomBytes(6).toString('hex')}`));
+  const dir = posix.dirname(path);
+  // The writing shell's PID is part of the name: a temp file whose writer is gone is a crashed run's.
+  const temp = `${shellQuote(posix.join(dir, TEMP_PREFIX))}$$.${randomBytes(6).toString('hex')}`;
   const owner = options.owner === undefined && options.group === undefined ? undefined : `${options.owner ?? ''}${options.group !== undefined ? `:${options.group}` : ''}`;
+  const shown = path.replace(/["\\$`]/g, '');
   return [
+    removeStaleTemps(dir),
     `t=${temp}`,
     `umask 077; set -C; head -c ${size} > "$t"; s=$?; set +C; umask "$u"; [ $s -eq 0 ]`,
-    `[ "$(wc -c < "$t")" -eq ${size} ] || { echo "short write to ${path.replace(/["\\$`]/g, '')}: connection lost" >&2; false; }`,
+    `[ "$(wc -c < "$t")" -eq ${size} ] || { echo "short write to ${shown}: connection lost" >&2; false; }`,
+    ...(sha256 ? [`[ "$(sha256sum < "$t" | cut -c1-64)" = ${sha256} ] || { echo "${shown}: the source changed while it was sent" >&2; false; }`] : []),
     ...(owner ? [`chown ${shellQuote(owner)} "$t"`] : []),
     `chmod ${shellQuote(options.mode ?? '0644')} "$t"`,
     `mv -f -- "$t" ${target}`,
     't=',
   ].join(' && ');
+}
+
+/** runbook's temp files are `.runbook.<writer pid>.<random>`; nothing else is ever removed. */
+export const TEMP_PREFIX = '.runbook.';
+
+/**
+ * Removes temp files of runbook writes whose writing shell no longer runs (a run that crashed
+ * or lost its host before its trap could clean up). A live writer's file is left alone, and so
+ * is every file not named exactly as runbook names them. Never fails the write.
+ */
+export function removeStaleTemps(dir: string): string {
+  const pattern = `${shellQuote(posix.join(dir, TEMP_PREFIX))}[0-9]*.*`;
+  return `{ [ -d /proc/self ] && for o in ${pattern}; do p=\${o##*/${TEMP_PREFIX}}; p=\${p%%.*}; case "$p" in ''|*[!0-9]*) continue;; esac; [ -f "$o" ] && [ ! -L "$o" ] && [ ! -d /proc/"$p" ] && rm -f -- "$o"; done; true; }`;
 }
 
 /**

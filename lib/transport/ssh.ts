@@ -1,21 +1,34 @@
 import { connect as tcpConnect } from 'node:net';
-import { Client, type ConnectConfig } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { Limiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
-import { fingerprint, keyType, knownHostsName, knownKeysFor, recordKnownKey } from './known-hosts.js';
-import { TimeoutError, type ExecOptions, type ExecResult, type Privilege } from './types.js';
-import { KILL_GRACE_MS, QueuedTransport, abortReason } from './queued.js';
+import { fingerprint, keyType, knownHostsFor, knownHostsName, recordKnownKey, type KnownKey } from './known-hosts.js';
+import { InterruptedError, TimeoutError, UnreachableError, type ContentSource, type ExecOptions, type ExecResult, type Privilege } from './types.js';
+import { KILL_GRACE_MS, QueuedTransport, abortReason, sendInput } from './queued.js';
 
 /** sshd's MaxSessions defaults to 10 channels per connection; stay below it. */
 const CHANNELS_PER_CONNECTION = 8;
 /**
  * sshd's MaxStartups 10:30:100 starts dropping unauthenticated connections past 10, and it
- * frees a slot a moment after the client sees authentication succeed: stay below 10.
+ * frees a slot a moment after the client sees authentication succeed: stay below 10 per sshd.
+ * The limit is per address and port (one sshd), so a dead host's handshakes, which hold their
+ * slot until the connect timeout, never delay the handshakes of another host.
  */
 const CONCURRENT_HANDSHAKES = 8;
 /** A connection sshd drops before the key exchange was shed under load: worth another try. */
 const SHED_RETRIES = 3;
-const handshakes = new Limiter(CONCURRENT_HANDSHAKES);
+const handshakesBySshd = new Map<string, Limiter>();
+function handshakeSlots(address: string, port: number): Limiter {
+  const key = `${address}:${port}`;
+  let limiter = handshakesBySshd.get(key);
+  if (!limiter) handshakesBySshd.set(key, (limiter = new Limiter(CONCURRENT_HANDSHAKES)));
+  return limiter;
+}
+/** Default keepalive: a probe every 5 s, a host silent for ~15 s is lost. */
+export const DEFAULT_KEEPALIVE_MS = 15_000;
+const KEEPALIVE_PROBES = 3;
+/** How long a signalled command may take to end before its connection is closed under it. */
+const INTERRUPT_GRACE_MS = 3_000;
 
 export interface SshTarget {
   host: string; // inventory name, for messages
@@ -23,15 +36,16 @@ export interface SshTarget {
   port: number;
   user: string;
   privateKey?: Buffer;
+  passphrase?: string;
   agent?: string;
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** A connected host that answers nothing (not even keepalives) for this long is lost. */
+  keepaliveMs?: number;
 }
 
-export class UnreachableError extends Error {
-  override name = 'UnreachableError';
-}
+export { UnreachableError };
 
 /** sshd closed the connection before the key exchange (MaxStartups load shedding). */
 class ShedConnection extends UnreachableError {}
@@ -50,6 +64,11 @@ export class SshTransport extends QueuedTransport {
   private readonly channels = new Limiter(CHANNELS_PER_CONNECTION);
   private client?: Promise<Client>;
   private closed = false;
+  /** Channels running now, with whether they run through sudo: interrupt() stops them. */
+  private readonly running = new Map<ClientChannel, boolean>();
+  private interrupted = false;
+  /** Why the live connection went away (keepalive timeout, reset), for the unreachable message. */
+  private lostReason?: string;
 
   constructor(private readonly target: SshTarget) {
     super();
@@ -61,7 +80,8 @@ export class SshTransport extends QueuedTransport {
 
   /** Opens the connection on first use; later calls share it. */
   connect(): Promise<Client> {
-    this.client ??= handshakes.run(() => this.handshakeWithRetries());
+    if (this.interrupted) return Promise.reject(new InterruptedError(`${this.host}: interrupted`));
+    this.client ??= handshakeSlots(this.target.address, this.target.port).run(() => this.handshakeWithRetries());
     return this.client;
   }
 
@@ -78,8 +98,9 @@ export class SshTransport extends QueuedTransport {
 
   private handshake(): Promise<Client> {
     const { address, port, user, connectTimeoutMs } = this.target;
+    const keepaliveMs = this.target.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
     const name = knownHostsName(address, port);
-    const known = knownKeysFor(this.target.knownHostsFile, name);
+    const { keys: known, revoked } = knownHostsFor(this.target.knownHostsFile, name);
     let refusal: string | undefined;
     return new Promise<Client>((resolve, reject) => {
       const socket = tcpConnect({ host: address, port });
@@ -100,15 +121,24 @@ export class SshTransport extends QueuedTransport {
         fail(`cannot reach ${address}:${port}: ${err.message}`);
       });
       client.on('handshake', () => (negotiated = true));
+      let ready = false;
       client.on('ready', () => {
         clearTimeout(timer);
+        ready = true;
         this.stats.connections++;
+        this.lostReason = undefined;
         // A live connection that closes is opened again on next use.
         client.on('close', () => (this.client = undefined));
         resolve(client);
       });
       client.on('error', (err) => {
         clearTimeout(timer);
+        if (ready) {
+          // After the handshake: the connection is lost (keepalive timeout, reset); running commands hear of it.
+          this.lostReason = err.message === 'Keepalive timeout' ? `no answer for ${Math.round(keepaliveMs / 1000)} s (keepalive timeout)` : err.message;
+          client.end();
+          return;
+        }
         // Accepted over TCP, then closed before the key exchange: sshd shedding load.
         const shed = connected && !negotiated && refusal === undefined;
         fail(refusal ?? `ssh to ${user}@${address}:${port} failed: ${err.message}`, shed);
@@ -118,12 +148,14 @@ export class SshTransport extends QueuedTransport {
         sock: socket,
         username: user,
         privateKey: this.target.privateKey,
+        passphrase: this.target.passphrase,
         agent: this.target.agent,
         readyTimeout: connectTimeoutMs,
-        keepaliveInterval: 15_000,
-        keepaliveCountMax: 4,
+        // ssh2 gives up when more than keepaliveCountMax probes in a row go unanswered.
+        keepaliveInterval: Math.max(100, Math.round(keepaliveMs / KEEPALIVE_PROBES)),
+        keepaliveCountMax: KEEPALIVE_PROBES - 1,
         hostVerifier: (key: Buffer) => {
-          refusal = this.verifyHostKey(name, key, known);
+          refusal = this.verifyHostKey(name, key, known, revoked);
           return refusal === undefined;
         },
       };
@@ -133,10 +165,13 @@ export class SshTransport extends QueuedTransport {
   }
 
   /** Returns why the key is refused, or undefined when it is trusted. */
-  private verifyHostKey(name: string, key: Buffer, known: { type: string; blob: string }[]): string | undefined {
+  private verifyHostKey(name: string, key: Buffer, known: KnownKey[], revoked: KnownKey[]): string | undefined {
     const blob = key.toString('base64');
-    if (known.some((k) => k.blob === blob)) return undefined;
     const print = fingerprint(key);
+    if (revoked.some((k) => k.blob === blob)) {
+      return `host key for ${name} (${keyType(key)} ${print}) is marked @revoked in ${this.target.knownHostsFile}; refusing to connect.`;
+    }
+    if (known.some((k) => k.blob === blob)) return undefined;
     if (known.length > 0) {
       return `host key for ${name} has CHANGED (now ${keyType(key)} ${print}); refusing to connect. Remove the old key from ${this.target.knownHostsFile} if the change is expected.`;
     }
@@ -147,26 +182,31 @@ export class SshTransport extends QueuedTransport {
     return `host key for ${name} is unknown (${keyType(key)} ${print}); add it to ${this.target.knownHostsFile} or pass --accept-new-host-keys`;
   }
 
-  protected async run(command: string, options: ExecOptions): Promise<ExecResult> {
+  /** One command on its own channel. */
+  protected async run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = []): Promise<ExecResult> {
     const client = await this.connect();
     const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user);
+    const parts = options.stdin !== undefined ? [Buffer.from(options.stdin), ...stdinParts] : stdinParts;
     return this.channels.run(
       () =>
         new Promise<ExecResult>((resolve, reject) => {
+          if (this.interrupted) return reject(new InterruptedError(`${this.host}: interrupted`));
           this.stats.roundTrips++;
           client.exec(line, (err, stream) => {
-            if (err) return reject(new UnreachableError(`${this.host}: ${err.message}`));
-            const stdout: Buffer[] = [];
-            const stderr: Buffer[] = [];
+            if (err) return reject(this.lostReason ? this.lost() : new UnreachableError(`${this.host}: ${err.message}`));
+            this.running.set(stream, line !== (options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command));
+            const stdout = new OutputBuffer(options.maxOutput);
+            const stderr = new OutputBuffer(options.maxOutput);
+            stream.on('data', (chunk: Buffer) => stdout.add(chunk));
+            stream.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
+            stream.on('error', () => undefined); // reported by the close below
             const { signal: abort } = options;
             // The host kills the command itself (see killedAt); here the channel is only given up on.
-            const kill = () => {
+            const giveUp = () => {
               const hard = setTimeout(() => stream.close(), KILL_GRACE_MS);
               stream.once('close', () => clearTimeout(hard));
             };
-            abort?.addEventListener('abort', kill, { once: true });
-            stream.on('data', (chunk: Buffer) => stdout.push(chunk));
-            stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+            abort?.addEventListener('abort', giveUp, { once: true });
             const timer =
               options.timeoutMs === undefined
                 ? undefined
@@ -177,14 +217,58 @@ export class SshTransport extends QueuedTransport {
                   }, options.timeoutMs);
             stream.on('close', (code: number | null, signal?: string) => {
               if (timer) clearTimeout(timer);
-              abort?.removeEventListener('abort', kill);
+              this.running.delete(stream);
+              abort?.removeEventListener('abort', giveUp);
+              if (this.interrupted) return reject(new InterruptedError(`${this.host}: interrupted`));
               if (abort?.aborted) return reject(abortReason(abort));
-              resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), code: code ?? (signal ? 128 : 255) });
+              // sshd always reports an exit status or signal: a channel closed without one lost its connection.
+              if (code == null && !signal) {
+                // The connection's error (keepalive timeout) may arrive just after its channels close.
+                setImmediate(() => reject(this.lost()));
+                return;
+              }
+              const dropped = stdout.dropped + stderr.dropped > 0 ? { stdout: stdout.dropped, stderr: stderr.dropped } : undefined;
+              resolve({ stdout: stdout.content(), stderr: stderr.content(), code: code ?? 128, ...(dropped ? { dropped } : {}) });
             });
-            stream.end(options.stdin ?? undefined);
+            sendInput(stream, parts).catch((error: Error) => {
+              // A source that cannot be read must not leave a short file: end the script, whose size check fails.
+              stream.stderr.emit('data', Buffer.from(`cannot read the content to send: ${error.message}\n`));
+              stream.close();
+            });
           });
         }),
     );
+  }
+
+  private lost(): UnreachableError {
+    return new UnreachableError(`${this.host}: connection lost${this.lostReason ? `: ${this.lostReason}` : ''}`);
+  }
+
+  /**
+   * SIGTERM to the process group of every command this connection runs on the host, so
+   * nothing is left running there; a write in progress removes its temp file (its trap).
+   * sshd's own `signal` request is refused for root logins, so one more exec does it: every
+   * child of its sshd session leads a process group (sshd calls setsid), except itself.
+   * Commands that do not end within the grace period lose their connection.
+   */
+  async interrupt(): Promise<void> {
+    this.interrupted = true;
+    this.pending = [];
+    const running = [...this.running];
+    if (running.length === 0) return;
+    const client = await this.client?.catch(() => undefined);
+    if (!client) return;
+    const ended = Promise.all(running.map(([stream]) => new Promise<void>((resolve) => (stream.destroyed ? resolve() : stream.once('close', () => resolve())))));
+    const viaSudo = running.some(([, sudo]) => sudo);
+    const killer = withPrivilege(KILL_SESSION_GROUPS, { become: viaSudo }, this.target.user);
+    // Not through the channel limiter: the slots may all be held by what is to be stopped.
+    client.exec(killer, (err, stream) => {
+      if (!err) stream.on('data', () => undefined).stderr.on('data', () => undefined);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, INTERRUPT_GRACE_MS)))]);
+    clearTimeout(timer);
+    if (this.running.size > 0) client.end();
   }
 
   async close(): Promise<void> {
@@ -200,4 +284,44 @@ export function withPrivilege(command: string, privilege: Privilege, loginUser: 
   const user = privilege.becomeUser ?? 'root';
   if (!privilege.become || user === loginUser) return command;
   return `sudo -n -H -u ${shellQuote(user)} -- sh -c ${shellQuote(command)}`;
+}
+
+/**
+ * Run on the host to stop everything the connection runs there. sshd starts each channel's
+ * command in a new session (setsid), all children of the connection's sshd process: find that
+ * process as the parent of this script's own session leader, then SIGTERM the process group of
+ * each of its other children. By parent PID in /proc, never by name; sudo in between is fine.
+ */
+const KILL_SESSION_GROUPS = [
+  `field() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f"$2"; }`,
+  'me=$(field $$ 4); s=$(field "$me" 2)',
+  // Never init: a session leader whose sshd is gone was reparented there.
+  '[ -n "$s" ] && [ "$s" -gt 1 ] || exit 0',
+  // One awk over every stat line (a process per /proc entry would take seconds on a busy host).
+  `for p in $(cat /proc/[0-9]*/stat 2>/dev/null | awk -v s="$s" -v me="$me" '{ pid = $1; sub(/.*\\) /, ""); if ($2 == s && pid != me) print pid }'); do kill -TERM -- "-$p" 2>/dev/null; done; true`,
+].join('\n');
+
+/** Output kept up to a limit; the rest is counted so the task can say how much it dropped. */
+class OutputBuffer {
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  dropped = 0;
+
+  constructor(private readonly limit = Infinity) {}
+
+  add(chunk: Buffer): void {
+    const room = this.limit - this.kept;
+    if (room <= 0) {
+      this.dropped += chunk.length;
+      return;
+    }
+    const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
+    this.chunks.push(part);
+    this.kept += part.length;
+    this.dropped += chunk.length - part.length;
+  }
+
+  content(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
 }

@@ -2,6 +2,8 @@ export interface ExecResult {
   stdout: Buffer;
   stderr: Buffer;
   code: number;
+  /** Bytes of output dropped past ExecOptions.maxOutput (counted, not kept). */
+  dropped?: { stdout: number; stderr: number };
 }
 
 export interface Privilege {
@@ -16,10 +18,32 @@ export interface ExecOptions extends Privilege {
   signal?: AbortSignal;
   /** Epoch ms: the host itself kills the command and everything it started then (coreutils timeout). */
   deadline?: number;
+  /** Keep at most this many bytes of each of stdout and stderr; the rest is counted in `dropped`. */
+  maxOutput?: number;
   /** Give up after this long: the channel is closed and the exec rejects with a TimeoutError. */
   timeoutMs?: number;
   /** What runs, for the timeout's message ("fact probe"). */
   what?: string;
+}
+
+/**
+ * File content too big to hold in memory: its size and checksum (computed by streaming it once)
+ * and a way to stream it again for each host that needs it.
+ */
+export interface ContentSource {
+  size: number;
+  sha256: string;
+  open(): NodeJS.ReadableStream;
+}
+
+/** The host cannot be reached, or the connection to it was lost. */
+export class UnreachableError extends Error {
+  override name = 'UnreachableError';
+}
+
+/** The run was interrupted (SIGINT/SIGTERM): what ran on the host was stopped. */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
 }
 
 /** A remote command did not finish in time. */
@@ -43,7 +67,7 @@ export interface TransportStats {
 export interface RemoteStep {
   /** POSIX sh that succeeds or fails; it must not `exit` (steps share one script) and reads its stdin with `head -c`. */
   script: string;
-  stdin?: Buffer;
+  stdin?: Buffer | ContentSource;
   privilege: Privilege;
 }
 
@@ -69,7 +93,7 @@ export interface HostTransport {
    * Atomic: temp file in the same directory (0600 from the start), owner and mode set, size
    * checked, then renamed. Queued: it is made at the next flush (any exec flushes first).
    */
-  writeFile(path: string, content: Buffer, options: FileWriteOptions): void;
+  writeFile(path: string, content: Buffer | ContentSource, options: FileWriteOptions): void;
   /** Queue a change; see RemoteStep. */
   queue(step: RemoteStep): void;
   /** Make every queued change, in order, in as few round trips as privileges allow. Throws StepFailure. */
@@ -79,5 +103,7 @@ export interface HostTransport {
   readonly stepsMade: number;
   readFile(path: string, options?: Privilege): Promise<Buffer>;
   readonly stats: TransportStats;
+  /** Stop what runs on the host (its process groups get SIGTERM) and refuse new work with InterruptedError. */
+  interrupt(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,3 +1,5 @@
+import { LockedVaultValue } from './locked.js';
+
 /**
  * Values that came from a vault are secrets in every output. The loaders mark them here as they
  * decrypt (every string of an encrypted file, every inline `!vault` value, and the mappings and
@@ -40,6 +42,22 @@ export function markSecretNode(node: object): void {
 export function isSecret(value: unknown): boolean {
   if (typeof value === 'string') return secretTexts.has(value);
   return typeof value === 'object' && value !== null && secretNodes.has(value);
+}
+
+let secretReads = 0;
+
+/** Called by the template engine for every variable it reads: counts reads of vault values. */
+export function noteRead(value: unknown): void {
+  // An inline vault value no password opened: reading it is the error (Ansible's, at use).
+  if (value instanceof LockedVaultValue) value.toString();
+  if (secretTexts.size > 0 && isSecret(value)) secretReads++;
+}
+
+/** Runs `render` and tells whether it read a vault value (even one it then transformed: `| b64encode`). */
+export function readsSecret<T>(render: () => T): { value: T; secret: boolean } {
+  const before = secretReads;
+  const value = render();
+  return { value, secret: secretReads !== before };
 }
 
 /** Whether a value holds a vault value anywhere (as a whole string, or inside one). */

@@ -1,6 +1,7 @@
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { isExecutable } from '../util/files.js';
 import { execFileSync } from 'node:child_process';
-import { InputError, type SourceLocation } from '../errors.js';
+import { InputError } from '../errors.js';
 import { decryptWith, encrypt, isVaultText, parseEnvelope, VaultFormatError } from './envelope.js';
 import { markSecret } from './redact.js';
 
@@ -66,14 +67,6 @@ export function readPasswordFile(file: string): Buffer {
   return password;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function stripNewlines(buffer: Buffer): Buffer {
   let start = 0;
@@ -156,24 +149,4 @@ export function readMaybeVaultFile(file: string): { data: Buffer; vaulted: boole
   }
 }
 
-/**
- * An inline `!vault` value that could not be decrypted when it was loaded (no password given,
- * or none that opens it). As in Ansible, that is an error only when the value is used: turning
- * it into text throws, naming where it was written.
- */
-export class LockedVaultValue {
-  constructor(
-    readonly vaultText: string,
-    readonly reason: string,
-    readonly location?: SourceLocation,
-  ) {}
-
-  toString(): string {
-    throw new InputError(`cannot use the vault-encrypted value: ${this.reason}`, this.location);
-  }
-
-  /** As ansible-inventory --list shows an encrypted value. */
-  toJSON(): { __ansible_vault: string } {
-    return { __ansible_vault: this.vaultText };
-  }
-}
+export { LockedVaultValue } from './locked.js';

@@ -4,6 +4,7 @@ import { InputError, type SourceLocation } from '../errors.js';
 import { isVaultText } from '../vault/envelope.js';
 import { markSecret, markSecretNode } from '../vault/redact.js';
 import { decryptVaultText, LockedVaultValue, rememberVaultText, VaultDecryptError } from '../vault/secrets.js';
+import { UnsafeText } from './unsafe.js';
 
 /**
  * YAML loading that remembers where things were written, so errors about user input can
@@ -34,6 +35,14 @@ const ansibleBool = new yaml.Type('tag:yaml.org,2002:bool', {
   represent: (value: object) => (value.valueOf() ? 'true' : 'false'),
 });
 
+/** `!unsafe 'text'`: a string Ansible never templates (see UnsafeText). */
+const unsafeString = new yaml.Type('!unsafe', {
+  kind: 'scalar',
+  construct: (data: string | null) => new UnsafeText(data ?? ''),
+  instanceOf: UnsafeText,
+  represent: (value: object) => String(value),
+});
+
 /** An inline `!vault |` scalar as loaded, decrypted (or locked) once its location is known. */
 class InlineVault {
   constructor(readonly text: string) {}
@@ -41,7 +50,7 @@ class InlineVault {
 
 const vaultTag = new yaml.Type('!vault', { kind: 'scalar', construct: (data: string | null) => new InlineVault(data ?? '') });
 
-const SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [ansibleBool], explicit: [vaultTag] });
+const SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [ansibleBool], explicit: [vaultTag, unsafeString] });
 
 interface EntryInfo {
   keyLocation?: SourceLocation; // mappings only
@@ -109,6 +118,7 @@ export function parseYaml(text: string, file: string): unknown {
   const recorder = new LocationRecorder(source, file);
   try {
     const data = yaml.load(source, { filename: file, schema: SCHEMA, listener: recorder.listener });
+    checkExpandedSize(data, file);
     return source.includes('!vault') ? openInlineVaults(data) : data;
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
@@ -117,6 +127,39 @@ export function parseYaml(text: string, file: string): unknown {
       throw new InputError(`invalid YAML: ${error.reason}`, location);
     }
     throw error;
+  }
+}
+
+/** Values a document may hold once its aliases are expanded: far above any real playbook. */
+export const MAX_EXPANDED_VALUES = 1_000_000;
+
+/**
+ * js-yaml shares an aliased node instead of copying it, so a "billion laughs" document loads
+ * small and explodes later (templating, to_json). Count the values it holds with every alias
+ * expanded, in time linear in the document, and refuse it past the limit.
+ */
+function checkExpandedSize(root: unknown, file: string): void {
+  const sizes = new Map<object, number>();
+  const open = new Set<object>();
+  const size = (value: unknown): number => {
+    if (typeof value === 'string') return 1 + Math.floor(value.length / 64);
+    if (value === null || typeof value !== 'object') return 1;
+    const known = sizes.get(value);
+    if (known !== undefined) return known;
+    if (open.has(value)) throw new InputError('invalid YAML: an alias refers to a node that contains it', { file, line: 1, column: 1 });
+    open.add(value);
+    let total = 1;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      total += size(child);
+      if (total > MAX_EXPANDED_VALUES) break;
+    }
+    open.delete(value);
+    sizes.set(value, total);
+    return total;
+  };
+  const total = size(root);
+  if (total > MAX_EXPANDED_VALUES) {
+    throw new InputError(`invalid YAML: aliases expand to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values (an alias bomb?)`, { file, line: 1, column: 1 });
   }
 }
 

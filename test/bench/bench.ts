@@ -7,14 +7,16 @@
 //   --out FILE.md     where the report goes (default bench-results.md in the cwd)
 //   --smoke           N=3, runs=1, runbook only; exits non-zero on any problem (for CI)
 //   --strategy S      runbook's --strategy (linear, free); default: runbook's own default
+//   --big-file        only controller memory with big files (copy of 200 MiB to 1 and 3 hosts, 20 MiB to 100; 600 MiB of command output)
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureGnuTime, ensurePackage, machineFacts } from './measure.js';
 import { allProblems, renderReport, treeMismatches, type HostCountResult } from './report.js';
 import { benchTool } from './scenarios.js';
+import { BIG_FILE_CASES, benchBigFile, renderBigFile } from './big-file.js';
 
-interface BenchOptions { hosts: number[]; runs: number; skipAnsible: boolean; out: string; smoke: boolean }
+interface BenchOptions { hosts: number[]; runs: number; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean }
 
 function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -26,11 +28,12 @@ function parseOptions(argv: string[]): BenchOptions {
       out: { type: 'string', default: 'bench-results.md' },
       smoke: { type: 'boolean', default: false },
       strategy: { type: 'string' },
+      'big-file': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--strategy linear|free]');
+    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--big-file] [--strategy linear|free]');
     process.exit(0);
   }
   const hosts = values.hosts.split(',').map((h) => Number(h.trim()));
@@ -43,17 +46,24 @@ function parseOptions(argv: string[]): BenchOptions {
     process.env.RUNBOOK_BENCH_STRATEGY = values.strategy;
   }
   return values.smoke
-    ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true }
-    : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false };
+    ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false }
+    : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'] };
 }
 
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
   const started = new Date();
   ensureGnuTime();
+  const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+  if (opts.bigFile) {
+    const results = await benchBigFile(BIG_FILE_CASES, log);
+    const report = renderBigFile(results);
+    writeFileSync(opts.out, report);
+    console.log(`\n${report}`);
+    return results.some((r) => r.code !== 0) ? 1 : 0;
+  }
   if (!opts.skipAnsible) ensurePackage('ansible-playbook', 'ansible-core');
   const machine = machineFacts(!opts.skipAnsible);
-  const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   log(`bench: hosts ${opts.hosts.join(',')}, runs ${opts.runs}, ${opts.skipAnsible ? 'runbook only' : 'runbook then ansible'}`);
 
   const results: HostCountResult[] = [];

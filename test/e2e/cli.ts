@@ -7,7 +7,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export const fixtures = join(repoRoot, 'test', 'fixtures');
 
 export interface Recap {
-  [host: string]: { ok: number; changed: number; failed: number; skipped: number; unreachable: boolean; rescued: number; ignored: number };
+  [host: string]: { ok: number; changed: number; failed: number; skipped: number; unreachable: boolean; rescued: number; ignored: number; interrupted?: boolean };
 }
 
 export interface CliRun {
@@ -43,6 +43,23 @@ export function runbook(args: string[], options: { cwd?: string; env?: NodeJS.Pr
       resolve({ code: code ?? (signal ? 137 : -1), stdout, stderr, events, recap });
     });
   });
+}
+
+/** The real `runbook` command, started: for tests that signal it from an observed state. */
+export function startRunbook(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { child: ReturnType<typeof spawn>; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'runbook.js'), ...args], { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr, events, recap: events.find((e) => e.type === 'recap')?.hosts });
+    });
+  });
+  return { child, done };
 }
 
 /** task name -> status, for one host, from a JSON run. */

@@ -10,6 +10,10 @@ import { fixtures, runbook } from './cli.js';
  * group_vars file, an inline !vault value and an encrypted copy src. The bytes on the host show
  * which layer won; no secret appears in any output.
  */
+const B64_SECRET = Buffer.from('vault-file-s3cret-42').toString('base64');
+/** Every secret of the fixture, and one derived from a secret by a filter. */
+const SECRETS_IN_OUTPUT = new RegExp(`s3cret|copied-from-vault-file|${B64_SECRET}`);
+
 describe('inventory layouts and vault on a real host', function () {
   this.timeout(120_000);
   let sandbox: Sandbox;
@@ -49,17 +53,17 @@ describe('inventory layouts and vault on a real host', function () {
     for (const output of ['json', 'plain']) {
       const run = await apply('--dry-run', '--diff', '--output', output);
       assert.equal(run.code, 0, run.stderr + run.stdout);
-      assert.doesNotMatch(run.stdout + run.stderr, /s3cret|copied-from-vault-file/);
+      assert.doesNotMatch(run.stdout + run.stderr, SECRETS_IN_OUTPUT);
     }
   });
 
   it('applies the variables of every layer in Ansible\'s order, and the vault values', async () => {
     const run = await apply('--output', 'json');
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.equal(run.recap?.[host].changed, 4);
+    assert.equal(run.recap?.[host].changed, 6);
     assert.equal(run.recap?.[host].failed, 0);
     assert.equal(run.recap?.[host].skipped, 0);
-    assert.doesNotMatch(run.stdout + run.stderr, /s3cret|copied-from-vault-file/);
+    assert.doesNotMatch(run.stdout + run.stderr, SECRETS_IN_OUTPUT);
     const layers = await sandbox.fileInfo(host, '/srv/layers');
     assert.equal(
       layers.content?.toString(),
@@ -78,9 +82,11 @@ describe('inventory layouts and vault on a real host', function () {
     assert.equal((await sandbox.fileInfo(host, '/srv/vault-file')).content?.toString(), 'key=vault-file-s3cret-42\n');
     assert.equal((await sandbox.fileInfo(host, '/srv/vault-inline')).content?.toString(), 'inline-vault-s3cret-77\n');
     assert.equal((await sandbox.fileInfo(host, '/srv/vault-src')).content?.toString(), 'copied-from-vault-file\n');
+    assert.equal((await sandbox.fileInfo(host, '/srv/vault-b64')).content?.toString(), B64_SECRET);
+    assert.equal((await sandbox.fileInfo(host, '/srv/vault-vars')).content?.toString(), 'vars-file-s3cret-9 include-vars-s3cret-5\n');
     // Tasks whose arguments hold a vault value are reported as no_log.
     const secretTasks = run.events.filter((e) => e.type === 'task_result' && String(e.task).startsWith('Secret from'));
-    assert.equal(secretTasks.length, 2);
+    assert.equal(secretTasks.length, 4);
     for (const event of secretTasks) assert.match(event.message ?? '', /output hidden/);
   });
 
@@ -88,7 +94,7 @@ describe('inventory layouts and vault on a real host', function () {
     const run = await apply('--output', 'json');
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.equal(run.recap?.[host].changed, 0);
-    assert.equal(run.recap?.[host].ok, 4);
+    assert.equal(run.recap?.[host].ok, 7);
   });
 
   it('without the vault password: a clear error before any host is touched', async () => {
@@ -101,7 +107,7 @@ describe('inventory layouts and vault on a real host', function () {
 
   it('the decrypted data never lands on the controller\'s disk', () => {
     const walk = (path: string): string[] => readdirSync(path, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(path, e.name)) : [join(path, e.name)]));
-    for (const file of walk(dir)) assert.doesNotMatch(String(readFileSyncSafe(file)), /s3cret-42|s3cret-77|copied-from-vault-file/, file);
+    for (const file of walk(dir)) assert.doesNotMatch(String(readFileSyncSafe(file)), /s3cret-42|s3cret-77|s3cret-9|s3cret-5|copied-from-vault-file/, file);
   });
 });
 

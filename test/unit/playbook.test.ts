@@ -127,9 +127,9 @@ describe('playbook loader', () => {
       assert.deepEqual(template.tags, ['site']);
       assert.deepEqual(template.location, { file: join(FIXTURES, 'site.yml'), line: 9, column: 7 });
       assert.deepEqual(copy.args, { src: 'motd', dest: '/etc/motd', backup: false, remote_src: false });
-      assert.equal(copy.name, 'copy src=motd dest=/etc/motd');
+      assert.equal(copy.name, 'copy /etc/motd');
       assert.deepEqual(command.args, { _raw_params: 'echo "hello  world"', creates: '/tmp/x' });
-      assert.equal(command.name, 'command echo "hello  world" creates=/tmp/x');
+      assert.equal(command.name, 'command echo "hello  world"');
       assert.deepEqual(command.tags, ['greet', 'hello', 'site']);
       assert.deepEqual(debug.loop, [1, 2]);
       assert.equal(debug.loopVar, 'n');
@@ -242,9 +242,14 @@ describe('playbook loader', () => {
       assert.equal(normaliseMode('0648'), undefined);
     });
 
-    it('names unnamed tasks after their module and arguments, secrets masked', () => {
-      const [t] = load(play('    - copy: dest=/x content=secret owner=app\n'))[0].tasks;
-      assert.equal(t.name, 'copy dest=/x content=******** owner=app');
+    it('names unnamed tasks after their module and what they work on, never content or a no_log command', () => {
+      const [copyTask, shellTask, hiddenShell, hiddenCopy] = load(
+        play('    - copy: dest=/x content=s3cr3t owner=app\n    - shell: echo hi\n    - shell: echo s3cr3t\n      no_log: true\n    - copy: {dest: /y, content: s3cr3t}\n      no_log: true\n'),
+      )[0].tasks;
+      assert.equal(copyTask.name, 'copy /x');
+      assert.equal(shellTask.name, 'shell echo hi');
+      assert.equal(hiddenShell.name, 'shell');
+      assert.equal(hiddenCopy.name, 'copy');
     });
 
     it('leaves templated values unchecked', () => {

@@ -47,13 +47,16 @@ describe('template: renderString', () => {
     assert.equal(render('{{ base }}/file{{ item }}.txt'), '/srv/app/file3.txt');
   });
 
-  it('returns native values for a lone expression', () => {
+  // Ansible's Templar (checked against it in template-differential.test.ts): a lone expression keeps
+  // lists, dicts and bools; numbers come out as text unless the template is one bare variable.
+  it('returns native values for a lone expression the way Ansible does', () => {
     assert.deepEqual(render('{{ packages }}'), ['nginx', 'git']);
-    assert.deepEqual(render('  {{ config }} '), { port: 8080, tls: { enabled: true } });
-    assert.equal(render('{{ config.port }}'), 8080);
+    assert.equal(render('  {{ config }} '), "  {'port': 8080, 'tls': {'enabled': True}} ");
+    assert.equal(render('{{ config.port }}'), '8080');
+    assert.equal(render('{{ item }}'), 3);
     assert.equal(render('{{ flag }}'), false);
     assert.equal(render('{{ nothing }}'), null);
-    assert.equal(render('{{ item * 2 }}'), 6);
+    assert.equal(render('{{ item * 2 }}'), '6');
   });
 
   it('prints values the way Python does inside text', () => {
@@ -62,7 +65,7 @@ describe('template: renderString', () => {
 
   it('accepts Python literals True/False/None', () => {
     assert.equal(render('{{ True }}'), true);
-    assert.equal(render('{{ False or None }}'), null);
+    assert.equal(render('{{ False or None }}'), '');
     assert.equal(render('{{ none is none }}'), true);
   });
 
@@ -111,7 +114,7 @@ describe('template: undefined variables', () => {
 
   it('allows undefined under default() and is defined', () => {
     assert.equal(render("{{ missing | default('x') }}"), 'x');
-    assert.equal(render('{{ missing.a.b | d(5) }}'), 5);
+    assert.equal(render('{{ missing.a.b | d(5) }}'), '5');
     assert.equal(render("{{ config.nope | default('dflt') }}"), 'dflt');
     assert.equal(render("{{ '' | default('dflt', true) }}"), 'dflt');
     assert.equal(render("{{ '' | default('dflt') }}"), '');
@@ -152,14 +155,14 @@ describe('template: filters', () => {
     ['{{ [3, 1, 3, 2] | unique }}', [3, 1, 2]],
     ['{{ [3, 1, 2] | sort }}', [1, 2, 3]],
     ['{{ users | sort(attribute="uid", reverse=true) | map(attribute="name") | list }}', ['bob', 'alice']],
-    ["{{ '42' | int + 1 }}", 43],
+    ["{{ '42' | int + 1 }}", '43'],
     ["{{ '3.7' | int }}{{ 'x' | int }}{{ 'x' | int(7) }}", '307'],
-    ["{{ '1.5' | float }}", 1.5],
+    ["{{ '1.5' | float }}", '1.5'],
     ['{{ 5 | string }}', '5'],
     ["{{ 'yes' | bool }}{{ 'no' | bool }}{{ 1 | bool }}", 'TrueFalseTrue'],
     ['{{ config | to_json }}', '{"port": 8080, "tls": {"enabled": true}}'],
     ['{{ {"b": 1, "a": [1]} | to_nice_json }}', '{\n    "a": [\n        1\n    ],\n    "b": 1\n}'],
-    ['{{ config | to_yaml }}', 'port: 8080\ntls:\n  enabled: true\n'],
+    ['{{ config | to_yaml }}', 'port: 8080\ntls: {enabled: true}\n'],
     ['{{ config | to_nice_yaml }}', 'port: 8080\ntls:\n    enabled: true\n'],
     ['{{ \'{"a": [1, 2]}\' | from_json }}', { a: [1, 2] }],
     ["{{ 'hello' | b64encode }}", 'aGVsbG8='],
@@ -169,7 +172,7 @@ describe('template: filters', () => {
     ["{{ 'web-01' | regex_replace('^web-(\\\\d+)$', 'app\\\\1') }}", 'app01'],
     ["{{ 'Web' | regex_replace('w', 'X', ignorecase=true) }}", 'Xeb'],
     ["{{ 'ver 1.22' | regex_search('[0-9.]+') }}", '1.22'],
-    ["{{ 'none' | regex_search('[0-9]+') }}", null],
+    ["{{ 'none' | regex_search('[0-9]+') }}", ''],
     ["{{ 'k=v' | regex_search('(\\\\w)=(\\\\w)', '\\\\2') }}", ['v']],
     ['{{ users | map(attribute="name") | list }}', ['alice', 'bob']],
     ['{{ packages | map("upper") | list }}', ['NGINX', 'GIT']],
@@ -178,7 +181,7 @@ describe('template: filters', () => {
     ['{{ [0, 1, "", "x"] | select | list }}', [1, 'x']],
     ['{{ users | selectattr("admin") | map(attribute="name") | list }}', ['alice']],
     ['{{ users | rejectattr("admin") | map(attribute="name") | list }}', ['bob']],
-    ['{{ users | selectattr("name", "match", "^b") | map(attribute="uid") | first }}', 1002],
+    ['{{ users | selectattr("name", "match", "^b") | map(attribute="uid") | first }}', '1002'],
     ['{{ users | selectattr("uid", "equalto", 1001) | map(attribute="name") | list }}', ['alice']],
     // nunjucks' lexer ends the expression at any `}}`, so nested dict literals need `} }`.
     ['{{ {"a": 1, "n": {"x": 1} } | combine({"b": 2, "n": {"y": 2} }) }}', { a: 1, n: { y: 2 }, b: 2 }],
@@ -191,7 +194,7 @@ describe('template: filters', () => {
     ["{{ flag | ternary('on', 'off') }}", 'off'],
     ["{{ nothing | ternary('on', 'off', 'unset') }}", 'unset'],
     ["{{ 'a,b,,c' | split(',') }}", ['a', 'b', '', 'c']],
-    ['{{ config.port | mandatory }}', 8080],
+    ['{{ config.port | mandatory }}', '8080'],
     ['{{ [[1, [2]], 3] | flatten }}', [1, 2, 3]],
     ['{{ [1, 2, 3] | difference([2]) }}', [1, 3]],
   ];
@@ -246,11 +249,13 @@ describe('template: evaluateCondition', () => {
     assert.equal(evaluateCondition(false, {}), false);
   });
 
-  it('coerces string results the Ansible way', () => {
-    assert.equal(evaluateCondition('answer', { answer: 'no' }), false);
-    assert.equal(evaluateCondition('answer', { answer: 'False' }), false);
+  // Ansible evaluates `{% if answer %}`: any non-empty string is true, 'no' and 'False' included.
+  it('uses Python truth for string results, as Ansible does', () => {
+    assert.equal(evaluateCondition('answer', { answer: 'no' }), true);
+    assert.equal(evaluateCondition('answer', { answer: 'False' }), true);
     assert.equal(evaluateCondition('answer', { answer: 'yes' }), true);
     assert.equal(evaluateCondition('answer', { answer: '' }), false);
+    assert.equal(evaluateCondition('{{ answer }}', { answer: 'False' }), false);
   });
 
   it('renders templated conditions, then evaluates the result', () => {
@@ -324,5 +329,17 @@ describe('template: performance', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     // Typically 1.5-4M renders/s; the bound only catches pathological regressions on a loaded CI box.
     assert.ok(seconds < 2, `100k renders took ${seconds.toFixed(2)}s`);
+  });
+});
+
+describe('template: !unsafe strings', () => {
+  it('are read from YAML and never templated, alone or inside lists and other templates', async () => {
+    const { parseYaml } = await import('../../lib/yaml/load.js');
+    const doc = parseYaml('v: !unsafe "{{ secret }}"\nl: [!unsafe "{% raw %}", "{{ n }}"]\n', 'vars.yml') as Record<string, unknown>;
+    const scope = { ...doc, n: 1 };
+    assert.equal(renderString('{{ v }}', scope), '{{ secret }}');
+    assert.equal(renderString('x {{ v }} y', scope), 'x {{ secret }} y');
+    assert.deepEqual(renderString('{{ l }}', scope), ['{% raw %}', 1]);
+    assert.deepEqual(renderValue({ arg: doc.v }, scope), { arg: '{{ secret }}' });
   });
 });

@@ -5,6 +5,7 @@ import { decryptWith, encrypt, parseEnvelope } from '../../lib/vault/envelope.js
 import { holdsSecret, markSecret, redact, redactText } from '../../lib/vault/redact.js';
 import { decryptVaultText, readPasswordFile, setVaultSecrets, type VaultSecret } from '../../lib/vault/secrets.js';
 import { parseYaml, loadYamlFile } from '../../lib/yaml/load.js';
+import { renderValue } from '../../lib/template/index.js';
 import { FIXTURES } from './input-fixtures.js';
 
 const vaulted = join(FIXTURES, '..', 'inventories', 'vaulted');
@@ -44,6 +45,10 @@ describe('vault', () => {
     const locked = loadYamlFile(file) as Record<string, unknown>;
     assert.throws(() => String(locked.api_token), /plain\.yml:2:\d+: cannot use the vault-encrypted value: .*no vault password was given/);
     assert.match(JSON.stringify(locked), /"__ansible_vault":"\$ANSIBLE_VAULT;1\.2;AES256;dev/);
+    // Used in a template, whole or inside text: the error names where the value was written.
+    for (const template of ['{{ api_token }}', 'token={{ api_token }}']) {
+      assert.throws(() => renderValue(template, locked), /plain\.yml:2:\d+: cannot use the vault-encrypted value/);
+    }
     setVaultSecrets([secret('dev', 'v1')]);
     const open = loadYamlFile(file) as Record<string, unknown>;
     assert.equal(open.api_token, 'inline-s3cret-dev');

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import ssh2 from 'ssh2';
+
+const { utils } = ssh2;
+
+/** How one private key file will be used: its bytes, with the passphrase it needs, or ssh-agent instead. */
+export type KeyChoice = { key: Buffer; passphrase?: string } | { useAgent: true };
+
+/** Whether a key can be used as it is (parses, needs no passphrase). */
+export function usableWithoutPassphrase(key: Buffer): boolean {
+  return !(utils.parseKey(key) instanceof Error);
+}
+
+/** Why a key cannot be used, naming the file, with what to do about it. */
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
+
+/**
+ * Loads and parses a private key before any connection, so a bad key is one clear error
+ * instead of a failure on every host. A passphrase-protected key is decrypted with the
+ * passphrase `ask` returns (a prompt on a terminal), or left to ssh-agent when one runs;
+ * the passphrase is never taken from the command line.
+ */
+export async function loadPrivateKey(file: string, options: { agent?: string; ask?: (file: string) => Promise<string> }): Promise<KeyChoice> {
+  let key: Buffer;
+  try {
+    key = readFileSync(file);
+  } catch (error) {
+    throw new KeyError(`private key ${file} cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = utils.parseKey(key);
+  if (!(parsed instanceof Error)) return { key };
+  if (!/encrypted|passphrase/i.test(parsed.message)) {
+    throw new KeyError(`private key ${file} cannot be parsed (${parsed.message}); use an OpenSSH or PEM private key, or load it into ssh-agent`, { cause: parsed });
+  }
+  if (options.agent) return { useAgent: true };
+  if (!options.ask) {
+    throw new KeyError(`private key ${file} is protected by a passphrase and no ssh-agent runs: add it with 'ssh-add ${file}' (or run on a terminal to be asked for the passphrase)`);
+  }
+  const passphrase = await options.ask(file);
+  const decrypted = utils.parseKey(key, passphrase);
+  if (decrypted instanceof Error) throw new KeyError(`private key ${file}: wrong passphrase (${decrypted.message}); or add it to ssh-agent with 'ssh-add ${file}'`, { cause: decrypted });
+  return { key, passphrase };
+}
