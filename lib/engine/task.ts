@@ -163,8 +163,11 @@ async function withTimeout(seconds: number, task: TaskSpec, attempt: (deadline?:
   const controller = new AbortController();
   const deadline = { signal: controller.signal, at: Date.now() + seconds * 1000 };
   const message = `The ${task.module} action failed to execute in the expected time frame (${seconds}) and was terminated`;
+  const timedOut: TaskOutcome = { status: 'failed', message, result: { failed: true, msg: message } };
   let timer: NodeJS.Timeout | undefined;
-  const running = attempt(deadline);
+  // The host kills the command at the same deadline; on a busy controller its exit (124) may
+  // arrive before the timer below runs: past the deadline, that is the timeout too.
+  const running = attempt(deadline).then((outcome) => (Date.now() >= deadline.at ? timedOut : outcome));
   const expired = new Promise<TaskOutcome>((resolve) => {
     timer = setTimeout(() => {
       controller.abort(new TaskTimeout(message));
@@ -174,7 +177,7 @@ async function withTimeout(seconds: number, task: TaskSpec, attempt: (deadline?:
         () => undefined,
         () => undefined,
       );
-      void Promise.race([settled, new Promise((done) => setTimeout(done, KILL_GRACE_MS * 2.5))]).then(() => resolve({ status: 'failed', message, result: { failed: true, msg: message } }));
+      void Promise.race([settled, new Promise((done) => setTimeout(done, KILL_GRACE_MS * 2.5))]).then(() => resolve(timedOut));
     }, seconds * 1000);
   });
   try {
