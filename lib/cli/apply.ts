@@ -1,70 +1,78 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { runPlaybooks } from '../engine/run.js';
+import { parseShard } from '../engine/shard.js';
 import { planRun } from '../engine/plan.js';
-import { loadInventory, withPlaybookDir } from '../inventory/load.js';
 import { redact } from '../vault/redact.js';
 import { configureVault, type VaultArgs } from './vault-options.js';
 import { defaultRegistry } from '../modules/index.js';
 import { loadPlaybookFile } from '../playbook/load.js';
+import { flattenEntries, isBlock, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
 import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
+import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs } from './session.js';
+import { connectionDetails } from './verbose.js';
 import { askPassphrase } from './passphrase.js';
 import { KeyError, loadPrivateKey, type KeyChoice } from '../transport/keys.js';
 import type { Inventory } from '../inventory/types.js';
 import type { PlannedPlay } from '../engine/preflight.js';
 
-export interface ApplyArgs extends VaultArgs {
-  inventory: string;
-  playbooks?: string[];
-  dryRun: boolean;
-  diff: boolean;
+export interface ApplyArgs extends ConnectionArgs, VaultArgs {
+  /** Positionals: [INVENTORY] PLAYBOOK... (the inventory only when no -i names one). */
+  files?: string[];
   tags: string[];
   skipTags: string[];
-  limit?: string;
-  forks: number;
-  extraVars: string[];
   listHosts: boolean;
   listTasks: boolean;
-  output?: 'tty' | 'plain' | 'json';
-  knownHosts?: string;
-  acceptNewHostKeys: boolean;
-  connectTimeout: number;
+  listTags: boolean;
+  syntaxCheck: boolean;
+  startAtTask?: string;
+  shard?: string;
+  shardBy?: string;
   strategy?: 'linear' | 'free';
   taskTimeout: number;
-  keepalive?: number;
-  factTimeout: number;
 }
 
+/** Tags with a meaning of their own in --tags/--skip-tags. */
+const SPECIAL_TAGS = ['all', 'always', 'never', 'tagged', 'untagged'];
+
 export async function applyCommand(args: ApplyArgs): Promise<number> {
+  // A bad slice is bad input: refused before anything is loaded or contacted.
+  const shard = args.shard !== undefined ? parseShard(args.shard, args.shardBy) : undefined;
+  if (args.shardBy !== undefined && !shard) throw new InputError('--shard-by goes with --shard I/N');
+  const session = await settleSession(args);
+  const { inventoryFiles, playbookArgs } = splitPositionals(args, configuredInventory(session.config));
   const registry = defaultRegistry();
   // Vault passwords first: inventories, group_vars and playbooks may hold encrypted data.
-  await configureVault(args);
-  const playbookFiles = args.playbooks?.length ? args.playbooks.map((p) => resolve(p)) : defaultPlaybooks(args.inventory);
+  await configureVault({ ...args, vaultPasswordFile: args.vaultPasswordFile?.length ? args.vaultPasswordFile : session.vaultPasswordFile ? [session.vaultPasswordFile] : undefined });
+  const playbookFiles = playbookArgs.length ? playbookArgs.map((p) => resolve(p)) : defaultPlaybooks(inventoryFiles[0]);
   if (!Number.isFinite(args.taskTimeout) || args.taskTimeout < 0) throw new InputError(`--task-timeout must be a number of seconds of 0 or more, got ${args.taskTimeout}`);
-  // group_vars/ and host_vars/ next to the (first) playbook are layered in; plays from other
-  // folders get theirs in engine/vars.ts.
-  const inventory = withPlaybookDir(loadInventory([args.inventory]), dirname(playbookFiles[0]));
   const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry));
-  const extraVars = parseExtraVars(args.extraVars);
+
+  if (args.syntaxCheck) {
+    // As ansible-playbook --syntax-check: the playbooks loaded and validated, nothing planned or run.
+    for (const file of playbookFiles) process.stdout.write(`\nplaybook: ${relative(process.cwd(), file) || file}\n`);
+    return 0;
+  }
   const tags = splitList(args.tags);
   const skipTags = splitList(args.skipTags);
-  const plan = planRun({ inventory, plays, registry, extraVars, tags, skipTags, limit: args.limit });
+  warnUnknownTags(plays, [...tags, ...skipTags]);
 
-  if (args.listHosts || args.listTasks) {
-    for (const { play, hosts, tasks } of plan) {
-      process.stdout.write(`play: ${play.name} (${hosts.length} hosts)\n`);
-      if (args.listHosts) for (const host of hosts) process.stdout.write(`  ${host}\n`);
-      if (args.listTasks) for (const task of tasks) process.stdout.write(`  ${task.name}\t[${task.tags.join(', ')}]\n`);
-    }
+  // group_vars/ and host_vars/ next to the (first) playbook are layered in; plays from other
+  // folders get theirs in engine/vars.ts.
+  const inventory = loadInventories(inventoryFiles, args, session.config, dirname(playbookFiles[0]));
+  const extraVars = parseExtraVars(args.extraVars);
+  const plan = startAtTask(planRun({ inventory, plays, registry, extraVars, tags, skipTags, limit: args.limit, shard }), args.startAtTask);
+
+  if (args.listHosts || args.listTasks || args.listTags) {
+    listPlan(plan, args);
     return 0;
   }
 
   const privateKeys = await loadPrivateKeys(plan, inventory);
-  const output = args.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
-  const reporter = await createReporter(output, { out: process.stdout, diff: args.diff });
+  const reporter = await createReporter(session.output, { out: process.stdout, diff: args.diff, color: session.color, verbosity: session.verbosity });
+  if (session.verbosity >= 3) for (const line of connectionDetails(inventory, plan.flatMap((p) => p.hosts), session)) process.stderr.write(`${line}\n`);
   const interrupt = onInterrupt();
   let summary;
   try {
@@ -76,16 +84,11 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       dryRun: args.dryRun,
       diff: args.diff,
       extraVars,
-      forks: args.forks,
-      knownHostsFile: args.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
-      acceptNewHostKeys: args.acceptNewHostKeys,
-      connectTimeoutMs: args.connectTimeout * 1000,
+      ...connectionRunOptions(session),
       strategy: args.strategy,
       taskTimeout: args.taskTimeout,
-      keepaliveMs: args.keepalive !== undefined ? args.keepalive * 1000 : undefined,
       signal: interrupt.signal,
       privateKeys,
-      factTimeoutMs: args.factTimeout * 1000,
       // Values from a vault never show, whatever a task or module put in its result.
       onEvent: (event) => reporter.onEvent(redact(event)),
     },
@@ -143,6 +146,32 @@ function onInterrupt(): { signal: AbortSignal; exitCode?: number; dispose(): voi
   return state;
 }
 
+/**
+ * `runbook apply INVENTORY [PLAYBOOK...]` (runbook's form) or `runbook apply -i INVENTORY PLAYBOOK...`
+ * (ansible-playbook's). Without -i, the first positional is the inventory unless it is a playbook
+ * (a YAML list) and ansible.cfg / ANSIBLE_INVENTORY names one.
+ */
+function splitPositionals(args: ApplyArgs, configured: string[]): { inventoryFiles: string[]; playbookArgs: string[] } {
+  const files = args.files ?? [];
+  if (args.inventory?.length) return { inventoryFiles: args.inventory, playbookArgs: files };
+  if (files.length > 0 && !(configured.length > 0 && looksLikePlaybook(files[0]))) return { inventoryFiles: [files[0]], playbookArgs: files.slice(1) };
+  if (configured.length > 0) return { inventoryFiles: configured, playbookArgs: files };
+  throw new InputError('no inventory: runbook apply INVENTORY [PLAYBOOK...], or -i INVENTORY PLAYBOOK... (or inventory in ansible.cfg)');
+}
+
+/** A playbook is a YAML list of plays; an inventory is a mapping. */
+function looksLikePlaybook(file: string): boolean {
+  try {
+    const first = readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '' && !l.startsWith('#') && l !== '---');
+    return first?.startsWith('- ') === true || first === '-';
+  } catch {
+    return false;
+  }
+}
+
 /** Without playbooks named: every YAML file in ./playbooks, else beside the inventory's folder. */
 function defaultPlaybooks(inventoryFile: string): string[] {
   const candidates = [resolve('playbooks'), resolve(dirname(inventoryFile), '..', 'playbooks'), resolve(dirname(inventoryFile), 'playbooks')];
@@ -155,4 +184,63 @@ function defaultPlaybooks(inventoryFile: string): string[] {
 
 function splitList(values: string[]): string[] {
   return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+function allTags(plays: PlaySpec[]): string[] {
+  return [...new Set(plays.flatMap((p) => [...p.tags, ...[...p.tasks, ...p.handlers].flatMap((t) => t.tags)]))].sort();
+}
+
+/** A tag no task carries selects nothing: say so, with the tags there are (the run goes on). */
+function warnUnknownTags(plays: PlaySpec[], requested: string[]): void {
+  const known = allTags(plays);
+  for (const tag of new Set(requested)) {
+    if (SPECIAL_TAGS.includes(tag) || known.includes(tag)) continue;
+    process.stderr.write(`[WARNING]: tag '${tag}' is not on any task of these playbooks; known tags: ${known.length ? known.join(', ') : '(none)'}\n`);
+  }
+}
+
+/** --start-at-task NAME (or a glob): plays before its play run nothing, its play starts there (inside a block too). */
+function startAtTask(plan: PlannedPlay[], name: string | undefined): PlannedPlay[] {
+  if (name === undefined) return plan;
+  const matches = (task: { name: string }) => task.name === name || globMatch(name, task.name);
+  const playIndex = plan.findIndex((p) => p.tasks.some(matches));
+  if (playIndex < 0) throw new InputError(`--start-at-task: no task named '${name}' in the selected tasks`);
+  return plan.map((entry, index) => {
+    if (index > playIndex) return entry;
+    const body = index < playIndex ? [] : bodyFrom(entry.body, matches) ?? [];
+    return { ...entry, body, tasks: flattenEntries(body) };
+  });
+}
+
+/** The entries from the first matching task on; a block holding it keeps its rescue and always. */
+function bodyFrom(entries: PlayEntry[], matches: (task: TaskSpec) => boolean): PlayEntry[] | undefined {
+  for (const [i, entry] of entries.entries()) {
+    if (!isBlock(entry)) {
+      if (matches(entry)) return entries.slice(i);
+      continue;
+    }
+    const inner = bodyFrom(entry.block, matches);
+    if (inner) return [{ ...entry, block: inner }, ...entries.slice(i + 1)];
+  }
+  return undefined;
+}
+
+/** Python's fnmatch, as Ansible matches --start-at-task: * ? [seq]. */
+function globMatch(pattern: string, text: string): boolean {
+  if (!/[*?[]/.test(pattern)) return false;
+  const source = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[!/g, '[^');
+  try {
+    return new RegExp(`^${source}$`).test(text);
+  } catch {
+    return false;
+  }
+}
+
+function listPlan(plan: PlannedPlay[], args: ApplyArgs): void {
+  for (const [index, { play, hosts, tasks }] of plan.entries()) {
+    process.stdout.write(`play #${index + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.tags.join(', ')}] (${hosts.length} hosts)\n`);
+    if (args.listHosts) for (const host of hosts) process.stdout.write(`  ${host}\n`);
+    if (args.listTasks) for (const task of tasks) process.stdout.write(`  ${task.name}\t[${task.tags.join(', ')}]\n`);
+    if (args.listTags) process.stdout.write(`  TASK TAGS: [${[...new Set(tasks.flatMap((t) => t.tags))].sort().join(', ')}]\n`);
+  }
 }

@@ -1,13 +1,18 @@
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { applyCommand, type ApplyArgs } from './apply.js';
-import { inventoryCommand, type InventoryArgs } from './inventory.js';
-import { vaultCommand, type VaultCommandArgs } from './vault.js';
-import { vaultOptions } from './vault-options.js';
 import { redactText } from '../vault/redact.js';
+import type { AdhocArgs } from './adhoc.js';
+import type { ApplyArgs } from './apply.js';
+import { rejectUnsupportedFlags } from './flags.js';
+import type { InventoryArgs } from './inventory.js';
+import type { VaultCommandArgs } from './vault.js';
+import { vaultOptions } from './vault-options.js';
 
-/** Parses the command line and delegates; returns the process exit code. */
+/**
+ * Parses the command line and delegates; returns the process exit code. Each command's code is
+ * imported when it runs: `runbook --version` and `--help` load none of the engine.
+ */
 export async function main(argv: string[]): Promise<number> {
   // `runbook ... | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -20,31 +25,38 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION)
     .usage('$0 <command> [options]\n\nBrings hosts to the state ordered YAML playbooks describe, over SSH.')
     .command(
-      'apply <inventory> [playbooks..]',
-      'Apply playbooks (default: every *.yaml/*.yml in playbooks/, in file-name order) to the hosts of an Ansible inventory (YAML, INI, a directory)',
+      'apply [files..]',
+      'Apply playbooks to the hosts of an inventory: runbook apply INVENTORY [PLAYBOOK...], or as ansible-playbook: runbook apply -i INVENTORY PLAYBOOK... (default playbooks: every *.yaml/*.yml in playbooks/, in file-name order); inventories: YAML, INI, a directory, host,list,',
       (y) =>
-        vaultOptions(y)
-          .positional('inventory', { type: 'string', describe: 'Ansible inventory: YAML or INI file, directory of them, or host,list,', demandOption: true })
-          .positional('playbooks', { type: 'string', array: true, describe: 'playbook files, run in the order given as one run' })
-          .option('dry-run', { alias: 'check', type: 'boolean', default: false, describe: 'Change nothing; report exactly what would change on every host' })
-          .option('diff', { type: 'boolean', default: false, describe: 'Show unified diffs of content and owner/mode changes (secrets as checksums)' })
+        connectionOptions(y)
+          .positional('files', { type: 'string', array: true, describe: 'INVENTORY (unless -i names one) then playbook files, run in the order given as one run' })
           .option('tags', { alias: 't', type: 'string', array: true, nargs: 1, default: [], describe: 'Run only tasks with these tags (comma lists allowed)' })
           .option('skip-tags', { type: 'string', array: true, nargs: 1, default: [], describe: 'Skip tasks with these tags' })
-          .option('limit', { alias: 'l', type: 'string', describe: "Restrict to hosts matching a pattern: names, groups, globs, '!excluded', 'a,b'" })
-          .option('forks', { alias: 'f', type: 'number', default: 100, describe: 'Hosts worked on at once' })
-          .option('extra-vars', { alias: 'e', type: 'string', array: true, nargs: 1, default: [], describe: 'key=value, @vars.yaml or a JSON object; highest precedence' })
           .option('list-hosts', { type: 'boolean', default: false, describe: 'List the hosts each play would run on, then stop' })
           .option('list-tasks', { type: 'boolean', default: false, describe: 'List the tasks the tag selection runs, then stop' })
-          .option('output', { alias: 'o', choices: ['tty', 'plain', 'json'] as const, describe: 'Output style (default: tty on a terminal, else plain)' })
-          .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
-          .option('accept-new-host-keys', { type: 'boolean', default: false, describe: 'Trust and record keys of hosts not yet known (a changed key is always refused)' })
-          .option('connect-timeout', { type: 'number', default: 10, describe: 'Seconds to wait for a host to answer' })
           .option('strategy', { choices: ['linear', 'free'] as const, describe: 'For plays without strategy: linear (each task on every host before the next; default) or free (each host runs ahead)' })
           .option('task-timeout', { type: 'number', default: 0, describe: 'Seconds any task may take unless it sets timeout: (its remote command is killed); 0: no limit' })
-          .option('keepalive', { type: 'number', describe: 'Seconds a connected host may stay silent before it is unreachable (default 15)' })
-          .option('fact-timeout', { type: 'number', default: 60, describe: "Seconds a host may take to answer a fact probe; longer fails the host's task" }),
+          .option('list-tags', { type: 'boolean', default: false, describe: 'List the tags of each play, then stop' })
+          .option('syntax-check', { type: 'boolean', default: false, describe: 'Load and check the playbooks, then stop (no host contacted)' })
+          .option('start-at-task', { type: 'string', describe: 'Start at the first task with this name (or glob); earlier tasks do not run' })
+          .option('shard', { type: 'string', describe: 'Run shard I of N (e.g. 2/4): a stable slice of the hosts by name; merge the shards with runbook recap' })
+          .option('shard-by', { type: 'string', describe: 'With --shard: keep the hosts of a group together (a group name or glob, e.g. cluster_*)' }),
       async (args) => {
+        const { applyCommand } = await import('./apply.js');
         exitCode = await applyCommand(args as unknown as ApplyArgs);
+      },
+    )
+    .command(
+      'run <pattern>',
+      "Ad-hoc, as ansible: run one module on the hosts a pattern selects (runbook run web -i inventory.yaml -m copy -a 'dest=/tmp/x content=hi')",
+      (y) =>
+        connectionOptions(y)
+          .positional('pattern', { type: 'string', describe: "host pattern: 'all', a group, a host, globs, '!excluded'", demandOption: true })
+          .option('module-name', { alias: 'm', type: 'string', default: 'command', describe: 'Module to run' })
+          .option('args', { alias: 'a', type: 'string', describe: "Module arguments: key=value pairs, or a command line for command/shell" }),
+      async (args) => {
+        const { adhocCommand } = await import('./adhoc.js');
+        exitCode = await adhocCommand(args as unknown as AdhocArgs);
       },
     )
     .command(
@@ -60,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('vars', { type: 'boolean', default: false, describe: 'With --graph: show variables' })
           .option('playbook-dir', { type: 'string', describe: "Also read group_vars/ and host_vars/ next to this playbook folder" }),
       async (args) => {
+        const { inventoryCommand } = await import('./inventory.js');
         exitCode = await inventoryCommand(args as unknown as InventoryArgs);
       },
     )
@@ -75,18 +88,41 @@ export async function main(argv: string[]): Promise<number> {
           .option('name', { alias: 'n', type: 'string', array: true, nargs: 1, describe: 'encrypt_string: variable name for each string' })
           .option('stdin-name', { type: 'string', describe: 'encrypt_string: variable name for the string read from stdin' }),
       async (args) => {
+        const { vaultCommand } = await import('./vault.js');
         exitCode = await vaultCommand(args as unknown as VaultCommandArgs);
       },
     )
-    .demandCommand(1, 'Name a command: runbook apply INVENTORY [PLAYBOOK...]')
+    .command(
+      'recap <files..>',
+      'Merge the JSON output of sharded runs (runbook apply --shard I/N --output json) into one recap and exit code',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, describe: "each shard's --output json file" })
+          .option('output', { alias: 'o', choices: ['plain', 'json'] as const, default: 'plain', describe: 'the recap table, or one JSON recap line' }),
+      async (args) => {
+        const { recapCommand } = await import('./recap.js');
+        exitCode = recapCommand(args.files as string[], args.output as 'plain' | 'json');
+      },
+    )
+    .command(
+      'doc [module]',
+      'List the modules, or show one module’s arguments (type, default, choices, required) and an example',
+      (y) => y.positional('module', { type: 'string', describe: 'module name' }),
+      async (args) => {
+        const { docCommand } = await import('./doc.js');
+        exitCode = docCommand(args.module as string | undefined);
+      },
+    )
+    .demandCommand(1, 'Name a command: runbook apply INVENTORY [PLAYBOOK...], runbook run PATTERN -i INVENTORY -m MODULE -a ARGS, runbook inventory, runbook vault, runbook recap FILE..., runbook doc [MODULE]')
     .strict()
     .help()
     .alias('h', 'help')
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new InputError(message);
+      throw error ?? new InputError(explainYargs(message));
     });
   try {
+    rejectUnsupportedFlags(argv);
     await parser.parseAsync();
     return exitCode;
   } catch (error) {
@@ -95,4 +131,40 @@ export async function main(argv: string[]): Promise<number> {
     if (!(error instanceof InputError) && process.env.RUNBOOK_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     return 1;
   }
+}
+
+/** yargs names a bad flag "Unknown argument: foo"; say which flag, as a flag. */
+function explainYargs(message: string): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!unknown) return message;
+  const names = unknown[1].split(', ').map((n) => (n.length === 1 ? `-${n}` : n.startsWith('-') ? n : `--${n}`));
+  return `unknown flag${names.length > 1 ? 's' : ''} ${names.join(', ')} (runbook apply --help lists the flags)`;
+}
+
+/** The flags `apply` and `run` share: ansible-playbook's and ansible's names, runbook's as synonyms. */
+function connectionOptions<T>(y: Argv<T>) {
+  return vaultOptions(y)
+    .option('inventory', { alias: ['i', 'inventory-file'], type: 'string', array: true, nargs: 1, describe: 'Inventory file (repeatable: the sources are merged)' })
+    .option('limit', { alias: 'l', type: 'string', describe: "Restrict to hosts matching a pattern: names, groups, globs, '!excluded', 'a,b'" })
+    .option('forks', { alias: 'f', type: 'string', describe: 'Hosts worked on at once (default 100; ansible.cfg forks)' })
+    .option('extra-vars', { alias: 'e', type: 'string', array: true, nargs: 1, default: [], describe: 'key=value, @vars.yaml or a JSON object; highest precedence' })
+    .option('dry-run', { alias: ['check', 'C'], type: 'boolean', default: false, describe: 'Change nothing; report exactly what would change on every host' })
+    .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'Show unified diffs of content and owner/mode changes (secrets as checksums)' })
+    .option('output', { alias: 'o', choices: ['tty', 'plain', 'json'] as const, describe: 'Output style (default: tty on a terminal, else plain)' })
+    .option('color', { type: 'boolean', describe: 'Colour on or off (--no-color); default: on a terminal unless NO_COLOR is set' })
+    .option('verbose', { alias: 'v', type: 'count', describe: '-v each task result with stdout/stderr/rc; -vvv connection details too' })
+    .option('user', { alias: 'u', type: 'string', describe: 'Login user for hosts without ansible_user (ansible.cfg remote_user)' })
+    .option('private-key', { alias: 'key-file', type: 'string', describe: 'Key file for hosts without ansible_ssh_private_key_file' })
+    .option('become', { alias: 'b', type: 'boolean', describe: 'Run tasks through sudo, unless a host, play or task says otherwise' })
+    .option('become-user', { type: 'string', describe: 'User to become (default root)' })
+    .option('become-method', { type: 'string', describe: 'Only sudo' })
+    .option('ask-become-pass', { alias: 'K', type: 'boolean', describe: "Ask for sudo's password on the terminal" })
+    .option('become-password-file', { type: 'string', describe: "File holding sudo's password" })
+    .option('connection', { alias: 'c', type: 'string', describe: 'Only ssh' })
+    .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
+    .option('accept-new-host-keys', { type: 'boolean', describe: 'Trust and record keys of hosts not yet known (a changed key is always refused); ansible.cfg host_key_checking = False does the same' })
+    .option('connect-timeout', { alias: ['timeout', 'T'], type: 'string', describe: 'Seconds to wait for a host to answer (default 10; ansible.cfg timeout)' })
+    .option('keepalive', { type: 'string', describe: 'Seconds a connected host may stay silent before it is unreachable (default 15)' })
+    .option('fact-timeout', { type: 'string', describe: "Seconds a host may take to answer a fact probe (default 60); longer fails the host's task" })
+    .option('flush-cache', { type: 'boolean', describe: 'Accepted for ansible-playbook compatibility: runbook keeps no fact cache between runs' });
 }

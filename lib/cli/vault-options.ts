@@ -31,11 +31,12 @@ export async function configureVault(args: VaultArgs): Promise<VaultSecret[]> {
 export function promptHidden(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const input = process.stdin;
-    process.stderr.write(question);
     let answer = '';
     const wasRaw = input.isRaw;
+    // Echo off before the question shows: what is typed after it must never reach the screen.
     input.setRawMode?.(true);
     input.resume();
+    process.stderr.write(question);
     input.setEncoding('utf8');
     const done = (error?: Error) => {
       input.setRawMode?.(wasRaw);

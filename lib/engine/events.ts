@@ -2,18 +2,47 @@ import type { FileDiff } from '../modules/types.js';
 
 export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
 
+/** Ansible's recap counters: `ok` includes changed tasks (and ignored failures), as ansible-playbook counts. */
 export interface HostRecap {
   ok: number;
   changed: number;
   failed: number;
   skipped: number;
   unreachable: boolean;
-  /** Failures a block's rescue handled (not counted as failed), as Ansible's recap. */
+  /** Failures a block's rescue section handled. */
   rescued: number;
-  /** Failures under ignore_errors: counted as ok too, as Ansible's recap. */
+  /** Failures under ignore_errors (counted in ok too). */
   ignored: number;
   /** The run was interrupted while this host had work left. */
   interrupted?: boolean;
+}
+
+export function emptyRecap(): HostRecap {
+  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0 };
+}
+
+/** Counts one task result as ansible-playbook does (strategy/__init__.py: ok includes changed and ignored). */
+export function countResult(recap: HostRecap, result: { status: TaskStatus; ignored?: boolean; rescued?: boolean }): void {
+  switch (result.status) {
+    case 'unreachable':
+      recap.unreachable = true;
+      return;
+    case 'failed':
+      if (result.rescued) recap.rescued++;
+      else recap.failed++;
+      return;
+    case 'skipped':
+      recap.skipped++;
+      return;
+    case 'changed':
+      recap.changed++;
+      recap.ok++;
+      break;
+    case 'ok':
+      recap.ok++;
+      break;
+  }
+  if (result.ignored) recap.ignored++;
 }
 
 export interface TransportCounters {
@@ -42,6 +71,10 @@ export type RunEvent =
       /** A failure under ignore_errors: status ok, counted as ok and ignored. */
       ignored?: boolean;
       message?: string;
+      /** A command's output and exit code (absent under no_log). */
+      stdout?: string;
+      stderr?: string;
+      rc?: number;
       item?: unknown; // loop item (never shown for no_log tasks)
       diff?: FileDiff[];
       dryRun: boolean;

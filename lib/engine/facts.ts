@@ -75,6 +75,10 @@ export class FactCache implements HostFacts {
       this.entries.set(requestKey(pathFact(state.path)), { request: pathFact(state.path), value, predicted: true });
       this.predictedPaths.set(state.path, content);
       for (const [key, entry] of this.entries) {
+        if (entry.request.kind.forgetOnPathChanged?.(entry.request.param, state.path)) {
+          this.entries.delete(key);
+          continue;
+        }
         const changed = entry.request.kind.onPathChanged?.(entry.value, entry.request.param, state.path);
         if (changed !== undefined && changed !== entry.value) this.entries.set(key, { ...entry, value: changed, predicted: true });
       }

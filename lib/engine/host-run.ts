@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { InventoryHost } from '../inventory/types.js';
-import type { HostRecap } from './events.js';
+import { emptyRecap, type HostRecap } from './events.js';
 import type { Privilege } from '../transport/types.js';
 import { SshTransport } from '../transport/ssh.js';
 import { LocalTransport } from '../transport/local.js';
@@ -16,6 +16,7 @@ export interface ConnectionSettings {
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  becomePassword?: string;
   keepaliveMs?: number;
   privateKeys?: Map<string, KeyChoice>;
   /** A fact probe that takes longer fails the task (a hanging stat must not hang the run). */
@@ -25,7 +26,7 @@ export interface ConnectionSettings {
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
 export class HostRun {
   readonly transport: QueuedTransport;
-  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0 };
+  readonly recap: HostRecap = emptyRecap();
   /** Registered results and set_fact variables: one layer, as Ansible's non-persistent facts. */
   readonly registered: Record<string, unknown> = {};
   /** Host facts (setup, and `ansible_facts` of modules other than set_fact and include_vars). */

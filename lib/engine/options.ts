@@ -10,13 +10,15 @@ export interface RunOptions {
   playbookFiles: string[];
   dryRun: boolean;
   diff: boolean;
-  /** `-v` count; debug tasks with a higher `verbosity` are skipped. Default 0. */
+  /** `-v` count (1: task output, 3: connection details); debug tasks with a higher `verbosity` are skipped. Default 0. */
   verbosity?: number;
   forks: number;
   extraVars: Record<string, unknown>;
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** -K / --become-password-file: sent to sudo over the channel's stdin, never in a command line. */
+  becomePassword?: string;
   /** A connected host silent this long is unreachable (default 15 s). */
   keepaliveMs?: number;
   /** Aborted on SIGINT/SIGTERM: no task starts after it; what runs on the hosts is stopped. */

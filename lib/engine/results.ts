@@ -1,7 +1,7 @@
 import type { FileDiff } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { InterruptedError, StepFailure, UnreachableError } from '../transport/types.js';
-import type { RunEvent } from './events.js';
+import { countResult, type RunEvent } from './events.js';
 import type { HostRun } from './host-run.js';
 import type { RunScope, TaskOutcome } from './task.js';
 
@@ -42,6 +42,7 @@ export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task
       handler,
       status: outcome.status,
       message: hidden && outcome.status !== 'skipped' ? (task.noLog ? HIDDEN : 'output hidden: the task uses a value from a vault') : outcome.message,
+      ...(hidden ? {} : commandOutput(outcome.result)),
       diff: outcome.diff && (hidden ? outcome.diff.map(hideContent) : outcome.diff),
       dryRun: scope.dryRun,
       durationMs: Date.now() - started,
@@ -102,22 +103,22 @@ export function failPending(scope: RunScope, run: HostRun, error: unknown, onFai
 }
 
 function publish(scope: RunScope, run: HostRun, event: TaskResultEvent): void {
-  switch (event.status) {
-    case 'unreachable':
-      run.recap.unreachable = true;
-      run.stopped = true;
-      break;
-    case 'failed':
-      // As Ansible's stats: a failure a rescue handles counts as rescued only.
-      if (event.rescued) run.recap.rescued++;
-      else run.recap.failed++;
-      break;
-    default:
-      run.recap[event.status]++;
-      if (event.ignored) run.recap.ignored++;
-  }
+  countResult(run.recap, event);
+  if (event.status === 'unreachable') run.stopped = true;
   scope.emit(event);
   if (event.status === 'unreachable') scope.emit({ type: 'host_unreachable', host: run.name, message: event.message ?? 'unreachable' });
+}
+
+/** stdout/stderr/rc of a command's result (of its last loop item), for -v and JSON. */
+function commandOutput(result: Record<string, unknown>): { stdout?: string; stderr?: string; rc?: number } {
+  const items = Array.isArray(result.results) ? (result.results as Record<string, unknown>[]) : [];
+  const source = typeof result.rc === 'number' ? result : [...items].reverse().find((item) => typeof item.rc === 'number');
+  if (!source) return {};
+  return {
+    rc: source.rc as number,
+    ...(typeof source.stdout === 'string' ? { stdout: source.stdout } : {}),
+    ...(typeof source.stderr === 'string' ? { stderr: source.stderr } : {}),
+  };
 }
 
 /** no_log: checksums instead of content, and no path (it may be templated from a secret loop item). */

@@ -17,4 +17,5 @@ export { serviceKind, serviceFact, parseShow, UNIT_DIRS, type UnitState } from '
 export { packageKind, packageFact, type PackageState } from './package.js';
 export { userKind, groupKind, userFact, groupFact, type UserState, type GroupState } from './account.js';
 export { sysctlKind, sysctlFact, type SysctlState } from './sysctl.js';
+export { statKind, statFact, type StatParam, type StatValue } from './stat.js';
 export { planProbe, parseProbe, type ProbePlan } from './probe.js';

@@ -46,6 +46,8 @@ export interface FactKind<P, V> {
   parse(outputs: SectionOutput[], params: P[]): V[];
   /** A task wrote `path` (in this run, or in a dry-run would): this kind's cached answer becomes. */
   onPathChanged?(value: V, param: P, path: string): V;
+  /** A task wrote `path`: true forgets the cached answer, so it is probed again when next asked. */
+  forgetOnPathChanged?(param: P, path: string): boolean;
   /** Survives arbitrary commands (the cache keeps it when a command invalidates the rest). */
   readonly stable?: boolean;
 }

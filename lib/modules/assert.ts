@@ -11,6 +11,12 @@ interface AssertArgs {
 export const assert: ModuleDefinition<AssertArgs> = {
   name: 'assert',
   description: 'Fail unless every condition holds.',
+  example: `- name: The cluster has an odd number of masters
+  assert:
+    that:
+      - groups['masters'] | length is odd
+    fail_msg: etcd needs an odd number of members
+`,
   args: {
     that: { type: 'list', required: true },
     fail_msg: { type: 'raw', aliases: ['msg'] },
@@ -37,6 +43,11 @@ export const assert: ModuleDefinition<AssertArgs> = {
 export const fail: ModuleDefinition<{ msg: unknown }> = {
   name: 'fail',
   description: 'Fail the host with a message.',
+  example: `- name: Refuse unsupported releases
+  fail:
+    msg: "release {{ release }} is not supported"
+  when: release is version('1.2', '<')
+`,
   args: { msg: { type: 'raw', default: 'Failed as requested from task' } },
   async check(args) {
     return { changed: false, failed: true, message: messageText(args.msg), result: { msg: args.msg } };

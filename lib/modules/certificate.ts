@@ -49,6 +49,16 @@ export const certificate: ModuleDefinition<CertificateArgs, CertificatePlan> = {
   name: 'certificate',
   aliases: ['x509_certificate', 'openssl_certificate'],
   description: 'An X.509 certificate signed by a CA on the host (or self-signed), reissued with the same key when it no longer fits.',
+  example: `- name: API server certificate
+  certificate:
+    path: /etc/kubernetes/pki/apiserver.crt
+    private_key_path: /etc/kubernetes/pki/apiserver.key
+    common_name: kube-apiserver
+    subject_alt_names: ['DNS:kubernetes', 'IP:10.96.0.1']
+    extended_key_usage: [serverAuth]
+    ca_cert_path: /etc/kubernetes/pki/ca.crt
+    ca_key_path: /etc/kubernetes/pki/ca.key
+`,
   args: {
     path: { type: 'path', absolute: true, required: true },
     private_key_path: { type: 'path', absolute: true, required: true },

@@ -1,4 +1,4 @@
-import { shellCommand } from '../util/shell.js';
+import { shellCommand, shellQuote } from '../util/shell.js';
 import { pathFact } from '../facts/path.js';
 import { splitWords } from '../util/words.js';
 import type { ApplyContext, CheckResult, ModuleContext, ModuleDefinition } from './types.js';
@@ -11,6 +11,7 @@ interface CommandArgs {
   removes?: string;
   chdir?: string;
   stdin?: string;
+  executable?: string;
 }
 
 const commandArgs = {
@@ -30,8 +31,12 @@ function commandModule(name: 'command' | 'shell', toShell: (args: CommandArgs) =
   return {
     name,
     description: name === 'shell' ? 'A shell command line, guarded by creates/removes.' : 'A program with arguments (no shell), guarded by creates/removes.',
+    example:
+      name === 'shell'
+        ? `- name: Initialise the data directory once\n  shell: ./init.sh > init.log 2>&1\n  args:\n    chdir: /srv/app\n    creates: /srv/app/data/initialised\n`
+        : `- name: Kernel version (read-only)\n  command: uname -r\n  register: kernel\n  changed_when: false\n`,
     freeForm: true,
-    args: name === 'shell' ? { cmd: commandArgs.cmd, creates: commandArgs.creates, removes: commandArgs.removes, chdir: commandArgs.chdir, stdin: commandArgs.stdin } : commandArgs,
+    args: name === 'shell' ? { cmd: commandArgs.cmd, creates: commandArgs.creates, removes: commandArgs.removes, chdir: commandArgs.chdir, stdin: commandArgs.stdin, executable: { type: 'path' } } : commandArgs,
     validate: (args) => {
       const given = [args._raw_params, args.cmd, args.argv].filter((v) => v !== undefined && v !== '').length;
       return given === 0 ? `${name} needs a command` : given > 1 ? `${name} takes one of the free-form text, 'cmd' or 'argv'` : undefined;
@@ -91,4 +96,8 @@ async function checkGuards(args: CommandArgs, ctx: ModuleContext, line: string):
 }
 
 export const command = commandModule('command', (args) => (args.argv ? shellCommand(args.argv) : shellCommand(splitWords(args.cmd ?? args._raw_params ?? ''))));
-export const shell = commandModule('shell', (args) => args.cmd ?? args._raw_params ?? '');
+/** shell: the text through /bin/sh, or through `executable` (`/bin/bash`) as Ansible runs it: `executable -c text`. */
+export const shell = commandModule('shell', (args) => {
+  const text = args.cmd ?? args._raw_params ?? '';
+  return args.executable ? `${shellQuote(args.executable)} -c ${shellQuote(text)}` : text;
+});

@@ -19,6 +19,14 @@ interface CopyArgs {
 export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
   name: 'copy',
   description: 'A file with the given content (inline or from files/), owner and mode.',
+  example: `- name: Greeting file
+  copy:
+    dest: /etc/motd
+    content: "Welcome to {{ inventory_hostname }}\\n"
+    owner: root
+    group: root
+    mode: '0644'
+`,
   args: {
     dest: { type: 'path', absolute: true, required: true },
     content: { type: 'str', noLog: false },

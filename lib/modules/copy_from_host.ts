@@ -25,6 +25,12 @@ interface CopyFromHostPlan extends FilePlan {
 export const copyFromHost: ModuleDefinition<CopyFromHostArgs, CopyFromHostPlan> = {
   name: 'copy_from_host',
   description: "A file copied from another inventory host, with the source's owner and mode, relayed through runbook's memory.",
+  example: `- name: CA certificate from the first master
+  copy_from_host:
+    from_host: master01
+    src: /etc/kubernetes/pki/ca.crt
+    dest: /etc/kubernetes/pki/ca.crt
+`,
   args: {
     from_host: { type: 'str', required: true },
     src: { type: 'path', absolute: true, required: true },

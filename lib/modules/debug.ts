@@ -11,6 +11,11 @@ interface DebugArgs {
 export const debug: ModuleDefinition<DebugArgs> = {
   name: 'debug',
   description: 'Show a message or the value of a variable.',
+  example: `- name: Show the kernel only with -v
+  debug:
+    var: kernel.stdout
+    verbosity: 1
+`,
   args: {
     msg: { type: 'raw' },
     var: { type: 'raw' },

@@ -24,6 +24,12 @@ interface FileData {
 export const file: ModuleDefinition<FileArgs, FileData> = {
   name: 'file',
   description: 'Directories, empty files, links, absence; owner and mode of any path.',
+  example: `- name: Application directory
+  file:
+    path: /srv/app
+    state: directory
+    mode: '0755'
+`,
   args: {
     path: { type: 'path', absolute: true, required: true, aliases: ['dest', 'name'] },
     state: { type: 'str', choices: ['directory', 'file', 'absent', 'link', 'touch'] },

@@ -17,6 +17,10 @@ interface IncludeVarsArgs {
 export const includeVars: ModuleDefinition<IncludeVarsArgs> = {
   name: 'include_vars',
   description: 'Variables from a YAML file on the controller.',
+  example: `- name: Site settings
+  include_vars:
+    file: vars/site.yaml
+`,
   freeForm: true,
   factsAs: 'included',
   args: {

@@ -17,8 +17,13 @@ import { debug } from './debug.js';
 import { includeVars } from './include_vars.js';
 import { pause } from './pause.js';
 import { setFact } from './set_fact.js';
+import { lineinfile } from './lineinfile.js';
+import { blockinfile } from './blockinfile.js';
+import { replace } from './replace.js';
+import { stat } from './stat.js';
+import { slurp } from './slurp.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

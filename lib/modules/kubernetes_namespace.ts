@@ -23,6 +23,11 @@ export function getNamespaceQuery(args: NamespaceArgs) {
 export const kubernetesNamespace: ModuleDefinition<NamespaceArgs> = {
   name: 'kubernetes_namespace',
   description: 'A Kubernetes namespace exists (kubectl create namespace), checked with kubectl get.',
+  example: `- name: Namespace for the application
+  kubernetes_namespace:
+    name: apps
+    kubeconfig: /etc/kubernetes/admin.conf
+`,
   args: {
     name: { type: 'str', required: true },
     kubeconfig: { type: 'path', absolute: true, default: '/etc/kubernetes/admin.conf' },

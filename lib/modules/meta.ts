@@ -11,6 +11,9 @@ export type MetaAction = (typeof META_ACTIONS)[number];
 export const meta: ModuleDefinition<{ _raw_params?: string }> = {
   name: 'meta',
   description: 'Play control: run notified handlers now, end the play or this host\'s play, or nothing.',
+  example: `- name: Restart services changed so far, before the checks below
+  meta: flush_handlers
+`,
   freeForm: true,
   args: {},
   validate: (args) => {

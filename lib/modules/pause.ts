@@ -14,6 +14,10 @@ interface PauseArgs {
 export const pause: ModuleDefinition<PauseArgs> = {
   name: 'pause',
   description: 'Wait a number of seconds or minutes.',
+  example: `- name: Let the API server settle
+  pause:
+    seconds: 5
+`,
   args: {
     seconds: { type: 'int' },
     minutes: { type: 'int' },

@@ -37,6 +37,12 @@ export const privateKey: ModuleDefinition<PrivateKeyArgs, PrivateKeyPlan> = {
   name: 'private_key',
   aliases: ['openssl_privatekey'],
   description: 'An RSA private key generated on first run (and its public key), never replaced unless forced.',
+  example: `- name: Service account key
+  private_key:
+    path: /etc/kubernetes/pki/sa.key
+    size: 2048
+    public_key_path: /etc/kubernetes/pki/sa.pub
+`,
   args: {
     path: { type: 'path', absolute: true, required: true },
     size: { type: 'int', default: 2048 },

@@ -16,6 +16,11 @@ export class ModuleRegistry {
     return this.byName.get(name);
   }
 
+  /** Each module once, in registration order (for `runbook doc`). */
+  modules(): ModuleDefinition[] {
+    return [...new Set(this.byName.values())];
+  }
+
   /** Every name a task may use, for "did you mean" hints. */
   names(): string[] {
     return [...this.byName.keys()];

@@ -10,6 +10,10 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const setFact: ModuleDefinition<Record<string, unknown>> = {
   name: 'set_fact',
   description: 'Set variables of the host for the tasks after this one.',
+  example: `- name: Derive the advertise address
+  set_fact:
+    advertise_address: "{{ ansible_host }}"
+`,
   anyArgs: true,
   factsAs: 'set',
   args: { cacheable: { type: 'bool', default: false } },

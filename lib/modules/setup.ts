@@ -22,6 +22,7 @@ export const setup: ModuleDefinition<SetupArgs> = {
   name: 'setup',
   aliases: ['ansible.builtin.setup', 'gather_facts', 'ansible.builtin.gather_facts'],
   description: "The host's facts (Ansible's names and shapes, common subset) as variables.",
+  example: `- name: Facts again after the kernel upgrade\n  setup:\n`,
   args: {
     gather_subset: { type: 'list', elements: 'str', default: ['all'] },
     filter: { type: 'list', elements: 'str', default: [] },

@@ -1,10 +1,10 @@
 import { shellQuote } from '../util/shell.js';
 import { runNow } from './file-state.js';
-import { serviceFact, type UnitState } from '../facts/service.js';
+import { serviceFact, UNIT_DIRS, type UnitState } from '../facts/service.js';
 import type { ModuleDefinition } from './types.js';
 
 interface SystemdArgs {
-  name: string;
+  name?: string;
   state?: 'started' | 'stopped' | 'restarted' | 'reloaded';
   enabled?: boolean;
   daemon_reload: boolean;
@@ -64,15 +64,28 @@ export const systemd: ModuleDefinition<SystemdArgs, SystemdPlan> = {
   name: 'systemd',
   aliases: ['systemd_service', 'ansible.builtin.systemd_service'],
   description: 'A systemd unit started, stopped, restarted or reloaded, enabled or not, with daemon-reload when unit files changed.',
+  example: `- name: Kubelet running and enabled
+  systemd:
+    name: kubelet
+    state: started
+    enabled: true
+    daemon_reload: true
+`,
   args: {
-    name: { type: 'str', required: true, aliases: ['unit'] },
+    name: { type: 'str', aliases: ['unit', 'service'] },
     state: { type: 'str', choices: ['started', 'stopped', 'restarted', 'reloaded'] },
     enabled: { type: 'bool' },
     daemon_reload: { type: 'bool', default: false, aliases: ['daemon-reload'] },
   },
-  validate: (args) => (args.state === undefined && args.enabled === undefined && !args.daemon_reload ? "systemd needs 'state', 'enabled' or 'daemon_reload'" : undefined),
-  prefetch: (args) => [serviceFact(args.name)],
+  validate: (args) =>
+    args.state === undefined && args.enabled === undefined && !args.daemon_reload
+      ? "systemd needs 'state', 'enabled' or 'daemon_reload'"
+      : args.name === undefined && (args.state !== undefined || args.enabled !== undefined)
+        ? "systemd needs 'name' with 'state' or 'enabled'"
+        : undefined,
+  prefetch: (args) => (args.name === undefined ? [] : [serviceFact(args.name)]),
   async check(args, ctx) {
+    if (args.name === undefined) return daemonReloadOnly(ctx.changedPaths());
     const current = await ctx.facts.get(serviceFact(args.name));
     if (!current.loaded && !current.needDaemonReload && (args.state !== undefined || args.enabled !== undefined)) {
       throw new Error(`unit ${args.name} not found on ${ctx.host}`);
@@ -88,7 +101,25 @@ export const systemd: ModuleDefinition<SystemdArgs, SystemdPlan> = {
     };
   },
   async apply(args, check, ctx) {
-    await runNow(ctx, check.data!.actions.map((action) => commandFor(action, args.name)).join(' && '));
-    return { changed: true };
+    await runNow(ctx, check.data!.actions.map((action) => commandFor(action, args.name ?? '')).join(' && '));
+    // As Ansible: a daemon-reload alone is not a change.
+    return { changed: args.name !== undefined };
   },
 };
+
+/**
+ * `daemon_reload: true` without a unit: Ansible reloads every time and reports ok. runbook reloads
+ * when a unit file was written in this run (the only way its own tasks make systemd's view stale),
+ * and reports ok too.
+ */
+function daemonReloadOnly(changedPaths: string[]) {
+  const unitFiles = changedPaths.filter((path) => UNIT_DIRS.some((dir) => path.startsWith(dir)));
+  const actions = unitFiles.length > 0 ? ['daemon-reload'] : [];
+  return {
+    changed: actions.length > 0,
+    message: actions.length > 0 ? `daemon-reload (${unitFiles.join(', ')} changed)` : undefined,
+    invalidatesFacts: actions.length > 0,
+    result: { name: null, status: {} },
+    data: { actions, after: undefined as unknown as UnitState },
+  };
+}

@@ -14,6 +14,12 @@ interface TemplateArgs {
 export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
   name: 'template',
   description: 'A file rendered from a Jinja2 template in templates/, with owner and mode.',
+  example: `- name: Application config
+  template:
+    src: app.conf.j2
+    dest: /etc/app.conf
+    mode: '0640'
+`,
   args: {
     src: { type: 'path', required: true },
     dest: { type: 'path', absolute: true, required: true },

@@ -124,6 +124,8 @@ export interface ModuleDefinition<A = any, D = any> {
   aliases?: readonly string[];
   description: string;
   args: Record<string, ArgSpec>;
+  /** A task using the module, as YAML (shown by `runbook doc MODULE`; the doc test loads it). */
+  example?: string;
   /** command/shell: text after the module name goes to `_raw_params`. */
   freeForm?: boolean;
   /** set_fact: any argument name is a variable to set (declared args are the module's own options). */

@@ -134,6 +134,12 @@ interface WaitForPlan {
 export const waitFor: ModuleDefinition<WaitForArgs, WaitForPlan> = {
   name: 'wait_for',
   description: 'Wait, from the controller, until a TCP port answers or an http(s) URL returns the wanted status.',
+  example: `- name: API server answers
+  wait_for:
+    url: https://{{ ansible_host }}:6443/readyz
+    ca_path: /etc/kubernetes/pki/ca.crt
+    timeout: 120
+`,
   args: {
     host: { type: 'str' },
     port: { type: 'int' },

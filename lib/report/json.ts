@@ -48,7 +48,8 @@ function recapLine(recap: RecapEvent): object {
   const hosts = Object.fromEntries(
     Object.entries(recap.hosts).map(([name, host]) => [
       name,
-      { ok: host.ok, changed: host.changed, failed: host.failed, skipped: host.skipped, unreachable: host.unreachable, rescued: host.rescued, ignored: host.ignored, ...(host.interrupted ? { interrupted: true } : {}) },
+      // ansible-playbook's recap columns, in its order.
+      { ok: host.ok, changed: host.changed, unreachable: host.unreachable, failed: host.failed, skipped: host.skipped, rescued: host.rescued ?? 0, ignored: host.ignored ?? 0, ...(host.interrupted ? { interrupted: true } : {}) },
     ]),
   );
   return { type: 'recap', hosts, transport: recap.transport, durationMs: recap.durationMs };

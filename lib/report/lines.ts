@@ -35,10 +35,11 @@ export function formatDryRunBanner(palette: Palette = NO_COLOR): string {
 /** `changed: [host01] Install nginx (installed 1.24)`; in dry-run `would change: ...`. */
 export function formatResultLine(event: TaskResultEvent, options: { verbose?: boolean; palette?: Palette } = {}): string {
   const palette = options.palette ?? NO_COLOR;
-  const label = event.dryRun && event.status === 'changed' ? 'would change' : STATUS_LABEL[event.status];
+  const label = event.ignored ? 'failed, ignored' : event.dryRun && event.status === 'changed' ? 'would change' : STATUS_LABEL[event.status];
+  const style: Style = event.ignored ? 'magenta' : STATUS_STYLE[event.status];
   const [firstLine, ...moreLines] = (event.message ?? '').split('\n');
-  let line = `${palette.paint(STATUS_STYLE[event.status], `${label}: [${event.host}]`)} ${taskLabel(event)}`;
-  if (firstLine) line += ` (${firstLine})`;
+  let line = `${palette.paint(style, `${label}: [${event.host}]`)} ${taskLabel(event)}`;
+  if (firstLine) line += ` (${event.ignored ? firstLine.replace(/^failed, ignored: /, '') : firstLine})`;
   if (options.verbose) line += palette.paint('dim', ` [${formatDuration(event.durationMs)}]`);
   // Multi-line messages (a command's stderr) stay readable under their result line.
   for (const extra of moreLines) line += `\n    ${extra}`;
@@ -74,4 +75,15 @@ function formatItem(item: unknown): string {
     text = String(item); // circular structures
   }
   return text.length > MAX_ITEM_LENGTH ? `${text.slice(0, MAX_ITEM_LENGTH - 1)}…` : text;
+}
+
+/** -v: a command's rc, stdout and stderr under its result line (absent under no_log). */
+export function formatTaskOutput(event: TaskResultEvent, palette: Palette = NO_COLOR): string {
+  if (event.rc === undefined && event.stdout === undefined && event.stderr === undefined) return '';
+  const lines = [palette.paint('dim', `    rc=${event.rc ?? '?'}`)];
+  for (const [name, text] of [['stdout', event.stdout], ['stderr', event.stderr]] as const) {
+    if (!text) continue;
+    lines.push(palette.paint('dim', `    ${name}:`), ...text.replace(/\n$/, '').split('\n').map((line) => `      ${line}`));
+  }
+  return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import {
   formatPlayHeader,
   formatResultDiffs,
   formatResultLine,
+  formatTaskOutput,
   formatUnreachableLine,
 } from './lines.js';
 import { formatRecapTable, RecapTally } from './recap.js';
@@ -50,8 +51,9 @@ export class PlainReporter implements Reporter {
         return palette.paint('dim', `FAILED - RETRYING: [${event.host}]: ${event.task} (${event.retriesLeft} ${event.retriesLeft === 1 ? 'retry' : 'retries'} left).`);
       case 'task_result': {
         const line = formatResultLine(event, { verbose: this.options.verbose, palette });
+        const output = (this.options.verbosity ?? 0) >= 1 ? formatTaskOutput(event, palette) : '';
         const diffs = this.options.diff ? formatResultDiffs(event, palette) : '';
-        return diffs ? `${line}\n${diffs}` : line;
+        return [line, output, diffs].filter(Boolean).join('\n');
       }
       case 'host_unreachable':
         return formatUnreachableLine(event.host, event.message, palette);

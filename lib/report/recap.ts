@@ -1,4 +1,4 @@
-import type { HostRecap, RunEvent, TransportCounters } from '../engine/events.js';
+import { countResult, emptyRecap, type HostRecap, type RunEvent, type TransportCounters } from '../engine/events.js';
 import { NO_COLOR, type Palette, type Style } from './ansi.js';
 import type { RecapEvent } from './types.js';
 
@@ -19,11 +19,7 @@ export class RecapTally {
         for (const host of event.hosts) this.host(host);
         break;
       case 'task_result': {
-        const recap = this.host(event.host);
-        if (event.status === 'unreachable') recap.unreachable = true;
-        else if (event.status === 'failed' && event.rescued) recap.rescued += 1;
-        else recap[event.status] += 1;
-        if (event.ignored) recap.ignored += 1;
+        countResult(this.host(event.host), event);
         break;
       }
       case 'host_unreachable':
@@ -55,13 +51,14 @@ export class RecapTally {
   private host(name: string): HostRecap {
     let recap = this.hosts.get(name);
     if (!recap) {
-      recap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0 };
+      recap = emptyRecap();
       this.hosts.set(name, recap);
     }
     return recap;
   }
 }
 
+/** ansible-playbook's recap columns, in its order. */
 const COLUMNS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const;
 type Column = (typeof COLUMNS)[number];
 
@@ -92,7 +89,7 @@ export function formatRecapTable(recap: RecapEvent, palette: Palette = NO_COLOR)
     const host = recap.hosts[name]!;
     const values: Record<Column, number> = { ...host, unreachable: host.unreachable ? 1 : 0 };
     const hostStyle: Style = host.unreachable || host.failed > 0 ? 'red' : host.changed > 0 ? 'yellow' : 'green';
-    const row = [palette.paint(hostStyle, name.padEnd(hostWidth)), ...COLUMNS.map((column) => cell(column, values[column]))];
+    const row = [palette.paint(hostStyle, name.padEnd(hostWidth)), ...COLUMNS.map((column) => cell(column, values[column] ?? 0))];
     if (host.interrupted) row.push(palette.paint('red', 'INTERRUPTED'));
     lines.push(row.join('  '));
   }

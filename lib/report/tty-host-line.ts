@@ -18,8 +18,14 @@ export class HostLine {
   private live: LiveLine | undefined;
   private readonly completedTasks = new Set<number>();
   private currentTask = '';
+  /** Position of the running task in the play (1-based), for `[3/7]`. */
+  private currentPosition = 0;
+  /** What the play summary lists for this host: changed (would change), failed and ignored results. */
+  readonly notable: TaskResultEvent[] = [];
+  /** Every result of the play, in order (-v lists those with command output too). */
+  readonly results: TaskResultEvent[] = [];
+  private failedAt: string | undefined;
   private changed = 0;
-  private failed = 0;
   private unreachableMessage: string | undefined;
   private ended = false;
   private resolveEnded!: () => void;
@@ -28,6 +34,7 @@ export class HostLine {
 
   /** Width host names are padded to, so the counts line up across the play's lines. */
   labelWidth = 0;
+  dryRun = false;
 
   constructor(
     readonly host: string,
@@ -41,6 +48,7 @@ export class HostLine {
 
   taskStarted(event: TaskStartEvent): void {
     this.currentTask = event.handler ? `handler: ${event.task}` : event.task;
+    if (!event.handler) this.currentPosition = event.index + 1;
     if (this.live) this.live.output = '';
     this.redraw();
   }
@@ -51,15 +59,19 @@ export class HostLine {
 
   result(event: TaskResultEvent): void {
     if (!event.handler) this.completedTasks.add(event.index);
-    if (event.status === 'changed') this.changed += 1;
-    if (event.status === 'failed') this.failed += 1;
+    if (event.status === 'changed' && !event.ignored) this.changed += 1;
+    this.results.push(event);
+    if (event.status === 'changed' || event.status === 'failed' || event.ignored) this.notable.push(event);
     if (event.status === 'unreachable') this.unreachableMessage ??= event.message ?? 'unreachable';
-    this.redraw();
+    if (event.status === 'failed') this.failedAt ??= `failed: ${event.handler ? 'handler: ' : ''}${event.task}${event.message ? `: ${event.message.split('\n')[0]}` : ''}`;
+    // A failed or unreachable host runs nothing more in this play: its line turns ✖ now, not at the play's end.
+    if (event.status === 'failed' || event.status === 'unreachable') this.end();
+    else this.redraw();
   }
 
   unreachable(message: string): void {
     this.unreachableMessage = message;
-    this.redraw();
+    this.end();
   }
 
   end(): void {
@@ -74,14 +86,16 @@ export class HostLine {
   /** Why listr2 should mark the line failed, if it should. */
   failure(): string | undefined {
     if (this.unreachableMessage !== undefined) return `${this.prefix()}unreachable: ${this.unreachableMessage}`;
-    if (this.failed > 0) return `${this.prefix()}${this.counts()} (${this.failed} failed)`;
+    if (this.failedAt !== undefined) return `${this.prefix()}${this.counts()}  ${this.failedAt}`;
     return undefined;
   }
 
   title(): string {
     if (this.unreachableMessage !== undefined) return `${this.prefix()}unreachable: ${this.unreachableMessage}`;
-    const summary = this.ended ? this.outcome() : this.currentTask;
-    return `${this.prefix()}${this.counts()}${summary ? `  ${summary}` : ''}`;
+    if (this.failedAt !== undefined) return `${this.prefix()}${this.counts()}  ${this.failedAt}`;
+    if (this.ended) return `${this.prefix()}${this.counts()}  ${this.outcome()}`;
+    const running = this.currentTask ? `  [${this.currentPosition}/${this.totalTasks}] ${this.currentTask}` : '';
+    return `${this.prefix()}${this.counts()}${running}`;
   }
 
   private prefix(): string {
@@ -96,8 +110,9 @@ export class HostLine {
 
   private outcome(): string {
     const parts = [];
-    if (this.changed > 0) parts.push(`${this.changed} changed`);
-    if (this.failed > 0) parts.push(`${this.failed} failed`);
+    if (this.changed > 0) parts.push(`${this.changed} ${this.dryRun ? 'would change' : 'changed'}`);
+    const ignored = this.notable.filter((e) => e.ignored).length;
+    if (ignored > 0) parts.push(`${ignored} failed, ignored`);
     return parts.length > 0 ? `done: ${parts.join(', ')}` : 'done';
   }
 

@@ -6,6 +6,7 @@ import {
   formatPlayHeader,
   formatResultDiffs,
   formatResultLine,
+  formatTaskOutput,
   formatUnreachableLine,
 } from './lines.js';
 import { formatRecapTable, RecapTally } from './recap.js';
@@ -84,13 +85,33 @@ export class TtyReporter implements Reporter {
 
   private onResult(event: TaskResultEvent): void {
     const hostLine = this.play?.knownHost(event.host);
-    hostLine?.result(event);
-    const diffs = this.options.diff ? formatResultDiffs(event, this.palette) : '';
+    if (hostLine) {
+      // Shown in the play's summary, under its host, once the live view closes.
+      hostLine.result(event);
+      return;
+    }
     // A host the live view does not show still gets every result, as plain lines.
-    const lasting = !hostLine || event.status === 'failed' || event.status === 'unreachable' || diffs !== '';
-    if (!lasting) return;
+    const diffs = this.options.diff ? formatResultDiffs(event, this.palette) : '';
     const line = formatResultLine(event, { verbose: this.options.verbose, palette: this.palette });
     this.printLasting(diffs ? `${line}\n${diffs}` : line);
+  }
+
+  /** After a play: each host's changed (would change), failed and ignored tasks, one line each, diffs under them. */
+  private playSummary(play: PlayView): string[] {
+    const lines: string[] = [];
+    for (const hostLine of play.lines()) {
+      const verbose = (this.options.verbosity ?? 0) >= 1;
+      const shown = verbose ? hostLine.results.filter((e) => hostLine.notable.includes(e) || e.rc !== undefined) : hostLine.notable;
+      for (const event of shown) {
+        const oneLine = { ...event, message: event.message?.split('\n')[0] };
+        lines.push(formatResultLine(oneLine, { verbose: this.options.verbose, palette: this.palette }));
+        const output = verbose ? formatTaskOutput(event, this.palette) : '';
+        if (output) lines.push(output);
+        const diffs = this.options.diff ? formatResultDiffs(event, this.palette) : '';
+        if (diffs) lines.push(diffs);
+      }
+    }
+    return lines;
   }
 
   /** After the current play's live view, or right away when none is open. */
@@ -116,7 +137,7 @@ export class TtyReporter implements Reporter {
   private async renderPlay(play: PlayView): Promise<void> {
     const { out } = this.options;
     out.write(`\n${formatPlayHeader(play.name, this.dryRun, this.palette)}\n`);
-    const hostLines = play.startRendering();
+    const hostLines = play.startRendering(this.dryRun);
     if (hostLines.length > 0) {
       const listr = new Listr(
         hostLines.map((hostLine) => ({
@@ -138,7 +159,7 @@ export class TtyReporter implements Reporter {
     }
     // A play without visible hosts still collects lasting lines until it ends.
     await play.ended$;
-    for (const text of play.lasting) out.write(`${text}\n`);
+    for (const text of [...this.playSummary(play), ...play.lasting]) out.write(`${text}\n`);
   }
 }
 
@@ -190,9 +211,14 @@ class PlayView {
     return line;
   }
 
-  startRendering(): HostLine[] {
+  lines(): HostLine[] {
+    return [...this.hosts.values()];
+  }
+
+  startRendering(dryRun: boolean): HostLine[] {
     this.rendering = true;
     const lines = [...this.hosts.values()];
+    for (const line of lines) line.dryRun = dryRun;
     const labelWidth = Math.max(0, ...lines.map((line) => line.host.length));
     for (const line of lines) line.labelWidth = labelWidth;
     return lines;

@@ -8,6 +8,8 @@ export interface ReporterOptions {
   diff: boolean;
   /** Show progress messages and per-task durations. */
   verbose?: boolean;
+  /** -v count: 1 and up show each task's result with a command's stdout, stderr and rc. */
+  verbosity?: number;
   /** Override colour detection (tty: on, plain: FORCE_COLOR, json: never). */
   color?: boolean;
 }

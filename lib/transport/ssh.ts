@@ -41,6 +41,8 @@ export interface SshTarget {
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** sudo's password (-K): the first line of a become command's stdin, never part of a command line. */
+  becomePassword?: string;
   /** A connected host that answers nothing (not even keepalives) for this long is lost. */
   keepaliveMs?: number;
 }
@@ -185,8 +187,14 @@ export class SshTransport extends QueuedTransport {
   /** One command on its own channel. */
   protected async run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = []): Promise<ExecResult> {
     const client = await this.connect();
-    const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user);
-    const parts = options.stdin !== undefined ? [Buffer.from(options.stdin), ...stdinParts] : stdinParts;
+    const { becomePassword } = this.target;
+    const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user, becomePassword !== undefined);
+    const sudoReads = becomePassword !== undefined && options.become && (options.becomeUser ?? 'root') !== this.target.user;
+    const parts = [
+      ...(sudoReads ? [Buffer.from(`${becomePassword}\n`)] : []),
+      ...(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []),
+      ...stdinParts,
+    ];
     return this.channels.run(
       () =>
         new Promise<ExecResult>((resolve, reject) => {
@@ -279,11 +287,19 @@ export class SshTransport extends QueuedTransport {
   }
 }
 
-/** Runs the command through `sudo -n` when the task asks to become another user. */
-export function withPrivilege(command: string, privilege: Privilege, loginUser: string): string {
+/**
+ * Runs the command through `sudo -n` when the task asks to become another user. With a become
+ * password, the password is the first line of stdin: the shell's `read` builtin takes it (no
+ * process has it in its arguments), `sudo -S -v` validates it (a no-op under NOPASSWD), and the
+ * command then runs with `sudo -n` on the rest of stdin. `exit $?` keeps the shell alive as the
+ * parent of both sudo calls: sudo's credential cache without a terminal is per parent process.
+ */
+export function withPrivilege(command: string, privilege: Privilege, loginUser: string, passwordOnStdin = false): string {
   const user = privilege.becomeUser ?? 'root';
   if (!privilege.become || user === loginUser) return command;
-  return `sudo -n -H -u ${shellQuote(user)} -- sh -c ${shellQuote(command)}`;
+  const sudo = `sudo -n -H -u ${shellQuote(user)} -- sh -c ${shellQuote(command)}`;
+  if (!passwordOnStdin) return sudo;
+  return `IFS= read -r p; printf '%s\\n' "$p" | sudo -S -p '' -v 2>/dev/null; p=; ${sudo}; exit $?`;
 }
 
 /**

@@ -238,18 +238,14 @@ export function parseAnsibleRecap(stdout: string): Record<string, Recap> {
   return recap;
 }
 
-/**
- * runbook's JSON recap in Ansible's terms. Ansible counts a changed task under ok too;
- * runbook's recap may count ok without changed (okIncludesChanged absent or false).
- */
+/** runbook's JSON recap, counted as Ansible counts (ok includes changed tasks and ignored failures). */
 export function parseRunbookRecap(stdout: string): Record<string, Recap> {
   const line = stdout.split('\n').filter((l) => l.startsWith('{"type":"recap"')).at(-1);
   if (!line) return {};
   const hosts = (JSON.parse(line) as { hosts: Record<string, Record<string, number | boolean>> }).hosts;
   return Object.fromEntries(Object.entries(hosts).map(([name, h]) => {
     const n = (k: string) => Number(h[k] ?? 0);
-    const ok = h.okIncludesChanged === true ? n('ok') : n('ok') + n('changed');
-    return [name, { ok, changed: n('changed'), unreachable: typeof h.unreachable === 'boolean' ? Number(h.unreachable) : n('unreachable'), failed: n('failed'), skipped: n('skipped'), rescued: n('rescued'), ignored: n('ignored') }];
+    return [name, { ok: n('ok'), changed: n('changed'), unreachable: typeof h.unreachable === 'boolean' ? Number(h.unreachable) : n('unreachable'), failed: n('failed'), skipped: n('skipped'), rescued: n('rescued'), ignored: n('ignored') }];
   }));
 }
 

@@ -46,8 +46,8 @@ describe('block / rescue / always on real hosts', function () {
     const recap = run.recap!;
     // ansible-playbook on this fixture: bk01 ok=8 changed=8 failed=0 skipped=1 rescued=2 ignored=1,
     // bk02 ok=7 changed=7 failed=1 skipped=1 rescued=1 ignored=1 (Ansible's ok includes changed).
-    assert.deepEqual(pick(recap.bk01), { ok: 0, changed: 8, failed: 0, skipped: 1, rescued: 2, ignored: 1 });
-    assert.deepEqual(pick(recap.bk02), { ok: 0, changed: 7, failed: 1, skipped: 1, rescued: 1, ignored: 1 });
+    assert.deepEqual(pick(recap.bk01), { ok: 8, changed: 8, failed: 0, skipped: 1, rescued: 2, ignored: 1 });
+    assert.deepEqual(pick(recap.bk02), { ok: 7, changed: 7, failed: 1, skipped: 1, rescued: 1, ignored: 1 });
 
     const again = await apply();
     assert.equal(again.code, 2);

@@ -9,6 +9,9 @@ import { fixtures, runbook, totals } from './cli.js';
 const setup: Record<string, string> = {
   file: 'mkdir -p /srv/m && touch /srv/m/doomed && echo x > /srv/m/existing && chmod 0644 /srv/m/existing',
   command: 'mkdir -p /srv/m && touch /srv/m/removable',
+  lineinfile: 'printf "a=1\\nb=2\\n" > /srv/m/lines',
+  blockinfile: 'printf "a=1\\n" > /srv/m/block',
+  replace: 'printf "x=1\\nx=2\\n" > /srv/m/replace',
   copy_from_host: 'printf secret > /srv/m/source && chmod 0640 /srv/m/source && chown nobody:root /srv/m/source',
 };
 
@@ -26,6 +29,8 @@ const elsewhere: Record<string, string> = {
   fail: 'never changes a host: covered in control.test.ts',
   include_vars: 'never changes a host: covered in control.test.ts',
   pause: 'never changes a host: covered in control.test.ts',
+  stat: 'never changes a host: covered by the compat fixture stat',
+  slurp: 'never changes a host: covered by the compat fixture stat',
 };
 
 describe('every module: check → apply → check on a real host', function () {

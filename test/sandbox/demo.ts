@@ -42,7 +42,15 @@ async function main(): Promise<number> {
     const changed = second.events.filter((e) => e.type === 'task_result' && e.status === 'changed').map((e) => `${e.host} | ${e.task}`);
     if (changed.length) console.log(`changed on the second run:\n  ${changed.join('\n  ')}`);
     for (const e of second.events.filter((e) => e.type === 'task_result' && e.status === 'failed')) console.log(`FAILED ${e.host} | ${e.task}: ${e.message}`);
-    return await summary(sandbox, first, second, changed.length);
+    const code = await summary(sandbox, first, second, changed.length);
+    nextSteps(inventory, sandbox);
+    // On a terminal the hosts stay up, with the same inventory, so the next steps can be tried as printed.
+    if (process.stdin.isTTY) {
+      console.log('\nThe sandbox hosts stay up for these until you press Enter (or Ctrl-C).');
+      await new Promise((resolve) => process.stdin.once('data', resolve));
+      process.stdin.pause();
+    }
+    return code;
   } finally {
     await sandbox.stop();
   }
@@ -63,6 +71,15 @@ async function summary(sandbox: Sandbox, first: { code: number; ms: number }, se
   console.log(`ca.crt, apiserver.crt/.key, sa.key/.pub byte-identical on master01 and master02: ${a.stdout === b.stdout && a.code === 0 ? 'yes' : 'NO'}`);
   console.log(`systemctl calls on master02: ${log.stdout.trim().split('\n').join(' | ')}`);
   return first.code !== 0 || second.code !== 0 || secondChanged !== 0 || verify.code !== 0 ? 1 : 0;
+}
+
+function nextSteps(inventory: string, sandbox: Sandbox): void {
+  const runbook = `node ${join(repoRoot, 'bin', 'runbook.js')}`;
+  const common = `-i ${inventory} --known-hosts ${sandbox.knownHostsFile}`;
+  console.log('\n== Next steps');
+  console.log(`1. Edit a template (e.g. playbooks/templates/kubelet.service.j2), then see exactly what would change, with diffs:\n     ${runbook} apply ${common} -C -D`);
+  console.log(`2. Rerun one part only, e.g. the key distribution (after deleting a key on master02, it is restored):\n     ${runbook} apply ${common} --tags distribute`);
+  console.log(`3. Read the walkthrough for real clusters: ${join(repoRoot, 'docs', 'ha-masters.md')}`);
 }
 
 main().then((code) => process.exit(code), (error) => {

@@ -4,11 +4,12 @@ import { assert as assertModule, fail } from '../../lib/modules/assert.js';
 import { debug } from '../../lib/modules/debug.js';
 import { pause } from '../../lib/modules/pause.js';
 import { setFact } from '../../lib/modules/set_fact.js';
+import { systemd } from '../../lib/modules/systemd.js';
 import type { ModuleContext } from '../../lib/modules/types.js';
 import { evaluateCondition, renderValue } from '../../lib/template/index.js';
 
 /** A context with variables and no host: these modules never ask one. */
-function context(vars: Record<string, unknown>, verbosity = 0): ModuleContext {
+function context(vars: Record<string, unknown>, verbosity = 0, changedPaths: string[] = []): ModuleContext {
   const noHost = () => {
     throw new Error('asked the host');
   };
@@ -25,7 +26,7 @@ function context(vars: Record<string, unknown>, verbosity = 0): ModuleContext {
     factsOf: noHost,
     render: (text) => String(renderValue(text, vars)),
     progress: () => {},
-    changedPaths: () => [],
+    changedPaths: () => changedPaths,
     evaluate: (condition) => evaluateCondition(condition, vars),
     expression: (expression) => renderValue(`{{ ${expression} }}`, vars),
     verbosity,
@@ -74,6 +75,20 @@ describe('control modules, host-free', () => {
     assert.equal(argRuleError(pause, {}), 'one of the following is required: seconds, minutes');
     assert.equal(argRuleError(pause, { seconds: 1 }), undefined);
     assert.equal(pause.runsOnce, true);
+  });
+
+  it('systemd with daemon_reload and no name: reloads when a unit file was written in this run, never a change', async () => {
+    assert.equal(systemd.validate!({ daemon_reload: true }), undefined);
+    assert.match(systemd.validate!({ state: 'started', daemon_reload: false })!, /needs 'name'/);
+    const none = await systemd.check({ daemon_reload: true }, context({}));
+    assert.equal(none.changed, false);
+    const after = await systemd.check({ daemon_reload: true }, context({}, 0, ['/srv/x', '/etc/systemd/system/app.service']));
+    assert.equal(after.changed, true);
+    assert.deepEqual((after.data as { actions: string[] }).actions, ['daemon-reload']);
+    let ran = '';
+    const applied = await systemd.apply({ daemon_reload: true }, after, { ...context({}), transport: { exec: async (command: string) => ((ran = command), { code: 0, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) }) } } as never);
+    assert.equal(ran, 'systemctl daemon-reload');
+    assert.equal(applied.changed, false, 'as Ansible: ok, not changed');
   });
 
   it('required_if and required_together, as Ansible words them', () => {

@@ -51,7 +51,7 @@ function sampleRun(): RunEvent[] {
     {
       type: 'recap',
       hosts: {
-        host01: { ok: 0, changed: 2, failed: 0, skipped: 1, unreachable: false, rescued: 0, ignored: 0 },
+        host01: { ok: 2, changed: 2, failed: 0, skipped: 1, unreachable: false, rescued: 0, ignored: 0 },
         host02: { ok: 1, changed: 0, failed: 1, skipped: 0, unreachable: false, rescued: 0, ignored: 0 },
         host03: { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: true, rescued: 0, ignored: 0 },
       },
@@ -90,7 +90,7 @@ describe('report', () => {
       const recapLine = lines.at(-1)!;
       assert.ok(recapLine.startsWith('{"type":"recap","hosts":{'));
       const recap = JSON.parse(recapLine);
-      assert.deepEqual(recap.hosts.host02, { ok: 1, changed: 0, failed: 1, skipped: 0, unreachable: false, rescued: 0, ignored: 0 });
+      assert.deepEqual(recap.hosts.host02, { ok: 1, changed: 0, unreachable: false, failed: 1, skipped: 0, rescued: 0, ignored: 0 });
       assert.equal(recap.hosts.host03.unreachable, true);
       assert.equal(recap.durationMs, 1234);
       assert.ok(!ANSI.test(lines.join('\n')));
@@ -103,7 +103,7 @@ describe('report', () => {
       assert.equal(JSON.parse(lines.at(-1)!).type, 'recap');
 
       const tallied = JSON.parse((await runReporter('json', sampleRun().slice(0, -1))).trimEnd().split('\n').at(-1)!);
-      assert.deepEqual(tallied.hosts.host01, { ok: 0, changed: 2, failed: 0, skipped: 1, unreachable: false, rescued: 0, ignored: 0 });
+      assert.deepEqual(tallied.hosts.host01, { ok: 2, changed: 2, unreachable: false, failed: 0, skipped: 1, rescued: 0, ignored: 0 });
       assert.equal(tallied.hosts.host03.unreachable, true);
     });
 
@@ -144,7 +144,7 @@ describe('report', () => {
       const [header, ...rows] = lines.slice(start + 1);
       assert.match(header!, /^host\s+ok\s+changed\s+unreachable\s+failed\s+skipped\s+rescued\s+ignored$/);
       const cells = (host: string) => rows.find((row) => row.startsWith(`${host} `))!.trim().split(/\s+/);
-      assert.deepEqual(cells('host01'), ['host01', '0', '2', '0', '0', '1', '0', '0']);
+      assert.deepEqual(cells('host01'), ['host01', '2', '2', '0', '0', '1', '0', '0']);
       assert.deepEqual(cells('host02'), ['host02', '1', '0', '0', '1', '0', '0', '0']);
       assert.deepEqual(cells('host03'), ['host03', '0', '0', '1', '0', '0', '0', '0']);
       // right-aligned under the header: every row as long as the header
