@@ -1,4 +1,4 @@
-import { isBlock, type PlayEntry, type TaskSpec } from '../playbook/types.js';
+import { isBlock, type BlockSpec, type PlayEntry, type TaskSpec } from '../playbook/types.js';
 
 /** Which part of a block the cursor is in, as Ansible's IteratingStates TASKS / RESCUE / ALWAYS. */
 export type Section = 'block' | 'rescue' | 'always';
@@ -18,8 +18,6 @@ interface Frame {
   index: number;
   /** A failure in this block that no rescue has handled (yet). */
   failed: boolean;
-  /** The rescue section ran to its end: the block's failure is handled. */
-  rescued: boolean;
 }
 
 /**
@@ -54,15 +52,16 @@ export class HostPlayIterator {
     for (;;) {
       if (this.over) return undefined;
       const top = this.frames[this.frames.length - 1];
-      const list = top.sections[top.section];
-      const entry = list[top.index];
+      const entry = top.sections[top.section][top.index];
       if (!this.failing && entry !== undefined && !isBlock(entry)) {
         top.index++;
         this.settled = false;
         return { kind: 'task', task: entry, section: top.section };
       }
-      // Everything else crosses a block boundary: queued changes are made first.
-      if (!this.settled) {
+      // A block boundary. Where a rescue or always hangs on it, queued changes are made first,
+      // so a failed one fails the task that queued it on the right side of the boundary.
+      const crossing = !this.failing && entry !== undefined ? (entry as BlockSpec) : top.sections;
+      if (!this.settled && (crossing.rescue.length > 0 || crossing.always.length > 0)) {
         this.settled = true;
         return { kind: 'settle' };
       }
@@ -71,7 +70,7 @@ export class HostPlayIterator {
         this.failFrame(top);
       } else if (entry !== undefined) {
         top.index++;
-        this.frames.push(frame(entry as { block: PlayEntry[]; rescue: PlayEntry[]; always: PlayEntry[] }));
+        this.frames.push(frame(entry as BlockSpec));
       } else {
         this.endSection(top);
       }
@@ -98,12 +97,12 @@ export class HostPlayIterator {
     this.over = true;
   }
 
-  /** Tasks of a dynamic include, run next, right after the include task. */
+  /** Tasks of a dynamic include, run next, right after the include task (Ansible's add_tasks). */
   insert(entries: readonly PlayEntry[]): void {
     if (entries.length === 0) return;
     const top = this.frames[this.frames.length - 1];
     const list = top.sections[top.section];
-    top.sections = { ...top.sections, [top.section]: [...list.slice(0, top.index), { kind: 'block', block: [...entries], rescue: [], always: [], location: entryLocation(entries[0]) }, ...list.slice(top.index)] };
+    top.sections = { ...top.sections, [top.section]: [...list.slice(0, top.index), ...entries, ...list.slice(top.index)] };
   }
 
   private failFrame(top: Frame): void {
@@ -112,12 +111,10 @@ export class HostPlayIterator {
       this.enter(top, 'rescue');
     } else if (top.section === 'block' || top.section === 'rescue') {
       top.failed = true;
-      top.rescued = false;
       this.enter(top, 'always');
     } else {
       // A failure in always ends the block's always section (Ansible: FAILED_ALWAYS → COMPLETE).
       top.failed = true;
-      top.rescued = false;
       top.index = top.sections.always.length;
     }
   }
@@ -126,16 +123,15 @@ export class HostPlayIterator {
     if (top.section === 'block') return this.enter(top, 'always');
     if (top.section === 'rescue') {
       top.failed = false;
-      top.rescued = true;
       return this.enter(top, 'always');
     }
     this.frames.pop();
-    const parent = this.frames[this.frames.length - 1];
-    if (!parent) {
+    if (this.frames.length === 0) {
       this.over = true;
       this.hostFailed = top.failed;
     } else if (top.failed) {
-      this.failFrame(parent);
+      // The parent block fails next, after its own boundary check.
+      this.failing = true;
     }
   }
 
@@ -146,9 +142,5 @@ export class HostPlayIterator {
 }
 
 function frame(sections: Record<Section, PlayEntry[]>): Frame {
-  return { sections: { block: sections.block, rescue: sections.rescue, always: sections.always }, section: 'block', index: 0, failed: false, rescued: false };
-}
-
-function entryLocation(entry: PlayEntry) {
-  return entry.location;
+  return { sections: { block: sections.block, rescue: sections.rescue, always: sections.always }, section: 'block', index: 0, failed: false };
 }

@@ -23,7 +23,8 @@ export function planRun(input: PlanInput): PlannedPlay[] {
   const { inventory, limit } = input;
   const limited = limit ? new Set(selectHosts(inventory, limit).map((h) => h.name)) : undefined;
   const plan = input.plays.map((play) => {
-    const body = selectEntries(play.body, { tags: input.tags, skipTags: input.skipTags });
+    const tagFilter = { tags: input.tags, skipTags: input.skipTags };
+    const body = selectEntries(play.body, tagFilter);
     return {
       play,
       hosts: selectHosts(inventory, play.hosts, play.location)
@@ -31,6 +32,7 @@ export function planRun(input: PlanInput): PlannedPlay[] {
         .filter((h) => !limited || limited.has(h)),
       body,
       tasks: flattenEntries(body).filter((t) => !t.implicit),
+      tagFilter,
     };
   });
   if (!input.shard) {

@@ -1,6 +1,7 @@
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { evaluateCondition, renderValue } from '../template/index.js';
 import { moduleArgs } from './args.js';
+import { lookAhead } from './include.js';
 import type { HostRun } from './host-run.js';
 import { taskPrivilege, type RunScope } from './task.js';
 import { itemVars, type VarLayers } from './vars.js';
@@ -11,7 +12,18 @@ import { itemVars, type VarLayers } from './vars.js';
  * A task that depends on a result not known yet is skipped here and fetched when it runs.
  */
 export function prefetchPlay(scope: RunScope, run: HostRun, play: PlaySpec, tasks: TaskSpec[], layers: VarLayers): void {
-  for (const task of [...tasks, ...play.handlers]) {
+  prefetchTasks(scope, run, play, [...tasks, ...play.handlers], layers);
+}
+
+/** The facts these tasks' checks will need, wanted now: they join the host's next probe (a dynamic include's tasks too). */
+export function prefetchTasks(scope: RunScope, run: HostRun, play: PlaySpec, tasks: TaskSpec[], layers: VarLayers): void {
+  for (const task of tasks) {
+    // The tasks an include will load join this probe when their file and items are known now.
+    if (task.includeTasks && !run.prefetched.has(task)) {
+      run.prefetched.set(task, []);
+      prefetchTasks(scope, run, play, lookAhead(task, layers).filter((t) => !run.prefetched.has(t)), layers);
+      continue;
+    }
     const module = scope.registry.get(task.module);
     // A delegated task asks another host; that host's facts are fetched when it runs.
     if (!module?.prefetch || task.delegateTo !== undefined) continue;

@@ -3,6 +3,7 @@ import { InputError, didYouMean } from '../errors.js';
 import { IMPLICIT_LOCALHOST } from '../inventory/localhost.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
+import type { TagFilter } from '../playbook/tags.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
 import { isTemplated, referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
 import { loadVarsFile } from '../modules/include_vars.js';
@@ -16,6 +17,8 @@ export interface PlannedPlay {
   body: PlayEntry[];
   /** Every selected task of `body` as written, flattened in order (the loader's implicit flush_handlers left out). */
   tasks: TaskSpec[];
+  /** --tags / --skip-tags, for the tasks of dynamic includes, selected when they are loaded. */
+  tagFilter?: TagFilter;
 }
 
 /**
@@ -64,7 +67,7 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
             throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
           }
           try {
-            module.preflight?.(args, { baseDir: play.baseDir, render: (text, what) => renderTemplateFile(text, vars, { what: `${what} (task '${task.name}')`, location: task.location }) as string });
+            module.preflight?.(args, { baseDir: task.baseDir ?? play.baseDir, render: (text, what) => renderTemplateFile(text, vars, { what: `${what} (task '${task.name}')`, location: task.location }) as string });
           } catch (error) {
             // A template reading gathered facts is rendered when it runs, once they are known.
             if (gathers && /undefined variable 'ansible_/.test((error as Error).message)) continue;

@@ -1,6 +1,7 @@
 import { IMPLICIT_LOCALHOST, implicitLocalhost } from '../inventory/localhost.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { TagFilter } from '../playbook/tags.js';
 import { Limiter } from '../util/limiter.js';
 import type { TaskStatus } from './events.js';
 import { exitCodeFor } from './exit-code.js';
@@ -69,7 +70,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   const brokenPlaybooks = new Set<string>();
 
   try {
-    for (const [index, { play, hosts, body, tasks }] of plan.entries()) {
+    for (const [index, { play, hosts, body, tasks, tagFilter }] of plan.entries()) {
       if (aborted()) break;
       if (brokenPlaybooks.has(play.location.file)) continue;
       const active = hosts.filter((h) => !hostRun(h).stopped);
@@ -79,7 +80,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
         if (aborted()) break;
         const live = batch.filter((h) => !hostRun(h).stopped);
         if (live.length === 0) continue;
-        const playBatch = new PlayBatch(scope, options, play, body, tasks, live, active, hostvars, groups, failedHosts);
+        const playBatch = new PlayBatch(scope, options, play, body, tasks, live, active, hostvars, groups, failedHosts, tagFilter ?? { tags: [], skipTags: [] });
         const broke = await playBatch.run(strategy);
         if (broke || live.every((h) => hostRun(h).stopped)) {
           brokenPlaybooks.add(play.location.file);
@@ -125,6 +126,7 @@ class PlayBatch {
     private readonly hostvars: Record<string, Record<string, unknown>>,
     private readonly groups: Record<string, string[]>,
     private readonly failedHosts: Set<string>,
+    private readonly tagFilter: TagFilter,
   ) {}
 
   /** Returns true when the play broke and the playbook must stop. */
@@ -158,6 +160,7 @@ class PlayBatch {
       hostvars: this.hostvars,
       taskIndex: indexOfTasks(this.tasks, this.play),
       ended: false,
+      tagFilter: this.tagFilter,
       throttle: (task, run) => this.throttleOf(task, run),
       afterTask: (run, task, status, rescued) => this.afterTask(run, task, status, rescued),
     };

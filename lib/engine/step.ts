@@ -1,12 +1,14 @@
 import type { MetaAction } from '../modules/meta.js';
-import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import { selectEntries, type TagFilter } from '../playbook/tags.js';
+import { flattenEntries, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
 import { evaluateCondition } from '../template/index.js';
 import type { HostRun } from './host-run.js';
 import type { HostPlayIterator, IteratorStep } from './iterator.js';
-import { forgetPrefetch } from './prefetch.js';
+import { forgetPrefetch, prefetchTasks } from './prefetch.js';
 import { failPending, recordResult, settle, type OnFailure } from './results.js';
 import type { RunOnceScopes } from './run-once.js';
 import { runTask, type RunScope, type TaskOutcome } from './task.js';
+import { includesOf } from './include.js';
 import { factsOf, namespacedFacts, taskVars, type VarLayers } from './vars.js';
 import type { TaskStatus } from './events.js';
 import type { Limiter } from '../util/limiter.js';
@@ -28,6 +30,8 @@ export interface PlayRun {
   afterTask?(run: HostRun, task: TaskSpec, status: TaskStatus, rescued: boolean): void;
   /** meta: end_play ran: no host takes another step in this play. */
   ended: boolean;
+  /** --tags / --skip-tags, applied to the tasks of dynamic includes as they load. */
+  tagFilter: TagFilter;
 }
 
 /**
@@ -63,6 +67,7 @@ export async function takeStep(playRun: PlayRun, run: HostRun, iterator: HostPla
   };
   if (step.kind === 'settle') await settle(playRun.scope, run, onFailure);
   else if (step.task.module === 'meta') await runMeta(playRun, run, iterator, step.task, onFailure);
+  else if (step.task.includeTasks) await runInclude(playRun, run, iterator, step.task, onFailure);
   else await execute(playRun, run, step.task, playRun.once.of(playRun.play), false, onFailure);
 }
 
@@ -90,6 +95,31 @@ async function runMeta(playRun: PlayRun, run: HostRun, iterator: HostPlayIterato
       playRun.ended = true;
       return iterator.end();
   }
+}
+
+/**
+ * include_tasks, when a host reaches it: each loop item whose when holds loads the file (as
+ * Ansible, each included file counts ok), and its tasks run next. Their facts join the next probe.
+ */
+async function runInclude(playRun: PlayRun, run: HostRun, iterator: HostPlayIterator, task: TaskSpec, onFailure: OnFailure): Promise<void> {
+  const layers = playRun.layersOf(run.name);
+  const once = playRun.once.of(playRun.play);
+  let includes: ReturnType<typeof includesOf>;
+  try {
+    includes = includesOf(task, layers);
+  } catch (error) {
+    // A missing or broken file fails the host where it is, naming the file.
+    const message = error instanceof Error ? error.message : String(error);
+    await execute(playRun, run, task, once, false, onFailure, { status: 'failed', message, result: { failed: true, msg: message } });
+    return;
+  }
+  if (includes.length === 0) await execute(playRun, run, task, once, false, onFailure, { status: 'skipped', message: 'condition false', result: { changed: false, skipped: true } });
+  // As Ansible's stats: each included task file counts ok; an included role counts nothing.
+  if (task.module !== 'include_role') for (const { file } of includes) await execute(playRun, run, task, once, false, onFailure, { status: 'ok', message: `included: ${file}`, result: { include: file } });
+  const entries = includes.flatMap((i) => selectEntries(i.entries, playRun.tagFilter));
+  iterator.insert(entries);
+  // Known already when the prefetch could look ahead; otherwise these join the next probe.
+  prefetchTasks(playRun.scope, run, playRun.play, flattenEntries(entries).filter((t) => !run.prefetched.has(t)), layers);
 }
 
 /** The handlers this host notified, in the order they are defined, once each; a failed one fails the host where it is. */

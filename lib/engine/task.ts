@@ -258,7 +258,7 @@ async function attemptItem(
     dryRun: scope.dryRun,
     diff: scope.diff,
     noLog,
-    baseDir: play.baseDir,
+    baseDir: task.baseDir ?? play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
     render: (text, what) => {

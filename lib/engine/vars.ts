@@ -6,10 +6,10 @@ import { renderValue } from '../template/index.js';
 
 /**
  * Variable precedence, lowest first (the documented order, as Ansible's for this subset):
- * inventory all < parent group < child group < group_vars/ < host < host_vars/ (merged by the
- * inventory loader, with the play's playbook folder: see withPlaybookDir), then host facts
- * (setup, `ansible_facts` of modules) < play vars < task vars < include_vars < set_fact and
- * registered results (one layer: the later one wins) < extra vars (-e).
+ * role defaults < inventory all < parent group < child group < group_vars/ < host < host_vars/
+ * (merged by the inventory loader, with the play's playbook folder: see withPlaybookDir), then host
+ * facts (setup, `ansible_facts` of modules) < play vars < role vars < block and task vars <
+ * include_vars < set_fact and registered results (one layer: the later one wins) < extra vars (-e).
  */
 export interface VarLayers {
   inventory: Inventory;
@@ -35,9 +35,11 @@ export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: stri
   const host = inventory.hosts.get(layers.host)!;
   const facts = layers.facts ?? {};
   const vars: Record<string, unknown> = {
+    ...(task?.roleDefaults ?? {}),
     ...host.vars,
     ...facts,
     ...layers.play.vars,
+    ...(task?.roleVars ?? {}),
     ...(task?.vars ?? {}),
     ...layers.included,
     ...layers.registered,

@@ -3,6 +3,8 @@ import { command, shell } from './command.js';
 import { copyFromHost } from './copy_from_host.js';
 import { copy } from './copy.js';
 import { file } from './file.js';
+import { includeRole } from './include_role.js';
+import { includeTasks } from './include_tasks.js';
 import { kubernetesNamespace } from './kubernetes_namespace.js';
 import { meta } from './meta.js';
 import { privateKey } from './private-key.js';
@@ -23,7 +25,7 @@ import { replace } from './replace.js';
 import { stat } from './stat.js';
 import { slurp } from './slurp.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

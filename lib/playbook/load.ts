@@ -1,14 +1,16 @@
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { subsetParts } from '../facts/gathered.js';
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { loadYamlFile, locationOf, parseYaml } from '../yaml/load.js';
+import { loadYamlFile, locationOf, parseYaml, valueLocationOf } from '../yaml/load.js';
 import { RAW_PARAMS, isTemplated } from './args.js';
-import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, tagList, type TaskContext } from './task.js';
+import { roleSearchPath, type PlayRoles } from './roles.js';
+import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, roleEntries, roleRef, tagList, type TaskContext } from './task.js';
 import { flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
 
-const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'gather_facts', 'gather_subset', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal'];
-const UNSUPPORTED_PLAY_KEYWORDS = ['roles', 'import_playbook', 'include_playbook'];
+const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'gather_facts', 'gather_subset', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal'];
+const UNSUPPORTED_PLAY_KEYWORDS = ['include_playbook'];
 export const STRATEGIES = ['linear', 'free'] as const;
 
 /**
@@ -16,23 +18,70 @@ export const STRATEGIES = ['linear', 'free'] as const;
  * touching a host: modules and their arguments, notify targets, template/copy sources.
  * Every error is an InputError at the file:line:column of the offending task or key.
  */
-export function loadPlaybookFile(file: string, registry: ModuleRegistry): PlaySpec[] {
-  return parsePlaybook(loadYamlFile(file), file, registry);
+export interface LoadOptions {
+  /** Where else roles are looked for (e.g. roles_path from ansible.cfg), after roles/ next to the playbook and the environment's. */
+  rolesPath?: string[];
+}
+
+export function loadPlaybookFile(file: string, registry: ModuleRegistry, options: LoadOptions = {}): PlaySpec[] {
+  return parsePlaybook(loadYamlFile(file), file, registry, { chain: [resolve(file)], rolesPath: options.rolesPath ?? [], tags: [], when: [], vars: {} });
 }
 
 export function parsePlaybookText(text: string, file: string, registry: ModuleRegistry): PlaySpec[] {
   return parsePlaybook(parseYaml(text, file), file, registry);
 }
 
-export function parsePlaybook(data: unknown, file: string, registry: ModuleRegistry): PlaySpec[] {
+/** What an import_playbook passes down to the plays it imports, and the files on the way (to refuse a cycle). */
+interface Imported {
+  chain: string[];
+  /** Configured role paths (ansible.cfg roles_path), searched after roles/ next to the playbook. */
+  rolesPath: string[];
+  tags: string[];
+  when: string[];
+  vars: Record<string, unknown>;
+}
+
+const IMPORT_PLAYBOOK = ['import_playbook', 'ansible.builtin.import_playbook'];
+const IMPORT_PLAYBOOK_KEYWORDS = ['name', 'tags', 'vars', 'when'];
+
+export function parsePlaybook(data: unknown, file: string, registry: ModuleRegistry, imported?: Imported): PlaySpec[] {
   const start: SourceLocation = { file, line: 1, column: 1 };
   if (data === null || data === undefined) throw new InputError('playbook has no plays', start);
   if (!Array.isArray(data)) throw new InputError('a playbook must be a list of plays (- hosts: ...)', locationOf(data) ?? start);
   const baseDir = dirname(resolve(file));
-  return data.map((play, index) => parsePlay(play, locationOf(data, index) ?? start, { registry, file, baseDir }));
+  const outer = imported ?? { chain: [resolve(file)], rolesPath: [], tags: [], when: [], vars: {} };
+  return data.flatMap((entry, index) => {
+    const location = locationOf(data, index) ?? start;
+    const key = isMapping(entry) ? IMPORT_PLAYBOOK.find((k) => k in entry) : undefined;
+    if (key) return importPlaybook(entry as Record<string, unknown>, key, location, baseDir, registry, outer);
+    return [parsePlay(entry, location, { registry, file, baseDir }, outer)];
+  });
 }
 
-function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext, 'isHandler'>): PlaySpec {
+/** import_playbook: the other file's plays, here, with this entry's tags, when and vars passed down (as Ansible). */
+function importPlaybook(raw: Record<string, unknown>, key: string, location: SourceLocation, baseDir: string, registry: ModuleRegistry, outer: Imported): PlaySpec[] {
+  const at = (k: string) => locationOf(raw, k) ?? location;
+  for (const k of Object.keys(raw)) {
+    if (k !== key && !IMPORT_PLAYBOOK_KEYWORDS.includes(k)) throw new InputError(`'${k}' is not a keyword of import_playbook${didYouMean(k, IMPORT_PLAYBOOK_KEYWORDS)}`, at(k));
+  }
+  const named = raw[key];
+  const where = valueLocationOf(raw, key) ?? at(key);
+  if (typeof named !== 'string' || named === '') throw new InputError('import_playbook needs a file name', where);
+  if (isTemplated(named)) throw new InputError(`import_playbook is read before any host runs, so its file name cannot be templated ('${named}')`, where);
+  const path = resolve(baseDir, named);
+  if (!existsSync(path)) throw new InputError(`import_playbook: file '${named}' not found (looked for ${path})`, where);
+  if (outer.chain.includes(path)) throw new InputError(`import_playbook: circular import of ${path} (${[...outer.chain, path].join(' → ')})`, where);
+  const when = raw.when === undefined || raw.when === null ? [] : Array.isArray(raw.when) ? raw.when.map(String) : [String(raw.when)];
+  return parsePlaybook(loadYamlFile(path), path, registry, {
+    chain: [...outer.chain, path],
+    rolesPath: outer.rolesPath,
+    tags: [...new Set([...outer.tags, ...tagList(raw.tags, at('tags'))])],
+    when: [...outer.when, ...when],
+    vars: { ...outer.vars, ...mapping(raw.vars, 'vars', at('vars')) },
+  });
+}
+
+function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext, 'isHandler'>, imported: Imported): PlaySpec {
   if (!isMapping(raw)) throw new InputError('a play must be a mapping (hosts:, tasks:, ...)', fallback);
   const location = locationOf(raw) ?? fallback;
   const at = (key: string) => locationOf(raw, key) ?? location;
@@ -43,14 +92,19 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
   }
 
   const hosts = hostPattern(raw.hosts, 'hosts' in raw ? at('hosts') : location);
-  const tags = tagList(raw.tags, at('tags'));
-  const vars = { ...mapping(raw.vars, 'vars', at('vars')), ...varsFiles(raw.vars_files, ctx.baseDir, at('vars_files')) };
+  const tags = [...new Set([...tagList(raw.tags, at('tags')), ...imported.tags])];
+  const vars = { ...mapping(raw.vars, 'vars', at('vars')), ...varsFiles(raw.vars_files, ctx.baseDir, at('vars_files')), ...imported.vars };
 
   // Handlers first: every notify, of a task or of a handler, must reach one of them.
   const inherited = { ...NOTHING_INHERITED, tags };
   const handlerItems = taskList(raw.handlers, 'handlers', at('handlers'));
   const handlers = handlerItems.map(([item, itemLocation]) => parseTask(item, itemLocation, { ...ctx, isHandler: true, inherited }));
   const handlerNames = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
+  const roles: PlayRoles = { searchPath: roleSearchPath(ctx.baseDir, imported.rolesPath), seen: new Set(), handlers: [], handlersOf: new Set(), handlerNames };
+  const taskCtx = { ...ctx, isHandler: false, handlerNames, inherited: { ...inherited, when: imported.when }, chain: imported.chain, roles };
+  // Roles first: their handlers (before the play's own, as Ansible) must be known to every notify.
+  const roleList = taskList(raw.roles, 'roles', at('roles'));
+  const roleBlocks = roleList.flatMap(([item, itemLocation]) => roleEntries(roleRef(item, itemLocation), itemLocation, taskCtx, true));
   for (const [index, handler] of handlers.entries()) {
     for (const name of handler.notify) {
       if (isTemplated(name) || handlerNames.has(name)) continue;
@@ -58,11 +112,11 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
       throw new InputError(`notify '${name}' names no handler of this play${didYouMean(name, handlerNames)}`, where);
     }
   }
-  const taskCtx = { ...ctx, isHandler: false, handlerNames, inherited };
+  roles.handlers.push(...handlers);
   const section = (key: string) => parseEntries(raw[key], key, at(key), taskCtx);
-  // As Ansible compiles a play: notified handlers run after pre_tasks, after tasks, after post_tasks.
+  // As Ansible compiles a play: notified handlers run after pre_tasks, after roles and tasks, after post_tasks.
   const flush = () => implicitFlush(location);
-  const body = [...section('pre_tasks'), flush(), ...section('tasks'), flush(), ...section('post_tasks'), flush()];
+  const body = [...section('pre_tasks'), flush(), ...roleBlocks, ...section('tasks'), flush(), ...section('post_tasks'), flush()];
 
   const play: PlaySpec = {
     name: raw.name === undefined || raw.name === null ? hosts : String(raw.name),
@@ -75,7 +129,8 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     gatherSubset: gatherSubset(raw.gather_subset, at('gather_subset')),
     body,
     tasks: flattenEntries(body).filter((t) => !t.implicit),
-    handlers,
+    // The same list include_role adds a role's handlers to at run time.
+    handlers: roles.handlers,
     location,
     baseDir: ctx.baseDir,
   };

@@ -2,11 +2,14 @@ import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { ModuleDefinition } from '../modules/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { argRuleError } from '../modules/arg-rules.js';
-import { locationOf, sourceTextOf, valueLocationOf } from '../yaml/load.js';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { loadYamlFile, locationOf, sourceTextOf, valueLocationOf } from '../yaml/load.js';
 import { referencedVariables } from '../template/index.js';
 import { RAW_PARAMS, isTemplated, normaliseArgs, toBoolean, type ArgOrigins } from './args.js';
 import { sourceFileCandidates, resolveSourceFile } from './files.js';
 import { parseFreeForm, parseKeyValues } from './kv.js';
+import { findRole, roleBlock, roleFile, roleMeta, roleVarsFile, type PlayRoles, type RoleScope } from './roles.js';
 import type { BlockSpec, PlayEntry, TaskSpec } from './types.js';
 
 const TASK_KEYWORDS = [
@@ -16,16 +19,17 @@ const TASK_KEYWORDS = [
   'local_action', 'ignore_unreachable', 'any_errors_fatal',
 ];
 const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  include_tasks: 'include_tasks is not supported',
-  import_tasks: 'import_tasks is not supported',
-  include_role: 'include_role is not supported',
-  import_role: 'import_role is not supported',
   async: 'async is not supported: runbook keeps one connection per host and waits for each command; use timeout: to bound a long command, or start a service with the systemd module',
   poll: 'poll is not supported (async is not supported: use timeout: to bound a long command)',
 };
 const LOOP_CONTROL_KEYS = ['loop_var', 'label'];
 
-const BLOCK_KEYWORDS = ['block', 'rescue', 'always', 'name', 'when', 'tags', 'vars', 'become', 'become_user', 'ignore_errors', 'no_log', 'check_mode', 'run_once'];
+/** Keywords a block (and an import, and include_tasks' apply) passes down to its tasks. */
+const INHERITED_KEYWORDS = ['name', 'when', 'tags', 'vars', 'become', 'become_user', 'ignore_errors', 'no_log', 'check_mode', 'run_once'];
+const BLOCK_KEYWORDS = ['block', 'rescue', 'always', ...INHERITED_KEYWORDS];
+const IMPORT_TASKS = ['import_tasks', 'ansible.builtin.import_tasks'];
+const IMPORT_ROLE = ['import_role', 'ansible.builtin.import_role'];
+const ROLE_ARGS = ['name', 'tasks_from', 'vars', 'allow_duplicates', 'public', 'apply', 'handlers_from', 'defaults_from', 'vars_from', 'rolespec_validate'];
 
 export interface TaskContext {
   registry: ModuleRegistry;
@@ -36,6 +40,14 @@ export interface TaskContext {
   handlerNames?: ReadonlySet<string>;
   /** What enclosing blocks (and the play) pass down to each task. */
   inherited?: Inherited;
+  /** Task files being imported or included, outermost first, to refuse a circular import. */
+  chain?: string[];
+  /** The play's roles: search path, those already loaded, their handlers. */
+  roles?: PlayRoles;
+  /** The role whose files these are: its variables reach its tasks and handlers. */
+  role?: RoleScope;
+  /** Roles being loaded, outermost first, to refuse a circular dependency. */
+  roleChain?: string[];
 }
 
 /**
@@ -70,19 +82,122 @@ export function parseEntry(raw: unknown, fallback: SourceLocation, ctx: TaskCont
     for (const key of ['rescue', 'always']) {
       if (key in raw) throw new InputError(`'${key}' without 'block': rescue and always belong to a block, beside its 'block:' list`, locationOf(raw, key) ?? fallback);
     }
+    const importKey = IMPORT_TASKS.find((k) => k in raw);
+    if (importKey) return parseImportTasks(raw, importKey, fallback, ctx);
+    const roleKey = IMPORT_ROLE.find((k) => k in raw);
+    if (roleKey) return parseImportRole(raw, roleKey, fallback, ctx);
   }
-  return parseTask(raw, fallback, ctx);
+  const task = parseTask(raw, fallback, ctx);
+  if (task.module === 'include_tasks') task.includeTasks = includer(task, ctx, raw as Record<string, unknown>);
+  if (task.module === 'include_role') task.includeTasks = roleIncluder(task, ctx, raw as Record<string, unknown>);
+  return task;
 }
 
-function parseBlock(raw: Record<string, unknown>, fallback: SourceLocation, ctx: TaskContext): BlockSpec {
-  const location = locationOf(raw) ?? fallback;
-  const at = (key: string) => locationOf(raw, key) ?? location;
-  if (ctx.isHandler) throw new InputError('blocks in handlers are not supported', at('block'));
-  for (const key of Object.keys(raw)) {
-    if (!BLOCK_KEYWORDS.includes(key)) throw new InputError(`'${key}' is not a block keyword${didYouMean(key, BLOCK_KEYWORDS)} (a block holds tasks; put the module in a task under block:)`, at(key));
+/** A role named in roles:, in meta dependencies, or by import_role/include_role: its name, tasks file, parameters. */
+export interface RoleRef {
+  name: string;
+  tasksFrom?: string;
+  params: Record<string, unknown>;
+  /** The keywords it passes down (tags, when, become, ...), as a block's. */
+  keywords: Record<string, unknown>;
+}
+
+/** `- common` or `- { role: common, vars: {...}, tags: [...], when: ..., other: param }`. */
+export function roleRef(raw: unknown, where: SourceLocation): RoleRef {
+  if (typeof raw === 'string' && raw !== '') return { name: raw, params: {}, keywords: {} };
+  if (!isMapping(raw)) throw new InputError('a role is a name or a mapping with role:', where);
+  const name = raw.role ?? raw.name;
+  if (typeof name !== 'string' || name === '') throw new InputError('a role entry needs role: <name>', locationOf(raw) ?? where);
+  if (isTemplated(name)) throw new InputError(`role names are read before any host runs and cannot be templated ('${name}')`, locationOf(raw, 'role') ?? where);
+  const keywords: Record<string, unknown> = {};
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'role' || key === 'name') continue;
+    if (key === 'vars') Object.assign(params, mapping(value, 'vars', locationOf(raw, key) ?? where));
+    else if (INHERITED_KEYWORDS.includes(key)) keywords[key] = value;
+    else params[key] = value; // role parameters, as Ansible: variables of the role
   }
-  const parent = ctx.inherited ?? NOTHING_INHERITED;
-  const inherited: Inherited = {
+  return { name, params, keywords };
+}
+
+/**
+ * A role's tasks as entries: its dependencies first (meta/main.yml), then a block of its tasks
+ * with its defaults and vars attached; its handlers join the play's. With `once`, a role already
+ * in the play with the same parameters adds nothing (unless allow_duplicates).
+ */
+export function roleEntries(ref: RoleRef, where: SourceLocation, ctx: TaskContext, once: boolean): PlayEntry[] {
+  const roles = ctx.roles;
+  if (!roles) throw new InputError('roles are not available here', where);
+  const dir = findRole(ref.name, roles.searchPath, where);
+  const chain = ctx.roleChain ?? [];
+  if (chain.includes(dir)) throw new InputError(`circular role dependency: ${[...chain, dir].join(' → ')}`, where);
+  const meta = roleMeta(dir);
+  const tasksFrom = ref.tasksFrom?.replace(/\.ya?ml$/, '');
+  const key = `${dir}\0${tasksFrom ?? 'main'}\0${JSON.stringify(ref.params)}`;
+  if (once && !meta.allowDuplicates && roles.seen.has(key)) return [];
+  roles.seen.add(key);
+  const parentInherited = inheritFrom(ref.keywords, ctx.inherited ?? NOTHING_INHERITED, (k) => locationOf(ref.keywords, k) ?? where);
+  const inherited = { ...parentInherited, vars: { ...parentInherited.vars, ...ref.params } };
+  const scope: RoleScope = { name: ref.name, dir, defaults: roleVarsFile(dir, 'defaults'), vars: roleVarsFile(dir, 'vars') };
+  const roleCtx: TaskContext = { ...ctx, baseDir: dir, role: scope, roleChain: [...chain, dir], inherited, chain: undefined };
+  const deps = meta.dependencies.flatMap(([raw, loc]) => roleEntries(roleRef(raw, loc), loc, roleCtx, true));
+  if (!roles.handlersOf.has(dir)) {
+    roles.handlersOf.add(dir);
+    const file = roleFile(dir, 'handlers');
+    const data = file ? loadYamlFile(file) : undefined;
+    if (Array.isArray(data)) {
+      for (const [index, item] of data.entries()) {
+        const handler = parseTask(item, locationOf(data, index) ?? { file: file!, line: 1, column: 1 }, { ...roleCtx, file: file!, isHandler: true, handlerNames: undefined, inherited: { ...NOTHING_INHERITED, tags: inherited.tags } });
+        roles.handlers.push(handler);
+        for (const name of [handler.name, ...handler.listen]) roles.handlerNames.add(name);
+      }
+    }
+  }
+  const tasksFile = roleFile(dir, 'tasks', tasksFrom);
+  if (!tasksFile && tasksFrom) throw new InputError(`role '${ref.name}' has no tasks file '${ref.tasksFrom}' (looked in ${join(dir, 'tasks')})`, where);
+  const data = tasksFile ? loadYamlFile(tasksFile) : undefined;
+  if (data !== undefined && data !== null && !Array.isArray(data)) throw new InputError('a task file must be a list of tasks', locationOf(data) ?? { file: tasksFile!, line: 1, column: 1 });
+  const tasks = data ? parseEntries(data, 'tasks', { file: tasksFile!, line: 1, column: 1 }, { ...roleCtx, file: tasksFile!, chain: [tasksFile!] }) : [];
+  return [...deps, roleBlock(ref.name, tasks, where)];
+}
+
+function roleArgs(value: unknown, where: SourceLocation, what: string): { name: string; tasksFrom?: string; vars: Record<string, unknown> } {
+  if (!isMapping(value)) throw new InputError(`${what} takes a mapping (name:, tasks_from:, ...)`, where);
+  for (const key of Object.keys(value)) if (!ROLE_ARGS.includes(key)) throw new InputError(`unknown argument '${key}' for ${what}${didYouMean(key, ROLE_ARGS)}`, locationOf(value, key) ?? where);
+  if (typeof value.name !== 'string' || value.name === '') throw new InputError(`${what} needs name: <role>`, where);
+  return { name: value.name, tasksFrom: typeof value.tasks_from === 'string' ? value.tasks_from : undefined, vars: mapping(value.vars, 'vars', where) };
+}
+
+/** import_role: the role's tasks, read now, with the import's keywords passed down (static, as import_tasks). */
+function parseImportRole(raw: Record<string, unknown>, key: string, fallback: SourceLocation, ctx: TaskContext): BlockSpec {
+  const location = locationOf(raw) ?? fallback;
+  const at = (k: string) => locationOf(raw, k) ?? location;
+  for (const k of Object.keys(raw)) {
+    if (k === 'loop' || k.startsWith('with_')) throw new InputError(`import_role cannot loop (it is read before any host runs); use include_role`, at(k));
+    if (k !== key && !INHERITED_KEYWORDS.includes(k)) throw new InputError(`'${k}' is not a keyword of import_role${didYouMean(k, INHERITED_KEYWORDS)}`, at(k));
+  }
+  const args = roleArgs(raw[key], at(key), 'import_role');
+  const keywords = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== key && k !== 'name'));
+  const entries = roleEntries({ name: args.name, tasksFrom: args.tasksFrom, params: args.vars, keywords }, at(key), ctx, false);
+  return { kind: 'block', name: raw.name === undefined || raw.name === null ? `import_role ${args.name}` : String(raw.name), block: entries, rescue: [], always: [], location };
+}
+
+/** include_role: the role, loaded when a host reaches the task (per loop item), with the include's vars and apply. */
+function roleIncluder(task: TaskSpec, ctx: TaskContext, raw: Record<string, unknown>): (name: string, vars: Record<string, unknown>) => PlayEntry[] {
+  const value = raw[Object.keys(raw).find((k) => ctx.registry.get(k)?.name === 'include_role')!];
+  const args = isMapping(value) ? value : {};
+  const applyRaw = args.apply;
+  const applyAt = (k: string) => (isMapping(applyRaw) ? locationOf(applyRaw, k) : undefined) ?? task.location;
+  const keywords = isMapping(applyRaw) ? applyRaw : {};
+  for (const k of Object.keys(keywords)) if (!INHERITED_KEYWORDS.includes(k)) throw new InputError(`'${k}' is not a keyword apply can pass down${didYouMean(k, INHERITED_KEYWORDS)}`, applyAt(k));
+  const tasksFrom = typeof args.tasks_from === 'string' ? args.tasks_from : undefined;
+  return (name, vars) => roleEntries({ name, tasksFrom, params: { ...task.vars, ...mapping(args.vars, 'vars', task.location), ...vars }, keywords }, task.location, ctx, false);
+}
+
+
+/** What a block, an import or an apply passes down: its own keywords over its parent's. */
+function inheritFrom(raw: Record<string, unknown>, parent: Inherited, at: (key: string) => SourceLocation): Inherited {
+  return {
     when: [...parent.when, ...(conditions(raw.when, 'when', at('when')) ?? [])],
     tags: [...new Set([...parent.tags, ...tagList(raw.tags, at('tags'))])],
     vars: { ...parent.vars, ...mapping(raw.vars, 'vars', at('vars')) },
@@ -93,7 +208,67 @@ function parseBlock(raw: Record<string, unknown>, fallback: SourceLocation, ctx:
     checkMode: flag(raw.check_mode, 'check_mode', at('check_mode')) ?? parent.checkMode,
     runOnce: flag(raw.run_once, 'run_once', at('run_once')) ?? parent.runOnce,
   };
-  const inner = { ...ctx, inherited };
+}
+
+/**
+ * import_tasks: the file's tasks, read now, as a block that passes the import's keywords down
+ * (when and tags included: Ansible's static import).
+ */
+function parseImportTasks(raw: Record<string, unknown>, key: string, fallback: SourceLocation, ctx: TaskContext): BlockSpec {
+  const location = locationOf(raw) ?? fallback;
+  const at = (k: string) => locationOf(raw, k) ?? location;
+  for (const k of Object.keys(raw)) {
+    if (k === 'loop' || k.startsWith('with_')) throw new InputError(`import_tasks cannot loop (it is read before any host runs); use include_tasks`, at(k));
+    if (k !== key && !INHERITED_KEYWORDS.includes(k)) throw new InputError(`'${k}' is not a keyword of import_tasks${didYouMean(k, INHERITED_KEYWORDS)}`, at(k));
+  }
+  const value = raw[key];
+  const named = isMapping(value) ? value.file : value;
+  const where = valueLocationOf(raw, key) ?? at(key);
+  if (typeof named !== 'string' || named === '') throw new InputError(`import_tasks needs a file name`, where);
+  if (isTemplated(named)) throw new InputError(`import_tasks is read before any host runs, so its file name cannot be templated ('${named}'); use include_tasks`, where);
+  const entries = loadTaskFile(named, ctx, { ...ctx, inherited: inheritFrom(raw, ctx.inherited ?? NOTHING_INHERITED, at) }, 'import_tasks', where);
+  return { kind: 'block', name: raw.name === undefined || raw.name === null ? `import_tasks ${named}` : String(raw.name), block: entries, rescue: [], always: [], location };
+}
+
+/**
+ * include_tasks: the loader that runs when a host reaches the task. The included tasks inherit
+ * the include's vars (and loop item), its apply keywords and the enclosing blocks, not its own
+ * when or tags (Ansible's dynamic include).
+ */
+function includer(task: TaskSpec, ctx: TaskContext, raw: Record<string, unknown>): (file: string, vars: Record<string, unknown>) => PlayEntry[] {
+  const value = raw[Object.keys(raw).find((k) => ctx.registry.get(k)?.name === 'include_tasks')!];
+  const applyRaw = isMapping(value) ? value.apply : isMapping(raw.args) ? raw.args.apply : undefined;
+  const applyAt = (k: string) => (isMapping(applyRaw) ? locationOf(applyRaw, k) : undefined) ?? task.location;
+  if (applyRaw !== undefined && applyRaw !== null) {
+    if (!isMapping(applyRaw)) throw new InputError('apply must be a mapping of block keywords (tags, become, ...)', task.location);
+    for (const k of Object.keys(applyRaw)) if (!INHERITED_KEYWORDS.includes(k)) throw new InputError(`'${k}' is not a keyword apply can pass down${didYouMean(k, INHERITED_KEYWORDS)}`, applyAt(k));
+  }
+  const parent = ctx.inherited ?? NOTHING_INHERITED;
+  const applied = isMapping(applyRaw) ? inheritFrom(applyRaw, parent, applyAt) : parent;
+  return (file, vars) => loadTaskFile(file, ctx, { ...ctx, inherited: { ...applied, vars: { ...applied.vars, ...task.vars, ...vars } } }, 'include_tasks', task.location);
+}
+
+/** A task file, relative to the file naming it, then to the playbook; circular imports refused. */
+function loadTaskFile(named: string, from: TaskContext, into: TaskContext, what: string, where: SourceLocation): PlayEntry[] {
+  const candidates = isAbsolute(named) ? [named] : [...new Set([resolve(dirname(from.file), named), resolve(from.baseDir, named)])];
+  const path = candidates.find((c) => existsSync(c));
+  if (!path) throw new InputError(`${what}: file '${named}' not found (looked for ${candidates.join(', ')})`, where);
+  const chain = from.chain ?? [from.file];
+  if (chain.includes(path)) throw new InputError(`${what}: circular import of ${path} (${[...chain, path].join(' → ')})`, where);
+  const data = loadYamlFile(path);
+  if (data === null || data === undefined) return [];
+  if (!Array.isArray(data)) throw new InputError(`a task file must be a list of tasks`, locationOf(data) ?? { file: path, line: 1, column: 1 });
+  return parseEntries(data, 'tasks', { file: path, line: 1, column: 1 }, { ...into, file: path, chain: [...chain, path] });
+}
+
+function parseBlock(raw: Record<string, unknown>, fallback: SourceLocation, ctx: TaskContext): BlockSpec {
+  const location = locationOf(raw) ?? fallback;
+  const at = (key: string) => locationOf(raw, key) ?? location;
+  if (ctx.isHandler) throw new InputError('blocks in handlers are not supported', at('block'));
+  for (const key of Object.keys(raw)) {
+    if (!BLOCK_KEYWORDS.includes(key)) throw new InputError(`'${key}' is not a block keyword${didYouMean(key, BLOCK_KEYWORDS)} (a block holds tasks; put the module in a task under block:)`, at(key));
+  }
+  const inner = { ...ctx, inherited: inheritFrom(raw, ctx.inherited ?? NOTHING_INHERITED, at) };
   const block: BlockSpec = {
     kind: 'block',
     block: parseEntries(raw.block, 'block', at('block'), inner),
@@ -177,6 +352,11 @@ export function parseTask(written: unknown, fallback: SourceLocation, ctx: TaskC
   const checkMode = flag(raw.check_mode, 'check_mode', at('check_mode')) ?? inherited.checkMode;
   if (checkMode !== undefined) task.checkMode = checkMode;
   executionKeywords(raw, task, at);
+  if (ctx.role) {
+    task.roleDefaults = ctx.role.defaults;
+    task.roleVars = ctx.role.vars;
+  }
+  if (ctx.baseDir) task.baseDir = ctx.baseDir;
   // Every notify must reach a handler of this play, by name or by listen.
   if (ctx.handlerNames) {
     for (const name of task.notify) {

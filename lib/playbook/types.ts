@@ -33,6 +33,17 @@ export interface TaskSpec {
   delegateFacts?: boolean;
   ignoreUnreachable?: boolean;
   anyErrorsFatal?: boolean; // unset: the play's
+  /**
+   * include_tasks: loads the named file (relative to the including file, then the playbook)
+   * with these extra variables (the loop item), as entries that inherit what the include passes
+   * down (its vars, `apply`, enclosing blocks). Throws when the file is missing or wrong.
+   */
+  includeTasks?: (file: string, vars: Record<string, unknown>) => PlayEntry[];
+  /** Variables of the role the task belongs to: defaults sit below the inventory, vars above the play's. */
+  roleDefaults?: Record<string, unknown>;
+  roleVars?: Record<string, unknown>;
+  /** Where its template and copy sources are looked up: the role's directory, else the playbook's. */
+  baseDir?: string;
   /** Added by the loader, not written (the flush_handlers after each section of a play): kept whatever the tags, not listed. */
   implicit?: boolean;
   location: SourceLocation;

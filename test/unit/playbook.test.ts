@@ -43,6 +43,17 @@ describe('playbook loader', () => {
       assert.equal(selected.length, 3, 'implicit flushes run whatever the tags');
     });
 
+    it('import_tasks: a missing file, a loop, a circular import', () => {
+      assertInputError(play('    - import_tasks: nowhere.yaml\n'), 3, 21, /import_tasks: file 'nowhere.yaml' not found \(looked for .*nowhere.yaml/);
+      assertInputError(play('    - import_tasks: imports/a.yaml\n      loop: [1]\n'), 4, 7, /import_tasks cannot loop/);
+      assert.throws(() => load(play('    - import_tasks: imports/a.yaml\n')), /imports\/b.yaml:2:17: import_tasks: circular import of .*a.yaml \(.*a.yaml → .*b.yaml → .*a.yaml\)/);
+    });
+
+    it('roles: not found (naming every path searched), a circular dependency', () => {
+      assertInputError('- hosts: all\n  roles:\n    - nowhere\n', 3, 7, /role 'nowhere' not found \(looked in .*input\/roles\/nowhere, .*input\/nowhere\)/);
+      assert.throws(() => load('- hosts: all\n  roles:\n    - loop1\n'), /loop2\/meta\/main.yml:2:5: circular role dependency: .*loop1 → .*loop2 → .*loop1/);
+    });
+
     it('refuses meta actions it does not carry out', () => {
       assertInputError(play('    - meta: clear_facts\n'), 3, 7, /meta 'clear_facts' is not supported \(supported: flush_handlers, end_play, end_host, noop\)/);
     });
@@ -330,7 +341,7 @@ describe('playbook loader', () => {
     it('play-level mistakes', () => {
       assertInputError('- hosts: all\n  tsks: []\n', 2, 3, /unknown play keyword 'tsks' \(did you mean 'tasks'\?\)/);
       assertInputError('- name: x\n  tasks: []\n', 1, 3, /play has no 'hosts'/);
-      assertInputError('- hosts: all\n  roles: [a]\n', 2, 3, /'roles' is not supported/);
+      assertInputError('- hosts: all\n  serial: 2\n', 2, 3, /'serial' is not supported/);
       assertInputError('hosts: all\n', 1, 1, /a playbook must be a list of plays/);
       assertInputError('- hosts: all\n  tasks: {debug: {}}\n', 2, 3, /tasks must be a list/);
       assertInputError('- hosts: all\n  vars_files: [vars/none.yml]\n', 2, 16, /vars\/none\.yml: no such file/);

@@ -1,0 +1,70 @@
+import { existsSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { InputError, type SourceLocation } from '../errors.js';
+import { loadYamlFile, locationOf } from '../yaml/load.js';
+import type { BlockSpec, PlayEntry, TaskSpec } from './types.js';
+
+/** What a play's role loading shares: where roles are looked for, which ran already, and their handlers. */
+export interface PlayRoles {
+  searchPath: string[];
+  /** Roles already in the play (path and parameters): a role runs once unless allow_duplicates. */
+  seen: Set<string>;
+  /** Handlers of the play's roles, in the order the roles were loaded; they come before the play's own. */
+  handlers: TaskSpec[];
+  handlersOf: Set<string>;
+  /** Every handler name and listen topic, the play's and its roles', for notify checks. */
+  handlerNames: Set<string>;
+}
+
+/** A role's variables, as tasks see them: defaults below the inventory, vars above the play's. */
+export interface RoleScope {
+  name: string;
+  dir: string;
+  defaults: Record<string, unknown>;
+  vars: Record<string, unknown>;
+}
+
+/**
+ * Where roles are looked for, in order (as Ansible): roles/ next to the playbook, the configured
+ * paths (RUNBOOK_ROLES_PATH or ANSIBLE_ROLES_PATH, then what the caller passes, e.g. roles_path from
+ * ansible.cfg), then the playbook's own directory.
+ */
+export function roleSearchPath(playbookDir: string, configured: readonly string[] = []): string[] {
+  const fromEnv = (process.env.RUNBOOK_ROLES_PATH ?? process.env.ANSIBLE_ROLES_PATH ?? '').split(delimiter).filter(Boolean);
+  return [...new Set([join(playbookDir, 'roles'), ...fromEnv.map((p) => resolve(p)), ...configured.map((p) => resolve(playbookDir, p)), playbookDir])];
+}
+
+export function findRole(name: string, searchPath: readonly string[], where: SourceLocation): string {
+  const candidates = isAbsolute(name) ? [name] : searchPath.map((dir) => join(dir, name));
+  const found = candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
+  if (!found) throw new InputError(`role '${name}' not found (looked in ${candidates.join(', ')})`, where);
+  return found;
+}
+
+/** `<role>/<kind>/<name>` as main.yml, main.yaml or main (Ansible's extensions). */
+export function roleFile(dir: string, kind: string, name = 'main'): string | undefined {
+  return [`${name}.yml`, `${name}.yaml`, name].map((f) => join(dir, kind, f)).find((p) => existsSync(p) && statSync(p).isFile());
+}
+
+export function roleVarsFile(dir: string, kind: 'defaults' | 'vars', name = 'main'): Record<string, unknown> {
+  const file = roleFile(dir, kind, name);
+  if (!file) return {};
+  const data = loadYamlFile(file);
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new InputError(`${kind} file of a role must be a mapping of variables`, locationOf(data) ?? { file, line: 1, column: 1 });
+  return data as Record<string, unknown>;
+}
+
+export function roleMeta(dir: string): { dependencies: Array<[unknown, SourceLocation]>; allowDuplicates: boolean } {
+  const file = roleFile(dir, 'meta');
+  if (!file) return { dependencies: [], allowDuplicates: false };
+  const data = loadYamlFile(file) as Record<string, unknown> | null;
+  if (!data || typeof data !== 'object') return { dependencies: [], allowDuplicates: false };
+  const deps = Array.isArray(data.dependencies) ? data.dependencies : [];
+  const at = locationOf(data, 'dependencies') ?? { file, line: 1, column: 1 };
+  return { dependencies: deps.map((d, i) => [d, locationOf(deps, i) ?? at]), allowDuplicates: data.allow_duplicates === true };
+}
+
+export function roleBlock(name: string, entries: PlayEntry[], location: SourceLocation): BlockSpec {
+  return { kind: 'block', name: `role ${name}`, block: entries, rescue: [], always: [], location };
+}
