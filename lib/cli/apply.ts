@@ -30,6 +30,8 @@ export interface ApplyArgs extends ConnectionArgs, VaultArgs {
   startAtTask?: string;
   shard?: string;
   shardBy?: string;
+  strategy?: 'linear' | 'free';
+  taskTimeout: number;
 }
 
 /** Tags with a meaning of their own in --tags/--skip-tags. */
@@ -45,6 +47,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   // Vault passwords first: inventories, group_vars and playbooks may hold encrypted data.
   await configureVault({ ...args, vaultPasswordFile: args.vaultPasswordFile?.length ? args.vaultPasswordFile : session.vaultPasswordFile ? [session.vaultPasswordFile] : undefined });
   const playbookFiles = playbookArgs.length ? playbookArgs.map((p) => resolve(p)) : defaultPlaybooks(inventoryFiles[0]);
+  if (!Number.isFinite(args.taskTimeout) || args.taskTimeout < 0) throw new InputError(`--task-timeout must be a number of seconds of 0 or more, got ${args.taskTimeout}`);
   const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry, { rolesPath: session.rolesPath }));
 
   if (args.syntaxCheck) {
@@ -82,6 +85,8 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
       diff: args.diff,
       extraVars,
       ...connectionRunOptions(session),
+      strategy: args.strategy,
+      taskTimeout: args.taskTimeout,
       signal: interrupt.signal,
       privateKeys,
       // Values from a vault never show, whatever a task or module put in its result.

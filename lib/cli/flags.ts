@@ -16,7 +16,7 @@ const UNSUPPORTED: Array<{ flags: string[]; why: string; commands?: string[] }> 
   { flags: ['--one-line'], why: 'use --output plain or --output json', commands: ['run'] },
   { flags: ['--tree'], why: 'use --output json and keep the lines you need', commands: ['run'] },
   { flags: ['--playbook-dir'], why: 'files are looked up next to the playbook' },
-  { flags: ['--task-timeout'], why: 'there is no per-task time limit' },
+  { flags: ['--task-timeout'], why: 'runbook run has no time limit for the module (runbook apply has --task-timeout)', commands: ['run'] },
 ];
 
 /** Names the first unsupported Ansible flag on the command line (before `--`), for the command given. */

@@ -56,6 +56,8 @@ export type RunEvent =
   | { type: 'play_start'; play: string; index: number; hosts: string[]; tasks: number }
   | { type: 'task_start'; host: string; play: string; task: string; index: number; handler: boolean }
   | { type: 'task_progress'; host: string; task: string; message: string }
+  /** until/retries: an attempt did not satisfy the condition; another follows after the delay. */
+  | { type: 'task_retry'; host: string; task: string; attempt: number; retriesLeft: number; message?: string }
   | {
       type: 'task_result';
       host: string;

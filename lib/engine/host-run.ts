@@ -4,6 +4,8 @@ import type { InventoryHost } from '../inventory/types.js';
 import { emptyRecap, type HostRecap } from './events.js';
 import type { Privilege } from '../transport/types.js';
 import { SshTransport } from '../transport/ssh.js';
+import { LocalTransport } from '../transport/local.js';
+import type { QueuedTransport } from '../transport/queued.js';
 import { usableWithoutPassphrase, type KeyChoice } from '../transport/keys.js';
 import { FactCache } from './facts.js';
 import type { PendingResult } from './results.js';
@@ -23,7 +25,7 @@ export interface ConnectionSettings {
 
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
 export class HostRun {
-  readonly transport: SshTransport;
+  readonly transport: QueuedTransport;
   readonly recap: HostRecap = emptyRecap();
   /** Registered results and set_fact variables: one layer, as Ansible's non-persistent facts. */
   readonly registered: Record<string, unknown> = {};
@@ -47,6 +49,10 @@ export class HostRun {
     private readonly settings: ConnectionSettings,
   ) {
     const { connection } = host;
+    if (connection.local) {
+      this.transport = new LocalTransport(host.name);
+      return;
+    }
     const loaded = connection.privateKeyFile ? settings.privateKeys?.get(connection.privateKeyFile) : undefined;
     const key: { key?: Buffer; passphrase?: string } = loaded ? ('useAgent' in loaded ? {} : loaded) : { key: connection.privateKeyFile ? readFileSync(connection.privateKeyFile) : defaultKey() };
     this.transport = new SshTransport({

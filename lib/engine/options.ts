@@ -28,7 +28,13 @@ export interface RunOptions {
   /** Fact probes that take longer fail their task (default 60 s). */
   factTimeoutMs?: number;
   onEvent: RunEventListener;
+  /** --strategy: for plays that do not set strategy: themselves. */
+  strategy?: Strategy;
+  /** --task-timeout: seconds a task may take unless it sets timeout: (0 or unset: no limit). */
+  taskTimeout?: number;
 }
+
+export type Strategy = 'linear' | 'free';
 
 export interface RunSummary {
   hosts: Record<string, HostRecap>;

@@ -25,7 +25,8 @@ export function prefetchTasks(scope: RunScope, run: HostRun, play: PlaySpec, tas
       continue;
     }
     const module = scope.registry.get(task.module);
-    if (!module?.prefetch) continue;
+    // A delegated task asks another host; that host's facts are fetched when it runs.
+    if (!module?.prefetch || task.delegateTo !== undefined) continue;
     try {
       for (const { vars } of itemVars(layers, task)) {
         if (!task.when.every((condition) => evaluateCondition(condition, vars))) continue;

@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError, didYouMean } from '../errors.js';
+import { IMPLICIT_LOCALHOST } from '../inventory/localhost.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { TagFilter } from '../playbook/tags.js';
@@ -38,6 +39,13 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
       } catch {
         throw new InputError(`private key ${keyFile} of host '${name}' cannot be read`, inventory.hosts.get(name)!.location);
       }
+    }
+  }
+  for (const { play, tasks } of plan) {
+    for (const task of [...tasks, ...play.handlers]) {
+      const target = task.delegateTo;
+      if (target === undefined || isTemplated(target) || inventory.hosts.has(target) || IMPLICIT_LOCALHOST.includes(target)) continue;
+      throw new InputError(`delegate_to '${target}' names no inventory host${didYouMean(target, [...inventory.hosts.keys()])}`, task.delegateLocation ?? task.location);
     }
   }
   // Gathered facts (ansible_hostname, ...) exist once a play has gathered them: checked when they run.

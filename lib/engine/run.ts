@@ -1,17 +1,30 @@
+import { IMPLICIT_LOCALHOST, implicitLocalhost } from '../inventory/localhost.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { TagFilter } from '../playbook/tags.js';
+import { Limiter } from '../util/limiter.js';
+import type { TaskStatus } from './events.js';
 import { exitCodeFor } from './exit-code.js';
 import { HostRun } from './host-run.js';
-import { HostPlayIterator } from './iterator.js';
-import type { RunOptions, RunSummary } from './options.js';
+import { HostPlayIterator, type IteratorStep, type Section } from './iterator.js';
+import type { RunOptions, RunSummary, Strategy } from './options.js';
 import { prefetchPlay } from './prefetch.js';
 import { gatherFacts, wantGatheredFacts } from './gather.js';
 import { RunOnceScopes } from './run-once.js';
-import { runHostPlay, type PlayRun } from './step.js';
-import type { RunScope } from './task.js';
-import { buildHostvars, groupsRecord, type VarLayers } from './vars.js';
+import { settle } from './results.js';
+import { serialBatches } from './serial.js';
+import { execute, runHostPlay, takeStep, type PlayRun } from './step.js';
+import { wholeNumber, type RunScope } from './task.js';
+import { buildHostvars, groupsRecord, taskVars, type VarLayers } from './vars.js';
 
-/** Hosts of each play in order; within a play every host runs its tasks in order, up to --forks hosts at once. */
+/**
+ * runbook's default strategy: linear, as Ansible. Every task finishes on every host of the
+ * batch before the next starts, so a task reading another host's registered result or
+ * hostvars sees the same thing on every run; its cost is measured in the README.
+ */
+export const DEFAULT_STRATEGY: Strategy = 'linear';
+
+/** Hosts of each play in order, in serial batches; within a batch, tasks per the play's strategy, up to --forks hosts at once. */
 export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry): Promise<RunSummary> {
   const started = Date.now();
   const { inventory } = options;
@@ -19,13 +32,15 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   const hostRun = (name: string): HostRun => {
     let run = runs.get(name);
     if (!run) {
-      run = new HostRun(inventory.hosts.get(name)!, options);
+      const host = inventory.hosts.get(name) ?? (IMPLICIT_LOCALHOST.includes(name) ? implicitLocalhost(name) : undefined);
+      if (!host) throw new Error(`host '${name}' is not in the inventory`);
+      run = new HostRun(host, options);
       runs.set(name, run);
     }
     return run;
   };
   const aborted = () => options.signal?.aborted === true;
-  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun, aborted };
+  const scope: RunScope = { registry, dryRun: options.dryRun, diff: options.diff, verbosity: options.verbosity ?? 0, emit: options.onEvent, hostRun, taskTimeout: options.taskTimeout ?? 0, aborted };
   const hostvars = buildHostvars(inventory, options.extraVars);
   const groups = groupsRecord(inventory);
   const { plan } = options;
@@ -49,40 +64,29 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
     playbooks: options.playbookFiles,
     tasks: plan.reduce((n, p) => n + p.tasks.length, 0),
   });
+  /** Hosts that failed (Ansible's _failed_hosts): max_fail_percentage counts them across the run. */
+  const failedHosts = new Set<string>();
+  /** A playbook whose play broke (any_errors_fatal, max_fail_percentage, a whole batch failed) runs no more plays, as Ansible. */
+  const brokenPlaybooks = new Set<string>();
 
   try {
     for (const [index, { play, hosts, body, tasks, tagFilter }] of plan.entries()) {
       if (aborted()) break;
+      if (brokenPlaybooks.has(play.location.file)) continue;
       const active = hosts.filter((h) => !hostRun(h).stopped);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
-      const layersOf = (host: string): VarLayers => ({
-        inventory,
-        host,
-        play,
-        playHosts: active,
-        registered: hostRun(host).registered,
-        facts: hostRun(host).gathered,
-        included: hostRun(host).included,
-        extraVars: options.extraVars,
-        hostvars,
-        groups,
-      });
-      const playRun: PlayRun = { scope, play, layersOf, once: new RunOnceScopes(active), hostvars, taskIndex: indexOfTasks(tasks, play), ended: false, tagFilter: tagFilter ?? { tags: [], skipTags: [] } };
-      await forEachLimited(active, options.forks, async (host) => {
-        const run = hostRun(host);
-        wantGatheredFacts(run, play);
-        prefetchPlay(scope, run, play, tasks, layersOf(host));
-        try {
-          if (play.gatherFacts) {
-            await gatherFacts(scope, run, play, hostvars[host], options.extraVars);
-            // Tasks that read facts render now: their facts join the next probe.
-            prefetchPlay(scope, run, play, tasks, layersOf(host));
-          }
-          if (!run.stopped) await runHostPlay(playRun, run, new HostPlayIterator(body));
-        } finally {
-          playRun.once.leave(host);
+      const strategy = play.strategy ?? options.strategy ?? DEFAULT_STRATEGY;
+      for (const batch of serialBatches(play, active, options.extraVars)) {
+        if (aborted()) break;
+        const live = batch.filter((h) => !hostRun(h).stopped);
+        if (live.length === 0) continue;
+        const playBatch = new PlayBatch(scope, options, play, body, tasks, live, active, hostvars, groups, failedHosts, tagFilter ?? { tags: [], skipTags: [] });
+        const broke = await playBatch.run(strategy);
+        if (broke || live.every((h) => hostRun(h).stopped)) {
+          brokenPlaybooks.add(play.location.file);
+          break;
         }
-      });
+      }
       options.onEvent({ type: 'play_end', play: play.name, index });
     }
   } finally {
@@ -100,6 +104,197 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
 /** Position of each task in the play, for progress counts; handlers by their own order. */
 function indexOfTasks(tasks: TaskSpec[], play: PlaySpec): Map<TaskSpec, number> {
   return new Map([...play.handlers.map((t, i) => [t, i] as const), ...tasks.map((t, i) => [t, i] as const)]);
+}
+
+/** Order of a lock-step round when hosts are in different sections, as Ansible's linear strategy. */
+const SECTION_ORDER: Record<Section, number> = { block: 0, rescue: 1, always: 2 };
+
+/** One serial batch of one play: its tasks, then its handlers, on the batch's hosts. */
+class PlayBatch {
+  private readonly throttles = new Map<TaskSpec, Limiter | undefined>();
+  /** Set when any_errors_fatal or max_fail_percentage ends the play for every host of the batch. */
+  private broken = false;
+
+  constructor(
+    private readonly scope: RunScope,
+    private readonly options: RunOptions,
+    private readonly play: PlaySpec,
+    private readonly body: PlayEntry[],
+    private readonly tasks: TaskSpec[],
+    private readonly hosts: string[],
+    private readonly playHosts: string[],
+    private readonly hostvars: Record<string, Record<string, unknown>>,
+    private readonly groups: Record<string, string[]>,
+    private readonly failedHosts: Set<string>,
+    private readonly tagFilter: TagFilter,
+  ) {}
+
+  /** Returns true when the play broke and the playbook must stop. */
+  async run(strategy: Strategy): Promise<boolean> {
+    const runs = this.hosts.map((h) => this.scope.hostRun(h));
+    for (const run of runs) {
+      wantGatheredFacts(run, this.play);
+      prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
+    }
+    if (this.play.gatherFacts) {
+      // Every host of the batch gathers first, as Ansible's implicit setup task.
+      await forEachLimited(runs, this.options.forks, async (run) => {
+        await gatherFacts(this.scope, run, this.play, this.hostvars[run.name], this.options.extraVars);
+        // Tasks that read facts render now: their facts join the next probe.
+        prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
+      });
+    }
+    // Handlers run at the play's flush points (meta: flush_handlers), which the iterators hand out like tasks.
+    const playRun = this.playRun();
+    if (strategy === 'free') await this.free(playRun, runs);
+    else await this.linear(playRun, runs);
+    return this.broken;
+  }
+
+  private playRun(): PlayRun {
+    return {
+      scope: this.scope,
+      play: this.play,
+      layersOf: (host) => this.layersOf(host),
+      once: new RunOnceScopes(this.hosts),
+      hostvars: this.hostvars,
+      taskIndex: indexOfTasks(this.tasks, this.play),
+      ended: false,
+      tagFilter: this.tagFilter,
+      throttle: (task, run) => this.throttleOf(task, run),
+      afterTask: (run, task, status, rescued) => this.afterTask(run, task, status, rescued),
+    };
+  }
+
+  private layersOf(host: string): VarLayers {
+    const live = (hosts: string[]) => hosts.filter((h) => !this.scope.hostRun(h).stopped);
+    return {
+      inventory: this.options.inventory,
+      host,
+      play: this.play,
+      playHosts: live(this.playHosts),
+      playBatch: live(this.hosts),
+      registered: this.scope.hostRun(host).registered,
+      facts: this.scope.hostRun(host).gathered,
+      included: this.scope.hostRun(host).included,
+      extraVars: this.options.extraVars,
+      hostvars: this.hostvars,
+      groups: this.groups,
+    };
+  }
+
+  /** free: each host runs through its play on its own. */
+  private async free(playRun: PlayRun, runs: HostRun[]): Promise<void> {
+    await forEachLimited(runs, this.options.forks, async (run) => {
+      try {
+        await runHostPlay(playRun, run, new HostPlayIterator(this.body));
+      } finally {
+        playRun.once.leave(run.name);
+      }
+    });
+  }
+
+  /**
+   * linear: rounds in lock step. Each host's next task is taken; hosts at the same task run it
+   * together, and no host starts its next task before every host of the round ended this one.
+   * Hosts in different sections (one rescuing) run in Ansible's order: block, rescue, always.
+   */
+  private async linear(playRun: PlayRun, runs: HostRun[]): Promise<void> {
+    const iterators = new Map(runs.map((run) => [run, new HostPlayIterator(this.body)]));
+    for (;;) {
+      const round: Array<{ run: HostRun; step: Extract<IteratorStep, { kind: 'task' }> }> = [];
+      await Promise.all(
+        runs.map(async (run) => {
+          const iterator = iterators.get(run)!;
+          for (;;) {
+            if (run.stopped || playRun.ended || this.broken || this.scope.aborted?.()) iterator.end();
+            const step = iterator.next();
+            if (!step) return;
+            if (step.kind === 'task') return void round.push({ run, step });
+            await takeStep(playRun, run, iterator, step);
+          }
+        }),
+      );
+      if (round.length === 0) break;
+      const order = [...new Set(round.map((r) => r.step.task))].sort((a, b) => {
+        const section = (t: TaskSpec) => SECTION_ORDER[round.find((r) => r.step.task === t)!.step.section];
+        return section(a) - section(b);
+      });
+      for (const task of order) {
+        const together = round.filter((r) => r.step.task === task).sort((a, b) => runs.indexOf(a.run) - runs.indexOf(b.run));
+        if (task.implicit && task.module === 'meta') await this.flushInStep(playRun, task, together.map((r) => r.run));
+        else await forEachLimited(together, this.options.forks, ({ run, step }) => takeStep(playRun, run, iterators.get(run)!, step));
+      }
+      for (const run of runs) if (run.stopped) playRun.once.leave(run.name);
+    }
+    for (const [run, iterator] of iterators) {
+      // Ended early (end_host, end_play): what it queued is still made, and a failure there fails the host.
+      await settle(this.scope, run, () => {
+        run.stopped = true;
+        return false;
+      });
+      if (iterator.failed) run.stopped = true;
+      playRun.once.leave(run.name);
+    }
+  }
+
+  /**
+   * A flush point under linear, as Ansible: each handler on every host that notified it (in
+   * inventory order) before the next handler; a failed handler fails its host.
+   */
+  private async flushInStep(playRun: PlayRun, point: TaskSpec, runs: HostRun[]): Promise<void> {
+    const gates = playRun.once.of(point);
+    const fails = (run: HostRun) => () => {
+      run.stopped = true;
+      return false;
+    };
+    try {
+      await Promise.all(runs.map((run) => settle(this.scope, run, fails(run))));
+      // A notification reaches every handler named or listening so: consumed once all of them had their turn.
+      const consumed = new Map(runs.map((run) => [run, new Set<string>()]));
+      for (const handler of this.play.handlers) {
+        const names = [handler.name, ...handler.listen];
+        const notified = runs.filter((run) => !run.stopped && !this.broken && names.some((n) => run.notified.has(n)));
+        for (const run of notified) for (const name of names) consumed.get(run)!.add(name);
+        await forEachLimited(notified, this.options.forks, (run) => execute(playRun, run, handler, gates, true, fails(run)));
+      }
+      for (const [run, names] of consumed) for (const name of names) run.notified.delete(name);
+      await Promise.all(runs.map((run) => settle(this.scope, run, fails(run))));
+    } finally {
+      for (const run of runs) gates.leave(run.name);
+    }
+  }
+
+  /** any_errors_fatal (or a failed run_once task) and max_fail_percentage end the play for every host of the batch. */
+  private afterTask(run: HostRun, task: TaskSpec, status: TaskStatus, rescued: boolean): void {
+    const failed = status === 'failed' && !rescued;
+    if (failed) this.failedHosts.add(run.name);
+    if (this.broken || (!failed && status !== 'unreachable')) return;
+    const fatal = (task.anyErrorsFatal ?? this.play.anyErrorsFatal) || (task.runOnce && failed);
+    const max = this.play.maxFailPercentage;
+    const tooMany = max !== undefined && (this.failedHosts.size / this.hosts.length) * 100 > max;
+    if (!fatal && !tooMany) return;
+    this.broken = true;
+    for (const name of this.hosts) {
+      const other = this.scope.hostRun(name);
+      if (!other.stopped) {
+        other.stopped = true;
+        this.failedHosts.add(name);
+      }
+    }
+    const why = fatal ? `any_errors_fatal: ${run.name} failed '${task.name}'` : `max_fail_percentage ${max}% exceeded (${this.failedHosts.size} of ${this.hosts.length} hosts failed)`;
+    this.scope.emit({ type: 'task_progress', host: run.name, task: task.name, message: `${why}; stopping every host of the play` });
+  }
+
+  /** throttle: at most N hosts run the task at once (rendered with the first host's variables; 0: no limit). */
+  private throttleOf(task: TaskSpec, run: HostRun): Limiter | undefined {
+    if (task.throttle === undefined) return undefined;
+    if (!this.throttles.has(task)) {
+      const limit = wholeNumber(task.throttle, 'throttle', taskVars(this.layersOf(run.name), task), { what: `task '${task.name}'`, location: task.location });
+      this.throttles.set(task, limit === 0 ? undefined : new Limiter(limit));
+    }
+    return this.throttles.get(task);
+  }
 }
 
 async function forEachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {

@@ -10,6 +10,8 @@ import type { RunOnceScopes } from './run-once.js';
 import { runTask, type RunScope, type TaskOutcome } from './task.js';
 import { includesOf } from './include.js';
 import { factsOf, namespacedFacts, taskVars, type VarLayers } from './vars.js';
+import type { TaskStatus } from './events.js';
+import type { Limiter } from '../util/limiter.js';
 import { StepFailure } from '../transport/types.js';
 
 /** What every host of one play shares while it runs. */
@@ -22,6 +24,10 @@ export interface PlayRun {
   hostvars: Record<string, Record<string, unknown>>;
   /** Position of each task in the play, for progress counts. */
   taskIndex: Map<TaskSpec, number>;
+  /** throttle: the limiter a task's hosts share, if it has one. */
+  throttle?(task: TaskSpec, run: HostRun): Limiter | undefined;
+  /** Told of every result, for any_errors_fatal and max_fail_percentage. */
+  afterTask?(run: HostRun, task: TaskSpec, status: TaskStatus, rescued: boolean): void;
   /** meta: end_play ran: no host takes another step in this play. */
   ended: boolean;
   /** --tags / --skip-tags, applied to the tasks of dynamic includes as they load. */
@@ -124,14 +130,17 @@ async function flushHandlers(playRun: PlayRun, run: HostRun, point: TaskSpec, on
     failed = true;
     return onFailure(task, result);
   };
+  // A notification reaches every handler named or listening so: consumed once all of them had their turn.
+  const consumed = new Set<string>();
   try {
     await settle(playRun.scope, run, failing);
     for (const handler of playRun.play.handlers) {
       if (failed || run.stopped) break;
       if (![handler.name, ...handler.listen].some((n) => run.notified.has(n))) continue;
-      for (const name of [handler.name, ...handler.listen]) run.notified.delete(name);
+      for (const name of [handler.name, ...handler.listen]) consumed.add(name);
       await execute(playRun, run, handler, gates, true, failing);
     }
+    for (const name of consumed) run.notified.delete(name);
     if (!failed) await settle(playRun.scope, run, failing);
   } finally {
     gates.leave(run.name);
@@ -165,7 +174,9 @@ export async function execute(
   scope.emit({ type: 'task_start', host: run.name, play: play.name, task: task.name, index, handler });
   const started = Date.now();
   const queuedBefore = run.transport.stepsQueued;
-  const pending = known ? Promise.resolve(known) : runTask(scope, run, play, task, playRun.layersOf(run.name));
+  const throttle = known ? undefined : playRun.throttle?.(task, run);
+  const job = () => runTask(scope, run, play, task, playRun.layersOf(run.name));
+  const pending = known ? Promise.resolve(known) : throttle ? throttle.run(job) : job();
   if (runOnce && !known) once.done(task, pending);
   let outcome: TaskOutcome;
   try {
@@ -183,7 +194,10 @@ export async function execute(
     }
   } catch (error) {
     // A change queued by an earlier task failed when this one reached the host.
-    if (failPending(scope, run, error, onFailure)) return;
+    if (failPending(scope, run, error, onFailure)) {
+      playRun.afterTask?.(run, task, 'failed', false);
+      return;
+    }
     outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error), result: { failed: true } };
   }
   const marks: { rescued?: boolean; ignored?: boolean } = {};
@@ -192,12 +206,18 @@ export async function execute(
     outcome = { ...outcome, status: outcome.result.changed === true ? 'changed' : 'ok', message: `failed, ignored: ${outcome.message ?? ''}` };
     marks.ignored = true;
   }
+  if (outcome.status === 'unreachable' && task.ignoreUnreachable) {
+    // As Ansible: counted ok and ignored; the host stays in the play.
+    outcome = { ...outcome, status: 'ok', message: `unreachable, ignored: ${outcome.message ?? ''}` };
+    marks.ignored = true;
+  }
   forgetPrefetch(run, task);
   if (task.register) register(playRun, run, task.register, outcome.result);
   if (!marks.ignored) takeFacts(playRun, run, task, outcome);
   if (outcome.status === 'changed' && !marks.ignored) for (const name of task.notify) run.notified.add(name);
   if (outcome.status === 'failed') marks.rescued = onFailure(task, outcome.result);
   recordResult(scope, run, play, task, index, handler, outcome, started, marks);
+  playRun.afterTask?.(run, task, outcome.status, marks.rescued === true);
 }
 
 function register(playRun: PlayRun, run: HostRun, name: string, result: unknown): void {

@@ -1,8 +1,9 @@
-import { InputError, formatLocation } from '../errors.js';
+import { InputError, formatLocation, type SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { ApplyContext, CheckResult, FileDiff, ModuleContext, ModuleDefinition } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
-import { InterruptedError, StepFailure, UnreachableError, type Privilege } from '../transport/types.js';
+import { KILL_GRACE_MS } from '../transport/queued.js';
+import { InterruptedError, StepFailure, UnreachableError, type HostTransport, type Privilege } from '../transport/types.js';
 import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
 import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
@@ -18,7 +19,10 @@ export interface RunScope {
   /** `-v` count (debug's verbosity threshold); 0 unless the command line says otherwise. */
   verbosity?: number;
   emit: RunEventListener;
+  /** The run of an inventory host, or of the implicit localhost; throws for a name it does not know. */
   hostRun(name: string): HostRun;
+  /** Seconds a task may take unless it sets timeout: itself (0: no limit). */
+  taskTimeout: number;
   /** The run was interrupted: no task starts after it. */
   aborted?(): boolean;
 }
@@ -91,8 +95,150 @@ async function runItem(
   if (!task.when.every((condition) => evaluateCondition(condition, vars, origin))) {
     return { status: 'skipped', message: 'condition false', result: { changed: false, skipped: true } };
   }
-  const privilege = taskPrivilege(run, play, task);
-  const facts = run.facts(privilege);
+  let target: HostRun;
+  let retry: { attempts: number; delayMs: number };
+  let timeout: number;
+  try {
+    target = task.delegateTo === undefined ? run : scope.hostRun(String(renderValue(task.delegateTo, vars, origin)));
+    retry = retryPolicy(task, vars, origin);
+    timeout = task.timeout === undefined ? scope.taskTimeout : wholeNumber(task.timeout, 'timeout', vars, origin);
+  } catch (error) {
+    return failure(error, task);
+  }
+  let outcome!: TaskOutcome;
+  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+    outcome = await withTimeout(timeout, task, (deadline) => attemptItem(scope, run, target, play, task, module, vars, deadline));
+    if (task.until === undefined || outcome.status === 'unreachable' || outcome.status === 'skipped') return outcome;
+    outcome.result.attempts = attempt;
+    const seen = { ...vars, ...outcome.result, ...(task.register ? { [task.register]: outcome.result } : {}) };
+    try {
+      if (task.until.every((condition) => evaluateCondition(condition, seen, origin))) return outcome;
+    } catch (error) {
+      return failure(error, task);
+    }
+    if (attempt < retry.attempts) {
+      const left = retry.attempts - attempt;
+      scope.emit({ type: 'task_retry', host: run.name, task: task.name, attempt, retriesLeft: left, message: task.noLog ? undefined : outcome.message });
+      await new Promise((resolve) => setTimeout(resolve, retry.delayMs));
+    }
+  }
+  // As Ansible 2.14: out of attempts, the result is failed and says how many retries it had.
+  const attempts = retry.attempts > 1 ? retry.attempts - 1 : 1;
+  return {
+    ...outcome,
+    status: 'failed',
+    message: `the until condition still failed after ${retry.attempts} attempts${outcome.message ? `: ${outcome.message}` : ''}`,
+    result: { ...outcome.result, attempts, failed: true },
+  };
+}
+
+/** Ansible's numbers: with until, retries defaults to 3 (four attempts), delay to 5 seconds. */
+function retryPolicy(task: TaskSpec, vars: Record<string, unknown>, origin: { what: string; location: SourceLocation }): { attempts: number; delayMs: number } {
+  if (task.until === undefined) return { attempts: 1, delayMs: 0 };
+  const retries = task.retries === undefined ? 3 : wholeNumber(task.retries, 'retries', vars, origin);
+  const delay = task.delay === undefined ? 5 : wholeNumber(task.delay, 'delay', vars, origin);
+  return { attempts: retries <= 0 ? 1 : retries + 1, delayMs: delay * 1000 };
+}
+
+/** A keyword that may be templated (retries: "{{ n }}"), as a whole number of at least 0. */
+export function wholeNumber(value: number | string, what: string, vars: Record<string, unknown>, origin: { what: string; location: SourceLocation }): number {
+  const rendered = typeof value === 'number' ? value : renderValue(value, vars, origin);
+  const number = typeof rendered === 'number' ? rendered : typeof rendered === 'string' && /^\s*\d+\s*$/.test(rendered) ? Number(rendered) : NaN;
+  if (!Number.isInteger(number) || number < 0) throw new InputError(`${what} must be a whole number of 0 or more, got ${JSON.stringify(rendered)}`, origin.location);
+  return number;
+}
+
+/** Thrown into a task's remote command when its time is up. */
+class TaskTimeout extends Error {
+  override name = 'TaskTimeout';
+}
+
+/**
+ * timeout: / --task-timeout: the task fails with Ansible's message when its time is up; its
+ * remote command is killed (TERM, then KILL, to the whole process group) and it may not touch
+ * the host again.
+ */
+async function withTimeout(seconds: number, task: TaskSpec, attempt: (deadline?: Deadline) => Promise<TaskOutcome>): Promise<TaskOutcome> {
+  if (!seconds) return attempt();
+  const controller = new AbortController();
+  const deadline = { signal: controller.signal, at: Date.now() + seconds * 1000 };
+  const message = `The ${task.module} action failed to execute in the expected time frame (${seconds}) and was terminated`;
+  const timedOut: TaskOutcome = { status: 'failed', message, result: { failed: true, msg: message } };
+  let timer: NodeJS.Timeout | undefined;
+  // The host kills the command at the same deadline; on a busy controller its exit (124) may
+  // arrive before the timer below runs: past the deadline, that is the timeout too.
+  const running = attempt(deadline).then((outcome) => (Date.now() >= deadline.at ? timedOut : outcome));
+  const expired = new Promise<TaskOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new TaskTimeout(message));
+      // The host kills the command at the same deadline: give it a moment to report so the
+      // next task starts once the command is gone.
+      const settled = running.then(
+        () => undefined,
+        () => undefined,
+      );
+      void Promise.race([settled, new Promise((done) => setTimeout(done, KILL_GRACE_MS * 2.5))]).then(() => resolve(timedOut));
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([running, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Deadline {
+  signal: AbortSignal;
+  at: number; // epoch ms
+}
+
+/** The host's transport as a task with a deadline sees it: every command is killed on the host at the deadline; none starts after it. */
+function bounded(transport: HostTransport, deadline: Deadline | undefined): HostTransport {
+  if (!deadline) return transport;
+  const { signal } = deadline;
+  const check = () => {
+    if (signal.aborted) throw signal.reason;
+  };
+  return {
+    get host() {
+      return transport.host;
+    },
+    get stats() {
+      return transport.stats;
+    },
+    get stepsQueued() {
+      return transport.stepsQueued;
+    },
+    get stepsMade() {
+      return transport.stepsMade;
+    },
+    exec: async (command, options = { become: false }) => (check(), transport.exec(command, { ...options, signal, deadline: deadline.at })),
+    writeFile: (path, content, options) => (check(), transport.writeFile(path, content, options)),
+    queue: (step) => (check(), transport.queue(step)),
+    flush: async () => (check(), transport.flush()),
+    readFile: async (path, privilege) => (check(), transport.readFile(path, privilege)),
+    interrupt: () => transport.interrupt(),
+    close: () => transport.close(),
+  };
+}
+
+/**
+ * One attempt of one item: check, then apply. `target` is the host whose connection and facts
+ * the task uses (itself, or the host it is delegated to); the variables stay the task host's.
+ */
+async function attemptItem(
+  scope: RunScope,
+  run: HostRun,
+  target: HostRun,
+  play: PlaySpec,
+  task: TaskSpec,
+  module: ModuleDefinition,
+  vars: Record<string, unknown>,
+  deadline?: Deadline,
+): Promise<TaskOutcome> {
+  const origin = { what: `task '${task.name}'`, location: task.location };
+  const privilege = taskPrivilege(target, play, task);
+  const facts = target.facts(privilege);
   let args: Record<string, unknown>;
   let readVault = false;
   try {
@@ -105,8 +251,8 @@ async function runItem(
   // A value from a vault in the arguments makes this task no_log: diffs as checksums, no messages.
   const noLog = task.noLog || readVault || holdsSecret(args);
   const context: ModuleContext = {
-    host: run.name,
-    user: privilege.become ? (privilege.becomeUser ?? 'root') : run.host.connection.user,
+    host: target.name,
+    user: privilege.become ? (privilege.becomeUser ?? 'root') : target.host.connection.user,
     vars,
     privilege,
     dryRun: scope.dryRun,
@@ -122,7 +268,7 @@ async function runItem(
       return rendered.value;
     },
     progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
-    changedPaths: () => [...run.changedPaths],
+    changedPaths: () => [...target.changedPaths],
     evaluate: (condition) => evaluateCondition(condition, vars, origin),
     expression: (expression) => renderValue(`{{ ${expression} }}`, vars, origin),
     verbosity: scope.verbosity ?? 0,
@@ -138,10 +284,16 @@ async function runItem(
     const runsForReal = !scope.dryRun || task.checkMode === false || (module.freeForm === true && task.changedWhen === false);
     let outcome: TaskOutcome;
     if (check.changed && runsForReal) {
-      const applyContext: ApplyContext = { ...context, transport: run.transport, transportOf: (name) => scope.hostRun(name).transport };
+      const applyContext: ApplyContext = { ...context, transport: bounded(target.transport, deadline), transportOf: (name) => scope.hostRun(name).transport };
       const applied = await module.apply(args, check, applyContext);
+      // A delegated task's changes are made before its result counts: they belong to another host's queue.
+      if (target !== run) {
+        const queued = target.transport.stepsQueued;
+        await applyContext.transport.flush();
+        if (target.transport.stepsMade < queued) throw new Error(`a change queued on ${target.name} before this task's failed, so this task's was not made`);
+      }
       // A command declared read-only (changed_when: false) leaves the cached facts valid.
-      recordEffects(run, task.changedWhen === false ? { ...check, invalidatesFacts: false } : check, scope.dryRun);
+      recordEffects(target, task.changedWhen === false ? { ...check, invalidatesFacts: false } : check, scope.dryRun);
       outcome = {
         status: applied.failed ? 'failed' : applied.changed ? 'changed' : 'ok',
         message: applied.message ?? check.message,
@@ -149,7 +301,7 @@ async function runItem(
         result: { ...check.result, ...applied.result, changed: applied.changed, failed: applied.failed === true },
       };
     } else {
-      if (check.changed) recordEffects(run, check, scope.dryRun, true);
+      if (check.changed) recordEffects(target, check, scope.dryRun, true);
       outcome = {
         status: check.changed ? 'changed' : 'ok',
         message: check.message,
@@ -158,11 +310,14 @@ async function runItem(
       };
     }
     if (context.noLog) outcome.secret = true;
+    if (target !== run) outcome = { ...outcome, message: `[delegated to ${target.name}]${outcome.message ? ` ${outcome.message}` : ''}` };
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {
+    if (error instanceof TaskTimeout) return failure(error, task);
     // The engine reports a failed queued change against the task that queued it.
-    if (error instanceof StepFailure || error instanceof InterruptedError || (error instanceof UnreachableError && run.pending.length > 0)) throw error;
-    if (error instanceof UnreachableError) return { status: 'unreachable', message: error.message, result: { unreachable: true } };
+    if (error instanceof InterruptedError) throw error;
+    if (target === run && (error instanceof StepFailure || (error instanceof UnreachableError && run.pending.length > 0))) throw error;
+    if (error instanceof UnreachableError) return { status: 'unreachable', message: error.message, result: { unreachable: true, msg: error.message } };
     return failure(error, task);
   }
 }

@@ -16,6 +16,8 @@ export interface VarLayers {
   host: string;
   play: PlaySpec;
   playHosts: string[];
+  /** The hosts of this serial batch (all of playHosts without serial). */
+  playBatch?: string[];
   /** set_fact and registered results of this host, in the order they were set. */
   registered: Record<string, unknown>;
   /** Host facts: gathered by setup or returned as `ansible_facts` by other modules. */
@@ -48,9 +50,9 @@ export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: stri
     group_names: host.groups.filter((g) => g !== 'all').sort(),
     groups: layers.groups,
     hostvars: inventory === layers.inventory ? layers.hostvars : hostvarsFor(inventory, layers),
-    play_hosts: layers.playHosts,
+    play_hosts: layers.playBatch ?? layers.playHosts,
     ansible_play_hosts: layers.playHosts,
-    ansible_play_batch: layers.playHosts,
+    ansible_play_batch: layers.playBatch ?? layers.playHosts,
     playbook_dir: layers.play.baseDir,
     ansible_check_mode: false,
     ansible_facts: namespacedFacts(facts),

@@ -472,6 +472,7 @@ function connectionOf(name: string, vars: Record<string, unknown>, where: (key: 
   const keyFile = vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file;
   if (keyFile !== undefined && keyFile !== null) connection.privateKeyFile = resolveUserPath(String(keyFile), inventoryBaseDir(inventoryFile));
   if (vars.ansible_become_user !== undefined && vars.ansible_become_user !== null) connection.becomeUser = String(vars.ansible_become_user);
+  if (vars.ansible_connection === 'local') connection.local = true;
   return connection;
 }
 

@@ -8,6 +8,7 @@ export interface ConnectionSpec {
   privateKeyFile?: string; // ansible_ssh_private_key_file
   become: boolean; // ansible_become
   becomeUser?: string; // ansible_become_user
+  local?: boolean; // ansible_connection: local (and the implicit localhost): no SSH, commands run on the controller
 }
 
 export interface InventoryHost {

@@ -9,8 +9,9 @@ import { roleSearchPath, type PlayRoles } from './roles.js';
 import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, roleEntries, roleRef, tagList, type TaskContext } from './task.js';
 import { flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
 
-const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'gather_facts', 'gather_subset'];
-const UNSUPPORTED_PLAY_KEYWORDS = ['include_playbook', 'serial', 'strategy'];
+const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'gather_facts', 'gather_subset', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal'];
+const UNSUPPORTED_PLAY_KEYWORDS = ['include_playbook'];
+export const STRATEGIES = ['linear', 'free'] as const;
 
 /**
  * Reads a playbook (a YAML list of plays) and checks everything that can be checked before
@@ -124,6 +125,7 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     tags,
     // Ansible's default; the engine decides what gathering means.
     gatherFacts: flag(raw.gather_facts, 'gather_facts', at('gather_facts')) ?? true,
+    anyErrorsFatal: flag(raw.any_errors_fatal, 'any_errors_fatal', at('any_errors_fatal')) ?? false,
     gatherSubset: gatherSubset(raw.gather_subset, at('gather_subset')),
     body,
     tasks: flattenEntries(body).filter((t) => !t.implicit),
@@ -135,7 +137,43 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
   const become = flag(raw.become, 'become', at('become'));
   if (become !== undefined) play.become = become;
   if (raw.become_user !== undefined && raw.become_user !== null) play.becomeUser = String(raw.become_user);
+  const serial = serialOf(raw.serial, at('serial'));
+  if (serial !== undefined) play.serial = serial;
+  if (raw.strategy !== undefined && raw.strategy !== null) play.strategy = strategyOf(raw.strategy, at('strategy'));
+  if (raw.max_fail_percentage !== undefined && raw.max_fail_percentage !== null) {
+    const pct = typeof raw.max_fail_percentage === 'string' && /^\s*\d+(\.\d+)?%?\s*$/.test(raw.max_fail_percentage) ? Number(raw.max_fail_percentage.replace('%', '')) : raw.max_fail_percentage;
+    if (typeof pct !== 'number' || !(pct >= 0 && pct <= 100)) throw new InputError(`max_fail_percentage must be a number from 0 to 100, got ${JSON.stringify(raw.max_fail_percentage)}`, at('max_fail_percentage'));
+    play.maxFailPercentage = pct;
+  }
   return play;
+}
+
+export function strategyOf(value: unknown, location?: SourceLocation): 'linear' | 'free' {
+  if (typeof value === 'string' && (STRATEGIES as readonly string[]).includes(value)) return value as 'linear' | 'free';
+  throw new InputError(`strategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(value)}${typeof value === 'string' ? didYouMean(value, STRATEGIES) : ''}`, location);
+}
+
+/** serial: a count, a percentage, or a list of them (`[1, 5, "20%"]`); each checked here unless templated. */
+function serialOf(value: unknown, location: SourceLocation): Array<number | string> | string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && isTemplated(value)) return value;
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) throw new InputError('serial must be a count, a percentage or a non-empty list of them', location);
+  return list.map((entry, index) => batchSize(entry, Array.isArray(value) ? (locationOf(value, index) ?? location) : location));
+}
+
+/** One serial entry: a whole number of 1 or more, or 'N%' with N of 0 or more (at least one host). */
+export function batchSize(entry: unknown, location?: SourceLocation): number | string {
+  if (typeof entry === 'string' && isTemplated(entry)) return entry;
+  if (typeof entry === 'string' && entry.trim().endsWith('%')) {
+    const text = entry.trim().slice(0, -1).trim();
+    if (!/^\d+(\.\d+)?$/.test(text)) throw new InputError(`serial percentage must be a number of 0 or more followed by %, got ${JSON.stringify(entry)}`, location);
+    return `${Number(text)}%`;
+  }
+  const number = typeof entry === 'number' ? entry : typeof entry === 'string' && /^\s*-?\d+\s*$/.test(entry) ? Number(entry) : NaN;
+  if (!Number.isInteger(number)) throw new InputError(`serial must be a whole number, a percentage ("20%") or a list of them, got ${JSON.stringify(entry)}`, location);
+  if (number < 1) throw new InputError(`serial must be 1 or more (a batch of ${number} hosts would never finish), got ${number}`, location);
+  return number;
 }
 
 function implicitFlush(location: SourceLocation): TaskSpec {

@@ -5,6 +5,7 @@ import { argRuleError } from '../modules/arg-rules.js';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { loadYamlFile, locationOf, sourceTextOf, valueLocationOf } from '../yaml/load.js';
+import { referencedVariables } from '../template/index.js';
 import { RAW_PARAMS, isTemplated, normaliseArgs, toBoolean, type ArgOrigins } from './args.js';
 import { sourceFileCandidates, resolveSourceFile } from './files.js';
 import { parseFreeForm, parseKeyValues } from './kv.js';
@@ -14,10 +15,12 @@ import type { BlockSpec, PlayEntry, TaskSpec } from './types.js';
 const TASK_KEYWORDS = [
   'name', 'args', 'vars', 'when', 'tags', 'register', 'notify', 'loop', 'with_items', 'loop_control',
   'run_once', 'changed_when', 'failed_when', 'ignore_errors', 'become', 'become_user', 'check_mode',
-  'no_log', 'listen',
+  'no_log', 'listen', 'until', 'retries', 'delay', 'timeout', 'throttle', 'delegate_to', 'delegate_facts',
+  'local_action', 'ignore_unreachable', 'any_errors_fatal',
 ];
 const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  delegate_to: 'delegate_to is not supported; copy_from_host relays files between hosts',
+  async: 'async is not supported: runbook keeps one connection per host and waits for each command; use timeout: to bound a long command, or start a service with the systemd module',
+  poll: 'poll is not supported (async is not supported: use timeout: to bound a long command)',
 };
 const LOOP_CONTROL_KEYS = ['loop_var', 'label'];
 
@@ -278,11 +281,13 @@ function parseBlock(raw: Record<string, unknown>, fallback: SourceLocation, ctx:
 }
 
 /** One task mapping → TaskSpec, or an InputError pointing at the offending key. */
-export function parseTask(raw: unknown, fallback: SourceLocation, ctx: TaskContext): TaskSpec {
+export function parseTask(written: unknown, fallback: SourceLocation, ctx: TaskContext): TaskSpec {
   const kind = ctx.isHandler ? 'handler' : 'task';
-  if (!isMapping(raw)) throw new InputError(`a ${kind} must be a mapping (name:, a module, ...)`, fallback);
-  const location = locationOf(raw) ?? fallback;
-  const at = (key: string) => locationOf(raw, key) ?? location;
+  if (!isMapping(written)) throw new InputError(`a ${kind} must be a mapping (name:, a module, ...)`, fallback);
+  const location = locationOf(written) ?? fallback;
+  // Keys that local_action stands for are reported at the local_action line.
+  const at = (key: string) => locationOf(written, key) ?? ('local_action' in written ? locationOf(written, 'local_action') : undefined) ?? location;
+  const raw = 'local_action' in written ? localAction(written, at('local_action')) : written;
 
   const moduleKeys: string[] = [];
   for (const key of Object.keys(raw)) {
@@ -346,6 +351,7 @@ export function parseTask(raw: unknown, fallback: SourceLocation, ctx: TaskConte
   else if (inherited.becomeUser !== undefined) task.becomeUser = inherited.becomeUser;
   const checkMode = flag(raw.check_mode, 'check_mode', at('check_mode')) ?? inherited.checkMode;
   if (checkMode !== undefined) task.checkMode = checkMode;
+  executionKeywords(raw, task, at);
   if (ctx.role) {
     task.roleDefaults = ctx.role.defaults;
     task.roleVars = ctx.role.vars;
@@ -359,6 +365,70 @@ export function parseTask(raw: unknown, fallback: SourceLocation, ctx: TaskConte
     }
   }
   return task;
+}
+
+/** until/retries/delay, timeout, throttle, delegate_to, ignore_unreachable: checked here, used by the engine. */
+function executionKeywords(raw: Record<string, unknown>, task: TaskSpec, at: (key: string) => SourceLocation): void {
+  const until = conditions(raw.until, 'until', at('until'));
+  if (until !== undefined) {
+    // Parsed now so that a typo stops the run before any host is touched.
+    for (const condition of until) referencedVariables(condition, { expression: true, origin: { what: `until of task '${task.name}'`, location: at('until') } });
+    task.until = until;
+  }
+  const retries = count(raw.retries, 'retries', at('retries'), 0);
+  if (retries !== undefined) task.retries = retries;
+  const delay = count(raw.delay, 'delay', at('delay'), 0);
+  if (delay !== undefined) task.delay = delay;
+  const timeout = count(raw.timeout, 'timeout', at('timeout'), 0);
+  if (timeout !== undefined) task.timeout = timeout;
+  const throttle = count(raw.throttle, 'throttle', at('throttle'), 0);
+  if (throttle !== undefined) task.throttle = throttle;
+  if (raw.delegate_to !== undefined && raw.delegate_to !== null) {
+    if (typeof raw.delegate_to !== 'string' || raw.delegate_to.trim() === '') throw new InputError(`delegate_to must be a host name, got ${JSON.stringify(raw.delegate_to)}`, at('delegate_to'));
+    task.delegateTo = raw.delegate_to.trim();
+    task.delegateLocation = at('delegate_to');
+  }
+  task.delegateFacts = flag(raw.delegate_facts, 'delegate_facts', at('delegate_facts')) ?? false;
+  task.ignoreUnreachable = flag(raw.ignore_unreachable, 'ignore_unreachable', at('ignore_unreachable')) ?? false;
+  const fatal = flag(raw.any_errors_fatal, 'any_errors_fatal', at('any_errors_fatal'));
+  if (fatal !== undefined) task.anyErrorsFatal = fatal;
+}
+
+/**
+ * A whole number of at least `min`, or a template rendered when the task runs. Ansible reads a
+ * negative retries as one attempt; runbook refuses it, since it is always a mistake.
+ */
+function count(value: unknown, what: string, location: SourceLocation, min: number): number | string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && isTemplated(value)) return value;
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(number)) throw new InputError(`${what} must be a whole number, got ${JSON.stringify(value)}`, location);
+  if (number < min) throw new InputError(`${what} must be ${min} or more, got ${number}`, location);
+  return number;
+}
+
+/**
+ * `local_action: copy src=a dest=b` (or a mapping with `module:`) is the module of that name
+ * delegated to localhost, as in Ansible.
+ */
+function localAction(raw: Record<string, unknown>, location: SourceLocation): Record<string, unknown> {
+  if ('delegate_to' in raw) throw new InputError('local_action and delegate_to cannot be used together', location);
+  const value = raw.local_action;
+  const { local_action: _dropped, ...rest } = raw;
+  let module: unknown;
+  let args: unknown;
+  if (typeof value === 'string') {
+    const match = /^\s*(\S+)\s*([\s\S]*)$/.exec(value);
+    module = match?.[1];
+    args = match?.[2] ?? '';
+  } else if (isMapping(value)) {
+    const { module: name, ...others } = value;
+    module = name;
+    args = others;
+  }
+  if (typeof module !== 'string' || module === '') throw new InputError('local_action needs a module: local_action: <module> <arguments>, or a mapping with module:', location);
+  if (module in rest) throw new InputError(`task has two modules, '${module}' (in local_action) and '${module}'`, location);
+  return { ...rest, [module]: args, delegate_to: 'localhost' };
 }
 
 /** Module arguments from `module: <string | mapping>` plus the `args:` keyword (inline wins, as Ansible). */

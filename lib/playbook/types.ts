@@ -22,6 +22,17 @@ export interface TaskSpec {
   checkMode?: boolean; // false: runs for real even in --dry-run
   noLog: boolean;
   listen: string[]; // handlers only: extra names a handler answers to
+  /** Retried until these hold (all of them), `retries` more times, `delay` seconds apart. */
+  until?: string[];
+  retries?: number | string; // a number, or a template rendered when the task runs
+  delay?: number | string;
+  timeout?: number | string; // seconds; the task fails and its remote command is killed
+  throttle?: number | string; // at most this many hosts run the task at once
+  delegateTo?: string; // the host whose connection the task uses (may be templated)
+  delegateLocation?: SourceLocation;
+  delegateFacts?: boolean;
+  ignoreUnreachable?: boolean;
+  anyErrorsFatal?: boolean; // unset: the play's
   /**
    * include_tasks: loads the named file (relative to the including file, then the playbook)
    * with these extra variables (the loop item), as entries that inherit what the include passes
@@ -72,6 +83,11 @@ export interface PlaySpec {
   become?: boolean;
   becomeUser?: string;
   gatherFacts: boolean;
+  /** Rolling batches: sizes (a count or 'N%'), the last repeating; a template is rendered at run time. Unset: one batch. */
+  serial?: Array<number | string> | string;
+  strategy?: 'linear' | 'free'; // unset: --strategy, else runbook's default
+  maxFailPercentage?: number;
+  anyErrorsFatal: boolean;
   /** Ansible's gather_subset for the play's implicit fact gathering (default ['all']). */
   gatherSubset: string[];
   /** The play's task list as written: tasks and blocks, nested. */

@@ -47,6 +47,8 @@ export class PlainReporter implements Reporter {
         return `\n${formatPlayHeader(event.play, this.dryRun, palette)}`;
       case 'task_progress':
         return this.options.verbose ? palette.paint('dim', `  ... [${event.host}] ${event.task}: ${event.message}`) : undefined;
+      case 'task_retry':
+        return palette.paint('dim', `FAILED - RETRYING: [${event.host}]: ${event.task} (${event.retriesLeft} ${event.retriesLeft === 1 ? 'retry' : 'retries'} left).`);
       case 'task_result': {
         const line = formatResultLine(event, { verbose: this.options.verbose, palette });
         const output = (this.options.verbosity ?? 0) >= 1 ? formatTaskOutput(event, palette) : '';

@@ -48,6 +48,9 @@ export class TtyReporter implements Reporter {
       case 'task_start':
         this.play?.knownHost(event.host)?.taskStarted(event);
         return;
+      case 'task_retry':
+        this.play?.knownHost(event.host)?.progress(`retrying (${event.retriesLeft} ${event.retriesLeft === 1 ? 'retry' : 'retries'} left)`);
+        break;
       case 'task_progress':
         this.play?.knownHost(event.host)?.progress(event.message);
         return;

@@ -3,8 +3,8 @@ import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { Limiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
 import { fingerprint, keyType, knownHostsFor, knownHostsName, recordKnownKey, type KnownKey } from './known-hosts.js';
-import { InterruptedError, StepFailure, TimeoutError, UnreachableError, type ContentSource, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
-import { atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
+import { InterruptedError, TimeoutError, UnreachableError, type ContentSource, type ExecOptions, type ExecResult, type Privilege } from './types.js';
+import { KILL_GRACE_MS, QueuedTransport, abortReason, sendInput } from './queued.js';
 
 /** sshd's MaxSessions defaults to 10 channels per connection; stay below it. */
 const CHANNELS_PER_CONNECTION = 8;
@@ -62,20 +62,19 @@ const ALGORITHMS_BY_KEY_TYPE: Record<string, string[]> = {
 };
 
 /** One ssh2 connection to one host, opened once and reused for every command of the run. */
-export class SshTransport implements HostTransport {
-  readonly stats: TransportStats = { connections: 0, roundTrips: 0 };
+export class SshTransport extends QueuedTransport {
   private readonly channels = new Limiter(CHANNELS_PER_CONNECTION);
   private client?: Promise<Client>;
   private closed = false;
-  private pending: RemoteStep[] = [];
-  private made = 0;
   /** Channels running now, with whether they run through sudo: interrupt() stops them. */
   private readonly running = new Map<ClientChannel, boolean>();
   private interrupted = false;
   /** Why the live connection went away (keepalive timeout, reset), for the unreachable message. */
   private lostReason?: string;
 
-  constructor(private readonly target: SshTarget) {}
+  constructor(private readonly target: SshTarget) {
+    super();
+  }
 
   get host(): string {
     return this.target.host;
@@ -185,56 +184,8 @@ export class SshTransport implements HostTransport {
     return `host key for ${name} is unknown (${keyType(key)} ${print}); add it to ${this.target.knownHostsFile} or pass --accept-new-host-keys`;
   }
 
-  get stepsQueued(): number {
-    return this.made + this.pending.length;
-  }
-
-  get stepsMade(): number {
-    return this.made;
-  }
-
-  queue(step: RemoteStep): void {
-    this.pending.push(step);
-  }
-
-  writeFile(path: string, content: Buffer | ContentSource, options: FileWriteOptions): void {
-    const streamed = !Buffer.isBuffer(content);
-    // Streamed content is checked against the checksum it was planned with: the source may change under the run.
-    this.queue({ script: atomicWriteStep(path, streamed ? content.size : content.length, options, streamed ? content.sha256 : undefined), stdin: content, privilege: options });
-  }
-
-  /** One exec per run of consecutive steps with the same privilege (sudo wraps a whole exec). */
-  async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const key = privilegeKey(this.pending[0].privilege);
-      let count = 1;
-      while (count < this.pending.length && privilegeKey(this.pending[count].privilege) === key) count++;
-      const group = this.pending.slice(0, count);
-      const first = this.made;
-      const result = await this.run(combinedScript(group, first), group[0].privilege, group.flatMap((s) => (s.stdin ? [s.stdin] : [])));
-      const last = lastStepMade(result.stdout.toString());
-      if (result.code !== 0 || last !== first + count - 1) {
-        const failed = Math.max(first, last + 1);
-        this.made = failed;
-        this.pending = [];
-        throw new StepFailure(failed, result.stderr.toString().trim() || `exit ${result.code}`);
-      }
-      this.made += count;
-      this.pending = this.pending.slice(count);
-    }
-  }
-
-  /** Queued changes are made first: what a command sees must include them. */
-  async exec(command: string, options: ExecOptions = { become: false }): Promise<ExecResult> {
-    await this.flush();
-    return this.run(command, options);
-  }
-
-  /**
-   * One command on its own channel. stdin parts are sent in order, streamed ones with
-   * backpressure, so a big file never sits whole in memory.
-   */
-  private async run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = []): Promise<ExecResult> {
+  /** One command on its own channel. */
+  protected async run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = []): Promise<ExecResult> {
     const client = await this.connect();
     const { becomePassword } = this.target;
     const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user, becomePassword !== undefined);
@@ -257,6 +208,13 @@ export class SshTransport implements HostTransport {
             stream.on('data', (chunk: Buffer) => stdout.add(chunk));
             stream.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
             stream.on('error', () => undefined); // reported by the close below
+            const { signal: abort } = options;
+            // The host kills the command itself (see killedAt); here the channel is only given up on.
+            const giveUp = () => {
+              const hard = setTimeout(() => stream.close(), KILL_GRACE_MS);
+              stream.once('close', () => clearTimeout(hard));
+            };
+            abort?.addEventListener('abort', giveUp, { once: true });
             const timer =
               options.timeoutMs === undefined
                 ? undefined
@@ -268,7 +226,9 @@ export class SshTransport implements HostTransport {
             stream.on('close', (code: number | null, signal?: string) => {
               if (timer) clearTimeout(timer);
               this.running.delete(stream);
+              abort?.removeEventListener('abort', giveUp);
               if (this.interrupted) return reject(new InterruptedError(`${this.host}: interrupted`));
+              if (abort?.aborted) return reject(abortReason(abort));
               // sshd always reports an exit status or signal: a channel closed without one lost its connection.
               if (code == null && !signal) {
                 // The connection's error (keepalive timeout) may arrive just after its channels close.
@@ -319,22 +279,12 @@ export class SshTransport implements HostTransport {
     if (this.running.size > 0) client.end();
   }
 
-  async readFile(path: string, privilege: Privilege = { become: false }): Promise<Buffer> {
-    const result = await this.exec(readFileCommand(path), privilege);
-    if (result.code !== 0) throw new Error(`cannot read ${path}: ${result.stderr.toString().trim()}`);
-    return result.stdout;
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const client = await this.client?.catch(() => undefined);
     client?.end();
   }
-}
-
-function privilegeKey(privilege: Privilege): string {
-  return privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login';
 }
 
 /**
@@ -390,32 +340,4 @@ class OutputBuffer {
   content(): Buffer {
     return Buffer.concat(this.chunks);
   }
-}
-
-/** Writes each part to the channel in order, waiting for the channel to drain: memory stays bounded. */
-async function sendInput(channel: ClientChannel, parts: Array<Buffer | ContentSource>): Promise<void> {
-  const write = async (chunk: Buffer) => {
-    if (!channel.write(chunk)) await new Promise<void>((resolve) => {
-      const done = () => (channel.off('drain', done), channel.off('close', done), resolve());
-      channel.on('drain', done);
-      channel.on('close', done);
-    });
-  };
-  for (const part of parts) {
-    if (channel.destroyed || !channel.writable) return;
-    if (Buffer.isBuffer(part)) {
-      if (part.length > 0) await write(part);
-      continue;
-    }
-    const source = part.open();
-    try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        if (channel.destroyed || !channel.writable) return;
-        await write(chunk);
-      }
-    } finally {
-      (source as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-    }
-  }
-  channel.end();
 }

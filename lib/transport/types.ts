@@ -14,6 +14,10 @@ export interface Privilege {
 export interface ExecOptions extends Privilege {
   stdin?: Buffer | string;
   cwd?: string;
+  /** Aborting gives up on the command (the channel is closed) and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Epoch ms: the host itself kills the command and everything it started then (coreutils timeout). */
+  deadline?: number;
   /** Keep at most this many bytes of each of stdout and stderr; the rest is counted in `dropped`. */
   maxOutput?: number;
   /** Give up after this long: the channel is closed and the exec rejects with a TimeoutError. */

@@ -6,6 +6,7 @@
 //   --skip-ansible    runbook only
 //   --out FILE.md     where the report goes (default bench-results.md in the cwd)
 //   --smoke           N=3, runs=1, runbook only; exits non-zero on any problem (for CI)
+//   --strategy S      runbook's --strategy (linear, free); default: runbook's own default
 //   --big-file        only controller memory with big files (copy of 200 MiB to 1 and 3 hosts, 20 MiB to 100; 600 MiB of command output)
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -26,18 +27,24 @@ function parseOptions(argv: string[]): BenchOptions {
       'skip-ansible': { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench-results.md' },
       smoke: { type: 'boolean', default: false },
+      strategy: { type: 'string' },
       'big-file': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--big-file]');
+    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--big-file] [--strategy linear|free]');
     process.exit(0);
   }
   const hosts = values.hosts.split(',').map((h) => Number(h.trim()));
   const runs = Number(values.runs);
   if (!hosts.length || hosts.some((h) => !Number.isInteger(h) || h < 1 || h > 250)) throw new Error(`--hosts: integers 1..250, comma separated (got ${values.hosts})`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a positive integer (got ${values.runs})`);
+  if (values.strategy !== undefined) {
+    if (!['linear', 'free'].includes(values.strategy)) throw new Error(`--strategy: linear or free (got ${values.strategy})`);
+    // The runbook CLI the bench spawns reads it from here (see RunbookTool).
+    process.env.RUNBOOK_BENCH_STRATEGY = values.strategy;
+  }
   return values.smoke
     ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false }
     : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'] };

@@ -59,6 +59,7 @@ export class RunbookTool implements Tool {
     const args = [join(repoRoot, 'bin', 'runbook.js'), 'apply', this.inventory, playbookFile,
       '--known-hosts', this.sandbox.knownHostsFile, '--output', 'json'];
     if (mode === 'check') args.push('--dry-run');
+    if (process.env.RUNBOOK_BENCH_STRATEGY) args.push('--strategy', process.env.RUNBOOK_BENCH_STRATEGY);
     const m = await measure(process.execPath, args, { cwd: repoRoot });
     const recap = m.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>)
       .find((e) => e.type === 'recap');

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import https from 'node:https';
+import tls from 'node:tls';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { Sandbox } from '../sandbox/hosts.js';
@@ -243,6 +245,79 @@ describe('flagship: HA Kubernetes masters playbooks on real sshd hosts', functio
     assert.match(served, /Verify return code: 0 \(ok\)/);
     const again = await apply(['-e', JSON.stringify({ apiserver_extra_sans: ['DNS:api.example.test', 'IP:192.0.2.99'] })]);
     assert.deepEqual(changes(again), []);
+  });
+
+  /**
+   * Asks every master's /readyz every 100 ms while `work` runs; per tick, which masters answered
+   * (HTTPS checked against the cluster CA, 1 s to answer).
+   */
+  async function pollReadyz(work: () => Promise<CliRun>): Promise<{ run: CliRun; ticks: string[][] }> {
+    const ca = (await sandbox.fileInfo('master01', `${PKI}/ca.crt`)).content!;
+    const ask = (host: string) =>
+      new Promise<boolean>((resolve) => {
+        const req = https.get({ host: sandbox.host(host).address, port: 6443, path: '/readyz', ca, timeout: 1000, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode === 200));
+        });
+        req.on('timeout', () => req.destroy());
+        req.on('error', () => resolve(false));
+      });
+    const ticks: Array<Promise<string[]>> = [];
+    const timer = setInterval(() => ticks.push(Promise.all(masters.map(ask)).then((up) => masters.filter((_, i) => up[i]))), 100);
+    try {
+      const run = await work();
+      return { run, ticks: await Promise.all(ticks) };
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /** The SANs of the certificate a master's API server serves right now. */
+  async function servedSans(host: string): Promise<string> {
+    const ca = (await sandbox.fileInfo('master01', `${PKI}/ca.crt`)).content!;
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({ host: sandbox.host(host).address, port: 6443, ca }, () => {
+        resolve(socket.getPeerCertificate().subjectaltname ?? '');
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  /** The stand-in API server takes this long to answer after a kubelet (re)start. */
+  const slowStart = async (ms: number) => {
+    for (const host of masters) await sh(sandbox, host, `echo STANDIN_APISERVER_STARTUP_MS=${ms} >> /usr/local/lib/standin/standin.env`);
+  };
+
+  it('rotating the API server certificate restarts one master at a time: an API server answers at every instant', async () => {
+    await slowStart(3000);
+    const sansNow = ['DNS:api.example.test', 'IP:192.0.2.99', 'DNS:rolled.example.test'];
+    const { run, ticks } = await pollReadyz(() => apply(['-e', JSON.stringify({ apiserver_extra_sans: sansNow })]));
+    assert.equal(run.code, 0, run.stderr + run.stdout.slice(-3000));
+    assert.ok(ticks.length > 30, `${ticks.length} ticks`);
+    // Both API servers really went away (the poller can see an outage), never both at once.
+    for (const host of masters) assert.ok(ticks.some((up) => !up.includes(host)), `${host} was never seen down`);
+    const dark = ticks.findIndex((up) => up.length === 0);
+    assert.equal(dark, -1, `no API server answered at tick ${dark} (${dark * 100} ms)`);
+    for (const host of masters) assert.match(await servedSans(host), /DNS:rolled\.example\.test/, `${host} serves the old certificate`);
+    const order = run.events.filter((e) => e.type === 'task_result' && e.handler && e.status !== 'skipped').map((e) => `${e.host} ${e.task}`);
+    assert.deepEqual(order, [
+      'master01 restart kubelet',
+      'master01 wait for the API server after the restart',
+      'master02 restart kubelet',
+      'master02 wait for the API server after the restart',
+    ]);
+  });
+
+  it('the same rotation restarting both masters without waiting (the behaviour before serial) leaves no API server answering', async () => {
+    // Longer than the distribute play takes on a loaded machine: the two restarts then overlap for sure.
+    await slowStart(10000);
+    const sansNow = ['DNS:api.example.test', 'IP:192.0.2.99', 'DNS:rolled.example.test', 'DNS:unsafe.example.test'];
+    const { run, ticks } = await pollReadyz(() => apply(['-e', JSON.stringify({ apiserver_extra_sans: sansNow, rolling_restart: false })]));
+    assert.equal(run.code, 0, run.stderr + run.stdout.slice(-3000));
+    assert.ok(ticks.some((up) => up.length === 0), 'the poller saw an API server at every tick');
+    // Back to normal for the tests below.
+    for (const host of masters) await sh(sandbox, host, `sed -i '/^STANDIN_APISERVER_STARTUP_MS=/d' /usr/local/lib/standin/standin.env`);
   });
 
   it('never shows private key content in any output mode, nor writes it on the controller', async () => {

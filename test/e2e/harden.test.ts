@@ -384,7 +384,9 @@ describe('handshake slots: dead hosts do not delay healthy ones', function () {
       writeFileSync(file, `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: {dest: /srv/slot, content: "s\\n"}\n`);
       // A stopped sshd still completes TCP handshakes (the kernel does), then never answers.
       killPids(frozen, 'SIGSTOP');
-      const run = await runbook(['apply', inventory, file, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', '--connect-timeout', '8']);
+      // free: under linear (the default) every host's task ends before any host goes on, so the
+      // healthy host's queued write is made, and its result reported, only after the others time out.
+      const run = await runbook(['apply', inventory, file, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', '--connect-timeout', '8', '--strategy', 'free']);
       assert.equal(run.code, 3);
       const order = run.events.filter((e) => e.type === 'task_result' || e.type === 'host_unreachable').map((e) => `${e.type}:${e.host}`);
       assert.equal(order[0], 'task_result:slot01', `the healthy host waited for dead handshakes: ${order.join(', ')}`);

@@ -11,6 +11,9 @@ const https = require('node:https');
 
 const address = process.argv[2] ?? '127.0.0.1';
 const port = Number(process.argv[3] ?? 6443);
+// A real API server takes a while to start (etcd, caches, post-start hooks): /readyz answers only
+// after this delay, so a restart leaves the master without an API server for that long.
+const startupDelayMs = Number(process.env.STANDIN_APISERVER_STARTUP_MS ?? 1500);
 const manifest = '/etc/kubernetes/manifests/kube-apiserver.yaml';
 const cert = '/etc/kubernetes/pki/apiserver.crt';
 const key = '/etc/kubernetes/pki/apiserver.key';
@@ -49,5 +52,5 @@ function waitThenServe() {
 }
 
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));
-log(`started; waiting for ${manifest}, ${cert}, ${key}`);
-waitThenServe();
+log(`started; serving after ${startupDelayMs} ms once ${manifest}, ${cert}, ${key} exist`);
+setTimeout(waitThenServe, startupDelayMs);

@@ -341,7 +341,7 @@ describe('playbook loader', () => {
     it('play-level mistakes', () => {
       assertInputError('- hosts: all\n  tsks: []\n', 2, 3, /unknown play keyword 'tsks' \(did you mean 'tasks'\?\)/);
       assertInputError('- name: x\n  tasks: []\n', 1, 3, /play has no 'hosts'/);
-      assertInputError('- hosts: all\n  serial: 2\n', 2, 3, /'serial' is not supported/);
+      assertInputError('- hosts: all\n  include_playbook: other.yml\n', 2, 3, /'include_playbook' is not supported/);
       assertInputError('hosts: all\n', 1, 1, /a playbook must be a list of plays/);
       assertInputError('- hosts: all\n  tasks: {debug: {}}\n', 2, 3, /tasks must be a list/);
       assertInputError('- hosts: all\n  vars_files: [vars/none.yml]\n', 2, 16, /vars\/none\.yml: no such file/);

@@ -1,0 +1,133 @@
+import type { Writable } from 'node:stream';
+import { StepFailure, type ContentSource, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
+import { shellQuote } from '../util/shell.js';
+import { atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
+
+/**
+ * What every transport shares: file changes queued and made together in one script per run of
+ * the same privilege, commands flushing the queue first. Subclasses run one command and stop
+ * what runs (interrupt).
+ */
+export abstract class QueuedTransport implements HostTransport {
+  readonly stats: TransportStats = { connections: 0, roundTrips: 0 };
+  protected pending: RemoteStep[] = [];
+  private made = 0;
+  /** Flushes one after another: two tasks delegated to this host may flush at once. */
+  private flushing: Promise<void> = Promise.resolve();
+
+  abstract readonly host: string;
+  /**
+   * One command, one round trip. stdin parts are sent in order after options.stdin, streamed
+   * ones with backpressure, so a big file never sits whole in memory.
+   */
+  protected abstract run(command: string, options: ExecOptions, stdinParts?: Array<Buffer | ContentSource>): Promise<ExecResult>;
+  abstract interrupt(): Promise<void>;
+  abstract close(): Promise<void>;
+
+  get stepsQueued(): number {
+    return this.made + this.pending.length;
+  }
+
+  get stepsMade(): number {
+    return this.made;
+  }
+
+  queue(step: RemoteStep): void {
+    this.pending.push(step);
+  }
+
+  writeFile(path: string, content: Buffer | ContentSource, options: FileWriteOptions): void {
+    const streamed = !Buffer.isBuffer(content);
+    // Streamed content is checked against the checksum it was planned with: the source may change under the run.
+    this.queue({ script: atomicWriteStep(path, streamed ? content.size : content.length, options, streamed ? content.sha256 : undefined), stdin: content, privilege: options });
+  }
+
+  flush(): Promise<void> {
+    const next = this.flushing.then(() => this.flushQueued());
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  /** One exec per run of consecutive steps with the same privilege (sudo wraps a whole exec). */
+  private async flushQueued(): Promise<void> {
+    while (this.pending.length > 0) {
+      const key = privilegeKey(this.pending[0].privilege);
+      let count = 1;
+      while (count < this.pending.length && privilegeKey(this.pending[count].privilege) === key) count++;
+      const group = this.pending.slice(0, count);
+      const first = this.made;
+      const result = await this.run(combinedScript(group, first), group[0].privilege, group.flatMap((s) => (s.stdin ? [s.stdin] : [])));
+      const last = lastStepMade(result.stdout.toString());
+      if (result.code !== 0 || last !== first + count - 1) {
+        const failed = Math.max(first, last + 1);
+        this.made = failed;
+        this.pending = [];
+        throw new StepFailure(failed, result.stderr.toString().trim() || `exit ${result.code}`);
+      }
+      this.made += count;
+      this.pending = this.pending.slice(count);
+    }
+  }
+
+  /** Queued changes are made first: what a command sees must include them. */
+  async exec(command: string, options: ExecOptions = { become: false }): Promise<ExecResult> {
+    await this.flush();
+    return this.run(options.deadline === undefined ? command : killedAt(command, options.deadline), options);
+  }
+
+  async readFile(path: string, privilege: Privilege = { become: false }): Promise<Buffer> {
+    const result = await this.exec(readFileCommand(path), privilege);
+    if (result.code !== 0) throw new Error(`cannot read ${path}: ${result.stderr.toString().trim()}`);
+    return result.stdout;
+  }
+}
+
+function privilegeKey(privilege: Privilege): string {
+  return privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login';
+}
+
+/**
+ * The command under coreutils `timeout`, which runs it in its own process group and signals the
+ * whole group when time is up (TERM, then KILL a second later): nothing it started outlives the
+ * task, even when the connection is gone.
+ */
+export function killedAt(command: string, deadline: number): string {
+  const seconds = Math.max(0.1, (deadline - Date.now()) / 1000).toFixed(1);
+  return `timeout -k 1 ${seconds} /bin/sh -c ${shellQuote(command)}`;
+}
+
+/** How long a killed command gets between TERM and KILL. */
+export const KILL_GRACE_MS = 1000;
+
+/** Why an aborted command ended, for its caller. */
+export function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'));
+}
+
+/** Writes each part to the command's stdin in order, waiting for it to drain: memory stays bounded. */
+export async function sendInput(input: Writable, parts: Array<Buffer | ContentSource>): Promise<void> {
+  const write = async (chunk: Buffer) => {
+    if (!input.write(chunk)) await new Promise<void>((resolve) => {
+      const done = () => (input.off('drain', done), input.off('close', done), resolve());
+      input.on('drain', done);
+      input.on('close', done);
+    });
+  };
+  for (const part of parts) {
+    if (input.destroyed || !input.writable) return;
+    if (Buffer.isBuffer(part)) {
+      if (part.length > 0) await write(part);
+      continue;
+    }
+    const source = part.open();
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        if (input.destroyed || !input.writable) return;
+        await write(chunk);
+      }
+    } finally {
+      (source as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    }
+  }
+  input.end();
+}
