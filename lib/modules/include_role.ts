@@ -8,6 +8,12 @@ import type { ModuleDefinition } from './types.js';
 export const includeRole: ModuleDefinition<{ name?: string; tasks_from?: string }> = {
   name: 'include_role',
   description: 'A role loaded when a host reaches this task (per loop item), its tasks run next.',
+  example: `- name: The web server's TLS part only, where TLS is wanted
+  include_role:
+    name: webserver
+    tasks_from: tls
+  when: tls_enabled | default(false)
+`,
   args: {
     name: { type: 'str', required: true },
     tasks_from: { type: 'str' },

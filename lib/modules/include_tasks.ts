@@ -9,6 +9,12 @@ export const includeTasks: ModuleDefinition<{ _raw_params?: string; file?: strin
   name: 'include_tasks',
   aliases: ['include'],
   description: 'The tasks of a file, loaded when a host reaches this task (per loop item), run next.',
+  example: `- name: One user's accounts and keys, per user
+  include_tasks: user.yml
+  loop: "{{ users | default([]) }}"
+  loop_control:
+    loop_var: user
+`,
   freeForm: true,
   args: {
     file: { type: 'str' },
