@@ -73,8 +73,9 @@ export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
       contentDiffers: spec.content_differs ?? [],
       exit,
       idempotent: spec.idempotent ?? true,
-      // Fixtures with an inventory, arguments or failures of their own would disturb others in one run.
-      batch: spec.batch ?? (spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts ? name : 'shared'),
+      // Fixtures with an inventory, arguments or failures of their own would disturb others in one run;
+      // one that is not idempotent would cost the others their second-run check.
+      batch: spec.batch ?? (spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false ? name : 'shared'),
     };
   });
   if (wanted) {
