@@ -1,5 +1,5 @@
 import { gatheredFact } from '../facts/gathered.js';
-import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import { builtTask, type PlaySpec, type TaskSpec } from '../playbook/types.js';
 import type { HostRun } from './host-run.js';
 import { recordResult } from './results.js';
 import { taskPrivilege, type RunScope, type TaskOutcome } from './task.js';
@@ -8,21 +8,7 @@ import { UnreachableError } from '../transport/ssh.js';
 
 /** The task Ansible reports for a play's implicit fact gathering. */
 export function gatherTask(play: PlaySpec): TaskSpec {
-  return {
-    name: 'Gathering Facts',
-    module: 'setup',
-    args: { gather_subset: play.gatherSubset },
-    vars: {},
-    when: [],
-    tags: ['always'],
-    notify: [],
-    loopVar: 'item',
-    runOnce: false,
-    ignoreErrors: false,
-    noLog: false,
-    listen: [],
-    location: play.location,
-  };
+  return builtTask({ name: 'Gathering Facts', module: 'setup', args: { gather_subset: play.gatherSubset }, tags: ['always'], location: play.location });
 }
 
 /** Ask for the play's gathered facts ahead, so that they come in the host's first probe. */

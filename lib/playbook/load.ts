@@ -7,7 +7,7 @@ import { loadYamlFile, locationOf, parseYaml, valueLocationOf } from '../yaml/lo
 import { RAW_PARAMS, isTemplated } from './args.js';
 import { roleSearchPath, type PlayRoles } from './roles.js';
 import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, roleEntries, roleRef, tagList, type TaskContext } from './task.js';
-import { flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
+import { builtTask, flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
 
 const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'gather_facts', 'gather_subset', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal'];
 const UNSUPPORTED_PLAY_KEYWORDS = ['include_playbook'];
@@ -177,22 +177,7 @@ export function batchSize(entry: unknown, location?: SourceLocation): number | s
 }
 
 function implicitFlush(location: SourceLocation): TaskSpec {
-  return {
-    name: 'meta: flush_handlers',
-    module: 'meta',
-    args: { [RAW_PARAMS]: 'flush_handlers' },
-    vars: {},
-    when: [],
-    tags: [],
-    notify: [],
-    loopVar: 'item',
-    runOnce: false,
-    ignoreErrors: false,
-    noLog: false,
-    listen: [],
-    implicit: true,
-    location,
-  };
+  return builtTask({ name: 'meta: flush_handlers', module: 'meta', args: { [RAW_PARAMS]: 'flush_handlers' }, implicit: true, location });
 }
 
 function hostPattern(value: unknown, location: SourceLocation): string {

@@ -99,3 +99,8 @@ export interface PlaySpec {
   /** Directory of the playbook file; templates and src files are looked up relative to it. */
   baseDir: string;
 }
+
+/** A task runbook adds itself (fact gathering, an implicit handler flush): a task's defaults plus what makes it. */
+export function builtTask(fields: Pick<TaskSpec, 'name' | 'module' | 'args' | 'location'> & Partial<TaskSpec>): TaskSpec {
+  return { vars: {}, when: [], tags: [], notify: [], loopVar: 'item', runOnce: false, ignoreErrors: false, noLog: false, listen: [], ...fields };
+}
