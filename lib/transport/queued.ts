@@ -92,7 +92,9 @@ function privilegeKey(privilege: Privilege): string {
  * task, even when the connection is gone.
  */
 export function killedAt(command: string, deadline: number): string {
-  const seconds = Math.max(0.1, (deadline - Date.now()) / 1000).toFixed(1);
+  // Rounded up, with a little to spare: the host must never kill the command before the
+  // controller's deadline, or a killed command (exit 124) would read as the command's own failure.
+  const seconds = (Math.ceil(Math.max(0.1, (deadline - Date.now()) / 1000) * 10) / 10 + 0.2).toFixed(1);
   return `timeout -k 1 ${seconds} /bin/sh -c ${shellQuote(command)}`;
 }
 
