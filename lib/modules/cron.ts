@@ -189,6 +189,8 @@ interface CronPlan {
   decision: CronDecision;
   file?: FilePlan;
   path?: string;
+  /** The file's new bytes: the fact cache predicts them for the next task on the same file. */
+  contents?: Map<string, Buffer>;
 }
 
 export const cron: ModuleDefinition<CronArgs, CronPlan> = {
@@ -248,8 +250,11 @@ export const cron: ModuleDefinition<CronArgs, CronPlan> = {
     if (decision.removeFile && path) queueChange(ctx, `rm -f -- ${shellCommand([path])}`);
     else if (file) applyRegularFile(file, ctx);
     else if (decision.text !== undefined) {
-      const write = ['crontab', ...(args.user !== undefined && args.user !== ctx.user ? ['-u', args.user] : []), '-'];
-      const result = await ctx.transport.exec(shellCommand(write), { ...ctx.privilege, stdin: decision.text });
+      // Through a temp file in /tmp, as the module: crontab's header then names it, and the next
+      // read drops that header (a crontab installed from stdin would keep a '(- installed on' line).
+      const install = shellCommand(['crontab', ...(args.user !== undefined && args.user !== ctx.user ? ['-u', args.user] : [])]);
+      const script = `t=$(mktemp /tmp/crontabXXXXXXXX) && cat > "$t" && chmod 0644 "$t" && ${install} "$t"; r=$?; rm -f -- "$t"; [ $r -eq 0 ]`;
+      const result = await ctx.transport.exec(script, { ...ctx.privilege, stdin: decision.text });
       if (result.code !== 0) throw new Error(result.stderr.toString().trim() || `crontab exited ${result.code}`);
     }
     return { changed: true, result: { jobs: decision.jobs, envs: decision.envs, ...(args.cron_file !== undefined ? { cron_file: args.cron_file } : {}) } };
@@ -275,7 +280,7 @@ async function checkFile(args: CronArgs, path: string, ctx: ModuleContext): Prom
   }
   if (!decision.changed) return { changed: false, result, data: { decision } };
   const plan = await planRegularFile({ path, content: Buffer.from(decision.text ?? '') }, ctx);
-  return { ...plan, changed: true, message: `${args.state === 'absent' ? 'remove' : 'set'} ${args.env ? 'variable' : 'job'} ${args.name} in ${path}`, result, data: { decision, file: plan.data, path } };
+  return { ...plan, changed: true, message: `${args.state === 'absent' ? 'remove' : 'set'} ${args.env ? 'variable' : 'job'} ${args.name} in ${path}`, result, data: { decision, file: plan.data, path, contents: plan.data?.contents } };
 }
 
 async function checkUser(args: CronArgs, ctx: ModuleContext): Promise<CheckResult<CronPlan>> {

@@ -17,6 +17,7 @@ interface FetchPlan {
   remoteChecksum: string;
   /** The source denies others read: a secret. */
   secret: boolean;
+  sourceMode?: string;
 }
 
 const sha1 = (data: Buffer) => createHash('sha1').update(data).digest('hex');
@@ -71,9 +72,14 @@ export function writeAtomically(path: string, data: Buffer, mode: number): void 
   }
 }
 
-/** The mode Ansible's open() would give under the controller's umask; a secret stays 0600. */
-function controllerMode(secret: boolean): number {
-  return secret ? 0o600 : 0o666 & ~process.umask();
+/**
+ * The mode Ansible's fetch leaves (sftp creates the local file with the source's mode plus u+w,
+ * under the controller's umask); a secret is 0600 whatever its mode and the umask.
+ */
+export function controllerMode(sourceMode: string | undefined, secret: boolean): number {
+  if (secret) return 0o600;
+  const mode = sourceMode !== undefined ? parseInt(sourceMode, 8) & 0o777 : 0o644;
+  return (mode | 0o200) & ~process.umask();
 }
 
 /**
@@ -116,7 +122,7 @@ export const fetch: ModuleDefinition<FetchArgs, FetchPlan> = {
     const secret = ctx.noLog || (typeof remote.mode === 'string' && (parseInt(remote.mode, 8) & 0o004) === 0);
     const local = localFile(dest);
     const localSum = local ? sha1(local) : undefined;
-    const data: FetchPlan = { dest, remoteChecksum: remote.checksum, secret };
+    const data: FetchPlan = { dest, remoteChecksum: remote.checksum, secret, sourceMode: typeof remote.mode === 'string' ? remote.mode : undefined };
     if (localSum === remote.checksum) {
       return { changed: false, result: { changed: false, md5sum: local ? md5(local) : null, file: args.src, dest, checksum: localSum }, data };
     }
@@ -128,13 +134,13 @@ export const fetch: ModuleDefinition<FetchArgs, FetchPlan> = {
     };
   },
   async apply(args, check, ctx) {
-    const { dest, remoteChecksum, secret } = check.data!;
+    const { dest, remoteChecksum, secret, sourceMode } = check.data!;
     const bytes = await ctx.transport.readFile(args.src, ctx.privilege);
     const checksum = sha1(bytes);
     if (args.validate_checksum && checksum !== remoteChecksum) {
       return { changed: false, failed: true, message: 'checksum mismatch', result: { msg: 'checksum mismatch', file: args.src, dest, checksum, remote_checksum: remoteChecksum, remote_md5sum: null } };
     }
-    writeAtomically(dest, bytes, controllerMode(secret));
+    writeAtomically(dest, bytes, controllerMode(sourceMode, secret));
     return { changed: true, result: { dest, md5sum: md5(bytes), checksum, remote_checksum: remoteChecksum, remote_md5sum: null } };
   },
 };

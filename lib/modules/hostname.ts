@@ -43,6 +43,7 @@ interface HostnamePlan {
   file?: FilePlan;
   setStatic: boolean;
   setTransient: boolean;
+  contents?: Map<string, Buffer>;
 }
 
 const FACTS: FactRequest[] = [
@@ -76,6 +77,7 @@ export const hostname: ModuleDefinition<HostnameArgs, HostnamePlan> = {
   hostname:
     name: web01.example.com
 `,
+  returnsFacts: true,
   args: {
     name: { type: 'str', required: true },
     use: { type: 'str', choices: Object.keys(STRATEGIES) },
@@ -84,7 +86,9 @@ export const hostname: ModuleDefinition<HostnameArgs, HostnamePlan> = {
   prefetch: () => FACTS,
   async check(args, ctx) {
     const managed = args.use === undefined ? await systemdManaged(ctx) : false;
-    const strategy = chooseStrategy(args.use, managed, (await ctx.facts.content('/etc/os-release'))?.toString('utf8'));
+    // cat follows the link /etc/os-release usually is.
+    const osRelease = await ctx.facts.get(fileContentFact('/etc/os-release'));
+    const strategy = chooseStrategy(args.use, managed, osRelease.readable ? osRelease.content?.toString('utf8') : undefined);
     let permanent: string;
     let current: string;
     let file: FilePlan | undefined;
@@ -121,7 +125,7 @@ export const hostname: ModuleDefinition<HostnameArgs, HostnamePlan> = {
         ansible_facts: { ansible_hostname: args.name.split('.')[0], ansible_nodename: args.name },
         ...(changed ? { diff: { before: `hostname = ${before}\n`, after: `hostname = ${args.name}\n` } } : {}),
       },
-      data: { strategy, file, setStatic, setTransient },
+      data: { strategy, file, setStatic, setTransient, contents: file?.contents },
     };
   },
   async apply(args, check, ctx) {

@@ -95,6 +95,8 @@ export function planSysctl(args: SysctlArgs, fileText: string | undefined, proc:
 interface SysctlPlan {
   decision: SysctlDecision;
   file?: FilePlan;
+  /** The file's new bytes: the fact cache predicts them for the next task on the same file. */
+  contents?: Map<string, Buffer>;
 }
 
 /** sysctl, as ansible.posix.sysctl: a kernel parameter in a sysctl file, and in the running kernel when asked. */
@@ -139,7 +141,7 @@ export const sysctl: ModuleDefinition<SysctlArgs, SysctlPlan> = {
       predicted: file?.predicted,
       // The kernel's value once set or reloaded (a reload sets every key of the file).
       facts: decision.changed && (decision.setProc || decision.reload) && args.state === 'present' ? [{ request: sysctlFact(args.name.trim()), value: { key: args.name.trim(), exists: true, value } }] : undefined,
-      data: { decision, file: file?.data },
+      data: { decision, file: file?.data, contents: file?.data?.contents },
     };
   },
   async apply(args, check, ctx) {
