@@ -332,7 +332,7 @@ describe('playbook loader', () => {
 
     it('listen outside handlers, bad loop_control, both loops', () => {
       assertInputError(play('    - debug: {msg: a}\n      listen: x\n'), 4, 7, /'listen' is only for handlers/);
-      assertInputError(play('    - debug: {msg: a}\n      loop_control: {index_var: i}\n'), 4, 22, /unsupported loop_control 'index_var'/);
+      assertInputError(play('    - debug: {msg: a}\n      loop_control: {pause: 1}\n'), 4, 22, /unsupported loop_control 'pause'/);
       assertInputError(play('    - debug: {msg: a}\n      loop: [1]\n      with_items: [2]\n'), 5, 7, /either loop or with_items/);
       assertInputError(play('    - debug: {msg: a}\n      register: 1x\n'), 4, 7, /register must be a variable name/);
       assertInputError(play('    - debug: {msg: a}\n      ignore_errors: sometimes\n'), 4, 7, /ignore_errors must be true or false/);
