@@ -191,7 +191,8 @@ export function roleEntries(ref: RoleRef, where: SourceLocation, ctx: TaskContex
   };
   // A dependency counts for its parent's variables whether or not it runs again; an exposed role for the whole play's.
   ctx.role?.deps.push(scope);
-  if (ref.exposed) roles.public.push(scope);
+  // roles: and import_role are the play's from the start; a public include_role once it runs (the engine publishes it).
+  if (ref.exposed && !ref.includeParams) roles.public.push(scope);
   const parentInherited = inheritFrom(ref.keywords, ctx.inherited ?? NOTHING_INHERITED, (k) => locationOf(ref.keywords, k) ?? where);
   const inherited = ref.includeParams ? { ...parentInherited, includeParams: { ...parentInherited.includeParams, ...ref.includeParams } } : parentInherited;
   const roleCtx: TaskContext = { ...ctx, baseDir: dir, role: scope, roleChain: [...chain, dir], inherited, chain: undefined };
@@ -219,7 +220,9 @@ export function roleEntries(ref: RoleRef, where: SourceLocation, ctx: TaskContex
   const data = tasksFile ? loadYamlFile(tasksFile) : undefined;
   if (data !== undefined && data !== null && !Array.isArray(data)) throw new InputError('a task file must be a list of tasks', locationOf(data) ?? { file: tasksFile!, line: 1, column: 1 });
   const tasks = data ? parseEntries(data, 'tasks', { file: tasksFile!, line: 1, column: 1 }, { ...roleCtx, file: tasksFile!, chain: [tasksFile!] }) : [];
-  return [...deps, roleBlock(ref.name, tasks, where)];
+  const block = roleBlock(ref.name, tasks, where);
+  if (ref.exposed && ref.includeParams) block.exposes = scope;
+  return [...deps, block];
 }
 
 interface RoleArgs {
@@ -402,13 +405,21 @@ function includer(task: TaskSpec, ctx: TaskContext, raw: Record<string, unknown>
   return (file, vars) => loadTaskFile(file, ctx, { ...ctx, inherited: { ...applied, vars: { ...applied.vars, ...task.vars, ...vars }, includeParams: { ...parent.includeParams, ...ownVars, ...vars } } }, 'include_tasks', task.location);
 }
 
-/** A task file, relative to the file naming it, then to the playbook; circular imports refused. */
+/**
+ * How deep include_tasks may nest: a file may include itself (Ansible allows it, under a when
+ * that ends it), up to this many includes in a row.
+ */
+export const MAX_INCLUDE_DEPTH = 64;
+
+/** A task file, relative to the file naming it, then to the playbook; circular imports refused, includes nested up to MAX_INCLUDE_DEPTH. */
 function loadTaskFile(named: string, from: TaskContext, into: TaskContext, what: string, where: SourceLocation): PlayEntry[] {
   const candidates = isAbsolute(named) ? [named] : [...new Set([resolve(dirname(from.file), named), resolve(from.baseDir, named)])];
   const path = candidates.find((c) => existsSync(c));
   if (!path) throw new InputError(`${what}: file '${named}' not found (looked for ${candidates.join(', ')})`, where);
   const chain = from.chain ?? [from.file];
-  if (chain.includes(path)) throw new InputError(`${what}: circular import of ${path} (${[...chain, path].join(' → ')})`, where);
+  if (what === 'include_tasks') {
+    if (chain.length > MAX_INCLUDE_DEPTH) throw new InputError(`include_tasks nested more than ${MAX_INCLUDE_DEPTH} deep (${path}); a file that includes itself needs a when that ends the recursion`, where);
+  } else if (chain.includes(path)) throw new InputError(`${what}: circular import of ${path} (${[...chain, path].join(' → ')})`, where);
   const data = loadYamlFile(path);
   if (data === null || data === undefined) return [];
   if (!Array.isArray(data)) throw new InputError(`a task file must be a list of tasks`, locationOf(data) ?? { file: path, line: 1, column: 1 });

@@ -74,6 +74,8 @@ export interface BlockSpec {
   rescue: PlayEntry[];
   always: PlayEntry[];
   location: SourceLocation;
+  /** A role included with public: true: its variables reach the play's other tasks once the include ran. */
+  exposes?: RoleScope;
 }
 
 /** What a task list holds: tasks and blocks of them, nested. */
