@@ -106,7 +106,7 @@ export class HostRun {
 
   private open(connection: ConnectionSpec): QueuedTransport {
     const { host, settings } = this;
-    if (connection.local) return new LocalTransport(host.name);
+    if (connection.local) return new LocalTransport(host.name, settings.becomePassword);
     const loaded = connection.privateKeyFile ? settings.privateKeys?.get(connection.privateKeyFile) : undefined;
     const key: { key?: Buffer; passphrase?: string } = loaded ? ('useAgent' in loaded ? {} : loaded) : { key: connection.privateKeyFile ? readFileSync(connection.privateKeyFile) : defaultKey() };
     return new SshTransport({
@@ -121,6 +121,7 @@ export class HostRun {
       acceptNewHostKeys: settings.acceptNewHostKeys,
       connectTimeoutMs: settings.connectTimeoutMs,
       keepaliveMs: settings.keepaliveMs,
+      becomePassword: settings.becomePassword,
     });
   }
 
