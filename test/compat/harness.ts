@@ -260,8 +260,8 @@ export function stateDifferences(fixture: Fixture, ansible: Snapshot, runbook: S
   const under = (p: string) => fixture.roots.some((r) => p === r || p.startsWith(`${r}/`));
   const differs: string[] = [];
   for (const host of fixture.hosts) {
-    const a = ansible[host] ?? new Map<string, Entry>();
-    const b = runbook[host] ?? new Map<string, Entry>();
+    const a = backupsNamedAlike(ansible[host] ?? new Map<string, Entry>());
+    const b = backupsNamedAlike(runbook[host] ?? new Map<string, Entry>());
     const paths = [...new Set([...a.keys(), ...b.keys()])].filter(under).sort();
     for (const path of paths) {
       const x = a.get(path);
@@ -273,6 +273,30 @@ export function stateDifferences(fixture: Fixture, ansible: Snapshot, runbook: S
     }
   }
   return differs;
+}
+
+/**
+ * Ansible's backup files (`<path>.<pid>.<YYYY-MM-DD@HH:MM:SS>~`) carry a process id and a time
+ * that no two runs share: compared under the name `<path>.<backup N>~` (N in name order, so the
+ * first backup of a file meets the first), their type, mode, owner, group and bytes still compared.
+ */
+export const BACKUP_NAME = /\.\d+\.\d{4}-\d{2}-\d{2}@\d{2}:\d{2}:\d{2}~$/;
+export function backupsNamedAlike(entries: Map<string, Entry>): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  const seen = new Map<string, number>();
+  // Within a file's backups, order by time (then pid): the oldest backup is number 1 for both tools.
+  const byTime = (p: string) => (BACKUP_NAME.test(p) ? p.replace(/\.(\d+)\.([^.]*~)$/, '.$2.$1') : p);
+  for (const path of [...entries.keys()].sort((x, y) => (byTime(x) < byTime(y) ? -1 : byTime(x) > byTime(y) ? 1 : 0))) {
+    if (!BACKUP_NAME.test(path)) {
+      out.set(path, entries.get(path)!);
+      continue;
+    }
+    const base = path.replace(BACKUP_NAME, '');
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    out.set(`${base}.<backup ${n}>~`, entries.get(path)!);
+  }
+  return out;
 }
 
 /** The number of paths both tools left under a fixture's roots, to show a comparison is not vacuous. */
