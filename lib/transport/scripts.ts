@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { posix } from 'node:path';
 import { shellQuote } from '../util/shell.js';
 import type { FileWriteOptions, RemoteStep } from './types.js';
@@ -64,10 +64,11 @@ export function validateCommand(validate: string, path: string): string {
 } 2>&1 ) || { r=$?; printf 'failed to validate %s (rc %s): %s\n' ${shellQuote(shownPath(path))} "$r" "$o" >&2; false; }; }`;
 }
 
-/** Ansible's backup name: `<path>.<pid>.<YYYY-MM-DD@HH:MM:SS>~` in the host's local time, copied with owner, mode and times. */
+/** Ansible's backup name, `<path>.<number>.<YYYY-MM-DD@HH:MM:SS>~` in the host's local time, copied with owner, mode and times. */
 export function backupCommand(path: string): string {
   const target = shellQuote(path);
-  return `{ [ ! -e ${target} ] || cp -p -- ${target} ${target}".$$.$(date +%Y-%m-%d@%H:%M:%S)~"; }`;
+  // Ansible's pid part is a random number here: several backups of one file in one script and second stay apart.
+  return `{ [ ! -e ${target} ] || cp -p -- ${target} ${target}".${randomInt(10_000, 4_000_000)}.$(date +%Y-%m-%d@%H:%M:%S)~"; }`;
 }
 
 /** runbook's temp files are `.runbook.<writer pid>.<random>`; nothing else is ever removed. */

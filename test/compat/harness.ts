@@ -277,24 +277,24 @@ export function stateDifferences(fixture: Fixture, ansible: Snapshot, runbook: S
 
 /**
  * Ansible's backup files (`<path>.<pid>.<YYYY-MM-DD@HH:MM:SS>~`) carry a process id and a time
- * that no two runs share: compared under the name `<path>.<backup N>~` (N in name order, so the
- * first backup of a file meets the first), their type, mode, owner, group and bytes still compared.
+ * that no two runs share: each file's backups are compared as a set, under the names
+ * `<path>.<backup N>~` numbered in the order of their bytes' checksums (then mode, owner, group),
+ * so type, mode, owner, group and bytes are still compared, the name's pid and time are not.
  */
 export const BACKUP_NAME = /\.\d+\.\d{4}-\d{2}-\d{2}@\d{2}:\d{2}:\d{2}~$/;
 export function backupsNamedAlike(entries: Map<string, Entry>): Map<string, Entry> {
   const out = new Map<string, Entry>();
-  const seen = new Map<string, number>();
-  // Within a file's backups, order by time (then pid): the oldest backup is number 1 for both tools.
-  const byTime = (p: string) => (BACKUP_NAME.test(p) ? p.replace(/\.(\d+)\.([^.]*~)$/, '.$2.$1') : p);
-  for (const path of [...entries.keys()].sort((x, y) => (byTime(x) < byTime(y) ? -1 : byTime(x) > byTime(y) ? 1 : 0))) {
-    if (!BACKUP_NAME.test(path)) {
-      out.set(path, entries.get(path)!);
-      continue;
+  const backups = new Map<string, Entry[]>();
+  for (const [path, entry] of entries) {
+    if (!BACKUP_NAME.test(path)) out.set(path, entry);
+    else {
+      const base = path.replace(BACKUP_NAME, '');
+      backups.set(base, [...(backups.get(base) ?? []), entry]);
     }
-    const base = path.replace(BACKUP_NAME, '');
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    out.set(`${base}.<backup ${n}>~`, entries.get(path)!);
+  }
+  const order = (e: Entry) => `${e.sha256} ${e.type} ${e.mode} ${e.owner} ${e.group}`;
+  for (const [base, list] of backups) {
+    list.sort((x, y) => (order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : 0)).forEach((entry, i) => out.set(`${base}.<backup ${i + 1}>~`, entry));
   }
   return out;
 }
