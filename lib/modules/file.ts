@@ -107,12 +107,11 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
         applyRegularFile({ desired: { path: args.path, content: Buffer.alloc(0), mode: args.mode, owner: args.owner, group: args.group }, writeContent: true, contents: new Map() }, ctx);
         break;
       case 'metadata':
-        setMetadata(args.path, args, ctx, isLink);
         if (check.data!.recurseTree) {
-          // chown -R never follows links (-P is its default), chmod -R skips them: Ansible's walk, follow aside.
-          const below = [...ownership(args.path, args, '-R'), ...(args.mode !== undefined ? [`chmod -R ${args.mode} -- ${path}`] : [])];
-          if (below.length > 0) queueChange(ctx, below.join(' && '));
-        }
+          // The directory and everything below: chown -R never follows links (-P is its default),
+          // chmod -R skips them. Ansible's walk, minus following links (see README).
+          queueChange(ctx, [...ownership(args.path, args, '-R'), ...(args.mode !== undefined ? [`chmod -R ${args.mode} -- ${path}`] : [])].join(' && '));
+        } else setMetadata(args.path, args, ctx, isLink);
         break;
     }
     return { changed: true };
