@@ -50,7 +50,7 @@ export class HostRun {
   ) {
     const { connection } = host;
     if (connection.local) {
-      this.transport = new LocalTransport(host.name);
+      this.transport = new LocalTransport(host.name, settings.becomePassword);
       return;
     }
     const loaded = connection.privateKeyFile ? settings.privateKeys?.get(connection.privateKeyFile) : undefined;
@@ -67,6 +67,7 @@ export class HostRun {
       acceptNewHostKeys: settings.acceptNewHostKeys,
       connectTimeoutMs: settings.connectTimeoutMs,
       keepaliveMs: settings.keepaliveMs,
+      becomePassword: settings.becomePassword,
     });
   }
 
