@@ -13,6 +13,11 @@ const setup: Record<string, string> = {
   blockinfile: 'printf "a=1\\n" > /srv/m/block',
   replace: 'printf "x=1\\nx=2\\n" > /srv/m/replace',
   copy_from_host: 'printf secret > /srv/m/source && chmod 0640 /srv/m/source && chown nobody:root /srv/m/source',
+  git: [
+    'rm -rf /srv/m/origin.git /srv/m/checkout /srv/m/work && git init -q --bare /srv/m/origin.git && git init -q /srv/m/work && cd /srv/m/work',
+    'echo one > README && git add README && git -c user.name=t -c user.email=t@example.org commit -qm one && git tag v1',
+    'git push -q /srv/m/origin.git HEAD:refs/heads/main v1 && cd / && rm -rf /srv/m/work',
+  ].join(' && '),
 };
 
 /**

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { requestKey, treeFact, type FactRequest } from '../../lib/facts/index.js';
 import { treeKind, type TreeState } from '../../lib/facts/tree.js';
 import { copy } from '../../lib/modules/copy.js';
+import type { CommandAnswer } from '../../lib/facts/command.js';
+import { git as gitModule, parseCheckout, resolveVersion } from '../../lib/modules/git.js';
+import { includeVars, loadVarsDir } from '../../lib/modules/include_vars.js';
 import { file } from '../../lib/modules/file.js';
 import { lineinfile } from '../../lib/modules/lineinfile.js';
 import { template } from '../../lib/modules/template.js';
@@ -198,5 +201,78 @@ describe('atomic write with validate and backup, run by sh here', () => {
     const b = backupsNamedAlike(new Map([['/x/app.conf', entry('1')], ['/x/app.conf.5.2026-12-01@17:00:00~', entry('a')], ['/x/app.conf.7.2026-12-01@17:00:00~', entry('b')]]));
     assert.deepEqual([...a.keys()].sort(), ['/x/app.conf', '/x/app.conf.<backup 1>~', '/x/app.conf.<backup 2>~']);
     assert.deepEqual(a, b);
+  });
+});
+
+describe('git, host-free (checkout and ls-remote answers in, plan out)', () => {
+  const answer = (stdout: string, code = 0, stderr = ''): CommandAnswer => ({ code, stdout: Buffer.from(stdout), stderr: Buffer.from(stderr) });
+  const a = '1'.repeat(40);
+  const b = '2'.repeat(40);
+  const t = '3'.repeat(40);
+  const lsRemote = answer(`${a}\tHEAD\n${a}\trefs/heads/main\n${b}\trefs/heads/feature\n${'4'.repeat(40)}\trefs/tags/v1\n${t}\trefs/tags/v1^{}\n`);
+  const args = (extra: Record<string, unknown> = {}) => withDefaults(gitModule, { repo: '/srv/origin.git', dest: '/srv/app', ...extra });
+  const facts = (checkout: CommandAnswer, remote = lsRemote, extra: Record<string, unknown> = {}) => {
+    const full = args(extra);
+    const [checkoutRequest, remoteRequest] = gitModule.prefetch!(full, { host: 'h' });
+    return { ctx: context([], { [requestKey(checkoutRequest)]: checkout, ...(remoteRequest ? { [requestKey(remoteRequest)]: remote } : {}) }), full };
+  };
+
+  it('versions resolve as Ansible: HEAD, branch, annotated tag to its commit, a full commit id as given', () => {
+    assert.deepEqual(resolveVersion(lsRemote, { repo: 'r', version: 'HEAD' }), { target: a, kind: 'head' });
+    assert.deepEqual(resolveVersion(lsRemote, { repo: 'r', version: 'feature' }), { target: b, kind: 'branch' });
+    assert.deepEqual(resolveVersion(lsRemote, { repo: 'r', version: 'v1' }), { target: t, kind: 'tag' });
+    assert.deepEqual(resolveVersion(lsRemote, { repo: 'r', version: '9'.repeat(40) }), { target: '9'.repeat(40), kind: 'commit' });
+    assert.throws(() => resolveVersion(lsRemote, { repo: 'r', version: 'nope' }), /Failed to find version 'nope'/);
+    assert.throws(() => resolveVersion(answer('', 128, 'fatal: not a repo'), { repo: 'r', version: 'HEAD' }), /ls-remote r failed: fatal: not a repo/);
+    assert.throws(() => parseCheckout(answer('', 127), '/d'), /git: not found on the host/);
+    assert.throws(() => parseCheckout(answer('repo\ngarbage\n'), '/d'), /does not read as a repository/);
+  });
+
+  it('absent dest: clone; at the version: nothing; elsewhere: update; local modifications fail unless force', async () => {
+    let { ctx, full } = facts(answer('absent\n'));
+    const clone = await gitModule.check(full, ctx);
+    assert.equal(clone.changed, true);
+    assert.deepEqual(clone.result, { before: null, after: a, remote_url_changed: false });
+    ({ ctx, full } = facts(answer(`repo\n${a}\n/srv/origin.git\n`)));
+    assert.equal((await gitModule.check(full, ctx)).changed, false);
+    ({ ctx, full } = facts(answer(`repo\n${a}\n/srv/origin.git\n`), lsRemote, { version: 'feature' }));
+    const update = await gitModule.check(full, ctx);
+    assert.equal(update.changed, true);
+    assert.equal(update.message, '1111111 → 2222222');
+    ({ ctx, full } = facts(answer(`repo\n${a}\n/srv/origin.git\n M README\n`)));
+    const refused = await gitModule.check(full, ctx);
+    assert.equal(refused.failed, true);
+    assert.equal(refused.message, 'Local modifications exist in the destination: /srv/app (force=no).');
+    ({ ctx, full } = facts(answer(`repo\n${a}\n/srv/origin.git\n M README\n`), lsRemote, { force: true }));
+    assert.equal((await gitModule.check(full, ctx)).message, 'local modifications discarded');
+    ({ ctx, full } = facts(answer('not-a-repo\n')));
+    await assert.rejects(gitModule.check(full, ctx), /already exists and is not a git repository/);
+    ({ ctx, full } = facts(answer(`repo\n${b}\n/srv/origin.git\n`), lsRemote, { update: false }));
+    assert.equal((await gitModule.check(full, ctx)).changed, false);
+  });
+});
+
+describe('include_vars dir, host-free', () => {
+  const root = mkdtempSync(join(tmpdir(), 'filemod-vars-'));
+  const put = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  put('settings/a.yml', 'x: a\nshared: a\n');
+  put('settings/b.yaml', 'shared: b\n');
+  put('settings/notes.txt', 'n: 1\n');
+  put('settings/sub/c.json', '{"shared": "c", "z": 1}');
+  const load = (extra: Record<string, unknown>) => loadVarsDir({ dir: 'settings', depth: 0, extensions: ['json', 'yaml', 'yml'], ignore_unknown_extensions: false, ...extra }, root);
+
+  it('walks sorted, later files win, unknown extensions fail or are skipped; filters and depth as Ansible', () => {
+    assert.throws(() => load({}), /notes\.txt does not have a valid extension: json, yaml, yml/);
+    assert.deepEqual(load({ ignore_unknown_extensions: true }).vars, { x: 'a', shared: 'c', z: 1 });
+    assert.deepEqual(load({ ignore_unknown_extensions: true, depth: 1 }).vars, { x: 'a', shared: 'b' });
+    assert.deepEqual(load({ ignore_unknown_extensions: true, files_matching: '^[ab]' }).vars, { x: 'a', shared: 'b' });
+    assert.deepEqual(load({ ignore_unknown_extensions: true, ignore_files: ['b.yaml', 'c\\.json'] }).vars, { x: 'a', shared: 'a' });
+    assert.equal(load({ ignore_unknown_extensions: true }).files.length, 3);
+    assert.throws(() => load({ dir: 'nope' }), /nope directory does not exist/);
+    assert.equal(includeVars.validate!(withDefaults(includeVars, { file: 'a.yml', depth: 2 })), 'You are mixing file only and dir only arguments, these are incompatible');
+    assert.equal(includeVars.validate!(withDefaults(includeVars, { dir: 'settings' })), undefined);
   });
 });
