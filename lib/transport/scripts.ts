@@ -4,16 +4,24 @@ import { shellQuote } from '../util/shell.js';
 import type { FileWriteOptions, RemoteStep } from './types.js';
 
 /**
+ * Sent after each file's content: the write reads it with the shell's own `read`, so a connection
+ * dropped before the last byte (stdin ends early, `head` writes a short file) fails the write,
+ * and the check costs no process on the host.
+ */
+export const WRITE_END = Buffer.from('.end\n');
+
+/**
  * Reads `size` bytes of stdin into a temp file beside the target, created under umask 077 and
- * noclobber (never readable by others, never an existing file or link), checks the size (a
- * dropped connection leaves a short file, never renamed), sets owner and mode, then renames it
- * over the target. `$t` names the temp file while it exists, for the cleanup trap.
+ * noclobber (never readable by others, never an existing file or link), reads the end marker
+ * after them (a dropped connection leaves a short file, never renamed), sets owner and mode,
+ * then renames it over the target. `$t` names the temp file while it exists, for the cleanup trap.
  * Owner and group are set only when given: the plan passes the file's current ones.
  */
 export function atomicWriteStep(path: string, size: number, options: FileWriteOptions, sha256?: string): string {
   const fill = [
     `umask 077; set -C; head -c ${size} > "$t"; s=$?; set +C; umask "$u"; [ $s -eq 0 ]`,
-    `[ "$(wc -c < "$t")" -eq ${size} ] || { echo "short write to ${shownPath(path)}: connection lost" >&2; false; }`,
+    // head -c reads no more than its bytes; read takes the end marker a byte at a time.
+    `{ IFS= read -r w && [ "$w" = ${WRITE_END.toString().trim()} ]; } || { echo "short write to ${shownPath(path)}: connection lost" >&2; false; }`,
     ...(sha256 ? [`[ "$(sha256sum < "$t" | cut -c1-64)" = ${sha256} ] || { echo "${shownPath(path)}: the source changed while it was sent" >&2; false; }`] : []),
   ];
   return atomicStep(path, fill, options);
@@ -60,8 +68,9 @@ function atomicStep(path: string, fill: string[], options: FileWriteOptions): st
  */
 export function validateCommand(validate: string, path: string): string {
   const command = validate.split('%s').join('"$t"');
+  // stdin is the next steps' file content: the command must not read it.
   return `{ o=$( { ${command}
-} 2>&1 ) || { r=$?; printf 'failed to validate %s (rc %s): %s\n' ${shellQuote(shownPath(path))} "$r" "$o" >&2; false; }; }`;
+} 2>&1 </dev/null ) || { r=$?; printf 'failed to validate %s (rc %s): %s\n' ${shellQuote(shownPath(path))} "$r" "$o" >&2; false; }; }`;
 }
 
 /** Ansible's backup name, `<path>.<number>.<YYYY-MM-DD@HH:MM:SS>~` in the host's local time, copied with owner, mode and times. */

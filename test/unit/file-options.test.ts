@@ -14,7 +14,7 @@ import { lineinfile } from '../../lib/modules/lineinfile.js';
 import { template } from '../../lib/modules/template.js';
 import type { FilePlan } from '../../lib/modules/file-state.js';
 import type { ApplyContext, ModuleContext, ModuleDefinition, PathState } from '../../lib/modules/types.js';
-import { atomicWriteStep, combinedScript } from '../../lib/transport/scripts.js';
+import { WRITE_END, atomicWriteStep, combinedScript } from '../../lib/transport/scripts.js';
 import type { RemoteStep } from '../../lib/transport/types.js';
 import { backupsNamedAlike } from '../compat/harness.js';
 
@@ -162,7 +162,7 @@ describe('atomic write with validate and backup, run by sh here', () => {
   const run = (target: string, content: string, options: object) => {
     const script = combinedScript([{ script: atomicWriteStep(target, Buffer.byteLength(content), { become: false, ...options }), privilege: { become: false } }], 0);
     try {
-      execFileSync('sh', ['-c', script], { input: content, stdio: ['pipe', 'pipe', 'pipe'] });
+      execFileSync('sh', ['-c', script], { input: Buffer.concat([Buffer.from(content), WRITE_END]), stdio: ['pipe', 'pipe', 'pipe'] });
       return '';
     } catch (error) {
       return String((error as { stderr: Buffer }).stderr);
