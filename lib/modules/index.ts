@@ -24,8 +24,10 @@ import { blockinfile } from './blockinfile.js';
 import { replace } from './replace.js';
 import { stat } from './stat.js';
 import { slurp } from './slurp.js';
+import { apt } from './apt.js';
+import { packageModule } from './package.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole, apt, packageModule];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

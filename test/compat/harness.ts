@@ -30,6 +30,7 @@ interface FixtureFile {
   exit?: number;
   idempotent?: boolean;
   batch?: string;
+  packages?: boolean;
 }
 
 export interface Fixture {
@@ -50,6 +51,8 @@ export interface Fixture {
   exit: number;
   idempotent: boolean;
   batch: string;
+  /** Hosts with their own /usr (Sandbox option `packages`): apt may install Debian packages. */
+  packages: boolean;
 }
 
 export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
@@ -73,9 +76,11 @@ export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
       contentDiffers: spec.content_differs ?? [],
       exit,
       idempotent: spec.idempotent ?? true,
+      packages: spec.packages ?? false,
       // Fixtures with an inventory, arguments or failures of their own would disturb others in one run;
       // one that is not idempotent would cost the others their second-run check.
-      batch: spec.batch ?? (spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false ? name : 'shared'),
+      // Package fixtures share one batch: each tool then runs apt-get update once.
+      batch: spec.batch ?? (spec.packages ? 'packages' : spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false ? name : 'shared'),
     };
   });
   if (wanted) {
@@ -90,7 +95,7 @@ export function batches(fixtures: Fixture[]): Array<{ name: string; fixtures: Fi
   const out = new Map<string, Fixture[]>();
   for (const f of fixtures) out.set(f.batch, [...(out.get(f.batch) ?? []), f]);
   return [...out].map(([name, list]) => {
-    const key = (f: Fixture) => JSON.stringify([f.hosts, f.groups, f.vars, f.inventory ? f.name : '', f.args, f.exit]);
+    const key = (f: Fixture) => JSON.stringify([f.hosts, f.groups, f.vars, f.inventory ? f.name : '', f.args, f.exit, f.packages]);
     const odd = list.find((f) => key(f) !== key(list[0]));
     if (odd) throw new Error(`fixture ${odd.name} is in batch ${name} but differs from ${list[0].name} in hosts, groups, vars, inventory, args or exit`);
     return { name, fixtures: list };
@@ -127,8 +132,8 @@ export interface BatchOutcome {
 export async function runBatch(fixtures: Fixture[]): Promise<BatchOutcome> {
   const first = fixtures[0];
   const [ansibleHosts, runbookHosts] = await Promise.all([
-    Sandbox.start({ count: first.hosts.length, names: first.hosts }),
-    Sandbox.start({ count: first.hosts.length, names: first.hosts }),
+    Sandbox.start({ count: first.hosts.length, names: first.hosts, packages: first.packages }),
+    Sandbox.start({ count: first.hosts.length, names: first.hosts, packages: first.packages }),
   ]);
   try {
     const playbooks = fixtures.flatMap((f) => f.playbooks.map((p) => join(f.dir, p)));
