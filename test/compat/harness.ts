@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { Sandbox } from '../sandbox/hosts.js';
 import { snapshotAll, type Entry, type Snapshot } from '../sandbox/tree-snapshot.js';
+import { startFixtureServer } from './http-server.js';
 
 /** The checkout's root, from dist/test/compat/. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -31,6 +32,7 @@ interface FixtureFile {
   idempotent?: boolean;
   batch?: string;
   packages?: boolean;
+  http?: string;
 }
 
 export interface Fixture {
@@ -53,6 +55,8 @@ export interface Fixture {
   batch: string;
   /** Hosts with their own /usr (Sandbox option `packages`): apt may install Debian packages. */
   packages: boolean;
+  /** A folder of the fixture served by a local HTTP server for the batch; its URL is the extra var `compat_http`. */
+  http?: string;
 }
 
 export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
@@ -77,10 +81,11 @@ export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
       exit,
       idempotent: spec.idempotent ?? true,
       packages: spec.packages ?? false,
+      http: spec.http,
       // Fixtures with an inventory, arguments or failures of their own would disturb others in one run;
       // one that is not idempotent would cost the others their second-run check.
       // Package fixtures share one batch: each tool then runs apt-get update once.
-      batch: spec.batch ?? (spec.packages ? 'packages' : spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false ? name : 'shared'),
+      batch: spec.batch ?? (spec.packages ? 'packages' : spec.http ? 'http' : spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false ? name : 'shared'),
     };
   });
   if (wanted) {
@@ -135,19 +140,25 @@ export async function runBatch(fixtures: Fixture[]): Promise<BatchOutcome> {
     Sandbox.start({ count: first.hosts.length, names: first.hosts, packages: first.packages }),
     Sandbox.start({ count: first.hosts.length, names: first.hosts, packages: first.packages }),
   ]);
+  // One server for the batch and both tools, serving the first http fixture's folder under /files/.
+  const served = fixtures.find((f) => f.http);
+  let server: Awaited<ReturnType<typeof startFixtureServer>> | undefined;
   try {
+    server = served ? await startFixtureServer(join(served.dir, served.http!)) : undefined;
+    const args = server ? [...first.args, '-e', `compat_http=${server.url}`] : first.args;
     const playbooks = fixtures.flatMap((f) => f.playbooks.map((p) => join(f.dir, p)));
     const ansibleInventory = writeInventory(ansibleHosts, first, 'ansible');
     const runbookInventory = writeInventory(runbookHosts, first, 'runbook');
     const [ansible, runbook] = await Promise.all([
-      runAnsible(ansibleHosts, ansibleInventory, playbooks, first.args),
-      runRunbook(runbookHosts, runbookInventory, playbooks, first.args),
+      runAnsible(ansibleHosts, ansibleInventory, playbooks, args),
+      runRunbook(runbookHosts, runbookInventory, playbooks, args),
     ]);
     const roots = [...new Set(fixtures.flatMap((f) => f.roots))];
     const [ansibleState, runbookState] = await Promise.all([snapshotAll(ansibleHosts, roots), snapshotAll(runbookHosts, roots)]);
-    const rerun = await runRunbook(runbookHosts, runbookInventory, playbooks, first.args);
+    const rerun = await runRunbook(runbookHosts, runbookInventory, playbooks, args);
     return { ansible, runbook, rerun, ansibleState, runbookState };
   } finally {
+    await server?.close();
     await Promise.all([ansibleHosts.stop(), runbookHosts.stop()]);
   }
 }

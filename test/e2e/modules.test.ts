@@ -35,6 +35,8 @@ const elsewhere: Record<string, string> = {
   meta: 'steers the play, changes no host: covered in sections.test.ts',
   include_tasks: 'runs other tasks: covered in includes.test.ts and the compat fixtures includes and role-includes',
   include_role: 'runs a role: covered in the compat fixture role-includes',
+  apt: 'needs a host with its own /usr (Sandbox option packages): covered by the compat fixture apt and test/unit/apt.test.ts',
+  package: 'dispatches to apt: covered by the compat fixture apt',
 };
 
 describe('every module: check → apply → check on a real host', function () {

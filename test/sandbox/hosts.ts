@@ -311,7 +311,9 @@ function hostScript(h: HostState, sb: Sandbox, stagedFiles: string, setup: Sandb
   const overlays = [...packageOverlays, ...OVERLAY_DIRS.map((d) =>
     `mount -t overlay overlay -o lowerdir=${d},upperdir=${S}/upper${d},workdir=${S}/work${d} ${d}`)].join('\n');
   // invoke-rc.d asks policy-rc.d before a maintainer script starts a service: 101 = never.
-  const policy = packages ? `printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d` : '';
+  // apt's binary cache kept (container images often switch it off): every apt call would rebuild it, for both tools alike.
+  const policy = packages ? `printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+printf 'Dir::Cache::pkgcache "pkgcache.bin";\\nDir::Cache::srcpkgcache "srcpkgcache.bin";\\n' > /etc/apt/apt.conf.d/99zz-runbook-sandbox` : '';
   const deploy = h.user !== 'deploy' ? '' : `
 useradd -m -s /bin/sh deploy
 usermod -p '*' deploy  # '!' (locked) makes sshd refuse pubkey logins when UsePAM is off
