@@ -32,6 +32,11 @@ export function parseChecksum(text: string): { algorithm: Algorithm; digest: str
   return { algorithm, digest };
 }
 
+/** `/srv/x/` and `/srv/x` name the same path (a fact's key is the path without the slash). */
+function withoutSlash(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
 /** The file name Ansible picks in a dest directory (url_filename): the URL path's last part, else index.html. */
 export function urlFileName(url: string): string {
   const path = new URL(url).pathname;
@@ -111,13 +116,14 @@ export const getUrl: ModuleDefinition<GetUrlArgs, GetUrlPlan> = {
       return (error as Error).message;
     }
   },
-  prefetch: (args) => [curlFact(), ...writeFacts(args.dest, args)],
+  prefetch: (args) => [curlFact(), ...writeFacts(withoutSlash(args.dest), args)],
   async check(args, ctx) {
     await requireCurl('get_url', ctx);
     const checksum = parseChecksum(args.checksum);
-    const given = await ctx.facts.path(args.dest);
+    const given = await ctx.facts.path(withoutSlash(args.dest));
     const isDirectory = given.exists && given.type === 'directory';
-    const dest = isDirectory ? posix.join(args.dest, urlFileName(args.url)) : args.dest;
+    if (!given.exists && args.dest.endsWith('/')) throw new Error(`Destination ${args.dest} does not exist`);
+    const dest = isDirectory ? posix.join(args.dest, urlFileName(args.url)) : withoutSlash(args.dest);
     const current = isDirectory ? await ctx.facts.path(dest) : given;
     if (current.exists && current.type !== 'file') throw new Error(`${dest} exists and is a ${current.type}, not a regular file`);
     const have = checksum && current.exists ? await currentDigest(dest, current, checksum.algorithm, ctx) : undefined;
@@ -133,7 +139,9 @@ export const getUrl: ModuleDefinition<GetUrlArgs, GetUrlPlan> = {
       // Whether the bytes differ is known once the host has them; apply says (a forced download of the same bytes is ok).
       changed: true,
       message: `${ctx.dryRun ? 'would download' : 'download'} ${args.url}${current.exists ? ' (replaced if the bytes differ)' : ''}`,
-      predicted: [after],
+      // The bytes (and so the checksum) are known once fetched: a real run probes the file again when next asked.
+      predicted: ctx.dryRun ? [after] : undefined,
+      invalidatesFacts: !ctx.dryRun,
       result: { ...base, checksum_dest: null },
       data: { dest, download: true, current, after, checksum },
     };

@@ -58,10 +58,11 @@ fi;; esac`;
   return `t=$(mktemp -d) || exit 1
 trap 'rm -rf -- "$t"' EXIT
 cd "$t" && head -c ${configBytes} >cfg${bodyBytes !== undefined ? ' && cat >body' : ''} || exit 1
-code=$(curl -K cfg -D h -o o -w '%{http_code} %{url_effective}'); rc=$?
+out=$(curl -K cfg -D h -o o -w '%{http_code} %{url_effective}'); rc=$?
+code=\${out%% *}
 : >>h; : >>o
 wrote=0${write}
-printf '%s %s %s %s %s\\n' "$rc" "$wrote" $(($(wc -c <h))) $(($(wc -c <o))) "$code"
+printf '%s %s %s %s %s\\n' "$rc" "$wrote" $(($(wc -c <h))) $(($(wc -c <o))) "$out"
 cat h o`;
 }
 
