@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { shellQuote } from '../util/shell.js';
 import { KILL_GRACE_MS, QueuedTransport, abortReason, sendInput } from './queued.js';
-import { withPrivilege } from './ssh.js';
+import { privileged } from './ssh.js';
 import { InterruptedError, type ContentSource, type ExecOptions, type ExecResult } from './types.js';
 
 /**
@@ -15,14 +15,18 @@ export class LocalTransport extends QueuedTransport {
   private readonly running = new Set<ChildProcess>();
   private interrupted = false;
 
-  constructor(readonly host: string) {
+  constructor(
+    readonly host: string,
+    /** sudo's password (-K), sent as the first line of stdin as over SSH. */
+    private readonly becomePassword?: string,
+  ) {
     super();
   }
 
   protected run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = []): Promise<ExecResult> {
     if (this.interrupted) return Promise.reject(new InterruptedError(`${this.host}: interrupted`));
-    const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, userInfo().username);
-    const parts = options.stdin !== undefined ? [Buffer.from(options.stdin), ...stdinParts] : stdinParts;
+    const { line, preamble } = privileged(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, userInfo().username, this.becomePassword);
+    const parts = [...preamble, ...(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []), ...stdinParts];
     this.stats.roundTrips++;
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', line], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });

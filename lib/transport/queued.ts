@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { StepFailure, type ContentSource, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
+import { StepFailure, TimeoutError, type ContentSource, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
 import { shellQuote } from '../util/shell.js';
 import { atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
 
@@ -72,7 +72,26 @@ export abstract class QueuedTransport implements HostTransport {
   /** Queued changes are made first: what a command sees must include them. */
   async exec(command: string, options: ExecOptions = { become: false }): Promise<ExecResult> {
     await this.flush();
-    return this.run(options.deadline === undefined ? command : killedAt(command, options.deadline), options);
+    if (options.timeoutMs === undefined) return this.run(options.deadline === undefined ? command : killedAt(command, options.deadline), options);
+    return this.runWithin(command, options, options.timeoutMs);
+  }
+
+  /**
+   * A command with a time limit (a fact probe) is killed by the host itself, as task timeouts
+   * are (killedAt: its whole process group, even when the connection is gone); the controller
+   * waits a little longer for that, then gives up on the channel (a frozen host never answers).
+   */
+  private async runWithin(command: string, options: ExecOptions, timeoutMs: number): Promise<ExecResult> {
+    const deadline = Math.min(options.deadline ?? Infinity, Date.now() + timeoutMs);
+    const timedOut = () => new TimeoutError(`${this.host}: ${options.what ?? 'command'} did not finish within ${timeoutMs / 1000} s; stopped`);
+    let result: ExecResult;
+    try {
+      result = await this.run(killedAt(command, deadline), { ...options, timeoutMs: timeoutMs + BACKSTOP_MS });
+    } catch (error) {
+      throw error instanceof TimeoutError ? timedOut() : error;
+    }
+    if (killedByTimeout(result, deadline)) throw timedOut();
+    return result;
   }
 
   async readFile(path: string, privilege: Privilege = { become: false }): Promise<Buffer> {
@@ -100,6 +119,13 @@ export function killedAt(command: string, deadline: number): string {
 
 /** How long a killed command gets between TERM and KILL. */
 export const KILL_GRACE_MS = 1000;
+/** How long past its deadline the controller waits for the host to report a killed command. */
+const BACKSTOP_MS = KILL_GRACE_MS + 2000;
+
+/** coreutils `timeout` exits 124 when it stopped the command (137 when KILL was needed). */
+export function killedByTimeout(result: ExecResult, deadline: number): boolean {
+  return (result.code === 124 || result.code === 137) && Date.now() >= deadline;
+}
 
 /** Why an aborted command ended, for its caller. */
 export function abortReason(signal: AbortSignal): Error {

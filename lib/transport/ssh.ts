@@ -187,14 +187,8 @@ export class SshTransport extends QueuedTransport {
   /** One command on its own channel. */
   protected async run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = []): Promise<ExecResult> {
     const client = await this.connect();
-    const { becomePassword } = this.target;
-    const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user, becomePassword !== undefined);
-    const sudoReads = becomePassword !== undefined && options.become && (options.becomeUser ?? 'root') !== this.target.user;
-    const parts = [
-      ...(sudoReads ? [Buffer.from(`${becomePassword}\n`)] : []),
-      ...(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []),
-      ...stdinParts,
-    ];
+    const { line, viaSudo, preamble } = privileged(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user, this.target.becomePassword);
+    const parts = [...preamble, ...(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []), ...stdinParts];
     return this.channels.run(
       () =>
         new Promise<ExecResult>((resolve, reject) => {
@@ -202,7 +196,7 @@ export class SshTransport extends QueuedTransport {
           this.stats.roundTrips++;
           client.exec(line, (err, stream) => {
             if (err) return reject(this.lostReason ? this.lost() : new UnreachableError(`${this.host}: ${err.message}`));
-            this.running.set(stream, line !== (options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command));
+            this.running.set(stream, viaSudo);
             const stdout = new OutputBuffer(options.maxOutput);
             const stderr = new OutputBuffer(options.maxOutput);
             stream.on('data', (chunk: Buffer) => stdout.add(chunk));
@@ -215,12 +209,12 @@ export class SshTransport extends QueuedTransport {
               stream.once('close', () => clearTimeout(hard));
             };
             abort?.addEventListener('abort', giveUp, { once: true });
+            // A backstop only: the host kills a command with a time limit itself (QueuedTransport.exec).
             const timer =
               options.timeoutMs === undefined
                 ? undefined
                 : setTimeout(() => {
                     reject(new TimeoutError(`${this.host}: ${options.what ?? 'command'} did not finish within ${options.timeoutMs! / 1000} s; stopped waiting`));
-                    stream.signal('KILL');
                     stream.close();
                   }, options.timeoutMs);
             stream.on('close', (code: number | null, signal?: string) => {
@@ -267,11 +261,12 @@ export class SshTransport extends QueuedTransport {
     const client = await this.client?.catch(() => undefined);
     if (!client) return;
     const ended = Promise.all(running.map(([stream]) => new Promise<void>((resolve) => (stream.destroyed ? resolve() : stream.once('close', () => resolve())))));
-    const viaSudo = running.some(([, sudo]) => sudo);
-    const killer = withPrivilege(KILL_SESSION_GROUPS, { become: viaSudo }, this.target.user);
+    const killer = privileged(KILL_SESSION_GROUPS, { become: running.some(([, sudo]) => sudo) }, this.target.user, this.target.becomePassword);
     // Not through the channel limiter: the slots may all be held by what is to be stopped.
-    client.exec(killer, (err, stream) => {
-      if (!err) stream.on('data', () => undefined).stderr.on('data', () => undefined);
+    client.exec(killer.line, (err, stream) => {
+      if (err) return;
+      stream.on('data', () => undefined).stderr.on('data', () => undefined);
+      void sendInput(stream, killer.preamble).catch(() => undefined);
     });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, INTERRUPT_GRACE_MS)))]);
@@ -285,6 +280,17 @@ export class SshTransport extends QueuedTransport {
     const client = await this.client?.catch(() => undefined);
     client?.end();
   }
+}
+
+/**
+ * The line to run for a command, and what its stdin starts with: sudo's password (-K) as the
+ * first line when the command runs through sudo and a password is set (see withPrivilege).
+ * One place for every exec (commands, fact probes, queued writes, streamed copies, interrupt).
+ */
+export function privileged(command: string, privilege: Privilege, loginUser: string, becomePassword?: string): { line: string; viaSudo: boolean; preamble: Buffer[] } {
+  const viaSudo = privilege.become && (privilege.becomeUser ?? 'root') !== loginUser;
+  const sendsPassword = viaSudo && becomePassword !== undefined;
+  return { line: withPrivilege(command, privilege, loginUser, sendsPassword), viaSudo, preamble: sendsPassword ? [Buffer.from(`${becomePassword}\n`)] : [] };
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
@@ -217,26 +218,49 @@ describe('Ansible command lines, unchanged except the program name', function ()
     assert.doesNotMatch(noColor.raw, /\u001b\[3\dm/, 'colour despite --no-color');
   });
 
-  // Failing since the framed fact probe landed (the become probe is refused by sudo): see notes/cli.md. Skipped, not removed.
-  it.skip('-K / --become-password-file: sudo that asks for a password gets it over stdin, never in a command line or output', async () => {
+  it('-K / --become-password-file: sudo that asks for a password gets it over stdin, never in a command line or output', async () => {
     const password = 'pw-Zq81-secret';
     await sandbox.run('acli02', `echo 'deploy:${password}' | chpasswd && echo 'deploy ALL=(ALL) ALL' > /etc/sudoers.d/deploy`);
-    const args = ['apply', '-i', inventory, '--limit', 'acli02', '-b', playbook, ...known(), '-o', 'json', '--tags', 'files'];
+    // Every way runbook runs something under sudo: the fact probe, a command (with a task
+    // timeout: killed on the host at its deadline), a queued write, a streamed copy (> 1 MiB).
+    const big = join(dir, 'big.bin');
+    writeFileSync(big, randomBytes(3 * 1024 * 1024));
+    const sudoPlaybook = join(dir, 'sudo-paths.yml');
+    writeFileSync(
+      sudoPlaybook,
+      dump([
+        {
+          name: 'Under sudo',
+          hosts: 'all',
+          gather_facts: false,
+          tasks: [
+            { name: 'Who am I', command: 'id -un', changed_when: false, timeout: 30 },
+            { name: 'Greeting', copy: { dest: '/srv/greeting', content: 'hello\n', mode: '0644' } },
+            { name: 'Big file', copy: { src: big, dest: '/srv/big.bin', mode: '0600' } },
+          ],
+        },
+      ]),
+    );
+    const args = ['apply', '-i', inventory, '--limit', 'acli02', '-b', sudoPlaybook, ...known(), '-o', 'json'];
     const refused = await runbook(args);
     assert.equal(refused.code, 2, 'sudo ran without its password');
     const passwordFile = join(dir, 'become-pass');
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-    await sandbox.run('acli02', 'rm -f /srv/greeting');
+    await sandbox.run('acli02', 'rm -f /srv/greeting /srv/big.bin');
     const run = await runbook([...args, '--become-password-file', passwordFile]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(run.events.find((e) => e.type === 'task_result' && e.task === 'Who am I')?.stdout, 'root');
     const made = await sandbox.fileInfo('acli02', '/srv/greeting');
     assert.deepEqual([made.content?.toString(), made.owner], ['hello\n', 'root']);
+    const copied = await sandbox.run('acli02', 'stat -c "%U %a" /srv/big.bin && sha256sum < /srv/big.bin');
+    assert.equal(copied.stdout, `root 600\n${createHash('sha256').update(readFileSync(big)).digest('hex')}  -\n`);
+    assert.deepEqual(run.recap!.acli02, { ok: 3, changed: 2, unreachable: false, failed: 0, skipped: 0, rescued: 0, ignored: 0 });
     assert.ok(!run.stdout.includes(password) && !run.stderr.includes(password));
     const log = await sandbox.run('acli02', `cat ${sandbox.host('acli02').logFile} 2>/dev/null; ps -eo args`);
     assert.ok(!log.stdout.includes(password), 'password in a command line on the host');
+    await sandbox.run('acli02', 'rm -f /srv/greeting');
 
     // -K on a terminal: typed at the prompt (script gives runbook a pseudo-terminal).
-    await sandbox.run('acli02', 'rm -f /srv/greeting');
     const command = ['node', join(repoRoot, 'bin', 'runbook.js'), ...args, '-K'].map((a) => `'${a}'`).join(' ');
     const typed = await new Promise<{ code: number; out: string }>((resolve) => {
       const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -60,6 +60,9 @@ describe('a fact probe that fails is an error, never an answer', function () {
       assert.match(failure(run, 'garbled01'), /^garbled01: sha256sum: output does not parse: 'deadbeef {2}.*' — GNU coreutils sha256sum is required/);
       assert.match(failure(run, 'hanging01'), /^hanging01: fact probe did not finish within 15 s/);
       assert.ok(elapsed < 100_000, `the run ended after ${elapsed} ms; the probe timeout is 15 s, the hanging stat sleeps 600 s`);
+      // The host killed the probe's whole process group at the deadline: nothing is left there.
+      const left = await sandbox.run('hanging01', 'ps -eo pid,args');
+      assert.doesNotMatch(left.stdout, /sleep 600|\/bin\/sh -c .*mktemp/, `the hanging probe still runs on the host:\n${left.stdout}`);
       for (const host of Object.keys(SHIMS)) assert.equal(await snapshot(host), original[host], `${host}: the CA key, certificate or config changed`);
     });
   }
