@@ -254,3 +254,43 @@ export function fnmatch(text: string, pattern: string): boolean {
   }
   return new RegExp(`^(?:${source})$`, 's').test(text);
 }
+
+export const APT_SOURCE_LIST = '/etc/apt/sources.list';
+export const APT_SOURCE_PARTS = '/etc/apt/sources.list.d';
+
+/** apt's one-line sources: every line of /etc/apt/sources.list and sources.list.d/*.list, by file. */
+export type AptSources = Map<string, string[]>;
+
+const SOURCE_LINE = /^(\/etc\/apt\/sources\.list(?:\.d\/[^\n]*?\.list)?):(.*)$/;
+
+/**
+ * The files apt_repository reads and rewrites, in one read-only call (`grep -H` prints each line
+ * after its file's name). A write to any of them forgets the answer, so it is read again.
+ */
+export const aptSourcesKind: FactKind<string, AptSources> = {
+  name: 'apt-sources',
+  key: () => '',
+  sections: () => [
+    {
+      tool: 'grep',
+      script: `find /etc/apt -maxdepth 2 \\( -path ${APT_SOURCE_LIST} -o -path '${APT_SOURCE_PARTS}/*.list' \\) -type f -exec grep -H '' {} +`,
+    },
+  ],
+  parse([output], params) {
+    // grep exits 1 when every file is empty: still an answer; anything on stderr is not.
+    if (output.code > 1 || output.stderr.length > 0) throw new FactError('grep', `apt's sources cannot be read: ${excerpt(output)}`);
+    const files: AptSources = new Map();
+    for (const line of output.stdout.toString('utf8').split('\n')) {
+      if (line === '') continue;
+      const match = SOURCE_LINE.exec(line);
+      if (!match) throw new FactError('grep', `apt's sources do not parse: '${line.slice(0, 120)}'`);
+      files.set(match[1], [...(files.get(match[1]) ?? []), match[2]]);
+    }
+    return params.map(() => files);
+  },
+  forgetOnPathChanged: (_param, path) => path === APT_SOURCE_LIST || path.startsWith(`${APT_SOURCE_PARTS}/`),
+};
+
+export function aptSourcesFact(): FactRequest<AptSources> {
+  return { kind: aptSourcesKind, param: '' };
+}

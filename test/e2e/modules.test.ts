@@ -37,6 +37,9 @@ const elsewhere: Record<string, string> = {
   include_role: 'runs a role: covered in the compat fixture role-includes',
   apt: 'needs a host with its own /usr (Sandbox option packages): covered by the compat fixture apt and test/unit/apt.test.ts',
   package: 'dispatches to apt: covered by the compat fixture apt',
+  get_url: 'needs an HTTP server: covered by the compat fixture get-url-uri (the harness serves one) and test/unit/http-modules.test.ts',
+  uri: 'needs an HTTP server: covered by the compat fixture get-url-uri and test/unit/http-modules.test.ts',
+  apt_repository: 'covered by the compat fixture apt-repository and test/unit/apt.test.ts',
 };
 
 describe('every module: check → apply → check on a real host', function () {

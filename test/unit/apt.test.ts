@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { aptCommands, planApt, splitSpec, wantsUpdate, type AptArgs, type AptFacts } from '../../lib/modules/apt.js';
 import { compareDebianVersions, fnmatch, parsePolicy, type PackageCandidate, type PackageState } from '../../lib/facts/package.js';
+import { planRepository, suggestFilename } from '../../lib/modules/apt_repository.js';
 
 // Host-free: facts in (dpkg's and apt's answers), the plan and apt-get command lines out.
 const defaults: AptArgs = {
@@ -125,5 +126,32 @@ mail-transport-agent:
     assert.equal(fnmatch('2.10-3', '2.1'), false);
     assert.equal(fnmatch('1.0+b1', '1.0+b[0-9]'), true);
     assert.equal(fnmatch('1.0+b1', '1.0+b[!0-9]'), false);
+  });
+});
+
+describe('apt_repository: sources files as Ansible 2.14 rewrites them', () => {
+  const line = 'deb [signed-by=/etc/apt/keyrings/x.asc] http://repo.example.test/debian bookworm main';
+
+  it('names the file after the repository (or filename) and appends the line', () => {
+    assert.equal(suggestFilename(line), 'repo_example_test_debian.list');
+    assert.equal(suggestFilename('deb http://user:pw@repo.example.test/x stable main'), 'repo_example_test_x.list');
+    assert.equal(suggestFilename(line, 'mine'), 'mine.list');
+    const plan = planRepository({ repo: line, state: 'present' }, new Map([['/etc/apt/sources.list', ['deb http://deb.debian.org/debian bookworm main']]]));
+    assert.equal(plan.changed, true);
+    assert.deepEqual(plan.write.find((w) => w.isNew), { path: '/etc/apt/sources.list.d/repo_example_test_debian.list', content: `${line}\n`, isNew: true });
+  });
+
+  it('a line already there (whitespace aside) is no change; a disabled one is enabled in place', () => {
+    const files = new Map([['/etc/apt/sources.list.d/x.list', [line.replace(/ /g, '  ')]]]);
+    assert.equal(planRepository({ repo: line, state: 'present' }, files).changed, false);
+    const disabled = planRepository({ repo: line, state: 'present' }, new Map([['/etc/apt/sources.list.d/x.list', ['# comment', `#${line} # old`]]]));
+    assert.deepEqual(disabled.write, [{ path: '/etc/apt/sources.list.d/x.list', content: `# comment\n${line} # old\n`, isNew: false }]);
+  });
+
+  it('absent drops the line; a file left empty is removed', () => {
+    const plan = planRepository({ repo: line, state: 'absent' }, new Map([['/etc/apt/sources.list.d/x.list', [line]], ['/etc/apt/sources.list', ['deb http://a/ b c', line]]]));
+    assert.deepEqual(plan.remove, ['/etc/apt/sources.list.d/x.list']);
+    assert.deepEqual(plan.write, [{ path: '/etc/apt/sources.list', content: 'deb http://a/ b c\n', isNew: false }]);
+    assert.throws(() => planRepository({ repo: 'http://x stable', state: 'present' }, new Map()), /Invalid repository string/);
   });
 });
