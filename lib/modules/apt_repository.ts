@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { pathFact } from '../facts/path.js';
 import { aptSourcesFact, APT_SOURCE_LIST as SOURCE_LIST, APT_SOURCE_PARTS as SOURCE_PARTS } from '../facts/package.js';
 import { shellQuote } from '../util/shell.js';
 import { isSecretMode, queueChange, sha256, snapshot } from './file-state.js';
@@ -71,8 +72,8 @@ function expandPath(file: string): string {
 }
 
 export interface RepositoryPlan {
-  /** Files to write (whole content), in Ansible's order. */
-  write: Array<{ path: string; content: string; isNew: boolean }>;
+  /** Files to write (whole content), in Ansible's order; `keep`: an existing file's mode, owner and group. */
+  write: Array<{ path: string; content: string; isNew: boolean; keep?: { mode?: string; owner?: string; group?: string } }>;
   /** Files left without any line: removed. */
   remove: string[];
   changed: boolean;
@@ -159,6 +160,13 @@ export const aptRepository: ModuleDefinition<AptRepositoryArgs, RepositoryPlan> 
   async check(args, ctx) {
     const files = await ctx.facts.get(aptSourcesFact());
     const plan = planRepository(args, files);
+    // A rewritten file keeps its mode, owner and group (Ansible's atomic_move copies them).
+    const rewritten = plan.write.filter((w) => !w.isNew && plan.before.get(w.path) !== w.content);
+    ctx.facts.want(rewritten.map((w) => pathFact(w.path)));
+    for (const w of rewritten) {
+      const current = await ctx.facts.path(w.path);
+      w.keep = { mode: current.mode, owner: current.owner, group: current.group };
+    }
     const diff: FileDiff[] = [];
     if (plan.changed && ctx.diff) {
       for (const { path, content, isNew } of plan.write) {
@@ -182,11 +190,11 @@ export const aptRepository: ModuleDefinition<AptRepositoryArgs, RepositoryPlan> 
   },
   async apply(args, check: CheckResult<RepositoryPlan>, ctx: ApplyContext) {
     const plan = check.data!;
-    for (const { path, content, isNew } of plan.write) {
+    for (const { path, content, isNew, keep } of plan.write) {
       // Ansible rewrites every file from its parse; only those whose bytes change need writing.
       if (plan.before.get(path) === content) continue;
       // Atomic, as every write: an existing file keeps its mode, a new one gets `mode` (0644).
-      ctx.transport.writeFile(path, Buffer.from(content), { ...ctx.privilege, mode: isNew ? (args.mode ?? '0644') : undefined });
+      ctx.transport.writeFile(path, Buffer.from(content), { ...ctx.privilege, ...(isNew ? { mode: args.mode ?? '0644' } : keep) });
     }
     if (plan.remove.length > 0) queueChange(ctx, `rm -f -- ${plan.remove.map(shellQuote).join(' ')}`);
     if (args.update_cache) {
