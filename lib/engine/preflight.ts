@@ -49,7 +49,7 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
     }
   }
   // Gathered facts (ansible_hostname, ...) exist once a play has gathered them: checked when they run.
-  const gathers = plan.some(({ play }) => play.gatherFacts || play.tasks.some((t) => t.module === 'setup'));
+  const gathers = plan.some(({ play }) => play.gatherFacts || play.tasks.some((t) => t.module === 'setup' || registry.get(t.module)?.returnsFacts === true));
   for (const { play, hosts, tasks } of plan) {
     for (const host of hosts) {
       const layers = { inventory, host, play, playHosts: hosts, registered: {}, extraVars, hostvars, groups };

@@ -10,6 +10,8 @@ import { measure, type Measured } from './measure.js';
 /** The checkout's root, from dist/test/bench/. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const playbookFile = join(repoRoot, 'test', 'fixtures', 'bench', 'playbook.yaml');
+/** The bare ssh2 floor (test/bench/floor.ts), compiled. */
+export const floorScript = join(repoRoot, 'dist', 'test', 'bench', 'floor.js');
 
 export type ToolName = 'runbook' | 'ansible';
 export type RunMode = 'apply' | 'check';

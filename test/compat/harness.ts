@@ -10,6 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { Sandbox } from '../sandbox/hosts.js';
+import { standinSetup } from '../standins/index.js';
 import { snapshotAll, snapshotController, type Entry, type Snapshot } from '../sandbox/tree-snapshot.js';
 import { startFixtureServer } from './http-server.js';
 
@@ -41,6 +42,8 @@ interface FixtureFile {
   batch?: string;
   packages?: boolean;
   http?: string;
+  /** The hosts get test/standins/ (systemctl, kubectl) installed, as in the flagship tests. */
+  standins?: boolean;
 }
 
 export interface Fixture {
@@ -67,6 +70,7 @@ export interface Fixture {
   packages: boolean;
   /** A folder of the fixture served by a local HTTP server for the batch; its URL is the extra var `compat_http`. */
   http?: string;
+  standins: boolean;
 }
 
 export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
@@ -93,10 +97,11 @@ export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
       idempotent: spec.idempotent ?? true,
       packages: spec.packages ?? false,
       http: spec.http,
+      standins: spec.standins ?? false,
       // Fixtures with an inventory, arguments or failures of their own would disturb others in one run;
       // one that is not idempotent would cost the others their second-run check.
-      // Package fixtures share one batch: each tool then runs apt-get update once.
-      batch: spec.batch ?? (spec.packages ? 'packages' : spec.http ? 'http' : spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false ? name : 'shared'),
+      // Package fixtures share one batch (each tool then runs apt-get update once), http fixtures one server.
+      batch: spec.batch ?? (spec.packages ? 'packages' : spec.http ? 'http' : spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false || spec.standins ? name : 'shared'),
     };
   });
   if (wanted) {
@@ -111,7 +116,7 @@ export function batches(fixtures: Fixture[]): Array<{ name: string; fixtures: Fi
   const out = new Map<string, Fixture[]>();
   for (const f of fixtures) out.set(f.batch, [...(out.get(f.batch) ?? []), f]);
   return [...out].map(([name, list]) => {
-    const key = (f: Fixture) => JSON.stringify([f.hosts, f.groups, f.vars, f.inventory ? f.name : '', f.args, f.exit, f.packages]);
+    const key = (f: Fixture) => JSON.stringify([f.hosts, f.groups, f.vars, f.inventory ? f.name : '', f.args, f.exit, f.packages, f.standins]);
     const odd = list.find((f) => key(f) !== key(list[0]));
     if (odd) throw new Error(`fixture ${odd.name} is in batch ${name} but differs from ${list[0].name} in hosts, groups, vars, inventory, args or exit`);
     return { name, fixtures: list };
@@ -147,9 +152,10 @@ export interface BatchOutcome {
 /** Runs one batch: both tools in parallel on their own hosts, then runbook once more. */
 export async function runBatch(fixtures: Fixture[]): Promise<BatchOutcome> {
   const first = fixtures[0];
+  const extras = first.standins ? standinSetup() : {};
   const [ansibleHosts, runbookHosts] = await Promise.all([
-    Sandbox.start({ count: first.hosts.length, names: first.hosts, packages: first.packages }),
-    Sandbox.start({ count: first.hosts.length, names: first.hosts, packages: first.packages }),
+    Sandbox.start({ count: first.hosts.length, names: first.hosts, packages: first.packages, ...extras }),
+    Sandbox.start({ count: first.hosts.length, names: first.hosts, packages: first.packages, ...extras }),
   ]);
   // One server for the batch and both tools, serving the first http fixture's folder under /files/.
   const served = fixtures.find((f) => f.http);
