@@ -31,6 +31,8 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
   const groups = groupsRecord(inventory);
   // Set when a task fails inside a block with a rescue: only known at run time, as registered results.
   const registers = new Set(['ansible_failed_task', 'ansible_failed_result', ...runtimeNames(plan, registry)]);
+  // Other hosts' registered results and set_fact variables are read through hostvars: checked when they run.
+  if (registers.size > 2) registers.add('hostvars');
   for (const name of new Set(plan.flatMap((p) => p.hosts))) {
     const keyFile = inventory.hosts.get(name)!.connection.privateKeyFile;
     if (keyFile) {
