@@ -2,34 +2,34 @@ import { createRequire as __cr } from 'node:module'; const require = __cr(import
 import {
   require_emoji_regex,
   wrapAnsi
-} from "./chunk-H2XZW5VE.js";
+} from "./chunk-PKWLCSHI.js";
 import {
   stringWidth
-} from "./chunk-YQCUR5PO.js";
+} from "./chunk-C3V2FU6Q.js";
 import {
   eastAsianWidth,
   stripAnsi
-} from "./chunk-HTNLJJX5.js";
+} from "./chunk-EDNR7UCC.js";
 import {
   rejectUnsupportedFlags
-} from "./chunk-C4O6QUDM.js";
+} from "./chunk-26FRTH2G.js";
 import {
   vaultOptions
-} from "./chunk-2G37F4ZA.js";
+} from "./chunk-JQYNUFO3.js";
 import {
   redactText
-} from "./chunk-LOEA4RCD.js";
+} from "./chunk-CEXGABJJ.js";
 import {
   InputError
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 import {
   __commonJS,
   __toESM
 } from "./chunk-J7TIHFHR.js";
 
-// ../../../work/wt/perf/node_modules/get-caller-file/index.js
+// node_modules/get-caller-file/index.js
 var require_get_caller_file = __commonJS({
-  "../../../work/wt/perf/node_modules/get-caller-file/index.js"(exports, module) {
+  "node_modules/get-caller-file/index.js"(exports, module) {
     "use strict";
     module.exports = function getCallerFile2(position) {
       if (position === void 0) {
@@ -51,10 +51,10 @@ var require_get_caller_file = __commonJS({
   }
 });
 
-// ../../../work/wt/perf/node_modules/yargs/lib/platform-shims/esm.mjs
+// node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
 
-// ../../../work/wt/perf/node_modules/cliui/build/lib/index.js
+// node_modules/cliui/build/lib/index.js
 var align = {
   right: alignRight,
   center: alignCenter
@@ -310,7 +310,7 @@ function cliui(opts, _mixin) {
   });
 }
 
-// ../../../work/wt/perf/node_modules/cliui/node_modules/string-width/index.js
+// node_modules/cliui/node_modules/string-width/index.js
 var import_emoji_regex = __toESM(require_emoji_regex(), 1);
 var segmenter = new Intl.Segmenter();
 var defaultIgnorableCodePointRegex = new RegExp("^\\p{Default_Ignorable_Code_Point}$", "u");
@@ -359,7 +359,7 @@ function stringWidth2(string, options = {}) {
   return width;
 }
 
-// ../../../work/wt/perf/node_modules/cliui/index.mjs
+// node_modules/cliui/index.mjs
 function ui(opts) {
   return cliui(opts, {
     stringWidth: stringWidth2,
@@ -368,7 +368,7 @@ function ui(opts) {
   });
 }
 
-// ../../../work/wt/perf/node_modules/escalade/sync/index.mjs
+// node_modules/escalade/sync/index.mjs
 import { dirname, resolve } from "path";
 import { readdirSync, statSync } from "fs";
 function sync_default(start, callback) {
@@ -385,15 +385,15 @@ function sync_default(start, callback) {
   }
 }
 
-// ../../../work/wt/perf/node_modules/yargs/lib/platform-shims/esm.mjs
+// node_modules/yargs/lib/platform-shims/esm.mjs
 import { inspect } from "util";
 import { fileURLToPath } from "url";
 
-// ../../../work/wt/perf/node_modules/yargs-parser/build/lib/index.js
+// node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
 import { normalize, resolve as resolve2 } from "path";
 
-// ../../../work/wt/perf/node_modules/yargs-parser/build/lib/string-utils.js
+// node_modules/yargs-parser/build/lib/string-utils.js
 function camelCase(str) {
   const isCamelCase = str !== str.toLowerCase() && str !== str.toUpperCase();
   if (!isCamelCase) {
@@ -447,7 +447,7 @@ function looksLikeNumber(x) {
   return /^[-]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x);
 }
 
-// ../../../work/wt/perf/node_modules/yargs-parser/build/lib/tokenize-arg-string.js
+// node_modules/yargs-parser/build/lib/tokenize-arg-string.js
 function tokenizeArgString(argString) {
   if (Array.isArray(argString)) {
     return argString.map((e) => typeof e !== "string" ? e + "" : e);
@@ -479,7 +479,7 @@ function tokenizeArgString(argString) {
   return args;
 }
 
-// ../../../work/wt/perf/node_modules/yargs-parser/build/lib/yargs-parser-types.js
+// node_modules/yargs-parser/build/lib/yargs-parser-types.js
 var DefaultValuesForTypeKey;
 (function(DefaultValuesForTypeKey2) {
   DefaultValuesForTypeKey2["BOOLEAN"] = "boolean";
@@ -488,7 +488,7 @@ var DefaultValuesForTypeKey;
   DefaultValuesForTypeKey2["ARRAY"] = "array";
 })(DefaultValuesForTypeKey || (DefaultValuesForTypeKey = {}));
 
-// ../../../work/wt/perf/node_modules/yargs-parser/build/lib/yargs-parser.js
+// node_modules/yargs-parser/build/lib/yargs-parser.js
 var mixin2;
 var YargsParser = class {
   constructor(_mixin) {
@@ -1328,7 +1328,7 @@ function stripQuotes(val) {
   return typeof val === "string" && (val[0] === "'" || val[0] === '"') && val[val.length - 1] === val[0] ? val.substring(1, val.length - 1) : val;
 }
 
-// ../../../work/wt/perf/node_modules/yargs-parser/build/lib/index.js
+// node_modules/yargs-parser/build/lib/index.js
 import { readFileSync } from "fs";
 import { createRequire } from "node:module";
 var _a;
@@ -1374,10 +1374,10 @@ yargsParser.decamelize = decamelize;
 yargsParser.looksLikeNumber = looksLikeNumber;
 var lib_default = yargsParser;
 
-// ../../../work/wt/perf/node_modules/yargs/lib/platform-shims/esm.mjs
+// node_modules/yargs/lib/platform-shims/esm.mjs
 import { basename, dirname as dirname2, extname, relative, resolve as resolve4, join } from "path";
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/utils/process-argv.js
+// node_modules/yargs/build/lib/utils/process-argv.js
 function getProcessArgvBinIndex() {
   if (isBundledElectronApp())
     return 0;
@@ -1393,7 +1393,7 @@ function getProcessArgvBin() {
   return process.argv[getProcessArgvBinIndex()];
 }
 
-// ../../../work/wt/perf/node_modules/y18n/build/lib/platform-shims/node.js
+// node_modules/y18n/build/lib/platform-shims/node.js
 import { readFileSync as readFileSync2, statSync as statSync2, writeFile } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve3 } from "path";
@@ -1413,7 +1413,7 @@ var node_default = {
   }
 };
 
-// ../../../work/wt/perf/node_modules/y18n/build/lib/index.js
+// node_modules/y18n/build/lib/index.js
 var shim;
 var Y18N = class {
   constructor(opts) {
@@ -1574,13 +1574,13 @@ function y18n(opts, _shim) {
   };
 }
 
-// ../../../work/wt/perf/node_modules/y18n/index.mjs
+// node_modules/y18n/index.mjs
 var y18n2 = (opts) => {
   return y18n(opts, node_default);
 };
 var y18n_default = y18n2;
 
-// ../../../work/wt/perf/node_modules/yargs/lib/platform-shims/esm.mjs
+// node_modules/yargs/lib/platform-shims/esm.mjs
 var import_get_caller_file = __toESM(require_get_caller_file(), 1);
 import { createRequire as createRequire2 } from "node:module";
 import { readFileSync as readFileSync3, readdirSync as readdirSync2 } from "node:fs";
@@ -1634,7 +1634,7 @@ var esm_default = {
   })
 };
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/typings/common-types.js
+// node_modules/yargs/build/lib/typings/common-types.js
 function assertNotStrictEqual(actual, expected, shim3, message) {
   shim3.assert.notStrictEqual(actual, expected, message);
 }
@@ -1645,12 +1645,12 @@ function objectKeys(object) {
   return Object.keys(object);
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/utils/is-promise.js
+// node_modules/yargs/build/lib/utils/is-promise.js
 function isPromise(maybePromise) {
   return !!maybePromise && !!maybePromise.then && typeof maybePromise.then === "function";
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/yerror.js
+// node_modules/yargs/build/lib/yerror.js
 var YError = class _YError extends Error {
   constructor(msg) {
     super(msg || "yargs error");
@@ -1661,7 +1661,7 @@ var YError = class _YError extends Error {
   }
 };
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/parse-command.js
+// node_modules/yargs/build/lib/parse-command.js
 function parseCommand(cmd) {
   const extraSpacesStrippedCommand = cmd.replace(/\s{2,}/g, " ");
   const splitCommand = extraSpacesStrippedCommand.split(/\s+(?![^[]*]|[^<]*>)/);
@@ -1694,7 +1694,7 @@ function parseCommand(cmd) {
   return parsedCommand;
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/argsert.js
+// node_modules/yargs/build/lib/argsert.js
 var positionName = ["first", "second", "third", "fourth", "fifth", "sixth"];
 function argsert(arg1, arg2, arg3) {
   function parseArgs() {
@@ -1752,7 +1752,7 @@ function argumentTypeError(observedType, allowedTypes, position) {
   throw new YError(`Invalid ${positionName[position] || "manyith"} argument. Expected ${allowedTypes.join(" or ")} but received ${observedType}.`);
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/middleware.js
+// node_modules/yargs/build/lib/middleware.js
 var GlobalMiddleware = class {
   constructor(yargs) {
     this.globalMiddleware = [];
@@ -1834,7 +1834,7 @@ function applyMiddleware(argv, yargs, middlewares, beforeValidation) {
   }, argv);
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/utils/maybe-async-result.js
+// node_modules/yargs/build/lib/utils/maybe-async-result.js
 function maybeAsyncResult(getResult, resultHandler, errorHandler = (err) => {
   throw err;
 }) {
@@ -1849,7 +1849,7 @@ function isFunction(arg) {
   return typeof arg === "function";
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/command.js
+// node_modules/yargs/build/lib/command.js
 var DEFAULT_MARKER = /(^\*)|(^\$0)/;
 var CommandInstance = class {
   constructor(usage2, validation2, globalMiddleware, shim3) {
@@ -2270,7 +2270,7 @@ function isCommandHandlerDefinition(cmd) {
   return typeof cmd === "object" && !Array.isArray(cmd);
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/utils/obj-filter.js
+// node_modules/yargs/build/lib/utils/obj-filter.js
 function objFilter(original = {}, filter = () => true) {
   const obj = {};
   objectKeys(original).forEach((key) => {
@@ -2281,7 +2281,7 @@ function objFilter(original = {}, filter = () => true) {
   return obj;
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/utils/set-blocking.js
+// node_modules/yargs/build/lib/utils/set-blocking.js
 function setBlocking(blocking) {
   if (typeof process === "undefined")
     return;
@@ -2293,7 +2293,7 @@ function setBlocking(blocking) {
   });
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/usage.js
+// node_modules/yargs/build/lib/usage.js
 function isBoolean(fail) {
   return typeof fail === "boolean";
 }
@@ -2819,7 +2819,7 @@ function getText(text) {
   return isIndentedText(text) ? text.text : text;
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/completion-templates.js
+// node_modules/yargs/build/lib/completion-templates.js
 var completionShTemplate = `###-begin-{{app_name}}-completions-###
 #
 # yargs command completion script
@@ -2888,7 +2888,7 @@ complete -f -c {{app_name}} -a '({{app_path}} --get-yargs-completions (commandli
 ###-end-{{app_name}}-completions-###
 `;
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/completion.js
+// node_modules/yargs/build/lib/completion.js
 var Completion = class {
   constructor(yargs, usage2, command2, shim3) {
     var _a2, _b2, _c2, _d, _e;
@@ -3124,7 +3124,7 @@ function isFallbackCompletionFunction(completionFunction) {
   return completionFunction.length > 3;
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/utils/levenshtein.js
+// node_modules/yargs/build/lib/utils/levenshtein.js
 function levenshtein(a, b) {
   if (a.length === 0)
     return b.length;
@@ -3155,7 +3155,7 @@ function levenshtein(a, b) {
   return matrix[b.length][a.length];
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/validation.js
+// node_modules/yargs/build/lib/validation.js
 var specialKeys = ["$0", "--", "_"];
 function validation(yargs, usage2, shim3) {
   const __ = shim3.y18n.__;
@@ -3424,7 +3424,7 @@ ${customMsgs.join("\n")}` : "";
   return self;
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/utils/apply-extends.js
+// node_modules/yargs/build/lib/utils/apply-extends.js
 var previouslyVisitedConfigs = [];
 var shim2;
 function applyExtends(config, cwd, mergeExtends, _shim) {
@@ -3479,7 +3479,7 @@ function mergeDeep(config1, config2) {
   return target;
 }
 
-// ../../../work/wt/perf/node_modules/yargs/build/lib/yargs-factory.js
+// node_modules/yargs/build/lib/yargs-factory.js
 var __classPrivateFieldSet = function(receiver, state, value, kind, f) {
   if (kind === "m") throw new TypeError("Private method is not writable");
   if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
@@ -4978,14 +4978,14 @@ function isYargsInstance(y) {
   return !!y && typeof y.getInternalMethods === "function";
 }
 
-// ../../../work/wt/perf/node_modules/yargs/index.mjs
+// node_modules/yargs/index.mjs
 var Yargs = YargsFactory(esm_default);
 var yargs_default = Yargs;
 
-// ../../../work/wt/perf/dist/lib/version.js
+// dist/lib/version.js
 var VERSION = "0.1.0";
 
-// ../../../work/wt/perf/dist/lib/cli/main.js
+// dist/lib/cli/main.js
 async function main(argv) {
   process.stdout.on("error", (error) => {
     if (error.code === "EPIPE")
@@ -4994,26 +4994,27 @@ async function main(argv) {
   });
   let exitCode = 0;
   const parser2 = yargs_default(argv).scriptName("runbook").version(VERSION).usage("$0 <command> [options]\n\nBrings hosts to the state ordered YAML playbooks describe, over SSH.").command("apply [files..]", "Apply playbooks to the hosts of an inventory: runbook apply INVENTORY [PLAYBOOK...], or as ansible-playbook: runbook apply -i INVENTORY PLAYBOOK... (default playbooks: every *.yaml/*.yml in playbooks/, in file-name order); inventories: YAML, INI, a directory, host,list,", (y) => connectionOptions(y).positional("files", { type: "string", array: true, describe: "INVENTORY (unless -i names one) then playbook files, run in the order given as one run" }).option("tags", { alias: "t", type: "string", array: true, nargs: 1, default: [], describe: "Run only tasks with these tags (comma lists allowed)" }).option("skip-tags", { type: "string", array: true, nargs: 1, default: [], describe: "Skip tasks with these tags" }).option("list-hosts", { type: "boolean", default: false, describe: "List the hosts each play would run on, then stop" }).option("list-tasks", { type: "boolean", default: false, describe: "List the tasks the tag selection runs, then stop" }).option("strategy", { choices: ["linear", "free"], describe: "For plays without strategy: linear (each task on every host before the next; default) or free (each host runs ahead)" }).option("task-timeout", { type: "number", default: 0, describe: "Seconds any task may take unless it sets timeout: (its remote command is killed); 0: no limit" }).option("list-tags", { type: "boolean", default: false, describe: "List the tags of each play, then stop" }).option("syntax-check", { type: "boolean", default: false, describe: "Load and check the playbooks, then stop (no host contacted)" }).option("start-at-task", { type: "string", describe: "Start at the first task with this name (or glob); earlier tasks do not run" }).option("shard", { type: "string", describe: "Run shard I of N (e.g. 2/4): a stable slice of the hosts by name; merge the shards with runbook recap" }).option("shard-by", { type: "string", describe: "With --shard: keep the hosts of a group together (a group name or glob, e.g. cluster_*)" }), async (args) => {
-    const { applyCommand } = await import("./apply-FRPWFAER.js");
+    const { applyCommand } = await import("./apply-BT3FWK2J.js");
     exitCode = await applyCommand(args);
   }).command("run <pattern>", "Ad-hoc, as ansible: run one module on the hosts a pattern selects (runbook run web -i inventory.yaml -m copy -a 'dest=/tmp/x content=hi')", (y) => connectionOptions(y).positional("pattern", { type: "string", describe: "host pattern: 'all', a group, a host, globs, '!excluded'", demandOption: true }).option("module-name", { alias: "m", type: "string", default: "command", describe: "Module to run" }).option("args", { alias: "a", type: "string", describe: "Module arguments: key=value pairs, or a command line for command/shell" }), async (args) => {
-    const { adhocCommand } = await import("./adhoc-O3T3FXT6.js");
+    const { adhocCommand } = await import("./adhoc-VD5V3S6T.js");
     exitCode = await adhocCommand(args);
   }).command("inventory [group]", "Show the inventory as Ansible sees it, after group_vars/ and host_vars/ (as ansible-inventory)", (y) => vaultOptions(y).positional("group", { type: "string", describe: "With --graph: the group to start at (default all)" }).option("inventory", { alias: "i", type: "string", array: true, nargs: 1, describe: "Inventory: YAML or INI file, directory, or host,list, (repeatable)" }).option("list", { type: "boolean", default: false, describe: "Every group and host, with host variables, as JSON" }).option("host", { type: "string", describe: "One host's variables as JSON" }).option("graph", { type: "boolean", default: false, describe: "The group tree (from GROUP, default all)" }).option("vars", { type: "boolean", default: false, describe: "With --graph: show variables" }).option("playbook-dir", { type: "string", describe: "Also read group_vars/ and host_vars/ next to this playbook folder" }), async (args) => {
-    const { inventoryCommand } = await import("./inventory-PM3FNLP3.js");
+    const { inventoryCommand } = await import("./inventory-GMEPCY2J.js");
     exitCode = await inventoryCommand(args);
   }).command("vault <action> [files..]", "Encrypt, decrypt or view files and strings in Ansible Vault format (as ansible-vault)", (y) => vaultOptions(y).positional("action", { choices: ["encrypt", "decrypt", "view", "encrypt_string"], demandOption: true }).positional("files", { type: "string", array: true, describe: "files (or strings, for encrypt_string); none: stdin" }).option("encrypt-vault-id", { type: "string", describe: "The vault id to encrypt with when several are given" }).option("output", { type: "string", describe: "Write to this file instead ('-' for stdout)" }).option("name", { alias: "n", type: "string", array: true, nargs: 1, describe: "encrypt_string: variable name for each string" }).option("stdin-name", { type: "string", describe: "encrypt_string: variable name for the string read from stdin" }), async (args) => {
-    const { vaultCommand } = await import("./vault-WW4YTH3Q.js");
+    const { vaultCommand } = await import("./vault-OOSRLG5V.js");
     exitCode = await vaultCommand(args);
   }).command("recap <files..>", "Merge the JSON output of sharded runs (runbook apply --shard I/N --output json) into one recap and exit code", (y) => y.positional("files", { type: "string", array: true, describe: "each shard's --output json file" }).option("output", { alias: "o", choices: ["plain", "json"], default: "plain", describe: "the recap table, or one JSON recap line" }), async (args) => {
-    const { recapCommand } = await import("./recap-IOBYVSNR.js");
+    const { recapCommand } = await import("./recap-A6U22E3T.js");
     exitCode = recapCommand(args.files, args.output);
   }).command("doc [module]", "List the modules, or show one module\u2019s arguments (type, default, choices, required) and an example", (y) => y.positional("module", { type: "string", describe: "module name" }), async (args) => {
-    const { docCommand } = await import("./doc-POOIO5NM.js");
+    const { docCommand } = await import("./doc-LIFT5QTU.js");
     exitCode = docCommand(args.module);
   }).demandCommand(1, "Name a command: runbook apply INVENTORY [PLAYBOOK...], runbook run PATTERN -i INVENTORY -m MODULE -a ARGS, runbook inventory, runbook vault, runbook recap FILE..., runbook doc [MODULE]").strict().help().alias("h", "help").exitProcess(false).fail((message, error) => {
     throw error ?? new InputError(explainYargs(message));
   });
+  skipHelpRendering(parser2);
   try {
     rejectUnsupportedFlags(argv);
     await parser2.parseAsync();
@@ -5026,6 +5027,11 @@ async function main(argv) {
 `);
     return 1;
   }
+}
+function skipHelpRendering(parser2) {
+  const usage2 = parser2.getInternalMethods?.().getUsageInstance?.();
+  if (usage2?.cacheHelpMessage)
+    usage2.cacheHelpMessage = () => void 0;
 }
 function explainYargs(message) {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);

@@ -52,9 +52,10 @@ export class RunbookTool implements Tool {
   readonly name = 'runbook';
   private readonly inventory: string;
 
-  constructor(private readonly sandbox: Sandbox, workDir: string) {
-    this.inventory = join(workDir, 'inventory.yaml');
-    sandbox.writeInventory(this.inventory);
+  /** The sandbox's own inventory (one inventory host per sshd), or one already written (the fleet's). */
+  constructor(private readonly sandbox: Sandbox, workDir: string, inventory?: string) {
+    this.inventory = inventory ?? join(workDir, 'inventory.yaml');
+    if (!inventory) sandbox.writeInventory(this.inventory);
   }
 
   async run(mode: RunMode): Promise<ToolRun> {

@@ -26,6 +26,8 @@ export interface SandboxOptions {
    * this machine's apt sources (Debian's archive).
    */
   packages?: boolean;
+  /** Extra sshd_config lines (the bench's 1,000-host scenario raises MaxStartups and MaxSessions). */
+  sshdConfig?: string;
 }
 export interface InventoryOptions { groups?: Record<string, string[]>; vars?: Record<string, unknown>; user?: string }
 export interface FileInfo { exists: boolean; content?: Buffer; mode?: string; owner?: string; group?: string; type?: string; target?: string }
@@ -90,7 +92,7 @@ export class Sandbox {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'runbook-sandbox', '-f', sb.keyFile]);
       const staged = sb.stageFiles(opts.files ?? {});
-      await pool(hosts, START_CONCURRENCY, (h) => sb.startHost(h, staged, opts.setup, opts.packages === true));
+      await pool(hosts, START_CONCURRENCY, (h) => sb.startHost(h, staged, opts.setup, opts.packages === true, opts.sshdConfig));
       const lines = hosts.map((h) => {
         const [type, key] = readFileSync(join(h.stateDir, 'upper/etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/);
         return `${h.port === 22 ? h.address : `[${h.address}]:${h.port}`} ${type} ${key}\n`;
@@ -248,7 +250,7 @@ printf '\\0--content--\\0'
     return lines.join('\n');
   }
 
-  private async startHost(h: HostState, stagedFiles: string, setup: SandboxOptions['setup'], packages: boolean): Promise<void> {
+  private async startHost(h: HostState, stagedFiles: string, setup: SandboxOptions['setup'], packages: boolean, extraConfig = ''): Promise<void> {
     mkdirSync(h.stateDir, { recursive: true });
     for (const d of OVERLAY_DIRS) {
       mkdirSync(join(h.stateDir, 'upper', d), { recursive: true });
@@ -259,7 +261,7 @@ printf '\\0--content--\\0'
       mkdirSync(join(h.stateDir, 'pkg-upper', d), { recursive: true });
       mkdirSync(join(h.stateDir, 'pkg-work', d), { recursive: true });
     }
-    writeFileSync(join(h.stateDir, 'sshd_config'), sshdConfig(h));
+    writeFileSync(join(h.stateDir, 'sshd_config'), sshdConfig(h) + extraConfig);
     const logFd = openSync(h.logFile, 'a');
     // Log via stderr (-e) rather than -E: sshd opens -E paths after /tmp is
     // hidden by the private tmpfs, so the controller would never see the file.
@@ -285,7 +287,8 @@ printf '\\0--content--\\0'
 }
 
 function sshdConfig(h: SandboxHost): string {
-  // MaxSessions/MaxStartups deliberately left at defaults: the product must cope with them.
+  // MaxSessions/MaxStartups deliberately left at defaults: the product must cope with them
+  // (only the bench's fleet scenario raises them, through SandboxOptions.sshdConfig).
   return `ListenAddress ${h.address}:${h.port}
 HostKey /etc/ssh/ssh_host_ed25519_key
 PermitRootLogin prohibit-password

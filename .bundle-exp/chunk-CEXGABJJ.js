@@ -1,9 +1,9 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import {
   InputError
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 
-// ../../../work/wt/perf/dist/lib/vault/locked.js
+// dist/lib/vault/locked.js
 var LockedVaultValue = class {
   vaultText;
   reason;
@@ -22,7 +22,7 @@ var LockedVaultValue = class {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/vault/redact.js
+// dist/lib/vault/redact.js
 var secretTexts = /* @__PURE__ */ new Set();
 var secretNodes = /* @__PURE__ */ new WeakSet();
 var MIN_SCRUB_LENGTH = 4;
@@ -115,7 +115,7 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-// ../../../work/wt/perf/dist/lib/vault/envelope.js
+// dist/lib/vault/envelope.js
 import { createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
 var VAULT_HEADER = "$ANSIBLE_VAULT";
 var VaultFormatError = class extends Error {
@@ -183,10 +183,10 @@ function encrypt(plaintext, password, vaultId, salt = randomBytes(32)) {
 `;
 }
 
-// ../../../work/wt/perf/dist/lib/vault/secrets.js
+// dist/lib/vault/secrets.js
 import { readFileSync, statSync } from "node:fs";
 
-// ../../../work/wt/perf/dist/lib/util/files.js
+// dist/lib/util/files.js
 import { accessSync, constants } from "node:fs";
 function isExecutable(file) {
   try {
@@ -197,7 +197,7 @@ function isExecutable(file) {
   }
 }
 
-// ../../../work/wt/perf/dist/lib/vault/secrets.js
+// dist/lib/vault/secrets.js
 import { execFileSync } from "node:child_process";
 async function loadVaultSecrets(options) {
   const slugs = [...options.vaultIds ?? [], ...(options.passwordFiles ?? []).map((file) => `default@${file}`)];

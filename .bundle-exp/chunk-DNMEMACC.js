@@ -7,12 +7,12 @@ import {
   markSecret,
   markSecretNode,
   rememberVaultText
-} from "./chunk-LOEA4RCD.js";
+} from "./chunk-CEXGABJJ.js";
 import {
   InputError
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 
-// ../../../work/wt/perf/node_modules/js-yaml/dist/js-yaml.mjs
+// node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
   return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
 }
@@ -3078,14 +3078,14 @@ var {
   safeDump
 } = yaml;
 
-// ../../../work/wt/perf/dist/lib/yaml/load.js
+// dist/lib/yaml/load.js
 import { readFileSync } from "node:fs";
 
-// ../../../work/wt/perf/dist/lib/yaml/unsafe.js
+// dist/lib/yaml/unsafe.js
 var UnsafeText = class extends String {
 };
 
-// ../../../work/wt/perf/dist/lib/yaml/load.js
+// dist/lib/yaml/load.js
 var YAML11_BOOLEANS = {};
 for (const word of ["true", "yes", "on"])
   for (const spelling of [word, word.toUpperCase(), word[0].toUpperCase() + word.slice(1)])

@@ -6,21 +6,21 @@ import {
   formatResultLine,
   formatTaskOutput,
   formatUnreachableLine
-} from "./chunk-QNNCCUUE.js";
+} from "./chunk-I7335OHK.js";
 import {
   RecapTally,
   colorWantedOnTerminal,
   createPalette,
   formatRecapTable
-} from "./chunk-SCNCPGUX.js";
+} from "./chunk-R3A7HIJR.js";
 import {
   __commonJS,
   __toESM
 } from "./chunk-J7TIHFHR.js";
 
-// ../../../work/wt/perf/node_modules/eventemitter3/index.js
+// node_modules/eventemitter3/index.js
 var require_eventemitter3 = __commonJS({
-  "../../../work/wt/perf/node_modules/eventemitter3/index.js"(exports, module) {
+  "node_modules/eventemitter3/index.js"(exports, module) {
     "use strict";
     var has = Object.prototype.hasOwnProperty;
     var prefix = "~";
@@ -180,9 +180,9 @@ var require_eventemitter3 = __commonJS({
   }
 });
 
-// ../../../work/wt/perf/node_modules/rfdc/index.js
+// node_modules/rfdc/index.js
 var require_rfdc = __commonJS({
-  "../../../work/wt/perf/node_modules/rfdc/index.js"(exports, module) {
+  "node_modules/rfdc/index.js"(exports, module) {
     "use strict";
     module.exports = rfdc2;
     function copyBuffer(cur) {
@@ -369,11 +369,11 @@ var require_rfdc = __commonJS({
   }
 });
 
-// ../../../work/wt/perf/node_modules/eventemitter3/index.mjs
+// node_modules/eventemitter3/index.mjs
 var import_index = __toESM(require_eventemitter3(), 1);
 var eventemitter3_default = import_index.default;
 
-// ../../../work/wt/perf/node_modules/colorette/index.js
+// node_modules/colorette/index.js
 import * as tty from "tty";
 var {
   env = {},
@@ -488,7 +488,7 @@ var {
   bgWhiteBright
 } = createColors();
 
-// ../../../work/wt/perf/node_modules/listr2/dist/index.js
+// node_modules/listr2/dist/index.js
 var import_rfdc = __toESM(require_rfdc(), 1);
 import { format } from "util";
 import { EOL } from "os";
@@ -1040,9 +1040,9 @@ var DefaultRenderer = class DefaultRenderer2 {
     this.logger.options.color = this.options.color;
   }
   async render() {
-    const { createLogUpdate } = await import("./log-update-AZCH3JVD.js");
-    const { default: truncate } = await import("./cli-truncate-7LXEWFPX.js");
-    const { default: wrap } = await import("./wrap-ansi-B2XE2O4V.js");
+    const { createLogUpdate } = await import("./log-update-ZDFR2N74.js");
+    const { default: truncate } = await import("./cli-truncate-JTKR45XW.js");
+    const { default: wrap } = await import("./wrap-ansi-BGALW6CZ.js");
     this.updater = createLogUpdate(this.logger.process.stdout);
     this.truncate = truncate;
     this.wrap = wrap;
@@ -2273,7 +2273,7 @@ var Listr = class {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/report/tty-host-line.js
+// dist/lib/report/tty-host-line.js
 var HostLine = class {
   host;
   totalTasks;
@@ -2387,7 +2387,7 @@ var HostLine = class {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/report/tty.js
+// dist/lib/report/tty.js
 var TtyReporter = class {
   options;
   palette;

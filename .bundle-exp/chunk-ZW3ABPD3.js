@@ -2,9 +2,9 @@ import { createRequire as __cr } from 'node:module'; const require = __cr(import
 import {
   isFullwidth,
   isWide
-} from "./chunk-HTNLJJX5.js";
+} from "./chunk-EDNR7UCC.js";
 
-// ../../../work/wt/perf/node_modules/is-fullwidth-code-point/index.js
+// node_modules/is-fullwidth-code-point/index.js
 function isFullwidthCodePoint(codePoint) {
   if (!Number.isInteger(codePoint)) {
     return false;

@@ -1,19 +1,19 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import {
   configureVault
-} from "./chunk-2G37F4ZA.js";
+} from "./chunk-JQYNUFO3.js";
 import {
   VaultDecryptError,
   decryptVaultText,
   encryptVaultText,
   isVaultText
-} from "./chunk-LOEA4RCD.js";
+} from "./chunk-CEXGABJJ.js";
 import {
   InputError
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 import "./chunk-J7TIHFHR.js";
 
-// ../../../work/wt/perf/dist/lib/cli/vault.js
+// dist/lib/cli/vault.js
 import { readFileSync, renameSync, writeFileSync, openSync, closeSync, fchmodSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";

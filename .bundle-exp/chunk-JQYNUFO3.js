@@ -2,9 +2,9 @@ import { createRequire as __cr } from 'node:module'; const require = __cr(import
 import {
   loadVaultSecrets,
   setVaultSecrets
-} from "./chunk-LOEA4RCD.js";
+} from "./chunk-CEXGABJJ.js";
 
-// ../../../work/wt/perf/dist/lib/cli/vault-options.js
+// dist/lib/cli/vault-options.js
 function vaultOptions(y) {
   return y.option("vault-password-file", { alias: "vault-pass-file", type: "string", array: true, nargs: 1, describe: "File holding the vault password (an executable file is run and its output used)" }).option("ask-vault-pass", { alias: "J", type: "boolean", default: false, describe: "Ask for the vault password" }).option("vault-id", { type: "string", array: true, nargs: 1, describe: "Vault identity to use: id@file, id@prompt, or file" });
 }

@@ -1,8 +1,8 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import {
   wrapAnsi
-} from "./chunk-H2XZW5VE.js";
-import "./chunk-HTNLJJX5.js";
+} from "./chunk-PKWLCSHI.js";
+import "./chunk-EDNR7UCC.js";
 import "./chunk-J7TIHFHR.js";
 export {
   wrapAnsi as default

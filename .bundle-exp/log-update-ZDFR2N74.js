@@ -1,22 +1,22 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import {
   wrapAnsi
-} from "./chunk-H2XZW5VE.js";
+} from "./chunk-PKWLCSHI.js";
 import {
   isFullwidthCodePoint
-} from "./chunk-JSNV2SEM.js";
+} from "./chunk-ZW3ABPD3.js";
 import {
   ansi_styles_default,
   stripAnsi
-} from "./chunk-HTNLJJX5.js";
+} from "./chunk-EDNR7UCC.js";
 import {
   __export
 } from "./chunk-J7TIHFHR.js";
 
-// ../../../work/wt/perf/node_modules/log-update/index.js
+// node_modules/log-update/index.js
 import process6 from "node:process";
 
-// ../../../work/wt/perf/node_modules/ansi-escapes/base.js
+// node_modules/ansi-escapes/base.js
 var base_exports = {};
 __export(base_exports, {
   ConEmu: () => ConEmu,
@@ -60,7 +60,7 @@ __export(base_exports, {
 import process2 from "node:process";
 import os from "node:os";
 
-// ../../../work/wt/perf/node_modules/environment/index.js
+// node_modules/environment/index.js
 var isBrowser = globalThis.window?.document !== void 0;
 var isNode = globalThis.process?.versions?.node !== void 0;
 var isBun = globalThis.process?.versions?.bun !== void 0;
@@ -78,7 +78,7 @@ var isLinux = platform === "Linux" || globalThis.navigator?.platform?.startsWith
 var isIos = platform === "iOS" || globalThis.navigator?.platform === "MacIntel" && globalThis.navigator?.maxTouchPoints > 1 || /iPad|iPhone|iPod/.test(globalThis.navigator?.platform);
 var isAndroid = platform === "Android" || globalThis.navigator?.platform === "Android" || globalThis.navigator?.userAgent?.includes(" Android ") === true || globalThis.process?.platform === "android";
 
-// ../../../work/wt/perf/node_modules/ansi-escapes/base.js
+// node_modules/ansi-escapes/base.js
 var ESC = "\x1B[";
 var OSC = "\x1B]";
 var BEL = "\x07";
@@ -218,13 +218,13 @@ var ConEmu = {
 };
 var setCwd = (cwd = cwdFunction()) => iTerm.setCwd(cwd) + ConEmu.setCwd(cwd);
 
-// ../../../work/wt/perf/node_modules/cli-cursor/index.js
+// node_modules/cli-cursor/index.js
 import process5 from "node:process";
 
-// ../../../work/wt/perf/node_modules/restore-cursor/index.js
+// node_modules/restore-cursor/index.js
 import process4 from "node:process";
 
-// ../../../work/wt/perf/node_modules/mimic-function/index.js
+// node_modules/mimic-function/index.js
 var copyProperty = (to, from, property, ignoreNonConfigurable) => {
   if (property === "length" || property === "prototype") {
     return;
@@ -270,7 +270,7 @@ function mimicFunction(to, from, { ignoreNonConfigurable = false } = {}) {
   return to;
 }
 
-// ../../../work/wt/perf/node_modules/onetime/index.js
+// node_modules/onetime/index.js
 var calledFunctions = /* @__PURE__ */ new WeakMap();
 var onetime = (function_, options = {}) => {
   if (typeof function_ !== "function") {
@@ -301,7 +301,7 @@ onetime.callCount = (function_) => {
 };
 var onetime_default = onetime;
 
-// ../../../work/wt/perf/node_modules/signal-exit/dist/mjs/signals.js
+// node_modules/signal-exit/dist/mjs/signals.js
 var signals = [];
 signals.push("SIGHUP", "SIGINT", "SIGTERM");
 if (process.platform !== "win32") {
@@ -325,7 +325,7 @@ if (process.platform === "linux") {
   signals.push("SIGIO", "SIGPOLL", "SIGPWR", "SIGSTKFLT");
 }
 
-// ../../../work/wt/perf/node_modules/signal-exit/dist/mjs/index.js
+// node_modules/signal-exit/dist/mjs/index.js
 var processOk = (process7) => !!process7 && typeof process7 === "object" && typeof process7.removeListener === "function" && typeof process7.emit === "function" && typeof process7.reallyExit === "function" && typeof process7.listeners === "function" && typeof process7.kill === "function" && typeof process7.pid === "number" && typeof process7.on === "function";
 var kExitEmitter = Symbol.for("signal-exit emitter");
 var global = globalThis;
@@ -552,7 +552,7 @@ var {
   unload
 } = signalExitWrap(processOk(process3) ? new SignalExit(process3) : new SignalExitFallback());
 
-// ../../../work/wt/perf/node_modules/restore-cursor/index.js
+// node_modules/restore-cursor/index.js
 var terminal = process4.stderr.isTTY ? process4.stderr : process4.stdout.isTTY ? process4.stdout : void 0;
 var restoreCursor = terminal ? onetime_default(() => {
   onExit(() => {
@@ -562,7 +562,7 @@ var restoreCursor = terminal ? onetime_default(() => {
 };
 var restore_cursor_default = restoreCursor;
 
-// ../../../work/wt/perf/node_modules/cli-cursor/index.js
+// node_modules/cli-cursor/index.js
 var isHidden = false;
 var cliCursor = {};
 cliCursor.show = (writableStream = process5.stderr) => {
@@ -592,7 +592,7 @@ cliCursor.toggle = (force, writableStream) => {
 };
 var cli_cursor_default = cliCursor;
 
-// ../../../work/wt/perf/node_modules/log-update/node_modules/slice-ansi/index.js
+// node_modules/log-update/node_modules/slice-ansi/index.js
 var ESCAPES = /* @__PURE__ */ new Set([27, 155]);
 var CODE_POINT_0 = "0".codePointAt(0);
 var CODE_POINT_9 = "9".codePointAt(0);
@@ -723,7 +723,7 @@ function sliceAnsi(string, start, end) {
   return returnValue;
 }
 
-// ../../../work/wt/perf/node_modules/log-update/index.js
+// node_modules/log-update/index.js
 var defaultTerminalHeight = 24;
 var getWidth = ({ columns = 80 }) => columns;
 var fitToTerminalHeight = (stream, text) => {

@@ -1,6 +1,6 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 
-// ../../../work/wt/perf/dist/lib/errors.js
+// dist/lib/errors.js
 function formatLocation(loc) {
   return loc ? `${loc.file}:${loc.line}:${loc.column}` : "";
 }

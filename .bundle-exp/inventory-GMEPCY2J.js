@@ -3,25 +3,25 @@ import {
   VarsFiles,
   loadInventory,
   withPlaybookDir
-} from "./chunk-6JYGBKG5.js";
-import "./chunk-SGK6LTBA.js";
+} from "./chunk-DFV3BYGA.js";
+import "./chunk-DNMEMACC.js";
 import {
   configureVault
-} from "./chunk-2G37F4ZA.js";
+} from "./chunk-JQYNUFO3.js";
 import {
   REDACTED,
   isSecret,
   vaultTextOf
-} from "./chunk-LOEA4RCD.js";
+} from "./chunk-CEXGABJJ.js";
 import {
   InputError
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 import "./chunk-J7TIHFHR.js";
 
-// ../../../work/wt/perf/dist/lib/cli/inventory.js
+// dist/lib/cli/inventory.js
 import { resolve } from "node:path";
 
-// ../../../work/wt/perf/dist/lib/inventory/report.js
+// dist/lib/inventory/report.js
 var INTERNAL_VARS = /* @__PURE__ */ new Set([
   "ansible_diff_mode",
   "ansible_config_file",
@@ -173,7 +173,7 @@ function pythonQuote(text) {
   return `${quote}${quote === "'" ? escaped.replace(/'/g, "\\'") : escaped}${quote}`;
 }
 
-// ../../../work/wt/perf/dist/lib/cli/inventory.js
+// dist/lib/cli/inventory.js
 async function inventoryCommand(args) {
   const actions = [args.list, args.host !== void 0, args.graph].filter(Boolean).length;
   if (actions !== 1)

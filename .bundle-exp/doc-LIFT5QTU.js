@@ -1,16 +1,16 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import {
   defaultRegistry
-} from "./chunk-UHGSSMEQ.js";
-import "./chunk-SGK6LTBA.js";
-import "./chunk-LOEA4RCD.js";
+} from "./chunk-H2E5YLVL.js";
+import "./chunk-DNMEMACC.js";
+import "./chunk-CEXGABJJ.js";
 import {
   InputError,
   didYouMean
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 import "./chunk-J7TIHFHR.js";
 
-// ../../../work/wt/perf/dist/lib/cli/doc.js
+// dist/lib/cli/doc.js
 function docCommand(name) {
   const registry = defaultRegistry();
   if (name === void 0) {

@@ -15,32 +15,32 @@ import {
   planRun,
   runPlaybooks,
   settleSession
-} from "./chunk-TGTY22T7.js";
-import "./chunk-TN4SVK4N.js";
+} from "./chunk-ZBQRHZ6P.js";
+import "./chunk-LQF5EPRV.js";
 import {
   defaultRegistry
-} from "./chunk-UHGSSMEQ.js";
-import "./chunk-C4O6QUDM.js";
-import "./chunk-QNNCCUUE.js";
-import "./chunk-SCNCPGUX.js";
-import "./chunk-6JYGBKG5.js";
-import "./chunk-SGK6LTBA.js";
+} from "./chunk-H2E5YLVL.js";
+import "./chunk-26FRTH2G.js";
+import "./chunk-I7335OHK.js";
+import "./chunk-R3A7HIJR.js";
+import "./chunk-DFV3BYGA.js";
+import "./chunk-DNMEMACC.js";
 import {
   configureVault
-} from "./chunk-2G37F4ZA.js";
+} from "./chunk-JQYNUFO3.js";
 import {
   redact
-} from "./chunk-LOEA4RCD.js";
+} from "./chunk-CEXGABJJ.js";
 import {
   InputError
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 import "./chunk-J7TIHFHR.js";
 
-// ../../../work/wt/perf/dist/lib/cli/apply.js
+// dist/lib/cli/apply.js
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
-// ../../../work/wt/perf/dist/lib/cli/passphrase.js
+// dist/lib/cli/passphrase.js
 function askPassphrase(file) {
   const input = process.stdin;
   return new Promise((resolve2, reject) => {
@@ -74,7 +74,7 @@ function askPassphrase(file) {
   });
 }
 
-// ../../../work/wt/perf/dist/lib/cli/apply.js
+// dist/lib/cli/apply.js
 var SPECIAL_TAGS = ["all", "always", "never", "tagged", "untagged"];
 async function applyCommand(args) {
   const shard = args.shard !== void 0 ? parseShard(args.shard, args.shardBy) : void 0;

@@ -1,6 +1,6 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 
-// ../../../work/wt/perf/dist/lib/report/ansi.js
+// dist/lib/report/ansi.js
 var CODES = {
   bold: [1, 22],
   dim: [2, 22],
@@ -32,7 +32,7 @@ function colorWantedOnTerminal(env = process.env) {
   return env.NO_COLOR === void 0 || env.NO_COLOR === "";
 }
 
-// ../../../work/wt/perf/dist/lib/engine/events.js
+// dist/lib/engine/events.js
 function emptyRecap() {
   return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0 };
 }
@@ -62,7 +62,7 @@ function countResult(recap, result) {
     recap.ignored++;
 }
 
-// ../../../work/wt/perf/dist/lib/report/recap.js
+// dist/lib/report/recap.js
 var RecapTally = class {
   hosts = /* @__PURE__ */ new Map();
   startedAt = Date.now();

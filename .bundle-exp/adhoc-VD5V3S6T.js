@@ -10,34 +10,34 @@ import {
   planRun,
   runPlaybooks,
   settleSession
-} from "./chunk-TGTY22T7.js";
-import "./chunk-TN4SVK4N.js";
+} from "./chunk-ZBQRHZ6P.js";
+import "./chunk-LQF5EPRV.js";
 import {
   defaultRegistry
-} from "./chunk-UHGSSMEQ.js";
-import "./chunk-C4O6QUDM.js";
+} from "./chunk-H2E5YLVL.js";
+import "./chunk-26FRTH2G.js";
 import {
   formatResultDiffs
-} from "./chunk-QNNCCUUE.js";
+} from "./chunk-I7335OHK.js";
 import {
   colorForcedByEnv,
   colorWantedOnTerminal,
   createPalette
-} from "./chunk-SCNCPGUX.js";
-import "./chunk-6JYGBKG5.js";
-import "./chunk-SGK6LTBA.js";
+} from "./chunk-R3A7HIJR.js";
+import "./chunk-DFV3BYGA.js";
+import "./chunk-DNMEMACC.js";
 import {
   configureVault
-} from "./chunk-2G37F4ZA.js";
+} from "./chunk-JQYNUFO3.js";
 import {
   redact
-} from "./chunk-LOEA4RCD.js";
+} from "./chunk-CEXGABJJ.js";
 import {
   InputError
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 import "./chunk-J7TIHFHR.js";
 
-// ../../../work/wt/perf/dist/lib/report/adhoc.js
+// dist/lib/report/adhoc.js
 var AdhocReporter = class {
   options;
   palette;
@@ -75,7 +75,7 @@ ${diffs}` : text;
   }
 };
 
-// ../../../work/wt/perf/dist/lib/cli/adhoc.js
+// dist/lib/cli/adhoc.js
 async function adhocCommand(args) {
   const session = await settleSession(args);
   const registry = defaultRegistry();

@@ -1,7 +1,7 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import {
   exitCodeFor
-} from "./chunk-TN4SVK4N.js";
+} from "./chunk-LQF5EPRV.js";
 import {
   FactError,
   evaluateCondition,
@@ -20,14 +20,14 @@ import {
   shellQuote,
   sourceFileCandidates,
   subsetParts
-} from "./chunk-UHGSSMEQ.js";
+} from "./chunk-H2E5YLVL.js";
 import {
   checkOnlyChoice,
   existingFile,
   fileOrAbsent,
   positiveSeconds,
   wholeNumber
-} from "./chunk-C4O6QUDM.js";
+} from "./chunk-26FRTH2G.js";
 import {
   diffForJson,
   formatDryRunBanner,
@@ -36,7 +36,7 @@ import {
   formatResultLine,
   formatTaskOutput,
   formatUnreachableLine
-} from "./chunk-QNNCCUUE.js";
+} from "./chunk-I7335OHK.js";
 import {
   RecapTally,
   colorForcedByEnv,
@@ -44,39 +44,42 @@ import {
   createPalette,
   emptyRecap,
   formatRecapTable
-} from "./chunk-SCNCPGUX.js";
+} from "./chunk-R3A7HIJR.js";
 import {
+  IMPLICIT_LOCALHOST,
   RAW_PARAMS,
   absolutePathError,
+  addImplicitLocalhost,
   convertType,
+  implicitLocalhost,
   isTemplated as isTemplated2,
   loadInventory,
   normaliseArgs,
   normaliseMode,
   toBoolean,
   withPlaybookDir
-} from "./chunk-6JYGBKG5.js";
+} from "./chunk-DFV3BYGA.js";
 import {
   loadYamlFile,
   locationOf,
   sourceTextOf,
   valueLocationOf,
   yaml
-} from "./chunk-SGK6LTBA.js";
+} from "./chunk-DNMEMACC.js";
 import {
   promptHidden
-} from "./chunk-2G37F4ZA.js";
+} from "./chunk-JQYNUFO3.js";
 import {
   holdsSecret,
   readsSecret
-} from "./chunk-LOEA4RCD.js";
+} from "./chunk-CEXGABJJ.js";
 import {
   InputError,
   didYouMean,
   formatLocation
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 
-// ../../../work/wt/perf/dist/lib/transport/keys.js
+// dist/lib/transport/keys.js
 import { readFileSync } from "node:fs";
 import ssh2 from "ssh2";
 var { utils } = ssh2;
@@ -111,7 +114,7 @@ async function loadPrivateKey(file, options) {
   return { key, passphrase };
 }
 
-// ../../../work/wt/perf/dist/lib/playbook/types.js
+// dist/lib/playbook/types.js
 function isBlock(entry) {
   return entry.kind === "block";
 }
@@ -122,13 +125,47 @@ function builtTask(fields) {
   return { vars: {}, when: [], tags: [], notify: [], loopVar: "item", runOnce: false, ignoreErrors: false, noLog: false, listen: [], ...fields };
 }
 
-// ../../../work/wt/perf/dist/lib/playbook/load.js
+// dist/lib/playbook/load.js
 import { existsSync as existsSync3 } from "node:fs";
 import { dirname as dirname2, resolve as resolve3 } from "node:path";
 
-// ../../../work/wt/perf/dist/lib/playbook/roles.js
+// dist/lib/playbook/roles.js
 import { existsSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
+function allDependencies(role) {
+  return role.deps.flatMap((dep) => [...allDependencies(dep), dep]);
+}
+function parentChain(role) {
+  const chain = [];
+  for (let parent = role.parent; parent; parent = parent.parent)
+    chain.unshift(parent);
+  return chain;
+}
+function roleDefaults(role, withChain) {
+  const merged = {};
+  for (const dep of allDependencies(role))
+    Object.assign(merged, roleDefaults(dep, false));
+  if (withChain)
+    for (const parent of parentChain(role))
+      Object.assign(merged, parent.defaults);
+  return Object.assign(merged, role.defaults);
+}
+function roleVars(role, withChain) {
+  const merged = {};
+  if (withChain)
+    for (const parent of parentChain(role))
+      Object.assign(merged, parent.entryVars, parent.vars);
+  for (const dep of allDependencies(role))
+    Object.assign(merged, roleVars(dep, false));
+  return Object.assign(merged, role.entryVars, role.vars);
+}
+function roleLayers(role) {
+  const params = {};
+  for (const parent of parentChain(role))
+    Object.assign(params, parent.params);
+  Object.assign(params, role.params);
+  return { defaults: roleDefaults(role, true), vars: roleVars(role, true), params };
+}
 function roleSearchPath(playbookDir, configured = []) {
   const fromEnv = (process.env.RUNBOOK_ROLES_PATH ?? process.env.ANSIBLE_ROLES_PATH ?? "").split(delimiter).filter(Boolean);
   return [.../* @__PURE__ */ new Set([join(playbookDir, "roles"), ...fromEnv.map((p) => resolve(p)), ...configured.map((p) => resolve(playbookDir, p)), playbookDir])];
@@ -143,8 +180,10 @@ function findRole(name, searchPath, where) {
 function roleFile(dir, kind, name = "main") {
   return [`${name}.yml`, `${name}.yaml`, name].map((f) => join(dir, kind, f)).find((p) => existsSync(p) && statSync(p).isFile());
 }
-function roleVarsFile(dir, kind, name = "main") {
+function roleVarsFile(dir, kind, name = "main", where) {
   const file = roleFile(dir, kind, name);
+  if (!file && name !== "main")
+    throw new InputError(`role has no ${kind} file '${name}' (looked in ${join(dir, kind)})`, where);
   if (!file)
     return {};
   const data = loadYamlFile(file);
@@ -169,7 +208,7 @@ function roleBlock(name, entries, location) {
   return { kind: "block", name: `role ${name}`, block: entries, rescue: [], always: [], location };
 }
 
-// ../../../work/wt/perf/dist/lib/modules/arg-rules.js
+// dist/lib/modules/arg-rules.js
 var given = (args, name) => args[name] !== void 0 && args[name] !== null;
 var templated = (value) => typeof value === "string" && /\{\{|\{%/.test(value);
 function argRuleError(module, args) {
@@ -198,11 +237,11 @@ function argRuleError(module, args) {
   return void 0;
 }
 
-// ../../../work/wt/perf/dist/lib/playbook/task.js
+// dist/lib/playbook/task.js
 import { existsSync as existsSync2 } from "node:fs";
 import { dirname, isAbsolute as isAbsolute2, join as join2, resolve as resolve2 } from "node:path";
 
-// ../../../work/wt/perf/dist/lib/playbook/kv.js
+// dist/lib/playbook/kv.js
 function tokenizeArgs(text) {
   const tokens = [];
   let i = 0;
@@ -277,7 +316,7 @@ function parseKeyValues(text) {
   return { args };
 }
 
-// ../../../work/wt/perf/dist/lib/playbook/task.js
+// dist/lib/playbook/task.js
 var TASK_KEYWORDS = [
   "name",
   "args",
@@ -307,18 +346,32 @@ var TASK_KEYWORDS = [
   "delegate_facts",
   "local_action",
   "ignore_unreachable",
-  "any_errors_fatal"
+  "any_errors_fatal",
+  "environment",
+  "module_defaults",
+  "remote_user",
+  "port",
+  "connection",
+  "action",
+  "collections",
+  "become_method"
 ];
 var UNSUPPORTED_KEYWORDS = {
   async: "async is not supported: runbook keeps one connection per host and waits for each command; use timeout: to bound a long command, or start a service with the systemd module",
-  poll: "poll is not supported (async is not supported: use timeout: to bound a long command)"
+  poll: "poll is not supported (async is not supported: use timeout: to bound a long command)",
+  ...unsupportedAnsibleKeywords(["debugger", "diff", "become_flags", "become_exe"])
 };
-var LOOP_CONTROL_KEYS = ["loop_var", "label"];
-var INHERITED_KEYWORDS = ["name", "when", "tags", "vars", "become", "become_user", "ignore_errors", "no_log", "check_mode", "run_once"];
+var LOOP_CONTROL_KEYS = ["loop_var", "label", "index_var", "extended"];
+function unsupportedAnsibleKeywords(names, where = "") {
+  return Object.fromEntries(names.map((name) => [name, `'${name}' is an Ansible keyword runbook does not support${where}`]));
+}
+var CONNECTIONS = ["local", "ssh", "smart"];
+var INHERITED_KEYWORDS = ["name", "when", "tags", "vars", "become", "become_user", "ignore_errors", "no_log", "check_mode", "run_once", "environment", "module_defaults", "remote_user", "port", "connection", "collections", "become_method"];
 var BLOCK_KEYWORDS = ["block", "rescue", "always", ...INHERITED_KEYWORDS];
+var UNSUPPORTED_BLOCK_KEYWORDS = unsupportedAnsibleKeywords(["delegate_to", "delegate_facts", "throttle", "timeout", "ignore_unreachable", "any_errors_fatal", "notify", "debugger", "diff", "become_flags", "become_exe"], " on a block (set it on the tasks)");
 var IMPORT_TASKS = ["import_tasks", "ansible.builtin.import_tasks"];
 var IMPORT_ROLE = ["import_role", "ansible.builtin.import_role"];
-var ROLE_ARGS = ["name", "tasks_from", "vars", "allow_duplicates", "public", "apply", "handlers_from", "defaults_from", "vars_from", "rolespec_validate"];
+var ROLE_ARGS = ["name", "role", "tasks_from", "vars_from", "defaults_from", "handlers_from", "allow_duplicates", "public", "apply", "rolespec_validate"];
 var NOTHING_INHERITED = { when: [], tags: [], vars: {} };
 function parseEntries(value, what, location, ctx) {
   if (value === void 0 || value === null)
@@ -351,7 +404,7 @@ function parseEntry(raw, fallback, ctx) {
 }
 function roleRef(raw, where) {
   if (typeof raw === "string" && raw !== "")
-    return { name: raw, params: {}, keywords: {} };
+    return { name: raw, vars: {}, params: {}, keywords: {} };
   if (!isMapping(raw))
     throw new InputError("a role is a name or a mapping with role:", where);
   const name = raw.role ?? raw.name;
@@ -361,17 +414,27 @@ function roleRef(raw, where) {
     throw new InputError(`role names are read before any host runs and cannot be templated ('${name}')`, locationOf(raw, "role") ?? where);
   const keywords = {};
   const params = {};
+  let vars = {};
   for (const [key, value] of Object.entries(raw)) {
     if (key === "role" || key === "name")
       continue;
     if (key === "vars")
-      Object.assign(params, mapping(value, "vars", locationOf(raw, key) ?? where));
+      vars = mapping(value, "vars", locationOf(raw, key) ?? where);
     else if (INHERITED_KEYWORDS.includes(key))
       keywords[key] = value;
+    else if (UNSUPPORTED_BLOCK_KEYWORDS[key])
+      throw new InputError(UNSUPPORTED_BLOCK_KEYWORDS[key].replace("on a block", "on a role"), locationOf(raw, key) ?? where);
     else
       params[key] = value;
   }
-  return { name, params, keywords };
+  return { name, vars, params, keywords };
+}
+var layersOfRole = /* @__PURE__ */ new WeakMap();
+function roleLayersOf(role) {
+  let layers = layersOfRole.get(role);
+  if (!layers)
+    layersOfRole.set(role, layers = roleLayers(role));
+  return layers;
 }
 function roleEntries(ref, where, ctx, once) {
   const roles = ctx.roles;
@@ -383,22 +446,38 @@ function roleEntries(ref, where, ctx, once) {
     throw new InputError(`circular role dependency: ${[...chain, dir].join(" \u2192 ")}`, where);
   const meta = roleMeta(dir);
   const tasksFrom = ref.tasksFrom?.replace(/\.ya?ml$/, "");
-  const key = `${dir}\0${tasksFrom ?? "main"}\0${JSON.stringify(ref.params)}`;
+  const scope = {
+    name: ref.name,
+    dir,
+    defaults: roleVarsFile(dir, "defaults", ref.defaultsFrom?.replace(/\.ya?ml$/, ""), where),
+    vars: roleVarsFile(dir, "vars", ref.varsFrom?.replace(/\.ya?ml$/, ""), where),
+    entryVars: ref.vars,
+    params: ref.params,
+    deps: [],
+    parent: ctx.role
+  };
+  ctx.role?.deps.push(scope);
+  if (ref.exposed && !ref.includeParams)
+    roles.public.push(scope);
+  const parentInherited = inheritFrom(ref.keywords, ctx.inherited ?? NOTHING_INHERITED, (k) => locationOf(ref.keywords, k) ?? where);
+  const inherited = ref.includeParams ? { ...parentInherited, includeParams: { ...parentInherited.includeParams, ...ref.includeParams } } : parentInherited;
+  const roleCtx = { ...ctx, baseDir: dir, role: scope, roleChain: [...chain, dir], inherited, chain: void 0 };
+  const deps = meta.dependencies.flatMap(([raw, loc]) => roleEntries(roleRef(raw, loc), loc, roleCtx, true));
+  const key = `${dir}\0${tasksFrom ?? "main"}\0${JSON.stringify([ref.params, ref.vars, ref.varsFrom, ref.defaultsFrom])}`;
   if (once && !meta.allowDuplicates && roles.seen.has(key))
     return [];
   roles.seen.add(key);
-  const parentInherited = inheritFrom(ref.keywords, ctx.inherited ?? NOTHING_INHERITED, (k) => locationOf(ref.keywords, k) ?? where);
-  const inherited = { ...parentInherited, vars: { ...parentInherited.vars, ...ref.params } };
-  const scope = { name: ref.name, dir, defaults: roleVarsFile(dir, "defaults"), vars: roleVarsFile(dir, "vars") };
-  const roleCtx = { ...ctx, baseDir: dir, role: scope, roleChain: [...chain, dir], inherited, chain: void 0 };
-  const deps = meta.dependencies.flatMap(([raw, loc]) => roleEntries(roleRef(raw, loc), loc, roleCtx, true));
-  if (!roles.handlersOf.has(dir)) {
-    roles.handlersOf.add(dir);
-    const file = roleFile(dir, "handlers");
+  const handlersFrom = ref.handlersFrom?.replace(/\.ya?ml$/, "");
+  const handlersKey = `${dir}\0${handlersFrom ?? "main"}`;
+  if (!roles.handlersOf.has(handlersKey)) {
+    roles.handlersOf.add(handlersKey);
+    const file = roleFile(dir, "handlers", handlersFrom);
+    if (!file && handlersFrom)
+      throw new InputError(`role '${ref.name}' has no handlers file '${ref.handlersFrom}' (looked in ${join2(dir, "handlers")})`, where);
     const data2 = file ? loadYamlFile(file) : void 0;
     if (Array.isArray(data2)) {
       for (const [index, item] of data2.entries()) {
-        const handler = parseTask(item, locationOf(data2, index) ?? { file, line: 1, column: 1 }, { ...roleCtx, file, isHandler: true, handlerNames: void 0, inherited: { ...NOTHING_INHERITED, tags: inherited.tags } });
+        const handler = parseTask(item, locationOf(data2, index) ?? { file, line: 1, column: 1 }, { ...roleCtx, file, isHandler: true, handlerNames: void 0, inherited: { ...NOTHING_INHERITED, tags: inherited.tags, environment: inherited.environment, moduleDefaults: inherited.moduleDefaults } });
         roles.handlers.push(handler);
         for (const name of [handler.name, ...handler.listen])
           roles.handlerNames.add(name);
@@ -412,17 +491,45 @@ function roleEntries(ref, where, ctx, once) {
   if (data !== void 0 && data !== null && !Array.isArray(data))
     throw new InputError("a task file must be a list of tasks", locationOf(data) ?? { file: tasksFile, line: 1, column: 1 });
   const tasks = data ? parseEntries(data, "tasks", { file: tasksFile, line: 1, column: 1 }, { ...roleCtx, file: tasksFile, chain: [tasksFile] }) : [];
-  return [...deps, roleBlock(ref.name, tasks, where)];
+  const block = roleBlock(ref.name, tasks, where);
+  if (ref.exposed && ref.includeParams)
+    block.exposes = scope;
+  return [...deps, block];
 }
 function roleArgs(value, where, what) {
   if (!isMapping(value))
     throw new InputError(`${what} takes a mapping (name:, tasks_from:, ...)`, where);
-  for (const key of Object.keys(value))
+  const at = (k) => locationOf(value, k) ?? where;
+  for (const key of Object.keys(value)) {
+    if (key === "vars")
+      throw new InputError(`'vars' is not an argument of ${what} (Ansible refuses it too): put vars: on the task, beside ${what}:`, at(key));
     if (!ROLE_ARGS.includes(key))
-      throw new InputError(`unknown argument '${key}' for ${what}${didYouMean(key, ROLE_ARGS)}`, locationOf(value, key) ?? where);
-  if (typeof value.name !== "string" || value.name === "")
+      throw new InputError(`unknown argument '${key}' for ${what}${didYouMean(key, ROLE_ARGS)}`, at(key));
+    if (what === "import_role" && (key === "public" || key === "apply"))
+      throw new InputError(`'${key}' is an argument of include_role only (import_role's roles are always public)`, at(key));
+  }
+  const name = value.name ?? value.role;
+  if (typeof name !== "string" || name === "")
     throw new InputError(`${what} needs name: <role>`, where);
-  return { name: value.name, tasksFrom: typeof value.tasks_from === "string" ? value.tasks_from : void 0, vars: mapping(value.vars, "vars", where) };
+  const from = (key) => {
+    const v = value[key];
+    if (v === void 0 || v === null)
+      return void 0;
+    if (typeof v !== "string")
+      throw new InputError(`${key} must be a file name, got ${JSON.stringify(v)}`, at(key));
+    if (isTemplated2(v))
+      throw new InputError(`${key} is read when the role is loaded and cannot be templated here ('${v}')`, at(key));
+    return v;
+  };
+  return {
+    name,
+    tasksFrom: from("tasks_from"),
+    varsFrom: from("vars_from"),
+    defaultsFrom: from("defaults_from"),
+    handlersFrom: from("handlers_from"),
+    public: flag(value.public, "public", at("public")) ?? false,
+    allowDuplicates: flag(value.allow_duplicates, "allow_duplicates", at("allow_duplicates"))
+  };
 }
 function parseImportRole(raw, key, fallback, ctx) {
   const location = locationOf(raw) ?? fallback;
@@ -434,21 +541,26 @@ function parseImportRole(raw, key, fallback, ctx) {
       throw new InputError(`'${k}' is not a keyword of import_role${didYouMean(k, INHERITED_KEYWORDS)}`, at(k));
   }
   const args = roleArgs(raw[key], at(key), "import_role");
-  const keywords = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== key && k !== "name"));
-  const entries = roleEntries({ name: args.name, tasksFrom: args.tasksFrom, params: args.vars, keywords }, at(key), ctx, false);
+  const keywords = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== key && k !== "name" && k !== "vars"));
+  const ref = { ...args, vars: mapping(raw.vars, "vars", at("vars")), params: {}, keywords, exposed: true };
+  const entries = roleEntries(ref, at(key), ctx, false);
   return { kind: "block", name: raw.name === void 0 || raw.name === null ? `import_role ${args.name}` : String(raw.name), block: entries, rescue: [], always: [], location };
 }
 function roleIncluder(task, ctx, raw) {
-  const value = raw[Object.keys(raw).find((k) => ctx.registry.get(k)?.name === "include_role")];
-  const args = isMapping(value) ? value : {};
-  const applyRaw = args.apply;
+  const moduleKey = Object.keys(raw).find((k) => ctx.registry.get(k)?.name === "include_role");
+  const value = raw[moduleKey];
+  const args = roleArgs(isMapping(value) ? value : typeof value === "string" ? { name: value } : value, locationOf(raw, moduleKey) ?? task.location, "include_role");
+  const applyRaw = isMapping(value) ? value.apply : void 0;
   const applyAt = (k) => (isMapping(applyRaw) ? locationOf(applyRaw, k) : void 0) ?? task.location;
   const keywords = isMapping(applyRaw) ? applyRaw : {};
   for (const k of Object.keys(keywords))
     if (!INHERITED_KEYWORDS.includes(k))
       throw new InputError(`'${k}' is not a keyword apply can pass down${didYouMean(k, INHERITED_KEYWORDS)}`, applyAt(k));
-  const tasksFrom = typeof args.tasks_from === "string" ? args.tasks_from : void 0;
-  return (name, vars) => roleEntries({ name, tasksFrom, params: { ...task.vars, ...mapping(args.vars, "vars", task.location), ...vars }, keywords }, task.location, ctx, false);
+  const ownVars = mapping(raw.vars, "vars", locationOf(raw, "vars") ?? task.location);
+  return (name, item) => {
+    const ref = { ...args, name, vars: ownVars, params: {}, keywords, exposed: args.public, includeParams: { ...ownVars, ...item } };
+    return roleEntries(ref, task.location, ctx, args.allowDuplicates === false);
+  };
 }
 function inheritFrom(raw, parent, at) {
   return {
@@ -460,8 +572,70 @@ function inheritFrom(raw, parent, at) {
     ignoreErrors: flag(raw.ignore_errors, "ignore_errors", at("ignore_errors")) ?? parent.ignoreErrors,
     noLog: flag(raw.no_log, "no_log", at("no_log")) ?? parent.noLog,
     checkMode: flag(raw.check_mode, "check_mode", at("check_mode")) ?? parent.checkMode,
-    runOnce: flag(raw.run_once, "run_once", at("run_once")) ?? parent.runOnce
+    runOnce: flag(raw.run_once, "run_once", at("run_once")) ?? parent.runOnce,
+    environment: [...parent.environment ?? [], ...environmentOf(raw.environment, at("environment"))],
+    moduleDefaults: [...parent.moduleDefaults ?? [], ...moduleDefaultsOf(raw.module_defaults, at("module_defaults"))],
+    remoteUser: remoteUserOf(raw.remote_user, at("remote_user")) ?? parent.remoteUser,
+    port: portOf(raw.port, at("port")) ?? parent.port,
+    connection: connectionOf(raw.connection, at("connection")) ?? parent.connection,
+    includeParams: parent.includeParams
   };
+}
+function environmentOf(value, location) {
+  if (value === void 0 || value === null)
+    return [];
+  if (typeof value === "string" && isTemplated2(value))
+    return [value];
+  if (!isMapping(value))
+    throw new InputError(`environment must be a mapping of variable names to values (or a template giving one), got ${JSON.stringify(value)}`, location);
+  for (const key of Object.keys(value)) {
+    if (!isTemplated2(key) && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      throw new InputError(`environment variable name '${key}' is not valid (letters, digits and _, not starting with a digit)`, locationOf(value, key) ?? location);
+  }
+  return [value];
+}
+function moduleDefaultsOf(value, location) {
+  if (value === void 0 || value === null)
+    return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((entry, index) => {
+    const where = Array.isArray(value) ? locationOf(value, index) ?? location : location;
+    if (!isMapping(entry))
+      throw new InputError(`module_defaults must be a mapping of module names to their default arguments, got ${JSON.stringify(entry)}`, where);
+    for (const [name, args] of Object.entries(entry)) {
+      const at = locationOf(entry, name) ?? where;
+      if (name.startsWith("group/"))
+        throw new InputError(`module_defaults for action groups ('${name}') are not supported: name the modules themselves`, at);
+      if (!isMapping(args))
+        throw new InputError(`module_defaults for '${name}' must be a mapping of arguments, got ${JSON.stringify(args)}`, at);
+    }
+    return { defaults: entry, location: where };
+  });
+}
+function remoteUserOf(value, location) {
+  if (value === void 0 || value === null)
+    return void 0;
+  if (typeof value !== "string" && typeof value !== "number")
+    throw new InputError(`remote_user must be a user name, got ${JSON.stringify(value)}`, location);
+  return String(value);
+}
+function portOf(value, location) {
+  if (value === void 0 || value === null)
+    return void 0;
+  if (typeof value === "string" && isTemplated2(value))
+    return value;
+  const port = typeof value === "number" ? value : typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new InputError(`port must be a port number between 1 and 65535, got ${JSON.stringify(value)}`, location);
+  return port;
+}
+function connectionOf(value, location) {
+  if (value === void 0 || value === null)
+    return void 0;
+  if (typeof value === "string" && CONNECTIONS.includes(value))
+    return value === "local" ? "local" : "ssh";
+  const hint = typeof value === "string" ? didYouMean(value, CONNECTIONS) : "";
+  throw new InputError(`connection ${JSON.stringify(value)} is not supported: runbook connects with ssh or local${hint}`, location);
 }
 function parseImportTasks(raw, key, fallback, ctx) {
   const location = locationOf(raw) ?? fallback;
@@ -495,15 +669,20 @@ function includer(task, ctx, raw) {
   }
   const parent = ctx.inherited ?? NOTHING_INHERITED;
   const applied = isMapping(applyRaw) ? inheritFrom(applyRaw, parent, applyAt) : parent;
-  return (file, vars) => loadTaskFile(file, ctx, { ...ctx, inherited: { ...applied, vars: { ...applied.vars, ...task.vars, ...vars } } }, "include_tasks", task.location);
+  const ownVars = mapping(raw.vars, "vars", locationOf(raw, "vars") ?? task.location);
+  return (file, vars) => loadTaskFile(file, ctx, { ...ctx, inherited: { ...applied, vars: { ...applied.vars, ...task.vars, ...vars }, includeParams: { ...parent.includeParams, ...ownVars, ...vars } } }, "include_tasks", task.location);
 }
+var MAX_INCLUDE_DEPTH = 64;
 function loadTaskFile(named, from, into, what, where) {
   const candidates = isAbsolute2(named) ? [named] : [.../* @__PURE__ */ new Set([resolve2(dirname(from.file), named), resolve2(from.baseDir, named)])];
   const path = candidates.find((c) => existsSync2(c));
   if (!path)
     throw new InputError(`${what}: file '${named}' not found (looked for ${candidates.join(", ")})`, where);
   const chain = from.chain ?? [from.file];
-  if (chain.includes(path))
+  if (what === "include_tasks") {
+    if (chain.length > MAX_INCLUDE_DEPTH)
+      throw new InputError(`include_tasks nested more than ${MAX_INCLUDE_DEPTH} deep (${path}); a file that includes itself needs a when that ends the recursion`, where);
+  } else if (chain.includes(path))
     throw new InputError(`${what}: circular import of ${path} (${[...chain, path].join(" \u2192 ")})`, where);
   const data = loadYamlFile(path);
   if (data === null || data === void 0)
@@ -518,6 +697,8 @@ function parseBlock(raw, fallback, ctx) {
   if (ctx.isHandler)
     throw new InputError("blocks in handlers are not supported", at("block"));
   for (const key of Object.keys(raw)) {
+    if (UNSUPPORTED_BLOCK_KEYWORDS[key])
+      throw new InputError(UNSUPPORTED_BLOCK_KEYWORDS[key], at(key));
     if (!BLOCK_KEYWORDS.includes(key))
       throw new InputError(`'${key}' is not a block keyword${didYouMean(key, BLOCK_KEYWORDS)} (a block holds tasks; put the module in a task under block:)`, at(key));
   }
@@ -539,11 +720,13 @@ function parseTask(written, fallback, ctx) {
     throw new InputError(`a ${kind} must be a mapping (name:, a module, ...)`, fallback);
   const location = locationOf(written) ?? fallback;
   const at = (key) => locationOf(written, key) ?? ("local_action" in written ? locationOf(written, "local_action") : void 0) ?? location;
-  const raw = "local_action" in written ? localAction(written, at("local_action")) : written;
+  const raw = "local_action" in written ? localAction(written, at("local_action")) : "action" in written ? actionKeyword(written, at("action")) : written;
   const moduleKeys = [];
   for (const key of Object.keys(raw)) {
     if (UNSUPPORTED_KEYWORDS[key])
       throw new InputError(UNSUPPORTED_KEYWORDS[key], at(key));
+    if (key.startsWith("with_") && key !== "with_items")
+      throw new InputError(`'${key}' is not supported: use loop: with a lookup (loop: "{{ query('${key.slice(5)}', ...) }}") or with_items`, at(key));
     if (key === "listen" && !ctx.isHandler)
       throw new InputError(`'listen' is only for handlers`, at(key));
     if (TASK_KEYWORDS.includes(key))
@@ -560,7 +743,10 @@ function parseTask(written, fallback, ctx) {
     throw new InputError(`${kind} has two modules, '${moduleKeys[0]}' and '${moduleKeys[1]}'; use one per ${kind}`, at(moduleKeys[1]));
   const moduleKey = moduleKeys[0];
   const module = ctx.registry.get(moduleKey);
-  const args = moduleArgs(raw, moduleKey, module, location);
+  const inherited = ctx.inherited ?? NOTHING_INHERITED;
+  const moduleDefaults = [...inherited.moduleDefaults ?? [], ...moduleDefaultsOf(raw.module_defaults, at("module_defaults"))];
+  const defaults = moduleDefaults.flatMap(({ defaults: entry }) => Object.entries(entry).filter(([name]) => ctx.registry.get(name)?.name === module.name).map(([name, args2]) => ({ node: entry, key: name, args: args2 })));
+  const args = moduleArgs(raw, moduleKey, module, location, defaults);
   checkSourceFile(module.name, args.values, args.origins, ctx.baseDir);
   const validationError = argRuleError(module, args.values) ?? module.validate?.(args.values);
   if (validationError)
@@ -578,7 +764,6 @@ function parseTask(written, fallback, ctx) {
     }
   }
   const loopVar = isMapping(loopControl) && loopControl.loop_var !== void 0 ? identifier(loopControl.loop_var, "loop_var", locationOf(loopControl, "loop_var") ?? location) : "item";
-  const inherited = ctx.inherited ?? NOTHING_INHERITED;
   const task = {
     name: raw.name === void 0 || raw.name === null ? summariseTask(module, args.values, flag(raw.no_log, "no_log", at("no_log")) ?? false) : String(raw.name),
     module: module.name,
@@ -617,9 +802,32 @@ function parseTask(written, fallback, ctx) {
   if (checkMode !== void 0)
     task.checkMode = checkMode;
   executionKeywords(raw, task, at);
+  if (isMapping(loopControl) && loopControl.index_var !== void 0 && loopControl.index_var !== null)
+    task.indexVar = identifier(loopControl.index_var, "index_var", locationOf(loopControl, "index_var") ?? location);
+  if (isMapping(loopControl) && loopControl.extended !== void 0)
+    task.loopExtended = flag(loopControl.extended, "extended", locationOf(loopControl, "extended") ?? location);
+  const environment = [...inherited.environment ?? [], ...environmentOf(raw.environment, at("environment"))];
+  if (environment.length > 0)
+    task.environment = environment;
+  const remoteUser = remoteUserOf(raw.remote_user, at("remote_user")) ?? inherited.remoteUser;
+  if (remoteUser !== void 0)
+    task.remoteUser = remoteUser;
+  const port = portOf(raw.port, at("port")) ?? inherited.port;
+  if (port !== void 0)
+    task.port = port;
+  const connection = connectionOf(raw.connection, at("connection")) ?? inherited.connection;
+  if (connection !== void 0)
+    task.connection = connection;
+  collectionsOf(raw.collections, at("collections"));
+  becomeMethodOf(raw.become_method, at("become_method"));
+  if (inherited.includeParams && Object.keys(inherited.includeParams).length > 0)
+    task.includeParams = inherited.includeParams;
   if (ctx.role) {
-    task.roleDefaults = ctx.role.defaults;
-    task.roleVars = ctx.role.vars;
+    const layers = roleLayersOf(ctx.role);
+    task.roleDefaults = layers.defaults;
+    task.roleVars = layers.vars;
+    if (Object.keys(layers.params).length > 0)
+      task.roleParams = layers.params;
   }
   if (ctx.baseDir)
     task.baseDir = ctx.baseDir;
@@ -675,11 +883,29 @@ function count(value, what, location, min) {
     throw new InputError(`${what} must be ${min} or more, got ${number}`, location);
   return number;
 }
+function actionKeyword(raw, location) {
+  return moduleKeyword(raw, "action", location);
+}
+function collectionsOf(value, location) {
+  if (value === void 0 || value === null)
+    return;
+  const list = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(list) || !list.every((c) => typeof c === "string"))
+    throw new InputError("collections must be a list of collection names", location);
+}
+function becomeMethodOf(value, location) {
+  if (value === void 0 || value === null || value === "sudo")
+    return;
+  throw new InputError(`become_method ${JSON.stringify(value)} is not supported: runbook becomes other users with sudo only`, location);
+}
 function localAction(raw, location) {
   if ("delegate_to" in raw)
     throw new InputError("local_action and delegate_to cannot be used together", location);
-  const value = raw.local_action;
-  const { local_action: _dropped, ...rest } = raw;
+  return { ...moduleKeyword(raw, "local_action", location), delegate_to: "localhost" };
+}
+function moduleKeyword(raw, keyword, location) {
+  const value = raw[keyword];
+  const { [keyword]: _dropped, ...rest } = raw;
   let module;
   let args;
   if (typeof value === "string") {
@@ -692,16 +918,22 @@ function localAction(raw, location) {
     args = others;
   }
   if (typeof module !== "string" || module === "")
-    throw new InputError("local_action needs a module: local_action: <module> <arguments>, or a mapping with module:", location);
+    throw new InputError(`${keyword} needs a module: ${keyword}: <module> <arguments>, or a mapping with module:`, location);
   if (module in rest)
-    throw new InputError(`task has two modules, '${module}' (in local_action) and '${module}'`, location);
-  return { ...rest, [module]: args, delegate_to: "localhost" };
+    throw new InputError(`task has two modules, '${module}' (in ${keyword}) and '${module}'`, location);
+  return { ...rest, [module]: args };
 }
-function moduleArgs(raw, moduleKey, module, taskLocation) {
+function moduleArgs(raw, moduleKey, module, taskLocation, defaults = []) {
   const inline = raw[moduleKey];
   const moduleLocation = locationOf(raw, moduleKey) ?? taskLocation;
   const given2 = {};
   const sourceOfKey = /* @__PURE__ */ new Map();
+  for (const { args } of defaults) {
+    for (const [key, value] of Object.entries(args)) {
+      given2[key] = value;
+      sourceOfKey.set(key, { node: args, key });
+    }
+  }
   const extra = raw.args;
   if (extra !== void 0 && extra !== null) {
     if (!isMapping(extra))
@@ -844,12 +1076,50 @@ function identifier(value, what, location) {
   return value;
 }
 
-// ../../../work/wt/perf/dist/lib/playbook/load.js
-var PLAY_KEYWORDS = ["name", "hosts", "vars", "vars_files", "tags", "become", "become_user", "pre_tasks", "roles", "tasks", "post_tasks", "handlers", "gather_facts", "gather_subset", "serial", "strategy", "max_fail_percentage", "any_errors_fatal"];
-var UNSUPPORTED_PLAY_KEYWORDS = ["include_playbook"];
+// dist/lib/playbook/load.js
+var PLAY_KEYWORDS = [
+  "name",
+  "hosts",
+  "vars",
+  "vars_files",
+  "tags",
+  "become",
+  "become_user",
+  "pre_tasks",
+  "roles",
+  "tasks",
+  "post_tasks",
+  "handlers",
+  "gather_facts",
+  "gather_subset",
+  "gather_timeout",
+  "serial",
+  "strategy",
+  "max_fail_percentage",
+  "any_errors_fatal",
+  "remote_user",
+  "port",
+  "connection",
+  "environment",
+  "module_defaults",
+  "no_log",
+  "ignore_errors",
+  "check_mode",
+  "run_once",
+  "collections",
+  "become_method",
+  "order"
+];
+var UNSUPPORTED_PLAY_KEYWORDS = {
+  include_playbook: `'include_playbook' is not supported (removed from Ansible too): use import_playbook`,
+  vars_prompt: `'vars_prompt' is not supported: runbook never stops to ask; pass the variables with -e`,
+  force_handlers: `'force_handlers' is not supported: handlers of a failed host do not run`,
+  fact_path: `'fact_path' is not supported: runbook does not gather local facts (facts.d)`,
+  ...unsupportedAnsibleKeywords(["ignore_unreachable", "throttle", "timeout", "debugger", "diff", "become_flags", "become_exe", "delegate_to", "delegate_facts"], " on a play (set it on the tasks)")
+};
 var STRATEGIES = ["linear", "free"];
 function loadPlaybookFile(file, registry, options = {}) {
-  return parsePlaybook(loadYamlFile(file), file, registry, { chain: [resolve3(file)], rolesPath: options.rolesPath ?? [], tags: [], when: [], vars: {} });
+  return parsePlaybook(loadYamlFile(file), file, registry, { chain: [resolve3(file)], rolesPath: options.rolesPath ?? [], privateRoleVars: options.privateRoleVars, tags: [], when: [], vars: {} });
 }
 var IMPORT_PLAYBOOK = ["import_playbook", "ansible.builtin.import_playbook"];
 var IMPORT_PLAYBOOK_KEYWORDS = ["name", "tags", "vars", "when"];
@@ -890,6 +1160,7 @@ function importPlaybook(raw, key, location, baseDir, registry, outer) {
   return parsePlaybook(loadYamlFile(path), path, registry, {
     chain: [...outer.chain, path],
     rolesPath: outer.rolesPath,
+    privateRoleVars: outer.privateRoleVars,
     tags: [.../* @__PURE__ */ new Set([...outer.tags, ...tagList(raw.tags, at("tags"))])],
     when: [...outer.when, ...when],
     vars: { ...outer.vars, ...mapping(raw.vars, "vars", at("vars")) }
@@ -901,22 +1172,25 @@ function parsePlay(raw, fallback, ctx, imported) {
   const location = locationOf(raw) ?? fallback;
   const at = (key) => locationOf(raw, key) ?? location;
   for (const key of Object.keys(raw)) {
-    if (UNSUPPORTED_PLAY_KEYWORDS.includes(key))
-      throw new InputError(`'${key}' is not supported`, at(key));
+    if (UNSUPPORTED_PLAY_KEYWORDS[key])
+      throw new InputError(UNSUPPORTED_PLAY_KEYWORDS[key], at(key));
+    if (key === "when")
+      throw new InputError(`'when' is not a play keyword (as in Ansible): put it on the tasks, a block, or the import_playbook`, at(key));
     if (!PLAY_KEYWORDS.includes(key))
       throw new InputError(`unknown play keyword '${key}'${didYouMean(key, PLAY_KEYWORDS)}`, at(key));
   }
   const hosts = hostPattern(raw.hosts, "hosts" in raw ? at("hosts") : location);
   const tags = [.../* @__PURE__ */ new Set([...tagList(raw.tags, at("tags")), ...imported.tags])];
   const vars = { ...mapping(raw.vars, "vars", at("vars")), ...varsFiles(raw.vars_files, ctx.baseDir, at("vars_files")), ...imported.vars };
-  const inherited = { ...NOTHING_INHERITED, tags };
+  const passedDown = Object.fromEntries(["no_log", "ignore_errors", "check_mode", "run_once", "environment", "module_defaults"].filter((k) => k in raw).map((k) => [k, raw[k]]));
+  const inherited = { ...inheritFrom(passedDown, NOTHING_INHERITED, at), tags };
   const handlerItems = taskList(raw.handlers, "handlers", at("handlers"));
   const handlers = handlerItems.map(([item, itemLocation]) => parseTask(item, itemLocation, { ...ctx, isHandler: true, inherited }));
   const handlerNames = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
-  const roles = { searchPath: roleSearchPath(ctx.baseDir, imported.rolesPath), seen: /* @__PURE__ */ new Set(), handlers: [], handlersOf: /* @__PURE__ */ new Set(), handlerNames };
+  const roles = { searchPath: roleSearchPath(ctx.baseDir, imported.rolesPath), seen: /* @__PURE__ */ new Set(), handlers: [], handlersOf: /* @__PURE__ */ new Set(), handlerNames, public: [] };
   const taskCtx = { ...ctx, isHandler: false, handlerNames, inherited: { ...inherited, when: imported.when }, chain: imported.chain, roles };
   const roleList = taskList(raw.roles, "roles", at("roles"));
-  const roleBlocks = roleList.flatMap(([item, itemLocation]) => roleEntries(roleRef(item, itemLocation), itemLocation, taskCtx, true));
+  const roleBlocks = roleList.flatMap(([item, itemLocation]) => roleEntries({ ...roleRef(item, itemLocation), exposed: true }, itemLocation, taskCtx, true));
   for (const [index, handler] of handlers.entries()) {
     for (const name of handler.notify) {
       if (isTemplated2(name) || handlerNames.has(name))
@@ -943,8 +1217,29 @@ function parsePlay(raw, fallback, ctx, imported) {
     // The same list include_role adds a role's handlers to at run time.
     handlers: roles.handlers,
     location,
-    baseDir: ctx.baseDir
+    baseDir: ctx.baseDir,
+    publicRoles: roles.public
   };
+  const privateRoleVars = imported.privateRoleVars ?? envFlag(process.env.ANSIBLE_PRIVATE_ROLE_VARS);
+  if (privateRoleVars)
+    play.privateRoleVars = true;
+  const remoteUser = raw.remote_user;
+  if (remoteUser !== void 0 && remoteUser !== null) {
+    if (typeof remoteUser !== "string" && typeof remoteUser !== "number")
+      throw new InputError(`remote_user must be a user name, got ${JSON.stringify(remoteUser)}`, at("remote_user"));
+    play.remoteUser = String(remoteUser);
+  }
+  const port = portOf(raw.port, at("port"));
+  if (port !== void 0)
+    play.port = port;
+  const connection = connectionOf(raw.connection, at("connection"));
+  if (connection !== void 0)
+    play.connection = connection;
+  becomeMethodOf(raw.become_method, at("become_method"));
+  if (raw.order !== void 0 && raw.order !== null && raw.order !== "inventory")
+    throw new InputError(`order ${JSON.stringify(raw.order)} is not supported: hosts run in inventory order`, at("order"));
+  if (raw.gather_timeout !== void 0 && raw.gather_timeout !== null && !(typeof raw.gather_timeout === "number" && raw.gather_timeout > 0))
+    throw new InputError(`gather_timeout must be a number of seconds, got ${JSON.stringify(raw.gather_timeout)}`, at("gather_timeout"));
   const become = flag(raw.become, "become", at("become"));
   if (become !== void 0)
     play.become = become;
@@ -962,6 +1257,9 @@ function parsePlay(raw, fallback, ctx, imported) {
     play.maxFailPercentage = pct;
   }
   return play;
+}
+function envFlag(value) {
+  return value !== void 0 && ["1", "true", "yes", "on", "t", "y"].includes(value.trim().toLowerCase());
 }
 function strategyOf(value, location) {
   if (typeof value === "string" && STRATEGIES.includes(value))
@@ -1056,13 +1354,7 @@ function gatherSubset(value, location) {
   return names.map((n) => n.trim());
 }
 
-// ../../../work/wt/perf/dist/lib/inventory/localhost.js
-var IMPLICIT_LOCALHOST = ["localhost", "127.0.0.1", "::1"];
-function implicitLocalhost(name) {
-  return { name, vars: { ansible_connection: "local" }, groups: [], connection: { address: name, port: 22, user: "root", become: false, local: true } };
-}
-
-// ../../../work/wt/perf/dist/lib/util/limiter.js
+// dist/lib/util/limiter.js
 var Limiter = class {
   limit;
   active = 0;
@@ -1087,15 +1379,15 @@ var Limiter = class {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/engine/host-run.js
+// dist/lib/engine/host-run.js
 import { readFileSync as readFileSync3 } from "node:fs";
 import { homedir } from "node:os";
 
-// ../../../work/wt/perf/dist/lib/transport/ssh.js
+// dist/lib/transport/ssh.js
 import { connect as tcpConnect } from "node:net";
 import { Client } from "ssh2";
 
-// ../../../work/wt/perf/dist/lib/transport/known-hosts.js
+// dist/lib/transport/known-hosts.js
 import { createHash, createHmac } from "node:crypto";
 import { appendFileSync, existsSync as existsSync4, mkdirSync, readFileSync as readFileSync2 } from "node:fs";
 import { dirname as dirname3 } from "node:path";
@@ -1158,7 +1450,7 @@ function keyType(blob) {
   return blob.subarray(4, 4 + length).toString("ascii");
 }
 
-// ../../../work/wt/perf/dist/lib/transport/types.js
+// dist/lib/transport/types.js
 var UnreachableError = class extends Error {
   name = "UnreachableError";
 };
@@ -1177,7 +1469,7 @@ var StepFailure = class extends Error {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/transport/scripts.js
+// dist/lib/transport/scripts.js
 import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
 var WRITE_END = Buffer.from(".end\n");
@@ -1221,7 +1513,7 @@ function readFileCommand(path) {
   return `cat -- ${shellQuote(path)}`;
 }
 
-// ../../../work/wt/perf/dist/lib/transport/queued.js
+// dist/lib/transport/queued.js
 var QueuedTransport = class {
   stats = { connections: 0, roundTrips: 0 };
   pending = [];
@@ -1270,7 +1562,27 @@ var QueuedTransport = class {
   /** Queued changes are made first: what a command sees must include them. */
   async exec(command, options = { become: false }) {
     await this.flush();
-    return this.run(options.deadline === void 0 ? command : killedAt(command, options.deadline), options);
+    if (options.timeoutMs === void 0)
+      return this.run(options.deadline === void 0 ? command : killedAt(command, options.deadline), options);
+    return this.runWithin(command, options, options.timeoutMs);
+  }
+  /**
+   * A command with a time limit (a fact probe) is killed by the host itself, as task timeouts
+   * are (killedAt: its whole process group, even when the connection is gone); the controller
+   * waits a little longer for that, then gives up on the channel (a frozen host never answers).
+   */
+  async runWithin(command, options, timeoutMs) {
+    const deadline = Math.min(options.deadline ?? Infinity, Date.now() + timeoutMs);
+    const timedOut = () => new TimeoutError(`${this.host}: ${options.what ?? "command"} did not finish within ${timeoutMs / 1e3} s; stopped`);
+    let result;
+    try {
+      result = await this.run(killedAt(command, deadline), { ...options, timeoutMs: timeoutMs + BACKSTOP_MS });
+    } catch (error) {
+      throw error instanceof TimeoutError ? timedOut() : error;
+    }
+    if (killedByTimeout(result, deadline))
+      throw timedOut();
+    return result;
   }
   async readFile(path, privilege = { become: false }) {
     const result = await this.exec(readFileCommand(path), privilege);
@@ -1287,6 +1599,10 @@ function killedAt(command, deadline) {
   return `timeout -k 1 ${seconds} /bin/sh -c ${shellQuote(command)}`;
 }
 var KILL_GRACE_MS = 1e3;
+var BACKSTOP_MS = KILL_GRACE_MS + 2e3;
+function killedByTimeout(result, deadline) {
+  return (result.code === 124 || result.code === 137) && Date.now() >= deadline;
+}
 function abortReason(signal) {
   return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? "aborted"));
 }
@@ -1321,7 +1637,7 @@ async function sendInput(input, parts) {
   input.end();
 }
 
-// ../../../work/wt/perf/dist/lib/transport/ssh.js
+// dist/lib/transport/ssh.js
 var CHANNELS_PER_CONNECTION = 8;
 var CONCURRENT_HANDSHAKES = 8;
 var SHED_RETRIES = 3;
@@ -1465,15 +1781,8 @@ var SshTransport = class extends QueuedTransport {
   /** One command on its own channel. */
   async run(command, options, stdinParts = []) {
     const client = await this.connect();
-    const { becomePassword: becomePassword2 } = this.target;
-    const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user, becomePassword2 !== void 0);
-    const sudoReads = becomePassword2 !== void 0 && options.become && (options.becomeUser ?? "root") !== this.target.user;
-    const parts = [
-      ...sudoReads ? [Buffer.from(`${becomePassword2}
-`)] : [],
-      ...options.stdin !== void 0 ? [Buffer.from(options.stdin)] : [],
-      ...stdinParts
-    ];
+    const { line, viaSudo, preamble } = privileged(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user, this.target.becomePassword);
+    const parts = [...preamble, ...options.stdin !== void 0 ? [Buffer.from(options.stdin)] : [], ...stdinParts];
     return this.channels.run(() => new Promise((resolve6, reject) => {
       if (this.interrupted)
         return reject(new InterruptedError(`${this.host}: interrupted`));
@@ -1481,7 +1790,7 @@ var SshTransport = class extends QueuedTransport {
       client.exec(line, (err, stream) => {
         if (err)
           return reject(this.lostReason ? this.lost() : new UnreachableError(`${this.host}: ${err.message}`));
-        this.running.set(stream, line !== (options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command));
+        this.running.set(stream, viaSudo);
         const stdout = new OutputBuffer(options.maxOutput);
         const stderr = new OutputBuffer(options.maxOutput);
         stream.on("data", (chunk) => stdout.add(chunk));
@@ -1495,7 +1804,6 @@ var SshTransport = class extends QueuedTransport {
         abort?.addEventListener("abort", giveUp, { once: true });
         const timer = options.timeoutMs === void 0 ? void 0 : setTimeout(() => {
           reject(new TimeoutError(`${this.host}: ${options.what ?? "command"} did not finish within ${options.timeoutMs / 1e3} s; stopped waiting`));
-          stream.signal("KILL");
           stream.close();
         }, options.timeoutMs);
         stream.on("close", (code, signal) => {
@@ -1542,11 +1850,12 @@ var SshTransport = class extends QueuedTransport {
     if (!client)
       return;
     const ended = Promise.all(running.map(([stream]) => new Promise((resolve6) => stream.destroyed ? resolve6() : stream.once("close", () => resolve6()))));
-    const viaSudo = running.some(([, sudo]) => sudo);
-    const killer = withPrivilege(KILL_SESSION_GROUPS, { become: viaSudo }, this.target.user);
-    client.exec(killer, (err, stream) => {
-      if (!err)
-        stream.on("data", () => void 0).stderr.on("data", () => void 0);
+    const killer = privileged(KILL_SESSION_GROUPS, { become: running.some(([, sudo]) => sudo) }, this.target.user, this.target.becomePassword);
+    client.exec(killer.line, (err, stream) => {
+      if (err)
+        return;
+      stream.on("data", () => void 0).stderr.on("data", () => void 0);
+      void sendInput(stream, killer.preamble).catch(() => void 0);
     });
     let timer;
     await Promise.race([ended, new Promise((resolve6) => timer = setTimeout(resolve6, INTERRUPT_GRACE_MS))]);
@@ -1562,6 +1871,12 @@ var SshTransport = class extends QueuedTransport {
     client?.end();
   }
 };
+function privileged(command, privilege, loginUser, becomePassword2) {
+  const viaSudo = privilege.become && (privilege.becomeUser ?? "root") !== loginUser;
+  const sendsPassword = viaSudo && becomePassword2 !== void 0;
+  return { line: withPrivilege(command, privilege, loginUser, sendsPassword), viaSudo, preamble: sendsPassword ? [Buffer.from(`${becomePassword2}
+`)] : [] };
+}
 function withPrivilege(command, privilege, loginUser, passwordOnStdin = false) {
   const user = privilege.becomeUser ?? "root";
   if (!privilege.become || user === loginUser)
@@ -1603,23 +1918,25 @@ var OutputBuffer = class {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/transport/local.js
+// dist/lib/transport/local.js
 import { spawn } from "node:child_process";
 import { userInfo } from "node:os";
 var LocalTransport = class extends QueuedTransport {
   host;
+  becomePassword;
   /** Commands running now: interrupt() stops their process groups. */
   running = /* @__PURE__ */ new Set();
   interrupted = false;
-  constructor(host) {
+  constructor(host, becomePassword2) {
     super();
     this.host = host;
+    this.becomePassword = becomePassword2;
   }
   run(command, options, stdinParts = []) {
     if (this.interrupted)
       return Promise.reject(new InterruptedError(`${this.host}: interrupted`));
-    const line = withPrivilege(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, userInfo().username);
-    const parts = options.stdin !== void 0 ? [Buffer.from(options.stdin), ...stdinParts] : stdinParts;
+    const { line, preamble } = privileged(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, userInfo().username, this.becomePassword);
+    const parts = [...preamble, ...options.stdin !== void 0 ? [Buffer.from(options.stdin)] : [], ...stdinParts];
     this.stats.roundTrips++;
     return new Promise((resolve6, reject) => {
       const child = spawn("/bin/sh", ["-c", line], { detached: true, stdio: ["pipe", "pipe", "pipe"] });
@@ -1677,7 +1994,7 @@ function killGroup(child) {
   child.once("close", () => clearTimeout(hard));
 }
 
-// ../../../work/wt/perf/dist/lib/engine/facts.js
+// dist/lib/engine/facts.js
 import { createHash as createHash2 } from "node:crypto";
 var FactCache = class {
   transport;
@@ -1795,11 +2112,18 @@ var FactCache = class {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/engine/host-run.js
-var HostRun = class {
+// dist/lib/engine/host-run.js
+function connectionKey(connection) {
+  return connection.local ? "local" : `${connection.user}@${connection.address}:${connection.port}`;
+}
+var HostRun = class _HostRun {
   host;
   settings;
-  transport;
+  /** The connection tasks use now, and every one opened in this run (one per distinct login). */
+  current;
+  connection;
+  transports = /* @__PURE__ */ new Map();
+  variants = /* @__PURE__ */ new Map();
   recap = emptyRecap();
   /** Registered results and set_fact variables: one layer, as Ansible's non-persistent facts. */
   registered = {};
@@ -1817,17 +2141,54 @@ var HostRun = class {
   /** A failure nothing rescued, or an unreachable host, ends this host's run; the others go on. */
   stopped = false;
   caches = /* @__PURE__ */ new Map();
-  constructor(host, settings) {
+  constructor(host, settings, connection = host.connection) {
     this.host = host;
     this.settings = settings;
-    const { connection } = host;
-    if (connection.local) {
-      this.transport = new LocalTransport(host.name);
+    this.connection = connection;
+    this.current = this.transportFor(connection);
+  }
+  get transport() {
+    return this.current;
+  }
+  /** Tasks from now on use this connection (opened when first used). Only between plays: nothing may be queued. */
+  useConnection(connection) {
+    if (connectionKey(connection) === connectionKey(this.connection))
       return;
-    }
+    this.connection = connection;
+    this.current = this.transportFor(connection);
+  }
+  /** The same host reached another way (a task's remote_user, port or connection): its own transport and facts. */
+  variant(connection) {
+    const key = connectionKey(connection);
+    if (key === connectionKey(this.connection))
+      return this;
+    let variant = this.variants.get(key);
+    if (!variant)
+      this.variants.set(key, variant = new _HostRun(this.host, this.settings, connection));
+    return variant;
+  }
+  /** Every connection this host's run opened (its variants' too): closed, interrupted and counted together. */
+  allTransports() {
+    return [...this.transports.values(), ...[...this.variants.values()].flatMap((v) => v.allTransports())];
+  }
+  /** Connections and round trips of all of them. */
+  get stats() {
+    return this.allTransports().reduce((sum, t) => ({ connections: sum.connections + t.stats.connections, roundTrips: sum.roundTrips + t.stats.roundTrips }), { connections: 0, roundTrips: 0 });
+  }
+  transportFor(connection) {
+    const key = connectionKey(connection);
+    let transport = this.transports.get(key);
+    if (!transport)
+      this.transports.set(key, transport = this.open(connection));
+    return transport;
+  }
+  open(connection) {
+    const { host, settings } = this;
+    if (connection.local)
+      return new LocalTransport(host.name, settings.becomePassword);
     const loaded2 = connection.privateKeyFile ? settings.privateKeys?.get(connection.privateKeyFile) : void 0;
     const key = loaded2 ? "useAgent" in loaded2 ? {} : loaded2 : { key: connection.privateKeyFile ? readFileSync3(connection.privateKeyFile) : defaultKey() };
-    this.transport = new SshTransport({
+    return new SshTransport({
       host: host.name,
       address: connection.address,
       port: connection.port,
@@ -1838,7 +2199,8 @@ var HostRun = class {
       knownHostsFile: settings.knownHostsFile,
       acceptNewHostKeys: settings.acceptNewHostKeys,
       connectTimeoutMs: settings.connectTimeoutMs,
-      keepaliveMs: settings.keepaliveMs
+      keepaliveMs: settings.keepaliveMs,
+      becomePassword: settings.becomePassword
     });
   }
   get name() {
@@ -1846,10 +2208,11 @@ var HostRun = class {
   }
   /** Facts as seen by one user: a file root may read can be unreadable to the login user. */
   facts(privilege) {
-    const key = privilege.become ? `become:${privilege.becomeUser ?? "root"}` : "login";
+    const key = `${connectionKey(this.connection)} ${privilege.become ? `become:${privilege.becomeUser ?? "root"}` : "login"}`;
     let cache = this.caches.get(key);
     if (!cache) {
-      cache = new FactCache(async () => this.transport, privilege, this.name, this.settings.factTimeoutMs ?? 6e4);
+      const transport = this.current;
+      cache = new FactCache(async () => transport, privilege, this.name, this.settings.factTimeoutMs ?? 6e4);
       this.caches.set(key, cache);
     }
     return cache;
@@ -1871,7 +2234,7 @@ function defaultKey() {
   return void 0;
 }
 
-// ../../../work/wt/perf/dist/lib/engine/iterator.js
+// dist/lib/engine/iterator.js
 var HostPlayIterator = class {
   frames;
   /** Queued changes were made since the last task: crossing a boundary needs no settle first. */
@@ -1976,7 +2339,7 @@ function frame(sections) {
   return { sections: { block: sections.block, rescue: sections.rescue, always: sections.always }, section: "block", index: 0, failed: false };
 }
 
-// ../../../work/wt/perf/dist/lib/engine/args.js
+// dist/lib/engine/args.js
 var ArgumentError = class extends Error {
   name = "ArgumentError";
 };
@@ -2056,20 +2419,25 @@ function moduleArgs2(module, rendered) {
   return args;
 }
 
-// ../../../work/wt/perf/dist/lib/engine/vars.js
+// dist/lib/engine/vars.js
 function taskVars(layers, task, loop) {
   const inventory = withPlaybookDir(layers.inventory, layers.play.baseDir);
   const host = inventory.hosts.get(layers.host);
   const facts = layers.facts ?? {};
+  const playRoles = playRoleLayers(layers.play);
   const vars = {
+    ...playRoles.defaults,
     ...task?.roleDefaults ?? {},
     ...host.vars,
     ...facts,
     ...layers.play.vars,
+    ...playRoles.vars,
     ...task?.roleVars ?? {},
     ...task?.vars ?? {},
     ...layers.included,
     ...layers.registered,
+    ...task?.roleParams ?? {},
+    ...task?.includeParams ?? {},
     ...layers.extraVars,
     inventory_hostname: layers.host,
     // As Ansible's Host.get_magic_vars: an IP address is its own short name; group names sorted, 'ungrouped' included.
@@ -2086,9 +2454,44 @@ function taskVars(layers, task, loop) {
   };
   if (loop) {
     vars[loop.name] = loop.item;
-    vars.ansible_loop = { index: loop.index + 1, index0: loop.index };
+    if (task?.indexVar)
+      vars[task.indexVar] = loop.index;
+    vars.ansible_loop = loop.items && task?.loopExtended ? extendedLoop(loop.items, loop.index) : { index: loop.index + 1, index0: loop.index };
   }
   return vars;
+}
+function extendedLoop(items, index) {
+  const length = items.length;
+  const loop = {
+    allitems: items,
+    index: index + 1,
+    index0: index,
+    revindex: length - index,
+    revindex0: length - index - 1,
+    first: index === 0,
+    last: index === length - 1,
+    length
+  };
+  if (index > 0)
+    loop.previtem = items[index - 1];
+  if (index < length - 1)
+    loop.nextitem = items[index + 1];
+  return loop;
+}
+var playRoleCache = /* @__PURE__ */ new WeakMap();
+function playRoleLayers(play) {
+  const roles = play.publicRoles ?? [];
+  let cached = playRoleCache.get(play);
+  if (!cached || cached.count !== roles.length) {
+    cached = { count: roles.length, defaults: {}, vars: {} };
+    for (const role of roles) {
+      Object.assign(cached.defaults, roleDefaults(role, false));
+      if (!play.privateRoleVars)
+        Object.assign(cached.vars, roleVars(role, false));
+    }
+    playRoleCache.set(play, cached);
+  }
+  return cached;
 }
 function buildHostvars(inventory, extraVars) {
   const hostvars = {};
@@ -2116,7 +2519,7 @@ function itemVars(layers, task) {
   const items = renderValue(task.loop, vars, { what: `task '${task.name}'`, location: task.location });
   if (!Array.isArray(items))
     throw new InputError(`loop of task '${task.name}' must be a list, got ${JSON.stringify(items)}`, task.location);
-  return items.map((item, index) => ({ item, vars: taskVars(layers, task, { name: task.loopVar, item, index }) }));
+  return items.map((item, index) => ({ item, vars: taskVars(layers, task, { name: task.loopVar, item, index, items }) }));
 }
 function namespacedFacts(facts) {
   return Object.fromEntries(Object.entries(facts).map(([name, value]) => [name.replace(/^ansible_/, ""), value]));
@@ -2128,7 +2531,7 @@ function factsOf(result) {
   return facts && typeof facts === "object" && !Array.isArray(facts) ? facts : void 0;
 }
 
-// ../../../work/wt/perf/dist/lib/engine/include.js
+// dist/lib/engine/include.js
 var loaded = /* @__PURE__ */ new WeakMap();
 function includedEntries(task, file, vars) {
   let byFile = loaded.get(task);
@@ -2162,7 +2565,7 @@ function lookAhead(task, layers, depth = 0) {
   }
 }
 
-// ../../../work/wt/perf/dist/lib/engine/task.js
+// dist/lib/engine/task.js
 async function runTask(scope, run, play, task, layers) {
   const module = scope.registry.get(task.module);
   const outcomes = [];
@@ -2196,6 +2599,80 @@ function combineItems(outcomes) {
     }
   };
 }
+function connectionUnder(run, base, keywords, vars, origin) {
+  const hostVars = run.host.vars;
+  const set = (...names) => names.some((n) => hostVars[n] !== void 0 && hostVars[n] !== null);
+  const spec = { ...base };
+  if (keywords.connection !== void 0 && !set("ansible_connection"))
+    spec.local = keywords.connection === "local";
+  if (keywords.remoteUser !== void 0 && !set("ansible_user", "ansible_ssh_user")) {
+    const user = renderValue(keywords.remoteUser, vars, origin);
+    if (typeof user !== "string" || user === "")
+      throw new InputError(`remote_user must render to a user name, got ${JSON.stringify(user)}`, origin.location);
+    spec.user = user;
+  }
+  if (keywords.port !== void 0 && !set("ansible_port", "ansible_ssh_port"))
+    spec.port = wholeNumber2(keywords.port, "port", vars, origin);
+  return spec;
+}
+function playConnection(run, play, vars) {
+  return connectionUnder(run, run.host.connection, play, vars, { what: `play '${play.name}'`, location: play.location });
+}
+function targetOf(scope, run, task, vars, origin) {
+  if (task.delegateTo !== void 0)
+    return scope.hostRun(String(renderValue(task.delegateTo, vars, origin)));
+  if (task.remoteUser === void 0 && task.port === void 0 && task.connection === void 0)
+    return run;
+  return run.variant(connectionUnder(run, run.connection, task, vars, origin));
+}
+function taskEnvironment(task, vars, origin) {
+  const env = {};
+  let secret = false;
+  for (const entry of task.environment ?? []) {
+    const rendered = readsSecret(() => renderValue(entry, vars, origin));
+    secret ||= rendered.secret;
+    const value = rendered.value;
+    if (value === void 0 || value === null || value === "")
+      continue;
+    if (typeof value !== "object" || Array.isArray(value))
+      throw new InputError(`environment must be a mapping of variable names to values, got ${JSON.stringify(value)}`, origin.location);
+    for (const [name, raw] of Object.entries(value)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        throw new InputError(`environment variable name '${name}' is not valid`, origin.location);
+      env[name] = typeof raw === "string" ? raw : typeof raw === "boolean" ? raw ? "True" : "False" : raw === null || raw === void 0 ? "None" : typeof raw === "object" ? JSON.stringify(raw) : String(raw);
+    }
+  }
+  return { env, secret };
+}
+function withEnvironment(transport, env) {
+  const names = Object.keys(env);
+  if (names.length === 0)
+    return transport;
+  const exports = `export ${names.map((name) => `${name}=${shellQuote(env[name])}`).join(" ")}; `;
+  return {
+    get host() {
+      return transport.host;
+    },
+    get stats() {
+      return transport.stats;
+    },
+    get stepsQueued() {
+      return transport.stepsQueued;
+    },
+    get stepsMade() {
+      return transport.stepsMade;
+    },
+    exec: (command, options) => transport.exec(exports + command, options),
+    writeFile: (path, content, options) => transport.writeFile(path, content, options),
+    // A subshell: the exports end with the step, which shares its script with other tasks' steps.
+    queue: (step) => transport.queue({ ...step, script: `(${exports}${step.script}
+)` }),
+    flush: () => transport.flush(),
+    readFile: (path, privilege) => transport.readFile(path, privilege),
+    interrupt: () => transport.interrupt(),
+    close: () => transport.close()
+  };
+}
 function taskPrivilege(run, play, task) {
   const connection = run.host.connection;
   return {
@@ -2212,7 +2689,7 @@ async function runItem(scope, run, play, task, module, vars) {
   let retry;
   let timeout;
   try {
-    target = task.delegateTo === void 0 ? run : scope.hostRun(String(renderValue(task.delegateTo, vars, origin)));
+    target = targetOf(scope, run, task, vars, origin);
     retry = retryPolicy(task, vars, origin);
     timeout = task.timeout === void 0 ? scope.taskTimeout : wholeNumber2(task.timeout, "timeout", vars, origin);
   } catch (error) {
@@ -2320,17 +2797,21 @@ async function attemptItem(scope, run, target, play, task, module, vars, deadlin
   const facts = target.facts(privilege);
   let args;
   let readVault = false;
+  let environment;
   try {
     const rendered = readsSecret(() => renderValue(task.args, vars, origin));
     readVault = rendered.secret;
     args = moduleArgs2(module, rendered.value);
+    const env = taskEnvironment(task, vars, origin);
+    environment = env.env;
+    readVault ||= env.secret;
   } catch (error) {
     return failure(error, task);
   }
   const noLog = task.noLog || readVault || holdsSecret(args);
   const context = {
     host: target.name,
-    user: privilege.become ? privilege.becomeUser ?? "root" : target.host.connection.user,
+    user: privilege.become ? privilege.becomeUser ?? "root" : target.connection.user,
     vars,
     privilege,
     dryRun: scope.dryRun,
@@ -2361,7 +2842,7 @@ async function attemptItem(scope, run, target, play, task, module, vars, deadlin
     const runsForReal = !scope.dryRun || task.checkMode === false || module.freeForm === true && task.changedWhen === false;
     let outcome;
     if (check.changed && runsForReal) {
-      const applyContext = { ...context, transport: bounded(target.transport, deadline), transportOf: (name) => scope.hostRun(name).transport };
+      const applyContext = { ...context, transport: withEnvironment(bounded(target.transport, deadline), environment), transportOf: (name) => scope.hostRun(name).transport };
       const applied = await module.apply(args, check, applyContext);
       if (target !== run) {
         const queued = target.transport.stepsQueued;
@@ -2388,7 +2869,7 @@ async function attemptItem(scope, run, target, play, task, module, vars, deadlin
     }
     if (context.noLog)
       outcome.secret = true;
-    if (target !== run)
+    if (target.name !== run.name)
       outcome = { ...outcome, message: `[delegated to ${target.name}]${outcome.message ? ` ${outcome.message}` : ""}` };
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {
@@ -2437,7 +2918,7 @@ function failure(error, task) {
   return { status: "failed", message: `${message}${where}`, result: { failed: true, msg: message } };
 }
 
-// ../../../work/wt/perf/dist/lib/engine/prefetch.js
+// dist/lib/engine/prefetch.js
 function prefetchPlay(scope, run, play, tasks, layers) {
   prefetchTasks(scope, run, play, [...tasks, ...play.handlers], layers);
 }
@@ -2449,7 +2930,7 @@ function prefetchTasks(scope, run, play, tasks, layers) {
       continue;
     }
     const module = scope.registry.get(task.module);
-    if (!module?.prefetch || task.delegateTo !== void 0)
+    if (!module?.prefetch || task.delegateTo !== void 0 || task.remoteUser !== void 0 || task.port !== void 0 || task.connection !== void 0)
       continue;
     try {
       for (const { vars } of itemVars(layers, task)) {
@@ -2481,7 +2962,7 @@ function forgetPrefetch(run, task) {
   run.prefetched.delete(task);
 }
 
-// ../../../work/wt/perf/dist/lib/engine/results.js
+// dist/lib/engine/results.js
 var HIDDEN = "output hidden: no_log is set on this task";
 function recordResult(scope, run, play, task, index, handler, outcome, started, marks = {}) {
   const hidden = task.noLog || outcome.secret === true;
@@ -2580,7 +3061,7 @@ function hideContent(diff) {
   return { ...diff, path: "(path hidden: no_log)", secret: true, before, after };
 }
 
-// ../../../work/wt/perf/dist/lib/engine/gather.js
+// dist/lib/engine/gather.js
 function gatherTask(play) {
   return builtTask({ name: "Gathering Facts", module: "setup", args: { gather_subset: play.gatherSubset }, tags: ["always"], location: play.location });
 }
@@ -2611,7 +3092,7 @@ async function gatherFacts(scope, run, play, hostvars, extraVars) {
   recordResult(scope, run, play, task, -1, false, outcome, started);
 }
 
-// ../../../work/wt/perf/dist/lib/engine/run-once.js
+// dist/lib/engine/run-once.js
 var RunOnceGates = class {
   hosts;
   gates = /* @__PURE__ */ new Map();
@@ -2687,7 +3168,7 @@ var RunOnceScopes = class {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/engine/serial.js
+// dist/lib/engine/serial.js
 function serialBatches(play, hosts, extraVars) {
   if (play.serial === void 0 || hosts.length === 0)
     return [hosts];
@@ -2708,7 +3189,7 @@ function serialBatches(play, hosts, extraVars) {
   return batches;
 }
 
-// ../../../work/wt/perf/dist/lib/playbook/tags.js
+// dist/lib/playbook/tags.js
 function selectEntries(entries, filter) {
   return entries.flatMap((entry) => {
     if (!isBlock(entry))
@@ -2733,7 +3214,7 @@ function shouldRun(taskTags, filter) {
   return run;
 }
 
-// ../../../work/wt/perf/dist/lib/engine/step.js
+// dist/lib/engine/step.js
 async function runHostPlay(playRun, run, iterator) {
   for (; ; ) {
     if (run.stopped || playRun.ended || playRun.scope.aborted?.())
@@ -2811,6 +3292,10 @@ async function runInclude(playRun, run, iterator, task, onFailure) {
     for (const { file } of includes)
       await execute(playRun, run, task, once, false, onFailure, { status: "ok", message: `included: ${file}`, result: { include: file } });
   const entries = includes.flatMap((i) => selectEntries(i.entries, playRun.tagFilter));
+  for (const { entries: loaded2 } of includes)
+    for (const entry of loaded2)
+      if (isBlock(entry) && entry.exposes)
+        publish2(playRun.play, entry.exposes);
   iterator.insert(entries);
   prefetchTasks(playRun.scope, run, playRun.play, flattenEntries(entries).filter((t) => !run.prefetched.has(t)), layers);
 }
@@ -2929,8 +3414,13 @@ function takeFacts(playRun, run, task, outcome) {
   if (layer === "gathered")
     hostvars.ansible_facts = namespacedFacts(run.gathered);
 }
+function publish2(play, role) {
+  const roles = play.publicRoles ??= [];
+  if (!roles.includes(role))
+    roles.push(role);
+}
 
-// ../../../work/wt/perf/dist/lib/engine/run.js
+// dist/lib/engine/run.js
 var DEFAULT_STRATEGY = "linear";
 async function runPlaybooks(options, registry) {
   const started = Date.now();
@@ -2952,8 +3442,8 @@ async function runPlaybooks(options, registry) {
   const hostvars = buildHostvars(inventory, options.extraVars);
   const groups = groupsRecord(inventory);
   const { plan } = options;
-  const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
-  for (const name of allHosts)
+  const allHosts2 = [...new Set(plan.flatMap((p) => p.hosts))];
+  for (const name of allHosts2)
     hostRun(name);
   let finished = false;
   const interruptHosts = () => {
@@ -2962,7 +3452,8 @@ async function runPlaybooks(options, registry) {
     for (const run of runs.values()) {
       if (!run.stopped)
         run.recap.interrupted = true;
-      void run.transport.interrupt();
+      for (const transport2 of run.allTransports())
+        void transport2.interrupt();
     }
   };
   options.signal?.addEventListener("abort", interruptHosts, { once: true });
@@ -2970,7 +3461,7 @@ async function runPlaybooks(options, registry) {
     interruptHosts();
   options.onEvent({
     type: "run_start",
-    hosts: allHosts,
+    hosts: allHosts2,
     dryRun: options.dryRun,
     playbooks: options.playbookFiles,
     tasks: plan.reduce((n, p) => n + p.tasks.length, 0)
@@ -3004,10 +3495,10 @@ async function runPlaybooks(options, registry) {
   } finally {
     finished = true;
     options.signal?.removeEventListener("abort", interruptHosts);
-    await Promise.all([...runs.values()].map((r) => r.transport.close()));
+    await Promise.all([...runs.values()].flatMap((r) => r.allTransports().map((t) => t.close())));
   }
-  const recap = Object.fromEntries(allHosts.map((h) => [h, hostRun(h).recap]));
-  const transport = Object.fromEntries(allHosts.map((h) => [h, { ...hostRun(h).transport.stats }]));
+  const recap = Object.fromEntries(allHosts2.map((h) => [h, hostRun(h).recap]));
+  const transport = Object.fromEntries(allHosts2.map((h) => [h, hostRun(h).stats]));
   options.onEvent({ type: "recap", hosts: recap, transport, durationMs: Date.now() - started });
   return { hosts: recap, exitCode: exitCodeFor(recap) };
 }
@@ -3047,6 +3538,7 @@ var PlayBatch = class {
   async run(strategy) {
     const runs = this.hosts.map((h) => this.scope.hostRun(h));
     for (const run of runs) {
+      run.useConnection(playConnection(run, this.play, taskVars(this.layersOf(run.name))));
       wantGatheredFacts(run, this.play);
       prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
     }
@@ -3225,10 +3717,10 @@ async function forEachLimited(items, limit, job) {
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
 }
 
-// ../../../work/wt/perf/dist/lib/engine/shard.js
+// dist/lib/engine/shard.js
 import { createHash as createHash3 } from "node:crypto";
 
-// ../../../work/wt/perf/dist/lib/inventory/select.js
+// dist/lib/inventory/select.js
 function selectHosts(inventory, pattern, location) {
   const terms = splitPattern(pattern);
   if (terms.length === 0)
@@ -3236,7 +3728,7 @@ function selectHosts(inventory, pattern, location) {
   const unions = terms.filter((t) => !t.startsWith("!") && !t.startsWith("&"));
   const intersections = terms.filter((t) => t.startsWith("&")).map((t) => t.slice(1));
   const exclusions = terms.filter((t) => t.startsWith("!")).map((t) => t.slice(1));
-  const selected = new Set(unions.length ? [] : inventory.hosts.keys());
+  const selected = new Set(unions.length ? [] : allHosts(inventory));
   for (const term of unions)
     for (const host of matchTerm(inventory, term, pattern, location))
       selected.add(host);
@@ -3273,7 +3765,7 @@ function splitPattern(pattern) {
 var SUBSCRIPT = /^([^[\]~]+)\[(-?\d*)(?::(-?\d*))?\]$/;
 function matchTerm(inventory, term, pattern, location) {
   if (term === "all" || term === "*")
-    return [...inventory.hosts.keys()];
+    return allHosts(inventory);
   const subscript = SUBSCRIPT.exec(term);
   const base = subscript?.[1];
   const isSubscript = subscript && base && (base === "all" || inventory.groups.has(base)) && !(subscript[3] === void 0 && subscript[2] === "") && (subscript[3] !== void 0 || !globMatchesAny(inventory, term));
@@ -3296,6 +3788,10 @@ function matchTerm(inventory, term, pattern, location) {
     return group;
   if (inventory.hosts.has(term))
     return [term];
+  if (IMPLICIT_LOCALHOST.includes(term)) {
+    addImplicitLocalhost(inventory, term);
+    return [term];
+  }
   const matcher = term.startsWith("~") ? regexOf(term.slice(1), pattern, location) : /[*?[]/.test(term) ? globToRegExp(term) : void 0;
   if (!matcher) {
     const known = [...inventory.groups.keys(), ...inventory.hosts.keys()];
@@ -3307,10 +3803,13 @@ function matchTerm(inventory, term, pattern, location) {
     if (matcher.test(name))
       for (const host of members)
         names.add(host);
-  for (const name of inventory.hosts.keys())
+  for (const name of allHosts(inventory))
     if (matcher.test(name))
       names.add(name);
-  return [...inventory.hosts.keys()].filter((h) => names.has(h));
+  return allHosts(inventory).filter((h) => names.has(h));
+}
+function allHosts(inventory) {
+  return inventory.groups.get("all") ?? [...inventory.hosts.keys()];
 }
 function globMatchesAny(inventory, term) {
   const glob = globToRegExp(term);
@@ -3346,7 +3845,7 @@ function globToRegExp(glob) {
   return new RegExp(`^${source}$`);
 }
 
-// ../../../work/wt/perf/dist/lib/engine/shard.js
+// dist/lib/engine/shard.js
 function parseShard(text, by) {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = match ? Number(match[1]) : NaN;
@@ -3398,7 +3897,7 @@ function restrictToShard(plan, inventory, spec) {
   return plan.map((p) => ({ ...p, hosts: p.hosts.filter((h) => shardOf(inventory, h, spec) === spec.index) }));
 }
 
-// ../../../work/wt/perf/dist/lib/engine/preflight.js
+// dist/lib/engine/preflight.js
 import { accessSync, constants } from "node:fs";
 function preflight(plan, inventory, registry, extraVars) {
   const hostvars = buildHostvars(inventory, extraVars);
@@ -3504,7 +4003,7 @@ function readsRegistered(task, registers) {
   return names.length > 0 && (registers.has("*") || names.some((n) => registers.has(n)));
 }
 
-// ../../../work/wt/perf/dist/lib/engine/plan.js
+// dist/lib/engine/plan.js
 function planRun(input) {
   const { inventory, limit } = input;
   const limited = limit ? new Set(selectHosts(inventory, limit).map((h) => h.name)) : void 0;
@@ -3529,7 +4028,7 @@ function planRun(input) {
   return sliced;
 }
 
-// ../../../work/wt/perf/dist/lib/report/json.js
+// dist/lib/report/json.js
 var JsonReporter = class {
   options;
   tally = new RecapTally();
@@ -3574,7 +4073,7 @@ function recapLine(recap) {
   return { type: "recap", hosts, transport: recap.transport, durationMs: recap.durationMs };
 }
 
-// ../../../work/wt/perf/dist/lib/report/plain.js
+// dist/lib/report/plain.js
 var PlainReporter = class {
   options;
   palette;
@@ -3631,11 +4130,11 @@ ${formatPlayHeader(event.play, this.dryRun, palette)}`;
   }
 };
 
-// ../../../work/wt/perf/dist/lib/report/index.js
+// dist/lib/report/index.js
 async function createReporter(kind, options) {
   switch (kind) {
     case "tty": {
-      const { TtyReporter } = await import("./tty-RGLLUUHE.js");
+      const { TtyReporter } = await import("./tty-RO4G6YR6.js");
       return new TtyReporter(options);
     }
     case "plain":
@@ -3645,7 +4144,7 @@ async function createReporter(kind, options) {
   }
 }
 
-// ../../../work/wt/perf/dist/lib/cli/extra-vars.js
+// dist/lib/cli/extra-vars.js
 import { readFileSync as readFileSync4 } from "node:fs";
 function parseExtraVars(values) {
   const vars = {};
@@ -3682,12 +4181,12 @@ function isRecord(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-// ../../../work/wt/perf/dist/lib/cli/session.js
+// dist/lib/cli/session.js
 import { readFileSync as readFileSync6 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
 import { join as join4, resolve as resolve5 } from "node:path";
 
-// ../../../work/wt/perf/dist/lib/cli/ansible-config.js
+// dist/lib/cli/ansible-config.js
 import { accessSync as accessSync2, constants as constants2, existsSync as existsSync5, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
 import { dirname as dirname4, isAbsolute as isAbsolute3, join as join3, resolve as resolve4 } from "node:path";
@@ -3823,7 +4322,7 @@ function readable(path) {
   }
 }
 
-// ../../../work/wt/perf/dist/lib/cli/session.js
+// dist/lib/cli/session.js
 var DEFAULT_FORKS = 100;
 var DEFAULT_CONNECT_TIMEOUT_S = 10;
 var DEFAULT_FACT_TIMEOUT_S = 60;
@@ -3910,7 +4409,7 @@ function configuredInventory(config) {
   return config.inventory ?? [];
 }
 
-// ../../../work/wt/perf/dist/lib/cli/verbose.js
+// dist/lib/cli/verbose.js
 function connectionDetails(inventory, hosts, session) {
   const lines = [`known_hosts: ${session.knownHostsFile}${session.acceptNewHostKeys ? " (new host keys accepted and recorded)" : ""}; connect timeout ${session.connectTimeoutMs / 1e3}s; forks ${session.forks}`];
   for (const name of new Set(hosts)) {

@@ -3,25 +3,25 @@ import {
   UnsafeText,
   loadYamlFile,
   yaml
-} from "./chunk-SGK6LTBA.js";
+} from "./chunk-DNMEMACC.js";
 import {
   isVaultText,
   noteRead,
   readMaybeVaultFile
-} from "./chunk-LOEA4RCD.js";
+} from "./chunk-CEXGABJJ.js";
 import {
   InputError,
   didYouMean
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 
-// ../../../work/wt/perf/dist/lib/modules/certificate.js
+// dist/lib/modules/certificate.js
 import { posix as posix2 } from "node:path";
 
-// ../../../work/wt/perf/dist/lib/modules/file-state.js
+// dist/lib/modules/file-state.js
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 
-// ../../../work/wt/perf/dist/lib/facts/kind.js
+// dist/lib/facts/kind.js
 function requestKey(request) {
   return `${request.kind.name}\0${request.kind.key(request.param)}`;
 }
@@ -53,7 +53,7 @@ function stderrLines(output) {
   return output.stderr.toString("utf8").split("\n").filter((line) => line !== "");
 }
 
-// ../../../work/wt/perf/dist/lib/util/shell.js
+// dist/lib/util/shell.js
 function shellQuote(word) {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
@@ -61,7 +61,7 @@ function shellCommand(words) {
   return words.map(shellQuote).join(" ");
 }
 
-// ../../../work/wt/perf/dist/lib/facts/path.js
+// dist/lib/facts/path.js
 var TYPES = {
   "regular file": "file",
   "regular empty file": "file",
@@ -171,7 +171,7 @@ function parseHashes(output, states) {
   return hashes;
 }
 
-// ../../../work/wt/perf/dist/lib/facts/content.js
+// dist/lib/facts/content.js
 var fileContentKind = {
   name: "content",
   key: (path3) => path3,
@@ -195,7 +195,7 @@ function fileContentFact(path3) {
   return { kind: fileContentKind, param: path3 };
 }
 
-// ../../../work/wt/perf/dist/lib/facts/command.js
+// dist/lib/facts/command.js
 var commandKind = {
   name: "command",
   key: (argv) => JSON.stringify(argv),
@@ -208,7 +208,7 @@ function commandFact(argv) {
   return { kind: commandKind, param: argv };
 }
 
-// ../../../work/wt/perf/dist/lib/facts/service.js
+// dist/lib/facts/service.js
 var PROPERTIES = "LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload";
 var UNIT_DIRS = ["/etc/systemd/", "/lib/systemd/", "/usr/lib/systemd/", "/run/systemd/"];
 var RUNNING = /* @__PURE__ */ new Set(["active", "activating", "reloading"]);
@@ -264,7 +264,7 @@ function serviceFact(name) {
   return { kind: serviceKind, param: name };
 }
 
-// ../../../work/wt/perf/dist/lib/facts/account.js
+// dist/lib/facts/account.js
 function entries(output, database, fieldCount) {
   const missing = missingTool(output, "getent is required for user and group facts");
   if (missing)
@@ -316,7 +316,7 @@ function groupFact(name) {
   return { kind: groupKind, param: name };
 }
 
-// ../../../work/wt/perf/dist/lib/facts/stat.js
+// dist/lib/facts/stat.js
 var ABSENT2 = /^stat: cannot stat(?:x)? .*: (?:No such file or directory|Not a directory)$/;
 var FIELDS = ["rawmode", "uid", "gid", "pw_name", "gr_name", "size", "inode", "dev", "nlink", "atime", "mtime", "ctime", "blocks", "block_size", "major", "minor"];
 var statKind = {
@@ -418,7 +418,7 @@ function parseOne(output, param2) {
   return value;
 }
 
-// ../../../work/wt/perf/dist/lib/facts/probe.js
+// dist/lib/facts/probe.js
 import { randomBytes } from "node:crypto";
 function planProbe(requests) {
   const byKind = /* @__PURE__ */ new Map();
@@ -509,7 +509,7 @@ function parseProbe(plan, result) {
   return answers;
 }
 
-// ../../../work/wt/perf/dist/lib/modules/file-state.js
+// dist/lib/modules/file-state.js
 function fileMetadataArgs(defaultMode) {
   return { mode: { type: "mode", ...defaultMode ? { default: defaultMode } : {} }, owner: { type: "str" }, group: { type: "str" } };
 }
@@ -651,7 +651,7 @@ async function runNow(ctx, command2) {
   return result.stdout.toString();
 }
 
-// ../../../work/wt/perf/dist/lib/modules/pki-util.js
+// dist/lib/modules/pki-util.js
 import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes as randomBytes2 } from "node:crypto";
 import { isIP } from "node:net";
 import { createRequire } from "node:module";
@@ -894,7 +894,7 @@ function authorityKeyId(ca) {
   return ski?.subjectKeyIdentifier ? forge().util.hexToBytes(ski.subjectKeyIdentifier) : ca.generateSubjectKeyIdentifier().getBytes();
 }
 
-// ../../../work/wt/perf/dist/lib/modules/certificate.js
+// dist/lib/modules/certificate.js
 var certificate = {
   name: "certificate",
   aliases: ["x509_certificate", "openssl_certificate"],
@@ -1051,7 +1051,7 @@ async function signNow(args, ctx) {
   return Buffer.from(leaf + (args.append_ca ? caFirst : ""));
 }
 
-// ../../../work/wt/perf/dist/lib/util/words.js
+// dist/lib/util/words.js
 function splitWords(text) {
   const words = [];
   let word = "";
@@ -1089,7 +1089,7 @@ function splitWords(text) {
   return words;
 }
 
-// ../../../work/wt/perf/dist/lib/modules/command.js
+// dist/lib/modules/command.js
 var commandArgs = {
   cmd: { type: "str" },
   argv: { type: "list", elements: "str" },
@@ -1177,7 +1177,7 @@ var shell = commandModule("shell", (args) => {
   return args.executable ? `${shellQuote(args.executable)} -c ${shellQuote(text)}` : text;
 });
 
-// ../../../work/wt/perf/dist/lib/modules/copy_from_host.js
+// dist/lib/modules/copy_from_host.js
 var copyFromHost = {
   name: "copy_from_host",
   description: "A file copied from another inventory host, with the source's owner and mode, relayed through runbook's memory.",
@@ -1247,11 +1247,11 @@ function sourceFacts(host, ctx) {
   return ctx.factsOf(host);
 }
 
-// ../../../work/wt/perf/dist/lib/modules/copy.js
+// dist/lib/modules/copy.js
 import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { createHash as createHash2 } from "node:crypto";
 
-// ../../../work/wt/perf/dist/lib/playbook/files.js
+// dist/lib/playbook/files.js
 import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 function resolveSourceFile(baseDir, kind, src) {
@@ -1263,7 +1263,7 @@ function sourceFileCandidates(baseDir, kind, src) {
   return [join(baseDir, kind === "template" ? "templates" : "files", src), join(baseDir, src)];
 }
 
-// ../../../work/wt/perf/dist/lib/modules/copy.js
+// dist/lib/modules/copy.js
 var copy = {
   name: "copy",
   description: "A file with the given content (inline or from files/), owner and mode.",
@@ -1340,7 +1340,7 @@ function streamedFile(file2) {
   return source;
 }
 
-// ../../../work/wt/perf/dist/lib/modules/file.js
+// dist/lib/modules/file.js
 import { posix as posix3 } from "node:path";
 var file = {
   name: "file",
@@ -1437,7 +1437,7 @@ function planCreation(current, after, action, args) {
   };
 }
 
-// ../../../work/wt/perf/dist/lib/modules/include_role.js
+// dist/lib/modules/include_role.js
 var includeRole = {
   name: "include_role",
   description: "A role loaded when a host reaches this task (per loop item), its tasks run next.",
@@ -1467,7 +1467,7 @@ var includeRole = {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/modules/include_tasks.js
+// dist/lib/modules/include_tasks.js
 var includeTasks = {
   name: "include_tasks",
   aliases: ["include"],
@@ -1495,7 +1495,7 @@ var includeTasks = {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/modules/kubernetes_namespace.js
+// dist/lib/modules/kubernetes_namespace.js
 function kubectl(args) {
   return `kubectl --kubeconfig ${shellQuote(args.kubeconfig)}`;
 }
@@ -1536,7 +1536,7 @@ var kubernetesNamespace = {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/modules/meta.js
+// dist/lib/modules/meta.js
 var META_ACTIONS = ["flush_handlers", "end_play", "end_host", "noop"];
 var meta = {
   name: "meta",
@@ -1562,7 +1562,7 @@ var meta = {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/modules/private-key.js
+// dist/lib/modules/private-key.js
 import { posix as posix4 } from "node:path";
 var privateKey = {
   name: "private_key",
@@ -1642,7 +1642,7 @@ async function readKey(args, ctx) {
   return contentOrPending(await readHostFile(ctx.facts, args.path), "private key", ctx.user, false);
 }
 
-// ../../../work/wt/perf/dist/lib/modules/registry.js
+// dist/lib/modules/registry.js
 var ModuleRegistry = class {
   byName = /* @__PURE__ */ new Map();
   constructor(modules) {
@@ -1665,7 +1665,7 @@ var ModuleRegistry = class {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/facts/gathered.js
+// dist/lib/facts/gathered.js
 var SUBSETS = ["all", "min", "hardware", "network", "virtual", "facter", "ohai"];
 var PARTS = { min: ["platform", "distribution", "env", "user", "date_time", "lsb", "pkg_mgr", "service_mgr", "dns"], hardware: ["hardware"], network: ["network"] };
 function subsetParts(subset) {
@@ -2048,7 +2048,7 @@ function network(found) {
   return facts;
 }
 
-// ../../../work/wt/perf/dist/lib/modules/setup.js
+// dist/lib/modules/setup.js
 function globMatcher(patterns) {
   if (patterns.length === 0)
     return () => true;
@@ -2089,7 +2089,7 @@ var setup = {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/modules/systemd.js
+// dist/lib/modules/systemd.js
 function planUnit(args, current) {
   const actions = [];
   const after = { ...current };
@@ -2185,7 +2185,7 @@ function daemonReloadOnly(changedPaths) {
   };
 }
 
-// ../../../work/wt/perf/dist/lib/modules/template.js
+// dist/lib/modules/template.js
 import { readFileSync } from "node:fs";
 var template = {
   name: "template",
@@ -2221,7 +2221,7 @@ function readTemplate(src, baseDir) {
   return readFileSync(file2, "utf8");
 }
 
-// ../../../work/wt/perf/dist/lib/modules/wait_for.js
+// dist/lib/modules/wait_for.js
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
@@ -2369,7 +2369,7 @@ function targetOf(args, ctx, ca) {
   return { host, port: args.port, ca };
 }
 
-// ../../../work/wt/perf/dist/lib/modules/assert.js
+// dist/lib/modules/assert.js
 var assert = {
   name: "assert",
   description: "Fail unless every condition holds.",
@@ -2420,20 +2420,20 @@ function messageText(msg) {
   return Array.isArray(msg) ? msg.map(String).join("\n") : typeof msg === "string" ? msg : JSON.stringify(msg);
 }
 
-// ../../../work/wt/perf/dist/lib/template/environment.js
+// dist/lib/template/environment.js
 import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
 import { dirname, join as join3 } from "node:path";
 
-// ../../../work/wt/perf/dist/lib/template/syntax.js
+// dist/lib/template/syntax.js
 import { createRequire as createRequire3 } from "node:module";
 
-// ../../../work/wt/perf/dist/lib/template/nunjucks-internals.js
+// dist/lib/template/nunjucks-internals.js
 import { createRequire as createRequire2 } from "node:module";
 var require2 = createRequire2(import.meta.url);
 var nunjucks = require2("nunjucks");
 var transformer = require2("nunjucks/src/transformer.js");
 
-// ../../../work/wt/perf/dist/lib/template/syntax.js
+// dist/lib/template/syntax.js
 var require3 = createRequire3(import.meta.url);
 var lexer = require3("nunjucks/src/lexer.js");
 var nodes = nunjucks.nodes;
@@ -2592,7 +2592,7 @@ function numericLiteral(name) {
   return void 0;
 }
 
-// ../../../work/wt/perf/dist/lib/template/analysis.js
+// dist/lib/template/analysis.js
 var OPTIONAL_SUBJECT_FILTERS = /* @__PURE__ */ new Set(["default", "d"]);
 var OPTIONAL_SUBJECT_TESTS = /* @__PURE__ */ new Set(["defined", "undefined"]);
 var PYTHON_LITERALS = { True: "true", False: "false", None: "null" };
@@ -2747,7 +2747,7 @@ function describeLookup(node) {
   }
 }
 
-// ../../../work/wt/perf/dist/lib/template/compiler.js
+// dist/lib/template/compiler.js
 var BaseCompiler = nunjucks.compiler.Compiler;
 var AnsibleCompiler = class extends BaseCompiler {
   /** Set when the template is one expression whose value is the result. */
@@ -2955,7 +2955,7 @@ function generateCode(root, nativeExpression) {
   return compiler.getCode();
 }
 
-// ../../../work/wt/perf/dist/lib/template/python.js
+// dist/lib/template/python.js
 var PyTuple = class extends Array {
 };
 function isPlainObject(value) {
@@ -3327,7 +3327,7 @@ function pyStringRepr(text) {
   return out + quote;
 }
 
-// ../../../work/wt/perf/dist/lib/template/arguments.js
+// dist/lib/template/arguments.js
 function bindArguments(args, names, fallback) {
   const bound = { ...fallback };
   let positional = args;
@@ -3385,7 +3385,7 @@ function toList(value) {
   throw new Error(`'${typeof value}' object is not iterable`);
 }
 
-// ../../../work/wt/perf/dist/lib/template/filters-core.js
+// dist/lib/template/filters-core.js
 function compareForSort(a, b, caseSensitive) {
   if (!caseSensitive) {
     if (typeof a === "string")
@@ -3588,10 +3588,10 @@ function coreFilters(registry2) {
   };
 }
 
-// ../../../work/wt/perf/dist/lib/template/filters-data.js
+// dist/lib/template/filters-data.js
 import path from "node:path";
 
-// ../../../work/wt/perf/dist/lib/template/pyyaml.js
+// dist/lib/template/pyyaml.js
 var IMPLICIT = /^(?:~|null|Null|NULL|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?0b[01_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?|=|<<)$/;
 function isScalar(value) {
   return value === null || value === void 0 || typeof value !== "object" || value instanceof String;
@@ -3695,7 +3695,7 @@ function dumpYaml(value, options) {
 `;
 }
 
-// ../../../work/wt/perf/dist/lib/template/filters-data.js
+// dist/lib/template/filters-data.js
 function pythonJson(value, indent, sortKeys = false, level = 0) {
   if (value === void 0 || value === null)
     return "null";
@@ -3857,7 +3857,7 @@ function dataFilters() {
   };
 }
 
-// ../../../work/wt/perf/dist/lib/template/runtime-helpers.js
+// dist/lib/template/runtime-helpers.js
 var UndefinedVariableError = class extends Error {
   variable;
   lineno;
@@ -4008,7 +4008,7 @@ var runtimeHelpers = {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/template/tests.js
+// dist/lib/template/tests.js
 function resultFlag(result, flag, test) {
   if (!isPlainObject(result))
     throw new Error(`the '${test}' test expects a task result (a dictionary)`);
@@ -4126,7 +4126,7 @@ function ansibleTests() {
   };
 }
 
-// ../../../work/wt/perf/dist/lib/template/filters-more.js
+// dist/lib/template/filters-more.js
 import { createHash as createHash3 } from "node:crypto";
 import path2 from "node:path";
 import { createRequire as createRequire4 } from "node:module";
@@ -4449,7 +4449,7 @@ ${indention}`);
   };
 }
 
-// ../../../work/wt/perf/dist/lib/template/filters-network.js
+// dist/lib/template/filters-network.js
 var BITS = { 4: 32, 6: 128 };
 function parseV4(text) {
   const parts = text.split(".");
@@ -4662,7 +4662,7 @@ function networkTests() {
   };
 }
 
-// ../../../work/wt/perf/dist/lib/template/lookups.js
+// dist/lib/template/lookups.js
 import { execFileSync } from "node:child_process";
 import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
 import { isAbsolute as isAbsolute2, join as join2 } from "node:path";
@@ -4772,7 +4772,7 @@ function runLookup(scope, wantList, name, args) {
   return results.length === 1 ? results[0] : results;
 }
 
-// ../../../work/wt/perf/dist/lib/template/literal.js
+// dist/lib/template/literal.js
 function literalEval(text) {
   const parser2 = new LiteralParser(text);
   const value = parser2.value();
@@ -4896,7 +4896,7 @@ var LiteralParser = class {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/template/environment.js
+// dist/lib/template/environment.js
 var OMIT = "__omit_place_holder__runbook__";
 var LEXER_OPTIONS = { trimBlocks: true, lstripBlocks: false };
 var env2 = new nunjucks.Environment([], { autoescape: false, ...LEXER_OPTIONS });
@@ -5231,7 +5231,7 @@ function templateError(error, text, origin) {
   return new InputError(`template error${originSuffix(origin)}: ${message}${lineSuffix(text, lineno)}`, origin?.location);
 }
 
-// ../../../work/wt/perf/dist/lib/template/index.js
+// dist/lib/template/index.js
 function renderString(text, vars, origin) {
   return plainStrings(templateString(text, vars, origin));
 }
@@ -5306,7 +5306,7 @@ function referencedVariables(text, options = {}) {
   return [...names].filter((name) => !analysis.boundNames.has(name) && !isGlobalName(name));
 }
 
-// ../../../work/wt/perf/dist/lib/modules/debug.js
+// dist/lib/modules/debug.js
 var debug = {
   name: "debug",
   description: "Show a message or the value of a variable.",
@@ -5350,7 +5350,7 @@ function shown(value) {
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
 
-// ../../../work/wt/perf/dist/lib/modules/include_vars.js
+// dist/lib/modules/include_vars.js
 import { existsSync as existsSync4 } from "node:fs";
 import { isAbsolute as isAbsolute3, join as join4, resolve } from "node:path";
 var includeVars = {
@@ -5396,7 +5396,7 @@ function loadVarsFile(file2, baseDir) {
   return { path: resolve(path3), vars: data };
 }
 
-// ../../../work/wt/perf/dist/lib/modules/pause.js
+// dist/lib/modules/pause.js
 var pause2 = {
   name: "pause",
   description: "Wait a number of seconds or minutes.",
@@ -5432,7 +5432,7 @@ function pythonTime(date) {
   return `${date.toISOString().replace("T", " ").replace("Z", "")}000`;
 }
 
-// ../../../work/wt/perf/dist/lib/modules/set_fact.js
+// dist/lib/modules/set_fact.js
 var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var setFact = {
   name: "set_fact",
@@ -5473,7 +5473,7 @@ function ansibleStringBoolean(value) {
   return word === "true" || word === "yes" ? true : word === "false" || word === "no" ? false : value;
 }
 
-// ../../../work/wt/perf/dist/lib/modules/text-edit.js
+// dist/lib/modules/text-edit.js
 function pythonRegExp(pattern, flags = "") {
   const source = pattern.replace(/\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/g, "(?<$1>").replace(/\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/g, "\\k<$1>").replace(/\\A/g, "^(?<![\\s\\S])").replace(/\\Z/g, "$(?![\\s\\S])");
   try {
@@ -5524,7 +5524,7 @@ async function planEditedFile(edit2, ctx, exists) {
   return { ...plan, message: plan.changed ? `${msg}${plan.message ? ` (${plan.message})` : ""}` : void 0, result: { ...plan.result, msg } };
 }
 
-// ../../../work/wt/perf/dist/lib/modules/lineinfile.js
+// dist/lib/modules/lineinfile.js
 var lineinfile = {
   name: "lineinfile",
   description: "A line present in, or absent from, a text file.",
@@ -5670,7 +5670,7 @@ function absent(lines2, args) {
   return { lines: kept, changed: found > 0, msg: found > 0 ? `${found} line(s) removed` : "", found };
 }
 
-// ../../../work/wt/perf/dist/lib/modules/blockinfile.js
+// dist/lib/modules/blockinfile.js
 var blockinfile = {
   name: "blockinfile",
   description: "A block of lines between markers in a text file.",
@@ -5760,7 +5760,7 @@ function edit(original, args) {
   return lines2.join("");
 }
 
-// ../../../work/wt/perf/dist/lib/modules/replace.js
+// dist/lib/modules/replace.js
 var replace = {
   name: "replace",
   description: "Replace every match of a regular expression in a text file.",
@@ -5814,7 +5814,7 @@ var replace = {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/modules/stat.js
+// dist/lib/modules/stat.js
 import { createHash as createHash4 } from "node:crypto";
 var ALGORITHMS = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
 var stat = {
@@ -5881,7 +5881,7 @@ async function predicted(observed, args, ctx) {
   return value;
 }
 
-// ../../../work/wt/perf/dist/lib/modules/slurp.js
+// dist/lib/modules/slurp.js
 var slurp = {
   name: "slurp",
   description: "A file's content (base64) to register.",
@@ -5908,7 +5908,7 @@ var slurp = {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/modules/index.js
+// dist/lib/modules/index.js
 var builtinModules = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause2, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole];
 function defaultRegistry() {
   return new ModuleRegistry(builtinModules);

@@ -2,9 +2,9 @@ import { createRequire as __cr } from 'node:module'; const require = __cr(import
 import {
   eastAsianWidth,
   stripAnsi
-} from "./chunk-HTNLJJX5.js";
+} from "./chunk-EDNR7UCC.js";
 
-// ../../../work/wt/perf/node_modules/string-width/index.js
+// node_modules/string-width/index.js
 var segmenter = new Intl.Segmenter();
 var visibleCharacterRegex = new RegExp("[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]", "v");
 var spacingMarkRegex = new RegExp("\\p{Spacing_Mark}", "v");

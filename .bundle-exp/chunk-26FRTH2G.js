@@ -1,9 +1,9 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import {
   InputError
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 
-// ../../../work/wt/perf/dist/lib/cli/flags.js
+// dist/lib/cli/flags.js
 import { statSync } from "node:fs";
 var UNSUPPORTED = [
   { flags: ["-k", "--ask-pass"], why: "runbook logs in with keys only (a key file, ~/.ssh/id_*, or ssh-agent)" },

@@ -2,9 +2,9 @@ import { createRequire as __cr } from 'node:module'; const require = __cr(import
 import {
   NO_COLOR,
   formatDuration
-} from "./chunk-SCNCPGUX.js";
+} from "./chunk-R3A7HIJR.js";
 
-// ../../../work/wt/perf/node_modules/diff/libesm/diff/base.js
+// node_modules/diff/libesm/diff/base.js
 var Diff = class {
   diff(oldStr, newStr, options = {}) {
     let callback;
@@ -206,7 +206,7 @@ var Diff = class {
   }
 };
 
-// ../../../work/wt/perf/node_modules/diff/libesm/diff/line.js
+// node_modules/diff/libesm/diff/line.js
 var LineDiff = class extends Diff {
   constructor() {
     super(...arguments);
@@ -254,7 +254,7 @@ function tokenize(value, options) {
   return retLines;
 }
 
-// ../../../work/wt/perf/node_modules/diff/libesm/patch/create.js
+// node_modules/diff/libesm/patch/create.js
 var INCLUDE_HEADERS = {
   includeIndex: true,
   includeUnderline: true,
@@ -439,7 +439,7 @@ function splitLines(text) {
   return result;
 }
 
-// ../../../work/wt/perf/dist/lib/report/diff-format.js
+// dist/lib/report/diff-format.js
 var CHECKSUM_PREFIX_LENGTH = 12;
 function formatDiff(diff, palette = NO_COLOR) {
   const lines = [];
@@ -509,7 +509,7 @@ function diffForJson(diff) {
   return { ...diff, before: withoutContent(diff.before), after: withoutContent(diff.after) };
 }
 
-// ../../../work/wt/perf/dist/lib/report/lines.js
+// dist/lib/report/lines.js
 var STATUS_LABEL = {
   ok: "ok",
   changed: "changed",

@@ -1,16 +1,16 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import {
   stringWidth
-} from "./chunk-YQCUR5PO.js";
+} from "./chunk-C3V2FU6Q.js";
 import {
   isFullwidthCodePoint
-} from "./chunk-JSNV2SEM.js";
+} from "./chunk-ZW3ABPD3.js";
 import {
   ansi_styles_default
-} from "./chunk-HTNLJJX5.js";
+} from "./chunk-EDNR7UCC.js";
 import "./chunk-J7TIHFHR.js";
 
-// ../../../work/wt/perf/node_modules/slice-ansi/tokenize-ansi.js
+// node_modules/slice-ansi/tokenize-ansi.js
 var ESCAPE_CODE_POINT = 27;
 var C1_DCS_CODE_POINT = 144;
 var C1_SOS_CODE_POINT = 152;
@@ -616,7 +616,7 @@ function tokenizeAnsi(string, { endCharacter = Number.POSITIVE_INFINITY } = {}) 
   return tokens;
 }
 
-// ../../../work/wt/perf/node_modules/slice-ansi/index.js
+// node_modules/slice-ansi/index.js
 function applySgrFragments(activeStyles, fragments) {
   for (const fragment of fragments) {
     switch (fragment.type) {
@@ -819,7 +819,7 @@ function sliceAnsi(string, start, end) {
   return returnValue;
 }
 
-// ../../../work/wt/perf/node_modules/cli-truncate/index.js
+// node_modules/cli-truncate/index.js
 function getIndexOfNearestSpace(string, wantedIndex, shouldSearchRight) {
   if (string.charAt(wantedIndex) === " ") {
     return wantedIndex;

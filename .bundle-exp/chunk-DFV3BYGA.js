@@ -3,22 +3,28 @@ import {
   loadYamlFile,
   locationOf,
   parseYaml
-} from "./chunk-SGK6LTBA.js";
+} from "./chunk-DNMEMACC.js";
 import {
   isExecutable,
   isVaultText
-} from "./chunk-LOEA4RCD.js";
+} from "./chunk-CEXGABJJ.js";
 import {
   InputError,
   didYouMean
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 
-// ../../../work/wt/perf/dist/lib/inventory/load.js
+// dist/lib/inventory/localhost.js
+var IMPLICIT_LOCALHOST = ["localhost", "127.0.0.1", "::1"];
+function implicitLocalhost(name) {
+  return { name, vars: { ansible_connection: "local" }, groups: [], connection: { address: name, port: 22, user: "root", become: false, local: true } };
+}
+
+// dist/lib/inventory/load.js
 import { readdirSync as readdirSync2, readFileSync, statSync as statSync2 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, extname as extname2, isAbsolute, join as join2, resolve } from "node:path";
 
-// ../../../work/wt/perf/dist/lib/playbook/args.js
+// dist/lib/playbook/args.js
 var RAW_PARAMS = "_raw_params";
 function normaliseArgs(module, given, origins) {
   const canonicalOf = /* @__PURE__ */ new Map();
@@ -152,7 +158,7 @@ function normaliseMode(value, writtenAs) {
   return significant.padStart(4, "0");
 }
 
-// ../../../work/wt/perf/dist/lib/inventory/host-pattern.js
+// dist/lib/inventory/host-pattern.js
 var ALNUM_RANGE = String.raw`\[(?:[a-z]:[a-z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]`;
 var LABEL = String.raw`(?:[\p{L}\p{N}_]|${ALNUM_RANGE})(?:[\p{L}\p{N}_-]|${ALNUM_RANGE})*(?<![_-])`;
 var HOSTNAME = new RegExp(String.raw`^${LABEL}(?:\.${LABEL})*$`, "iu");
@@ -227,7 +233,7 @@ function expandRanges(name) {
   return values.flatMap((value) => expandRanges(`${head}${value}${tail}`));
 }
 
-// ../../../work/wt/perf/dist/lib/inventory/python-literal.js
+// dist/lib/inventory/python-literal.js
 function pythonLiteral(text) {
   const parser = new LiteralParser(text);
   try {
@@ -463,7 +469,7 @@ var LiteralParser = class {
   }
 };
 
-// ../../../work/wt/perf/dist/lib/inventory/ini.js
+// dist/lib/inventory/ini.js
 function readIniInventory(text, file, sink) {
   const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
   const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
@@ -608,7 +614,7 @@ function shellWords(line) {
   return words;
 }
 
-// ../../../work/wt/perf/dist/lib/inventory/vars-files.js
+// dist/lib/inventory/vars-files.js
 import { readdirSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 var EXTENSIONS = [".yml", ".yaml", ".json"];
@@ -685,7 +691,7 @@ function loadVarsFile(file) {
   return data;
 }
 
-// ../../../work/wt/perf/dist/lib/inventory/load.js
+// dist/lib/inventory/load.js
 var GROUP_KEYS = ["hosts", "vars", "children"];
 var IGNORED_NAME = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
 var YAML_EXTENSIONS = [".yml", ".yaml", ".json"];
@@ -720,7 +726,7 @@ function loadInventory(sources, options = {}) {
   }
   const varsFiles = new VarsFiles(options.varsCache);
   const inventory = builder.build(sourceDirs, varsFiles, void 0);
-  builtStates.set(inventory, { builder, sourceDirs, varsFiles, byPlaybookDir: /* @__PURE__ */ new Map() });
+  builtStates.set(inventory, { builder, sourceDirs, varsFiles, byPlaybookDir: /* @__PURE__ */ new Map(), root: inventory, implicit: /* @__PURE__ */ new Set() });
   return inventory;
 }
 function withPlaybookDir(inventory, playbookDir) {
@@ -730,10 +736,26 @@ function withPlaybookDir(inventory, playbookDir) {
   let layered = state.byPlaybookDir.get(playbookDir);
   if (!layered) {
     layered = state.builder.build(state.sourceDirs, state.varsFiles, playbookDir);
+    for (const name of state.implicit)
+      layered.hosts.set(name, state.builder.buildImplicit(name, state.sourceDirs, state.varsFiles, playbookDir));
     state.byPlaybookDir.set(playbookDir, layered);
     builtStates.set(layered, state);
   }
   return layered;
+}
+function addImplicitLocalhost(inventory, name) {
+  if (inventory.hosts.has(name) || !IMPLICIT_LOCALHOST.includes(name))
+    return;
+  const state = builtStates.get(inventory);
+  if (!state) {
+    inventory.hosts.set(name, implicitLocalhost(name));
+    return;
+  }
+  state.implicit.add(name);
+  const layered = /* @__PURE__ */ new Set([state.root, inventory, ...state.byPlaybookDir.values()]);
+  for (const each of layered)
+    if (!each.hosts.has(name))
+      each.hosts.set(name, state.builder.buildImplicit(name, state.sourceDirs, state.varsFiles, each.playbookDir));
 }
 function isHostList(source) {
   if (!source.includes(","))
@@ -1029,6 +1051,21 @@ var InventoryBuilder = class {
     }
     return hosts;
   }
+  /** The implicit localhost: group all's variables and group_vars/all, its host_vars, a local connection. */
+  buildImplicit(name, sourceDirs, varsFiles, playbookDir) {
+    const vars = { ...this.groups.get("all").vars };
+    for (const dir of sourceDirs)
+      Object.assign(vars, varsFiles.groupVars(dir, "all"));
+    if (playbookDir !== void 0)
+      Object.assign(vars, varsFiles.groupVars(playbookDir, "all"));
+    vars.ansible_connection = "local";
+    for (const dir of sourceDirs)
+      Object.assign(vars, varsFiles.hostVars(dir, name));
+    if (playbookDir !== void 0)
+      Object.assign(vars, varsFiles.hostVars(playbookDir, name));
+    const host = implicitLocalhost(name);
+    return { ...host, vars, connection: vars.ansible_connection === "local" ? host.connection : connectionOf(name, vars, () => void 0, this.file) };
+  }
   buildHost(host, members, sourceDirs, varsFiles, playbookDir) {
     const groups = [...this.groups.values()].filter((g) => members.get(g.name).has(host.name)).sort(compareGroups);
     const others = groups.filter((g) => g.name !== "all").map((g) => g.name);
@@ -1125,6 +1162,8 @@ function isMapping(value) {
 }
 
 export {
+  IMPLICIT_LOCALHOST,
+  implicitLocalhost,
   RAW_PARAMS,
   normaliseArgs,
   absolutePathError,
@@ -1134,5 +1173,6 @@ export {
   normaliseMode,
   VarsFiles,
   loadInventory,
-  withPlaybookDir
+  withPlaybookDir,
+  addImplicitLocalhost
 };

@@ -1,16 +1,16 @@
 import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import {
   exitCodeFor
-} from "./chunk-TN4SVK4N.js";
+} from "./chunk-LQF5EPRV.js";
 import {
   formatRecapTable
-} from "./chunk-SCNCPGUX.js";
+} from "./chunk-R3A7HIJR.js";
 import {
   InputError
-} from "./chunk-6UQXK7FM.js";
+} from "./chunk-2UVUKPLH.js";
 import "./chunk-J7TIHFHR.js";
 
-// ../../../work/wt/perf/dist/lib/report/merge-recaps.js
+// dist/lib/report/merge-recaps.js
 import { readFileSync } from "node:fs";
 function mergeRecapFiles(files) {
   if (files.length === 0)
@@ -58,7 +58,7 @@ function lastRecap(file) {
   throw new InputError(`runbook recap: ${file} ends without a recap (the shard did not finish, or ran without --output json)`);
 }
 
-// ../../../work/wt/perf/dist/lib/cli/recap.js
+// dist/lib/cli/recap.js
 function recapCommand(files, output) {
   const { recap, exitCode } = mergeRecapFiles(files);
   process.stdout.write(output === "json" ? `${JSON.stringify(recap)}
