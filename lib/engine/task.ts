@@ -217,6 +217,7 @@ function bounded(transport: HostTransport, deadline: Deadline | undefined): Host
     queue: (step) => (check(), transport.queue(step)),
     flush: async () => (check(), transport.flush()),
     readFile: async (path, privilege) => (check(), transport.readFile(path, privilege)),
+    streamFile: (path, privilege) => (check(), transport.streamFile(path, privilege)),
     interrupt: () => transport.interrupt(),
     close: () => transport.close(),
   };

@@ -1,4 +1,5 @@
 import { connect as tcpConnect } from 'node:net';
+import type { Writable } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { Limiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
@@ -185,7 +186,7 @@ export class SshTransport extends QueuedTransport {
   }
 
   /** One command on its own channel. */
-  protected async run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = []): Promise<ExecResult> {
+  protected async run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = [], stdoutSink?: Writable): Promise<ExecResult> {
     const client = await this.connect();
     const { line, viaSudo, preamble } = privileged(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user, this.target.becomePassword);
     const parts = [...preamble, ...(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []), ...stdinParts];
@@ -199,7 +200,9 @@ export class SshTransport extends QueuedTransport {
             this.running.set(stream, viaSudo);
             const stdout = new OutputBuffer(options.maxOutput);
             const stderr = new OutputBuffer(options.maxOutput);
-            stream.on('data', (chunk: Buffer) => stdout.add(chunk));
+            // A sink takes stdout with backpressure (the channel's window waits for it); else it is kept up to maxOutput.
+            if (stdoutSink) stream.pipe(stdoutSink, { end: false });
+            else stream.on('data', (chunk: Buffer) => stdout.add(chunk));
             stream.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
             stream.on('error', () => undefined); // reported by the close below
             const { signal: abort } = options;
