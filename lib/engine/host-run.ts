@@ -21,6 +21,8 @@ export interface ConnectionSettings {
   privateKeys?: Map<string, KeyChoice>;
   /** A fact probe that takes longer fails the task (a hanging stat must not hang the run). */
   factTimeoutMs?: number;
+  /** -vvvv: connection-level detail lines (see SshTarget.log). */
+  connectionLog?: (line: string) => void;
 }
 
 /** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
@@ -68,6 +70,7 @@ export class HostRun {
       connectTimeoutMs: settings.connectTimeoutMs,
       keepaliveMs: settings.keepaliveMs,
       becomePassword: settings.becomePassword,
+      log: settings.connectionLog,
     });
   }
 

@@ -1,6 +1,7 @@
 import { applyRegularFile, writeFacts, isSecretMode, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
 import { contentOrPending, readHostFile } from './pki-util.js';
 import type { ContentSource } from '../transport/types.js';
+import { STREAM_THRESHOLD } from './copy.js';
 import type { ModuleContext, ModuleDefinition } from './types.js';
 
 interface CopyFromHostArgs {
@@ -69,7 +70,8 @@ export const copyFromHost: ModuleDefinition<CopyFromHostArgs, CopyFromHostPlan> 
     const facts = sourceFacts(args.from_host, ctx);
     const state = await facts.path(args.src);
     if (state.exists && state.type !== 'file') throw new Error(`${args.src} exists and is a ${state.type}, not a regular file`);
-    // The source's checksum decides; its bytes are relayed at apply, never held (a diff of a small file reads them).
+    // The source's checksum decides: a no-op reads no content at all. Its bytes are read at apply
+    // (see there); --diff reads a small file's now to show it.
     if (state.exists && state.sha256 !== undefined && state.size !== undefined && !(ctx.diff && state.size <= DIFF_LIMIT)) {
       const relay = relaySource(state.size, state.sha256);
       const desired = { path: dest, source: relay, mode: args.mode ?? state.mode, owner: args.owner ?? state.owner, group: args.group ?? state.group };
@@ -118,8 +120,15 @@ export const copyFromHost: ModuleDefinition<CopyFromHostArgs, CopyFromHostPlan> 
   },
   async apply(args, check, ctx) {
     const plan = check.data!;
-    if (plan.relay) {
-      // Changes queued on the source host (an earlier task wrote src) are made before it is read.
+    if (plan.relay && plan.relay.size <= STREAM_THRESHOLD) {
+      // A small file is read once through the source host's probe and shared by every destination.
+      const source = await readHostFile(sourceFacts(args.from_host, ctx), args.src);
+      const content = contentOrPending(source, 'source file', ctx.user, false, args.from_host)!;
+      plan.desired = { ...plan.desired, content, source: undefined };
+      plan.contents.set(plan.desired.path, content);
+    } else if (plan.relay) {
+      // A big one is streamed from its host to each destination; changes queued on the source
+      // host (an earlier task wrote src) are made before it is read.
       const from = ctx.transportOf(args.from_host);
       await from.flush();
       plan.relay.bind(() => from.streamFile(args.src, ctx.privilege));
