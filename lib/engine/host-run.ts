@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import type { InventoryHost } from '../inventory/types.js';
+import type { ConnectionSpec, InventoryHost } from '../inventory/types.js';
 import { emptyRecap, type HostRecap } from './events.js';
 import type { Privilege } from '../transport/types.js';
 import { SshTransport } from '../transport/ssh.js';
@@ -25,9 +25,23 @@ export interface ConnectionSettings {
   connectionLog?: (line: string) => void;
 }
 
-/** Everything the run knows about one host: its connection, fact caches, registered results, recap. */
+/** Which connection a spec makes: the controller, or a login user at an address and port. */
+export function connectionKey(connection: ConnectionSpec): string {
+  return connection.local ? 'local' : `${connection.user}@${connection.address}:${connection.port}`;
+}
+
+/**
+ * Everything the run knows about one host: its connection, fact caches, registered results, recap.
+ * A play's remote_user, port or connection (where the inventory does not set them) switch the
+ * connection the host's tasks use (`useConnection`, between plays); a task's own make a variant
+ * (`variant`), used as a delegation target is.
+ */
 export class HostRun {
-  readonly transport: QueuedTransport;
+  /** The connection tasks use now, and every one opened in this run (one per distinct login). */
+  private current: QueuedTransport;
+  connection: ConnectionSpec;
+  private readonly transports = new Map<string, QueuedTransport>();
+  private readonly variants = new Map<string, HostRun>();
   readonly recap: HostRecap = emptyRecap();
   /** Registered results and set_fact variables: one layer, as Ansible's non-persistent facts. */
   readonly registered: Record<string, unknown> = {};
@@ -49,15 +63,55 @@ export class HostRun {
   constructor(
     readonly host: InventoryHost,
     private readonly settings: ConnectionSettings,
+    connection: ConnectionSpec = host.connection,
   ) {
-    const { connection } = host;
-    if (connection.local) {
-      this.transport = new LocalTransport(host.name, settings.becomePassword);
-      return;
-    }
+    this.connection = connection;
+    this.current = this.transportFor(connection);
+  }
+
+  get transport(): QueuedTransport {
+    return this.current;
+  }
+
+  /** Tasks from now on use this connection (opened when first used). Only between plays: nothing may be queued. */
+  useConnection(connection: ConnectionSpec): void {
+    if (connectionKey(connection) === connectionKey(this.connection)) return;
+    this.connection = connection;
+    this.current = this.transportFor(connection);
+  }
+
+  /** The same host reached another way (a task's remote_user, port or connection): its own transport and facts. */
+  variant(connection: ConnectionSpec): HostRun {
+    const key = connectionKey(connection);
+    if (key === connectionKey(this.connection)) return this;
+    let variant = this.variants.get(key);
+    if (!variant) this.variants.set(key, (variant = new HostRun(this.host, this.settings, connection)));
+    return variant;
+  }
+
+  /** Every connection this host's run opened (its variants' too): closed, interrupted and counted together. */
+  allTransports(): QueuedTransport[] {
+    return [...this.transports.values(), ...[...this.variants.values()].flatMap((v) => v.allTransports())];
+  }
+
+  /** Connections and round trips of all of them. */
+  get stats(): { connections: number; roundTrips: number } {
+    return this.allTransports().reduce((sum, t) => ({ connections: sum.connections + t.stats.connections, roundTrips: sum.roundTrips + t.stats.roundTrips }), { connections: 0, roundTrips: 0 });
+  }
+
+  private transportFor(connection: ConnectionSpec): QueuedTransport {
+    const key = connectionKey(connection);
+    let transport = this.transports.get(key);
+    if (!transport) this.transports.set(key, (transport = this.open(connection)));
+    return transport;
+  }
+
+  private open(connection: ConnectionSpec): QueuedTransport {
+    const { host, settings } = this;
+    if (connection.local) return new LocalTransport(host.name, settings.becomePassword);
     const loaded = connection.privateKeyFile ? settings.privateKeys?.get(connection.privateKeyFile) : undefined;
     const key: { key?: Buffer; passphrase?: string } = loaded ? ('useAgent' in loaded ? {} : loaded) : { key: connection.privateKeyFile ? readFileSync(connection.privateKeyFile) : defaultKey() };
-    this.transport = new SshTransport({
+    return new SshTransport({
       host: host.name,
       address: connection.address,
       port: connection.port,
@@ -80,10 +134,11 @@ export class HostRun {
 
   /** Facts as seen by one user: a file root may read can be unreadable to the login user. */
   facts(privilege: Privilege): FactCache {
-    const key = privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login';
+    const key = `${connectionKey(this.connection)} ${privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login'}`;
     let cache = this.caches.get(key);
     if (!cache) {
-      cache = new FactCache(async () => this.transport, privilege, this.name, this.settings.factTimeoutMs ?? 60_000);
+      const transport = this.current;
+      cache = new FactCache(async () => transport, privilege, this.name, this.settings.factTimeoutMs ?? 60_000);
       this.caches.set(key, cache);
     }
     return cache;

@@ -25,8 +25,8 @@ export function prefetchTasks(scope: RunScope, run: HostRun, play: PlaySpec, tas
       continue;
     }
     const module = scope.registry.get(task.module);
-    // A delegated task asks another host; that host's facts are fetched when it runs.
-    if (!module?.prefetch || task.delegateTo !== undefined) continue;
+    // A delegated task asks another host, a task with its own connection keywords another login; their facts are fetched when they run.
+    if (!module?.prefetch || task.delegateTo !== undefined || task.remoteUser !== undefined || task.port !== undefined || task.connection !== undefined) continue;
     try {
       for (const { vars } of itemVars(layers, task)) {
         if (!task.when.every((condition) => evaluateCondition(condition, vars))) continue;

@@ -14,7 +14,7 @@ import { RunOnceScopes } from './run-once.js';
 import { settle } from './results.js';
 import { serialBatches } from './serial.js';
 import { execute, runHostPlay, takeStep, type PlayRun } from './step.js';
-import { wholeNumber, type RunScope } from './task.js';
+import { playConnection, wholeNumber, type RunScope } from './task.js';
 import { buildHostvars, groupsRecord, taskVars, type VarLayers } from './vars.js';
 
 /**
@@ -52,7 +52,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
     if (finished) return;
     for (const run of runs.values()) {
       if (!run.stopped) run.recap.interrupted = true;
-      void run.transport.interrupt();
+      for (const transport of run.allTransports()) void transport.interrupt();
     }
   };
   options.signal?.addEventListener('abort', interruptHosts, { once: true });
@@ -92,11 +92,11 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   } finally {
     finished = true;
     options.signal?.removeEventListener('abort', interruptHosts);
-    await Promise.all([...runs.values()].map((r) => r.transport.close()));
+    await Promise.all([...runs.values()].flatMap((r) => r.allTransports().map((t) => t.close())));
   }
 
   const recap = Object.fromEntries(allHosts.map((h) => [h, hostRun(h).recap]));
-  const transport = Object.fromEntries(allHosts.map((h) => [h, { ...hostRun(h).transport.stats }]));
+  const transport = Object.fromEntries(allHosts.map((h) => [h, hostRun(h).stats]));
   options.onEvent({ type: 'recap', hosts: recap, transport, durationMs: Date.now() - started });
   return { hosts: recap, exitCode: exitCodeFor(recap) };
 }
@@ -133,6 +133,8 @@ class PlayBatch {
   async run(strategy: Strategy): Promise<boolean> {
     const runs = this.hosts.map((h) => this.scope.hostRun(h));
     for (const run of runs) {
+      // The play's remote_user, port and connection, where the host's inventory variables do not set them.
+      run.useConnection(playConnection(run, this.play, taskVars(this.layersOf(run.name))));
       wantGatheredFacts(run, this.play);
       prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
     }

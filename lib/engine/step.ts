@@ -1,6 +1,7 @@
 import type { MetaAction } from '../modules/meta.js';
 import { selectEntries, type TagFilter } from '../playbook/tags.js';
-import { flattenEntries, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
+import { flattenEntries, isBlock, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
+import type { RoleScope } from '../playbook/roles.js';
 import { evaluateCondition } from '../template/index.js';
 import type { HostRun } from './host-run.js';
 import type { HostPlayIterator, IteratorStep } from './iterator.js';
@@ -117,6 +118,8 @@ async function runInclude(playRun: PlayRun, run: HostRun, iterator: HostPlayIter
   // As Ansible's stats: each included task file counts ok; an included role counts nothing.
   if (task.module !== 'include_role') for (const { file } of includes) await execute(playRun, run, task, once, false, onFailure, { status: 'ok', message: `included: ${file}`, result: { include: file } });
   const entries = includes.flatMap((i) => selectEntries(i.entries, playRun.tagFilter));
+  // include_role with public: true: from now on the role's defaults and vars reach every task of the play (Ansible's play.roles).
+  for (const { entries: loaded } of includes) for (const entry of loaded) if (isBlock(entry) && entry.exposes) publish(playRun.play, entry.exposes);
   iterator.insert(entries);
   // Known already when the prefetch could look ahead; otherwise these join the next probe.
   prefetchTasks(playRun.scope, run, playRun.play, flattenEntries(entries).filter((t) => !run.prefetched.has(t)), layers);
@@ -245,4 +248,9 @@ function takeFacts(playRun: PlayRun, run: HostRun, task: TaskSpec, outcome: Task
     for (const [name, value] of Object.entries(facts)) if (!(name in extraVars)) hostvars[name] = value;
   }
   if (layer === 'gathered') hostvars.ansible_facts = namespacedFacts(run.gathered);
+}
+
+function publish(play: PlaySpec, role: RoleScope): void {
+  const roles = (play.publicRoles ??= []);
+  if (!roles.includes(role)) roles.push(role);
 }

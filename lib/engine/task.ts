@@ -2,6 +2,8 @@ import { InputError, formatLocation, type SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { ApplyContext, CheckResult, FileDiff, ModuleContext, ModuleDefinition } from '../modules/types.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { ConnectionSpec } from '../inventory/types.js';
+import { shellQuote } from '../util/shell.js';
 import { KILL_GRACE_MS } from '../transport/queued.js';
 import { InterruptedError, StepFailure, UnreachableError, type HostTransport, type Privilege } from '../transport/types.js';
 import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
@@ -75,6 +77,96 @@ function combineItems(outcomes: ItemOutcome[]): TaskOutcome {
   };
 }
 
+/** Connection keywords of a play or task: where the host's inventory variables do not set these, they do. */
+interface ConnectionKeywords {
+  remoteUser?: string;
+  port?: number | string;
+  connection?: 'local' | 'ssh';
+}
+
+/**
+ * The connection a host's tasks use under these keywords, as Ansible's PlayContext: the keyword
+ * overrides what `base` has unless the host's variables set it (ansible_user, ansible_port,
+ * ansible_connection win over remote_user, port, connection; -u is below the keywords).
+ */
+function connectionUnder(run: HostRun, base: ConnectionSpec, keywords: ConnectionKeywords, vars: Record<string, unknown>, origin: { what: string; location: SourceLocation }): ConnectionSpec {
+  const hostVars = run.host.vars;
+  const set = (...names: string[]) => names.some((n) => hostVars[n] !== undefined && hostVars[n] !== null);
+  const spec: ConnectionSpec = { ...base };
+  if (keywords.connection !== undefined && !set('ansible_connection')) spec.local = keywords.connection === 'local';
+  if (keywords.remoteUser !== undefined && !set('ansible_user', 'ansible_ssh_user')) {
+    const user = renderValue(keywords.remoteUser, vars, origin);
+    if (typeof user !== 'string' || user === '') throw new InputError(`remote_user must render to a user name, got ${JSON.stringify(user)}`, origin.location);
+    spec.user = user;
+  }
+  if (keywords.port !== undefined && !set('ansible_port', 'ansible_ssh_port')) spec.port = wholeNumber(keywords.port, 'port', vars, origin);
+  return spec;
+}
+
+/** The connection a play's tasks use on this host (the inventory's unless the play says otherwise). */
+export function playConnection(run: HostRun, play: PlaySpec, vars: Record<string, unknown>): ConnectionSpec {
+  return connectionUnder(run, run.host.connection, play, vars, { what: `play '${play.name}'`, location: play.location });
+}
+
+/** The host run whose connection a task uses: the task's host, another reached through delegate_to, or the same host reached as the task's connection keywords say. */
+function targetOf(scope: RunScope, run: HostRun, task: TaskSpec, vars: Record<string, unknown>, origin: { what: string; location: SourceLocation }): HostRun {
+  if (task.delegateTo !== undefined) return scope.hostRun(String(renderValue(task.delegateTo, vars, origin)));
+  if (task.remoteUser === undefined && task.port === undefined && task.connection === undefined) return run;
+  return run.variant(connectionUnder(run, run.connection, task, vars, origin));
+}
+
+/**
+ * The task's environment, as Ansible's _compute_environment_string: each mapping (or template of
+ * one) rendered with the task's variables, outermost first, a later key winning. Reading a vault
+ * value makes the task secret.
+ */
+function taskEnvironment(task: TaskSpec, vars: Record<string, unknown>, origin: { what: string; location: SourceLocation }): { env: Record<string, string>; secret: boolean } {
+  const env: Record<string, string> = {};
+  let secret = false;
+  for (const entry of task.environment ?? []) {
+    const rendered = readsSecret(() => renderValue(entry, vars, origin));
+    secret ||= rendered.secret;
+    const value = rendered.value;
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value !== 'object' || Array.isArray(value)) throw new InputError(`environment must be a mapping of variable names to values, got ${JSON.stringify(value)}`, origin.location);
+    for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InputError(`environment variable name '${name}' is not valid`, origin.location);
+      env[name] = typeof raw === 'string' ? raw : typeof raw === 'boolean' ? (raw ? 'True' : 'False') : raw === null || raw === undefined ? 'None' : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+    }
+  }
+  return { env, secret };
+}
+
+/** The host's transport with the task's environment exported for every command (and queued change) it runs. */
+function withEnvironment(transport: HostTransport, env: Record<string, string>): HostTransport {
+  const names = Object.keys(env);
+  if (names.length === 0) return transport;
+  const exports = `export ${names.map((name) => `${name}=${shellQuote(env[name])}`).join(' ')}; `;
+  return {
+    get host() {
+      return transport.host;
+    },
+    get stats() {
+      return transport.stats;
+    },
+    get stepsQueued() {
+      return transport.stepsQueued;
+    },
+    get stepsMade() {
+      return transport.stepsMade;
+    },
+    exec: (command, options) => transport.exec(exports + command, options),
+    writeFile: (path, content, options) => transport.writeFile(path, content, options),
+    // A subshell: the exports end with the step, which shares its script with other tasks' steps.
+    queue: (step) => transport.queue({ ...step, script: `(${exports}${step.script}
+)` }),
+    flush: () => transport.flush(),
+    readFile: (path, privilege) => transport.readFile(path, privilege),
+    interrupt: () => transport.interrupt(),
+    close: () => transport.close(),
+  };
+}
+
 export function taskPrivilege(run: HostRun, play: PlaySpec, task: TaskSpec): Privilege {
   const connection = run.host.connection;
   return {
@@ -99,7 +191,7 @@ async function runItem(
   let retry: { attempts: number; delayMs: number };
   let timeout: number;
   try {
-    target = task.delegateTo === undefined ? run : scope.hostRun(String(renderValue(task.delegateTo, vars, origin)));
+    target = targetOf(scope, run, task, vars, origin);
     retry = retryPolicy(task, vars, origin);
     timeout = task.timeout === undefined ? scope.taskTimeout : wholeNumber(task.timeout, 'timeout', vars, origin);
   } catch (error) {
@@ -242,10 +334,14 @@ async function attemptItem(
   const facts = target.facts(privilege);
   let args: Record<string, unknown>;
   let readVault = false;
+  let environment: Record<string, string>;
   try {
     const rendered = readsSecret(() => renderValue(task.args, vars, origin) as Record<string, unknown>);
     readVault = rendered.secret;
     args = moduleArgs(module, rendered.value);
+    const env = taskEnvironment(task, vars, origin);
+    environment = env.env;
+    readVault ||= env.secret;
   } catch (error) {
     return failure(error, task);
   }
@@ -253,7 +349,7 @@ async function attemptItem(
   const noLog = task.noLog || readVault || holdsSecret(args);
   const context: ModuleContext = {
     host: target.name,
-    user: privilege.become ? (privilege.becomeUser ?? 'root') : target.host.connection.user,
+    user: privilege.become ? (privilege.becomeUser ?? 'root') : target.connection.user,
     vars,
     privilege,
     dryRun: scope.dryRun,
@@ -285,7 +381,7 @@ async function attemptItem(
     const runsForReal = !scope.dryRun || task.checkMode === false || (module.freeForm === true && task.changedWhen === false);
     let outcome: TaskOutcome;
     if (check.changed && runsForReal) {
-      const applyContext: ApplyContext = { ...context, transport: bounded(target.transport, deadline), transportOf: (name) => scope.hostRun(name).transport };
+      const applyContext: ApplyContext = { ...context, transport: withEnvironment(bounded(target.transport, deadline), environment), transportOf: (name) => scope.hostRun(name).transport };
       const applied = await module.apply(args, check, applyContext);
       // A delegated task's changes are made before its result counts: they belong to another host's queue.
       if (target !== run) {
@@ -311,7 +407,7 @@ async function attemptItem(
       };
     }
     if (context.noLog) outcome.secret = true;
-    if (target !== run) outcome = { ...outcome, message: `[delegated to ${target.name}]${outcome.message ? ` ${outcome.message}` : ''}` };
+    if (target.name !== run.name) outcome = { ...outcome, message: `[delegated to ${target.name}]${outcome.message ? ` ${outcome.message}` : ''}` };
     return judge(task, outcome, vars, origin, scope.dryRun && !runsForReal);
   } catch (error) {
     if (error instanceof TaskTimeout) return failure(error, task);

@@ -2,14 +2,16 @@ import { withPlaybookDir } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 import { InputError } from '../errors.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import { roleDefaults, roleVars } from '../playbook/roles.js';
 import { renderValue } from '../template/index.js';
 
 /**
- * Variable precedence, lowest first (the documented order, as Ansible's for this subset):
- * role defaults < inventory all < parent group < child group < group_vars/ < host < host_vars/
- * (merged by the inventory loader, with the play's playbook folder: see withPlaybookDir), then host
- * facts (setup, `ansible_facts` of modules) < play vars < role vars < block and task vars <
- * include_vars < set_fact and registered results (one layer: the later one wins) < extra vars (-e).
+ * Variable precedence, lowest first (as Ansible 2.14's VariableManager.get_vars):
+ * the play's roles' defaults < the task's role's defaults < inventory all < parent group < child
+ * group < group_vars/ < host < host_vars/ (merged by the inventory loader, with the play's playbook
+ * folder: see withPlaybookDir), then host facts (setup, `ansible_facts` of modules) < play vars <
+ * the play's roles' vars < the task's role's vars < block and task vars < include_vars < set_fact
+ * and registered results (one layer: the later one wins) < role params < include params < extra vars (-e).
  */
 export interface VarLayers {
   inventory: Inventory;
@@ -29,20 +31,25 @@ export interface VarLayers {
   groups: Record<string, string[]>;
 }
 
-export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: string; item: unknown; index: number }): Record<string, unknown> {
+export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: string; item: unknown; index: number; items?: unknown[] }): Record<string, unknown> {
   // group_vars/ and host_vars/ next to this play's playbook sit between the inventory's own layers.
   const inventory = withPlaybookDir(layers.inventory, layers.play.baseDir);
   const host = inventory.hosts.get(layers.host)!;
   const facts = layers.facts ?? {};
+  const playRoles = playRoleLayers(layers.play);
   const vars: Record<string, unknown> = {
+    ...playRoles.defaults,
     ...(task?.roleDefaults ?? {}),
     ...host.vars,
     ...facts,
     ...layers.play.vars,
+    ...playRoles.vars,
     ...(task?.roleVars ?? {}),
     ...(task?.vars ?? {}),
     ...layers.included,
     ...layers.registered,
+    ...(task?.roleParams ?? {}),
+    ...(task?.includeParams ?? {}),
     ...layers.extraVars,
     inventory_hostname: layers.host,
     // As Ansible's Host.get_magic_vars: an IP address is its own short name; group names sorted, 'ungrouped' included.
@@ -59,9 +66,42 @@ export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: stri
   };
   if (loop) {
     vars[loop.name] = loop.item;
-    vars.ansible_loop = { index: loop.index + 1, index0: loop.index };
+    if (task?.indexVar) vars[task.indexVar] = loop.index;
+    vars.ansible_loop = loop.items && task?.loopExtended ? extendedLoop(loop.items, loop.index) : { index: loop.index + 1, index0: loop.index };
   }
   return vars;
+}
+
+/** loop_control.extended: Ansible's ansible_loop. */
+function extendedLoop(items: unknown[], index: number): Record<string, unknown> {
+  const length = items.length;
+  const loop: Record<string, unknown> = {
+    allitems: items, index: index + 1, index0: index, revindex: length - index, revindex0: length - index - 1,
+    first: index === 0, last: index === length - 1, length,
+  };
+  if (index > 0) loop.previtem = items[index - 1];
+  if (index < length - 1) loop.nextitem = items[index + 1];
+  return loop;
+}
+
+const playRoleCache = new WeakMap<PlaySpec, { count: number; defaults: Record<string, unknown>; vars: Record<string, unknown> }>();
+
+/**
+ * Defaults and vars of the play's roles every task sees (roles:, import_role, include_role with
+ * public once it ran), merged in order; vars only unless private_role_vars.
+ */
+function playRoleLayers(play: PlaySpec): { defaults: Record<string, unknown>; vars: Record<string, unknown> } {
+  const roles = play.publicRoles ?? [];
+  let cached = playRoleCache.get(play);
+  if (!cached || cached.count !== roles.length) {
+    cached = { count: roles.length, defaults: {}, vars: {} };
+    for (const role of roles) {
+      Object.assign(cached.defaults, roleDefaults(role, false));
+      if (!play.privateRoleVars) Object.assign(cached.vars, roleVars(role, false));
+    }
+    playRoleCache.set(play, cached);
+  }
+  return cached;
 }
 
 /** hostvars: every host's inventory vars with extra vars on top, as other hosts' tasks see them. */
@@ -92,7 +132,7 @@ export function itemVars(layers: VarLayers, task: TaskSpec): Array<{ vars: Recor
   if (task.loop === undefined) return [{ vars }];
   const items = renderValue(task.loop, vars, { what: `task '${task.name}'`, location: task.location });
   if (!Array.isArray(items)) throw new InputError(`loop of task '${task.name}' must be a list, got ${JSON.stringify(items)}`, task.location);
-  return items.map((item, index) => ({ item, vars: taskVars(layers, task, { name: task.loopVar, item, index }) }));
+  return items.map((item, index) => ({ item, vars: taskVars(layers, task, { name: task.loopVar, item, index, items }) }));
 }
 
 /** `ansible_facts.hostname` for the fact `ansible_hostname`, as Ansible's namespace_facts. */

@@ -1,3 +1,4 @@
+import { IMPLICIT_LOCALHOST, implicitLocalhost } from './localhost.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isExecutable } from '../util/files.js';
 import { homedir } from 'node:os';
@@ -57,6 +58,9 @@ interface BuiltState {
   sourceDirs: string[];
   varsFiles: VarsFiles;
   byPlaybookDir: Map<string, Inventory>;
+  /** The inventory as loaded, and the implicit localhost names patterns have added to it and its layerings. */
+  root: Inventory;
+  implicit: Set<string>;
 }
 
 const builtStates = new WeakMap<Inventory, BuiltState>();
@@ -96,7 +100,7 @@ export function loadInventory(sources: string[], options: { varsCache?: VarsFile
   }
   const varsFiles = new VarsFiles(options.varsCache);
   const inventory = builder.build(sourceDirs, varsFiles, undefined);
-  builtStates.set(inventory, { builder, sourceDirs, varsFiles, byPlaybookDir: new Map() });
+  builtStates.set(inventory, { builder, sourceDirs, varsFiles, byPlaybookDir: new Map(), root: inventory, implicit: new Set() });
   return inventory;
 }
 
@@ -110,10 +114,29 @@ export function withPlaybookDir(inventory: Inventory, playbookDir: string): Inve
   let layered = state.byPlaybookDir.get(playbookDir);
   if (!layered) {
     layered = state.builder.build(state.sourceDirs, state.varsFiles, playbookDir);
+    for (const name of state.implicit) layered.hosts.set(name, state.builder.buildImplicit(name, state.sourceDirs, state.varsFiles, playbookDir));
     state.byPlaybookDir.set(playbookDir, layered);
     builtStates.set(layered, state);
   }
   return layered;
+}
+
+/**
+ * Ansible's implicit localhost (`localhost`, `127.0.0.1`, `::1` when the inventory does not
+ * define them): a host pattern naming one adds it, with a local connection, in no group (so
+ * `all` does not select it), with the variables of group `all` and group_vars/all, as
+ * Ansible's InventoryData._create_implicit_localhost and VariableManager give it.
+ */
+export function addImplicitLocalhost(inventory: Inventory, name: string): void {
+  if (inventory.hosts.has(name) || !IMPLICIT_LOCALHOST.includes(name)) return;
+  const state = builtStates.get(inventory);
+  if (!state) {
+    inventory.hosts.set(name, implicitLocalhost(name));
+    return;
+  }
+  state.implicit.add(name);
+  const layered = new Set([state.root, inventory, ...state.byPlaybookDir.values()]);
+  for (const each of layered) if (!each.hosts.has(name)) each.hosts.set(name, state.builder.buildImplicit(name, state.sourceDirs, state.varsFiles, each.playbookDir));
 }
 
 export function parseInventoryText(text: string, file: string): Inventory {
@@ -425,6 +448,18 @@ class InventoryBuilder implements InventorySink {
       }
     }
     return hosts;
+  }
+
+  /** The implicit localhost: group all's variables and group_vars/all, its host_vars, a local connection. */
+  buildImplicit(name: string, sourceDirs: string[], varsFiles: VarsFiles, playbookDir: string | undefined): InventoryHost {
+    const vars: Record<string, unknown> = { ...this.groups.get('all')!.vars };
+    for (const dir of sourceDirs) Object.assign(vars, varsFiles.groupVars(dir, 'all'));
+    if (playbookDir !== undefined) Object.assign(vars, varsFiles.groupVars(playbookDir, 'all'));
+    vars.ansible_connection = 'local';
+    for (const dir of sourceDirs) Object.assign(vars, varsFiles.hostVars(dir, name));
+    if (playbookDir !== undefined) Object.assign(vars, varsFiles.hostVars(playbookDir, name));
+    const host = implicitLocalhost(name);
+    return { ...host, vars, connection: vars.ansible_connection === 'local' ? host.connection : connectionOf(name, vars, () => undefined, this.file) };
   }
 
   private buildHost(host: HostNode, members: Map<string, Set<string>>, sourceDirs: string[], varsFiles: VarsFiles, playbookDir: string | undefined): InventoryHost {

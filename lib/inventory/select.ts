@@ -1,5 +1,7 @@
 import { InputError, didYouMean, type SourceLocation } from '../errors.js';
 import type { Inventory, InventoryHost } from './types.js';
+import { addImplicitLocalhost } from './load.js';
+import { IMPLICIT_LOCALHOST } from './localhost.js';
 
 /**
  * Ansible host patterns: `all` or `*`, host and group names, globs (`web*`), `~regex`,
@@ -19,7 +21,7 @@ export function selectHosts(inventory: Inventory, pattern: string, location?: So
   const exclusions = terms.filter((t) => t.startsWith('!')).map((t) => t.slice(1));
 
   // `&web` or `!db` alone means "of all hosts".
-  const selected = new Set<string>(unions.length ? [] : inventory.hosts.keys());
+  const selected = new Set<string>(unions.length ? [] : allHosts(inventory));
   for (const term of unions) for (const host of matchTerm(inventory, term, pattern, location)) selected.add(host);
   for (const term of intersections) {
     const keep = new Set(matchTerm(inventory, term, pattern, location));
@@ -55,7 +57,7 @@ const SUBSCRIPT = /^([^[\]~]+)\[(-?\d*)(?::(-?\d*))?\]$/;
 
 /** Host names one term selects, in inventory order. */
 function matchTerm(inventory: Inventory, term: string, pattern: string, location?: SourceLocation): string[] {
-  if (term === 'all' || term === '*') return [...inventory.hosts.keys()];
+  if (term === 'all' || term === '*') return allHosts(inventory);
   const subscript = SUBSCRIPT.exec(term);
   const base = subscript?.[1];
   // Only a known group (or `all`) takes a subscript, and only when the term is not also a glob
@@ -79,6 +81,11 @@ function matchTerm(inventory: Inventory, term: string, pattern: string, location
   const group = inventory.groups.get(term);
   if (group) return group;
   if (inventory.hosts.has(term)) return [term];
+  if (IMPLICIT_LOCALHOST.includes(term)) {
+    // Named exactly, as Ansible: the implicit localhost (globs and `all` never select it).
+    addImplicitLocalhost(inventory, term);
+    return [term];
+  }
 
   const matcher = term.startsWith('~') ? regexOf(term.slice(1), pattern, location) : /[*?[]/.test(term) ? globToRegExp(term) : undefined;
   if (!matcher) {
@@ -88,8 +95,13 @@ function matchTerm(inventory: Inventory, term: string, pattern: string, location
   }
   const names = new Set<string>();
   for (const [name, members] of inventory.groups) if (matcher.test(name)) for (const host of members) names.add(host);
-  for (const name of inventory.hosts.keys()) if (matcher.test(name)) names.add(name);
-  return [...inventory.hosts.keys()].filter((h) => names.has(h));
+  for (const name of allHosts(inventory)) if (matcher.test(name)) names.add(name);
+  return allHosts(inventory).filter((h) => names.has(h));
+}
+
+/** The inventory's own hosts (an implicit localhost a pattern added is not among them). */
+function allHosts(inventory: Inventory): string[] {
+  return inventory.groups.get('all') ?? [...inventory.hosts.keys()];
 }
 
 function globMatchesAny(inventory: Inventory, term: string): boolean {

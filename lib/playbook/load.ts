@@ -6,11 +6,24 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import { loadYamlFile, locationOf, parseYaml, valueLocationOf } from '../yaml/load.js';
 import { RAW_PARAMS, isTemplated } from './args.js';
 import { roleSearchPath, type PlayRoles } from './roles.js';
-import { NOTHING_INHERITED, flag, isMapping, mapping, parseEntries, parseTask, roleEntries, roleRef, tagList, type TaskContext } from './task.js';
+import { NOTHING_INHERITED, becomeMethodOf, connectionOf, flag, inheritFrom, isMapping, mapping, parseEntries, parseTask, portOf, roleEntries, roleRef, tagList, unsupportedAnsibleKeywords, type Inherited, type TaskContext } from './task.js';
 import { builtTask, flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
 
-const PLAY_KEYWORDS = ['name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'gather_facts', 'gather_subset', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal'];
-const UNSUPPORTED_PLAY_KEYWORDS = ['include_playbook'];
+/** Play keywords (Ansible 2.14's Play and Base attributes) runbook carries out. */
+const PLAY_KEYWORDS = [
+  'name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks', 'post_tasks',
+  'handlers', 'gather_facts', 'gather_subset', 'gather_timeout', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal',
+  'remote_user', 'port', 'connection', 'environment', 'module_defaults', 'no_log', 'ignore_errors', 'check_mode', 'run_once',
+  'collections', 'become_method', 'order',
+];
+/** The other play keywords of Ansible 2.14: refused by name, with why where it helps. */
+const UNSUPPORTED_PLAY_KEYWORDS: Record<string, string> = {
+  include_playbook: `'include_playbook' is not supported (removed from Ansible too): use import_playbook`,
+  vars_prompt: `'vars_prompt' is not supported: runbook never stops to ask; pass the variables with -e`,
+  force_handlers: `'force_handlers' is not supported: handlers of a failed host do not run`,
+  fact_path: `'fact_path' is not supported: runbook does not gather local facts (facts.d)`,
+  ...unsupportedAnsibleKeywords(['ignore_unreachable', 'throttle', 'timeout', 'debugger', 'diff', 'become_flags', 'become_exe', 'delegate_to', 'delegate_facts'], ' on a play (set it on the tasks)'),
+};
 export const STRATEGIES = ['linear', 'free'] as const;
 
 /**
@@ -21,10 +34,12 @@ export const STRATEGIES = ['linear', 'free'] as const;
 export interface LoadOptions {
   /** Where else roles are looked for (e.g. roles_path from ansible.cfg), after roles/ next to the playbook and the environment's. */
   rolesPath?: string[];
+  /** ansible.cfg private_role_vars (else ANSIBLE_PRIVATE_ROLE_VARS): roles' vars stay with their own tasks. */
+  privateRoleVars?: boolean;
 }
 
 export function loadPlaybookFile(file: string, registry: ModuleRegistry, options: LoadOptions = {}): PlaySpec[] {
-  return parsePlaybook(loadYamlFile(file), file, registry, { chain: [resolve(file)], rolesPath: options.rolesPath ?? [], tags: [], when: [], vars: {} });
+  return parsePlaybook(loadYamlFile(file), file, registry, { chain: [resolve(file)], rolesPath: options.rolesPath ?? [], privateRoleVars: options.privateRoleVars, tags: [], when: [], vars: {} });
 }
 
 export function parsePlaybookText(text: string, file: string, registry: ModuleRegistry): PlaySpec[] {
@@ -36,6 +51,7 @@ interface Imported {
   chain: string[];
   /** Configured role paths (ansible.cfg roles_path), searched after roles/ next to the playbook. */
   rolesPath: string[];
+  privateRoleVars?: boolean;
   tags: string[];
   when: string[];
   vars: Record<string, unknown>;
@@ -75,6 +91,7 @@ function importPlaybook(raw: Record<string, unknown>, key: string, location: Sou
   return parsePlaybook(loadYamlFile(path), path, registry, {
     chain: [...outer.chain, path],
     rolesPath: outer.rolesPath,
+    privateRoleVars: outer.privateRoleVars,
     tags: [...new Set([...outer.tags, ...tagList(raw.tags, at('tags'))])],
     when: [...outer.when, ...when],
     vars: { ...outer.vars, ...mapping(raw.vars, 'vars', at('vars')) },
@@ -87,7 +104,8 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
   const at = (key: string) => locationOf(raw, key) ?? location;
 
   for (const key of Object.keys(raw)) {
-    if (UNSUPPORTED_PLAY_KEYWORDS.includes(key)) throw new InputError(`'${key}' is not supported`, at(key));
+    if (UNSUPPORTED_PLAY_KEYWORDS[key]) throw new InputError(UNSUPPORTED_PLAY_KEYWORDS[key], at(key));
+    if (key === 'when') throw new InputError(`'when' is not a play keyword (as in Ansible): put it on the tasks, a block, or the import_playbook`, at(key));
     if (!PLAY_KEYWORDS.includes(key)) throw new InputError(`unknown play keyword '${key}'${didYouMean(key, PLAY_KEYWORDS)}`, at(key));
   }
 
@@ -96,15 +114,17 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
   const vars = { ...mapping(raw.vars, 'vars', at('vars')), ...varsFiles(raw.vars_files, ctx.baseDir, at('vars_files')), ...imported.vars };
 
   // Handlers first: every notify, of a task or of a handler, must reach one of them.
-  const inherited = { ...NOTHING_INHERITED, tags };
+  // Play keywords every task takes unless it (or its block) says otherwise; the connection ones stay on the play.
+  const passedDown = Object.fromEntries(['no_log', 'ignore_errors', 'check_mode', 'run_once', 'environment', 'module_defaults'].filter((k) => k in raw).map((k) => [k, raw[k]]));
+  const inherited: Inherited = { ...inheritFrom(passedDown, NOTHING_INHERITED, at), tags };
   const handlerItems = taskList(raw.handlers, 'handlers', at('handlers'));
   const handlers = handlerItems.map(([item, itemLocation]) => parseTask(item, itemLocation, { ...ctx, isHandler: true, inherited }));
   const handlerNames = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
-  const roles: PlayRoles = { searchPath: roleSearchPath(ctx.baseDir, imported.rolesPath), seen: new Set(), handlers: [], handlersOf: new Set(), handlerNames };
+  const roles: PlayRoles = { searchPath: roleSearchPath(ctx.baseDir, imported.rolesPath), seen: new Set(), handlers: [], handlersOf: new Set(), handlerNames, public: [] };
   const taskCtx = { ...ctx, isHandler: false, handlerNames, inherited: { ...inherited, when: imported.when }, chain: imported.chain, roles };
   // Roles first: their handlers (before the play's own, as Ansible) must be known to every notify.
   const roleList = taskList(raw.roles, 'roles', at('roles'));
-  const roleBlocks = roleList.flatMap(([item, itemLocation]) => roleEntries(roleRef(item, itemLocation), itemLocation, taskCtx, true));
+  const roleBlocks = roleList.flatMap(([item, itemLocation]) => roleEntries({ ...roleRef(item, itemLocation), exposed: true }, itemLocation, taskCtx, true));
   for (const [index, handler] of handlers.entries()) {
     for (const name of handler.notify) {
       if (isTemplated(name) || handlerNames.has(name)) continue;
@@ -133,7 +153,22 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     handlers: roles.handlers,
     location,
     baseDir: ctx.baseDir,
+    publicRoles: roles.public,
   };
+  const privateRoleVars = imported.privateRoleVars ?? envFlag(process.env.ANSIBLE_PRIVATE_ROLE_VARS);
+  if (privateRoleVars) play.privateRoleVars = true;
+  const remoteUser = raw.remote_user;
+  if (remoteUser !== undefined && remoteUser !== null) {
+    if (typeof remoteUser !== 'string' && typeof remoteUser !== 'number') throw new InputError(`remote_user must be a user name, got ${JSON.stringify(remoteUser)}`, at('remote_user'));
+    play.remoteUser = String(remoteUser);
+  }
+  const port = portOf(raw.port, at('port'));
+  if (port !== undefined) play.port = port;
+  const connection = connectionOf(raw.connection, at('connection'));
+  if (connection !== undefined) play.connection = connection;
+  becomeMethodOf(raw.become_method, at('become_method'));
+  if (raw.order !== undefined && raw.order !== null && raw.order !== 'inventory') throw new InputError(`order ${JSON.stringify(raw.order)} is not supported: hosts run in inventory order`, at('order'));
+  if (raw.gather_timeout !== undefined && raw.gather_timeout !== null && !(typeof raw.gather_timeout === 'number' && raw.gather_timeout > 0)) throw new InputError(`gather_timeout must be a number of seconds, got ${JSON.stringify(raw.gather_timeout)}`, at('gather_timeout'));
   const become = flag(raw.become, 'become', at('become'));
   if (become !== undefined) play.become = become;
   if (raw.become_user !== undefined && raw.become_user !== null) play.becomeUser = String(raw.become_user);
@@ -146,6 +181,11 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     play.maxFailPercentage = pct;
   }
   return play;
+}
+
+/** An environment variable read as Ansible reads a boolean setting. */
+function envFlag(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes', 'on', 't', 'y'].includes(value.trim().toLowerCase());
 }
 
 export function strategyOf(value: unknown, location?: SourceLocation): 'linear' | 'free' {

@@ -14,14 +14,73 @@ export interface PlayRoles {
   handlersOf: Set<string>;
   /** Every handler name and listen topic, the play's and its roles', for notify checks. */
   handlerNames: Set<string>;
+  /**
+   * The play's roles whose defaults and vars every task of the play sees (Ansible's play.roles):
+   * those of roles: and import_role, read at load; an include_role with public: true adds its
+   * role when it runs.
+   */
+  public: RoleScope[];
 }
 
-/** A role's variables, as tasks see them: defaults below the inventory, vars above the play's. */
+/**
+ * One loaded role, as Ansible's Role object: its own defaults and vars files, the vars: and
+ * parameters it was given, its dependencies (resolved even when they do not run again), and the
+ * role that depends on it.
+ */
 export interface RoleScope {
   name: string;
   dir: string;
   defaults: Record<string, unknown>;
   vars: Record<string, unknown>;
+  /** vars: of the roles: entry (or of the import_role/include_role task): role-vars level, below vars/main.yml. */
+  entryVars: Record<string, unknown>;
+  /** Other keys of the roles: entry: role parameters, above set_fact. */
+  params: Record<string, unknown>;
+  deps: RoleScope[];
+  parent?: RoleScope;
+}
+
+/** What a role's variables add to a task's: defaults (lowest), vars (above the play's), params (above set_fact). */
+export interface RoleVarLayers {
+  defaults: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  params: Record<string, unknown>;
+}
+
+/** Every dependency of a role, recursively, in the order they run (Role.get_all_dependencies). */
+function allDependencies(role: RoleScope): RoleScope[] {
+  return role.deps.flatMap((dep) => [...allDependencies(dep), dep]);
+}
+
+/** The roles that (transitively) depend on this one, outermost first (Ansible's dep chain). */
+function parentChain(role: RoleScope): RoleScope[] {
+  const chain: RoleScope[] = [];
+  for (let parent = role.parent; parent; parent = parent.parent) chain.unshift(parent);
+  return chain;
+}
+
+/** Role.get_default_vars: the dependencies' defaults, then (for a task of the role) its parents', then its own. */
+export function roleDefaults(role: RoleScope, withChain: boolean): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const dep of allDependencies(role)) Object.assign(merged, roleDefaults(dep, false));
+  if (withChain) for (const parent of parentChain(role)) Object.assign(merged, parent.defaults);
+  return Object.assign(merged, role.defaults);
+}
+
+/** Role.get_vars(include_params=False): the parents' entry vars and vars (for a task of the role), the dependencies', its own entry vars, then vars/main.yml. */
+export function roleVars(role: RoleScope, withChain: boolean): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  if (withChain) for (const parent of parentChain(role)) Object.assign(merged, parent.entryVars, parent.vars);
+  for (const dep of allDependencies(role)) Object.assign(merged, roleVars(dep, false));
+  return Object.assign(merged, role.entryVars, role.vars);
+}
+
+/** The layers a task of this role sees (with its dependency chain), as VariableManager.get_vars. */
+export function roleLayers(role: RoleScope): RoleVarLayers {
+  const params: Record<string, unknown> = {};
+  for (const parent of parentChain(role)) Object.assign(params, parent.params);
+  Object.assign(params, role.params);
+  return { defaults: roleDefaults(role, true), vars: roleVars(role, true), params };
 }
 
 /**
@@ -46,8 +105,9 @@ export function roleFile(dir: string, kind: string, name = 'main'): string | und
   return [`${name}.yml`, `${name}.yaml`, name].map((f) => join(dir, kind, f)).find((p) => existsSync(p) && statSync(p).isFile());
 }
 
-export function roleVarsFile(dir: string, kind: 'defaults' | 'vars', name = 'main'): Record<string, unknown> {
+export function roleVarsFile(dir: string, kind: 'defaults' | 'vars', name = 'main', where?: SourceLocation): Record<string, unknown> {
   const file = roleFile(dir, kind, name);
+  if (!file && name !== 'main') throw new InputError(`role has no ${kind} file '${name}' (looked in ${join(dir, kind)})`, where);
   if (!file) return {};
   const data = loadYamlFile(file);
   if (data === null || data === undefined) return {};

@@ -1,3 +1,4 @@
+import type { RoleScope } from './roles.js';
 import type { SourceLocation } from '../errors.js';
 
 /** A task as written, before templating. */
@@ -39,9 +40,21 @@ export interface TaskSpec {
    * down (its vars, `apply`, enclosing blocks). Throws when the file is missing or wrong.
    */
   includeTasks?: (file: string, vars: Record<string, unknown>) => PlayEntry[];
-  /** Variables of the role the task belongs to: defaults sit below the inventory, vars above the play's. */
+  /** Variables of the role the task belongs to: defaults sit below the inventory, vars above the play's, params above set_fact. */
   roleDefaults?: Record<string, unknown>;
   roleVars?: Record<string, unknown>;
+  roleParams?: Record<string, unknown>;
+  /** Vars and loop item of the include_tasks/include_role that loaded the task (above set_fact, as Ansible's include params). */
+  includeParams?: Record<string, unknown>;
+  /** environment: mappings or templates of them, outermost (play) first; exported for every command the task runs. */
+  environment?: unknown[];
+  /** Connection keywords of the task or its blocks/role (the play's are on PlaySpec); a host's inventory variables win. */
+  remoteUser?: string;
+  port?: number | string;
+  connection?: 'local' | 'ssh';
+  /** loop_control.index_var and extended. */
+  indexVar?: string;
+  loopExtended?: boolean;
   /** Where its template and copy sources are looked up: the role's directory, else the playbook's. */
   baseDir?: string;
   /** Added by the loader, not written (the flush_handlers after each section of a play): kept whatever the tags, not listed. */
@@ -61,6 +74,8 @@ export interface BlockSpec {
   rescue: PlayEntry[];
   always: PlayEntry[];
   location: SourceLocation;
+  /** A role included with public: true: its variables reach the play's other tasks once the include ran. */
+  exposes?: RoleScope;
 }
 
 /** What a task list holds: tasks and blocks of them, nested. */
@@ -88,6 +103,17 @@ export interface PlaySpec {
   strategy?: 'linear' | 'free'; // unset: --strategy, else runbook's default
   maxFailPercentage?: number;
   anyErrorsFatal: boolean;
+  /** Play connection keywords: the login user, port and connection a host's inventory variables do not set. */
+  remoteUser?: string;
+  port?: number | string;
+  connection?: 'local' | 'ssh';
+  /**
+   * Variables of the play's roles every task sees (roles:, import_role, and include_role with
+   * public: true once it ran), in order: defaults below the inventory, vars above the play's.
+   */
+  publicRoles?: RoleScope[];
+  /** private_role_vars (ansible.cfg, ANSIBLE_PRIVATE_ROLE_VARS): the play's roles' vars (not defaults) stay with their own tasks. */
+  privateRoleVars?: boolean;
   /** Ansible's gather_subset for the play's implicit fact gathering (default ['all']). */
   gatherSubset: string[];
   /** The play's task list as written: tasks and blocks, nested. */

@@ -10,7 +10,14 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { Sandbox } from '../sandbox/hosts.js';
-import { snapshotAll, type Entry, type Snapshot } from '../sandbox/tree-snapshot.js';
+import { snapshotAll, snapshotController, type Entry, type Snapshot } from '../sandbox/tree-snapshot.js';
+
+/**
+ * Plays on localhost (or `connection: local`) write on the controller, where both tools run:
+ * each tool gets its own folder as the extra variable `compat_controller_root`, and the
+ * fixture's controller_roots (relative to it) are compared as the pseudo-host CONTROLLER.
+ */
+export const CONTROLLER = '@controller';
 
 /** The checkout's root, from dist/test/compat/. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -26,6 +33,7 @@ interface FixtureFile {
   playbooks?: string[];
   args?: string[];
   roots?: string[];
+  controller_roots?: string[];
   content_differs?: string[];
   exit?: number;
   idempotent?: boolean;
@@ -44,6 +52,8 @@ export interface Fixture {
   playbooks: string[];
   args: string[];
   roots: string[];
+  /** Folders under each tool's own compat_controller_root on the controller, compared too. */
+  controllerRoots: string[];
   /** Paths whose bytes legitimately differ between the tools (timestamps): type, mode, owner and group still compared. */
   contentDiffers: string[];
   /** ansible-playbook's exit code; runbook's is mapped (4 unreachable → 3). */
@@ -70,6 +80,7 @@ export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
       playbooks: spec.playbooks ?? ['site.yml'],
       args: spec.args ?? [],
       roots: spec.roots ?? [`/srv/compat/${name}`],
+      controllerRoots: spec.controller_roots ?? [],
       contentDiffers: spec.content_differs ?? [],
       exit,
       idempotent: spec.idempotent ?? true,
@@ -134,17 +145,31 @@ export async function runBatch(fixtures: Fixture[]): Promise<BatchOutcome> {
     const playbooks = fixtures.flatMap((f) => f.playbooks.map((p) => join(f.dir, p)));
     const ansibleInventory = writeInventory(ansibleHosts, first, 'ansible');
     const runbookInventory = writeInventory(runbookHosts, first, 'runbook');
+    // Each tool's own folder on the controller (inside its sandbox's, so the two runs never meet).
+    const controllerRoot = (sandbox: Sandbox) => join(sandbox.dir, 'controller');
+    const withRoot = (sandbox: Sandbox) => [...first.args, '-e', `compat_controller_root=${controllerRoot(sandbox)}`];
     const [ansible, runbook] = await Promise.all([
-      runAnsible(ansibleHosts, ansibleInventory, playbooks, first.args),
-      runRunbook(runbookHosts, runbookInventory, playbooks, first.args),
+      runAnsible(ansibleHosts, ansibleInventory, playbooks, withRoot(ansibleHosts)),
+      runRunbook(runbookHosts, runbookInventory, playbooks, withRoot(runbookHosts)),
     ]);
     const roots = [...new Set(fixtures.flatMap((f) => f.roots))];
     const [ansibleState, runbookState] = await Promise.all([snapshotAll(ansibleHosts, roots), snapshotAll(runbookHosts, roots)]);
-    const rerun = await runRunbook(runbookHosts, runbookInventory, playbooks, first.args);
+    const controllerRoots = [...new Set(fixtures.flatMap((f) => f.controllerRoots))];
+    if (controllerRoots.length > 0) {
+      ansibleState[CONTROLLER] = controllerSnapshot(controllerRoot(ansibleHosts), controllerRoots);
+      runbookState[CONTROLLER] = controllerSnapshot(controllerRoot(runbookHosts), controllerRoots);
+    }
+    const rerun = await runRunbook(runbookHosts, runbookInventory, playbooks, withRoot(runbookHosts));
     return { ansible, runbook, rerun, ansibleState, runbookState };
   } finally {
     await Promise.all([ansibleHosts.stop(), runbookHosts.stop()]);
   }
+}
+
+/** A tool's controller folder, its paths made relative to it (`@controller/<root>/...`) so the two tools' compare. */
+function controllerSnapshot(base: string, roots: string[]): Map<string, Entry> {
+  const entries = snapshotController(roots.map((r) => join(base, r)));
+  return new Map([...entries].map(([path, entry]) => [`${CONTROLLER}/${relative(base, path)}`, entry]));
 }
 
 /** The generated YAML inventory, or the fixture's own with each @@host@@ replaced by the host's connection. */
@@ -257,9 +282,9 @@ export function runbookExitFor(ansibleExit: number): number {
 
 /** Every difference between the tools' end states under one fixture's roots, as readable lines. */
 export function stateDifferences(fixture: Fixture, ansible: Snapshot, runbook: Snapshot): string[] {
-  const under = (p: string) => fixture.roots.some((r) => p === r || p.startsWith(`${r}/`));
+  const under = underRoots(fixture);
   const differs: string[] = [];
-  for (const host of fixture.hosts) {
+  for (const host of [...fixture.hosts, ...(fixture.controllerRoots.length > 0 ? [CONTROLLER] : [])]) {
     const a = ansible[host] ?? new Map<string, Entry>();
     const b = runbook[host] ?? new Map<string, Entry>();
     const paths = [...new Set([...a.keys(), ...b.keys()])].filter(under).sort();
@@ -277,8 +302,14 @@ export function stateDifferences(fixture: Fixture, ansible: Snapshot, runbook: S
 
 /** The number of paths both tools left under a fixture's roots, to show a comparison is not vacuous. */
 export function pathCount(fixture: Fixture, state: Snapshot): number {
-  const under = (p: string) => fixture.roots.some((r) => p === r || p.startsWith(`${r}/`));
-  return fixture.hosts.reduce((n, h) => n + [...(state[h]?.keys() ?? [])].filter(under).length, 0);
+  const under = underRoots(fixture);
+  return [...fixture.hosts, CONTROLLER].reduce((n, h) => n + [...(state[h]?.keys() ?? [])].filter(under).length, 0);
+}
+
+/** Whether a path is one the fixture compares: under its roots on the hosts, or its controller roots. */
+function underRoots(fixture: Fixture): (path: string) => boolean {
+  const roots = [...fixture.roots, ...fixture.controllerRoots.map((r) => `${CONTROLLER}/${r}`)];
+  return (p) => roots.some((r) => p === r || p.startsWith(`${r}/`));
 }
 
 function describe(e: Entry | undefined): string {

@@ -2,6 +2,7 @@
 // sandbox (no SSH, so connection counts stay untouched) and compared host by
 // host across two sandboxes whose hosts carry the same names. Used by the
 // benchmark and the differential compatibility suite.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { Sandbox } from './hosts.js';
 import { q } from './proc.js';
@@ -26,7 +27,16 @@ export async function snapshotHost(sandbox: Sandbox, host: string, roots: string
   const r = await sandbox.run(host, snapshotScript(roots));
   if (r.code !== 0) throw new Error(`snapshot of ${host}: ${r.stderr}`);
   // latin1 keeps one character per byte, so sizes index the content exactly.
-  const raw = Buffer.from(r.stdout, 'utf8').toString('latin1');
+  return parseSnapshot(Buffer.from(r.stdout, 'utf8').toString('latin1'));
+}
+
+/** The same snapshot of paths on the controller itself (what a play on localhost left there). */
+export function snapshotController(roots: string[]): Map<string, Entry> {
+  const out = execFileSync('/bin/sh', ['-c', snapshotScript(roots)], { maxBuffer: 256 * 1024 * 1024 });
+  return parseSnapshot(out.toString('latin1'));
+}
+
+function parseSnapshot(raw: string): Map<string, Entry> {
   const cut = raw.indexOf('\0--content--\0');
   const meta = raw.slice(0, cut).split('\0');
   let content = raw.slice(cut + '\0--content--\0'.length);

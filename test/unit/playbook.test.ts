@@ -332,7 +332,7 @@ describe('playbook loader', () => {
 
     it('listen outside handlers, bad loop_control, both loops', () => {
       assertInputError(play('    - debug: {msg: a}\n      listen: x\n'), 4, 7, /'listen' is only for handlers/);
-      assertInputError(play('    - debug: {msg: a}\n      loop_control: {index_var: i}\n'), 4, 22, /unsupported loop_control 'index_var'/);
+      assertInputError(play('    - debug: {msg: a}\n      loop_control: {pause: 1}\n'), 4, 22, /unsupported loop_control 'pause'/);
       assertInputError(play('    - debug: {msg: a}\n      loop: [1]\n      with_items: [2]\n'), 5, 7, /either loop or with_items/);
       assertInputError(play('    - debug: {msg: a}\n      register: 1x\n'), 4, 7, /register must be a variable name/);
       assertInputError(play('    - debug: {msg: a}\n      ignore_errors: sometimes\n'), 4, 7, /ignore_errors must be true or false/);
@@ -346,6 +346,48 @@ describe('playbook loader', () => {
       assertInputError('- hosts: all\n  tasks: {debug: {}}\n', 2, 3, /tasks must be a list/);
       assertInputError('- hosts: all\n  vars_files: [vars/none.yml]\n', 2, 16, /vars\/none\.yml: no such file/);
       assertInputError('- hosts: all\n  tasks:\n    - debug: [a\n', 4, 1, /invalid YAML/);
+    });
+  });
+
+  describe('play, block and task keywords of Ansible 2.14', () => {
+    it('connection keywords: kept on the play, inherited by tasks from blocks; bad values refused', () => {
+      const [parsed] = load('- hosts: all\n  remote_user: deploy\n  port: 2222\n  connection: local\n  tasks:\n    - block:\n        - {name: inner, debug: {msg: a}}\n      remote_user: other\n      connection: ssh\n    - {name: own, debug: {msg: a}, port: "{{ p }}"}\n');
+      assert.deepEqual([parsed.remoteUser, parsed.port, parsed.connection], ['deploy', 2222, 'local']);
+      const [inner, own] = parsed.tasks;
+      assert.deepEqual([inner.remoteUser, inner.connection, inner.port], ['other', 'ssh', undefined], 'the play\'s stay on the play');
+      assert.deepEqual([own.remoteUser, own.port], [undefined, '{{ p }}']);
+      assertInputError('- hosts: all\n  connection: paramiko\n  tasks: []\n', 2, 3, /connection "paramiko" is not supported: runbook connects with ssh or local/);
+      assertInputError('- hosts: all\n  port: 70000\n  tasks: []\n', 2, 3, /port must be a port number between 1 and 65535/);
+    });
+
+    it('environment: play, block and task mappings, outermost first; a bad one refused', () => {
+      const [parsed] = load('- hosts: all\n  environment: {A: play}\n  tasks:\n    - environment: {B: block}\n      block:\n        - {name: t, command: env, environment: "{{ more }}"}\n');
+      assert.deepEqual(parsed.tasks[0].environment, [{ A: 'play' }, { B: 'block' }, '{{ more }}']);
+      assertInputError(play('    - command: env\n      environment: [A]\n'), 4, 7, /environment must be a mapping of variable names/);
+      assertInputError(play('    - command: env\n      environment: {"1A": x}\n'), 4, 21, /environment variable name '1A' is not valid/);
+    });
+
+    it('module_defaults: merged under the task\'s own arguments, by short or full module name; action groups refused', () => {
+      const [parsed] = load('- hosts: all\n  module_defaults:\n    ansible.builtin.copy: {mode: "0600", owner: root}\n  tasks:\n    - {name: t, copy: {dest: /x, content: a, mode: "0644"}}\n    - {name: u, debug: {msg: a}}\n');
+      assert.deepEqual([parsed.tasks[0].args.mode, parsed.tasks[0].args.owner], ['0644', 'root']);
+      assert.equal(parsed.tasks[1].args.mode, undefined);
+      assertInputError('- hosts: all\n  module_defaults:\n    group/aws: {region: x}\n  tasks: []\n', 3, 5, /module_defaults for action groups \('group\/aws'\) are not supported/);
+    });
+
+    it('every other Ansible keyword is refused by name, at its line', () => {
+      assertInputError('- hosts: all\n  vars_prompt: []\n  tasks: []\n', 2, 3, /'vars_prompt' is not supported/);
+      assertInputError('- hosts: all\n  force_handlers: true\n  tasks: []\n', 2, 3, /'force_handlers' is not supported/);
+      assertInputError('- hosts: all\n  debugger: on_failed\n  tasks: []\n', 2, 3, /'debugger' is an Ansible keyword runbook does not support on a play/);
+      assertInputError('- hosts: all\n  order: shuffle\n  tasks: []\n', 2, 3, /order "shuffle" is not supported/);
+      assertInputError('- hosts: all\n  become_method: su\n  tasks: []\n', 2, 3, /become_method "su" is not supported/);
+      assertInputError(play('    - block: [{debug: {msg: a}}]\n      delegate_to: x\n'), 4, 7, /'delegate_to' is an Ansible keyword runbook does not support on a block/);
+      assertInputError(play('    - debug: {msg: a}\n      diff: false\n'), 4, 7, /'diff' is an Ansible keyword runbook does not support/);
+      assertInputError(play('    - debug: {msg: a}\n      with_dict: {a: 1}\n'), 4, 7, /'with_dict' is not supported: use loop: with a lookup/);
+    });
+
+    it('action: is the module it names; index_var and extended are loop_control keys', () => {
+      const [parsed] = load(play('    - action: debug msg=hi\n      loop: [1]\n      loop_control: {index_var: i, extended: true}\n'));
+      assert.deepEqual([parsed.tasks[0].module, parsed.tasks[0].indexVar, parsed.tasks[0].loopExtended], ['debug', 'i', true]);
     });
   });
 
