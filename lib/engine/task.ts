@@ -162,6 +162,7 @@ function withEnvironment(transport: HostTransport, env: Record<string, string>):
 )` }),
     flush: () => transport.flush(),
     readFile: (path, privilege) => transport.readFile(path, privilege),
+    streamFile: (path, privilege) => transport.streamFile(path, privilege),
     interrupt: () => transport.interrupt(),
     close: () => transport.close(),
   };
