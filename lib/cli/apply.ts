@@ -8,7 +8,7 @@ import { redact } from '../vault/redact.js';
 import { configureVault, type VaultArgs } from './vault-options.js';
 import { defaultRegistry } from '../modules/index.js';
 import { loadPlaybookFile } from '../playbook/load.js';
-import { flattenEntries, isBlock, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
+import { flattenEntries, isBlock, listedTasks, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
 import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs } from './session.js';
@@ -237,7 +237,9 @@ function globMatch(pattern: string, text: string): boolean {
 }
 
 function listPlan(plan: PlannedPlay[], args: ApplyArgs): void {
-  for (const [index, { play, hosts, tasks }] of plan.entries()) {
+  for (const [index, { play, hosts, body }] of plan.entries()) {
+    // As ansible-playbook: rescue and always sections are not listed.
+    const tasks = listedTasks(body);
     process.stdout.write(`play #${index + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.tags.join(', ')}] (${hosts.length} hosts)\n`);
     if (args.listHosts) for (const host of hosts) process.stdout.write(`  ${host}\n`);
     if (args.listTasks) for (const task of tasks) process.stdout.write(`  ${task.name}\t[${task.tags.join(', ')}]\n`);

@@ -123,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     .fail((message, error) => {
       throw error ?? new InputError(explainYargs(message));
     });
+  skipHelpRendering(parser);
   try {
     rejectUnsupportedFlags(argv);
     await parser.parseAsync();
@@ -133,6 +134,16 @@ export async function main(argv: string[]): Promise<number> {
     if (!(error instanceof InputError) && process.env.RUNBOOK_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     return 1;
   }
+}
+
+/**
+ * yargs renders the whole help text every time a command starts, in case a later failure prints
+ * it (usage.cacheHelpMessage): a third of runbook's start-up CPU. This parser's failures never
+ * print help (see .fail above) and --help renders it when asked, so the cache is not filled.
+ */
+function skipHelpRendering(parser: Argv): void {
+  const usage = (parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => undefined;
 }
 
 /** yargs names a bad flag "Unknown argument: foo"; say which flag, as a flag. */

@@ -31,6 +31,8 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
   const groups = groupsRecord(inventory);
   // Set when a task fails inside a block with a rescue: only known at run time, as registered results.
   const registers = new Set(['ansible_failed_task', 'ansible_failed_result', ...runtimeNames(plan, registry)]);
+  // Other hosts' registered results and set_fact variables are read through hostvars: checked when they run.
+  if (registers.size > 2) registers.add('hostvars');
   for (const name of new Set(plan.flatMap((p) => p.hosts))) {
     const keyFile = inventory.hosts.get(name)!.connection.privateKeyFile;
     if (keyFile) {
@@ -49,7 +51,7 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
     }
   }
   // Gathered facts (ansible_hostname, ...) exist once a play has gathered them: checked when they run.
-  const gathers = plan.some(({ play }) => play.gatherFacts || play.tasks.some((t) => t.module === 'setup'));
+  const gathers = plan.some(({ play }) => play.gatherFacts || play.tasks.some((t) => t.module === 'setup' || registry.get(t.module)?.returnsFacts === true));
   for (const { play, hosts, tasks } of plan) {
     for (const host of hosts) {
       const layers = { inventory, host, play, playHosts: hosts, registered: {}, extraVars, hostvars, groups };

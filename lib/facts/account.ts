@@ -75,3 +75,113 @@ export function userFact(name: string): FactRequest<UserState> {
 export function groupFact(name: string): FactRequest<GroupState> {
   return { kind: groupKind, param: name };
 }
+
+/** What a user module needs to know of an account: its passwd entry, its groups, its home, and (when asked) a digest of its password. */
+export interface AccountState extends UserState {
+  /** Groups whose member list names the user (`getent group`), the primary group only when it lists the user too. */
+  groups: string[];
+  /** The primary group's name, when a group has the account's gid. */
+  primaryGroup?: string;
+  /** The account's home directory exists. */
+  homeExists: boolean;
+  /**
+   * The shadow entry's password, as a digest: `sha256` of the hash without its leading '!'s, and
+   * whether it is locked. The hash itself never leaves the host. Only when asked for.
+   */
+  password?: { locked: boolean; sha256: string };
+}
+
+export interface AccountParam {
+  name: string;
+  /** Also read the shadow entry (needs root). */
+  shadow: boolean;
+}
+
+/**
+ * One section printing, per user, the digest of its shadow password: `entry <locked> <sha256>`,
+ * or `absent`. The hash is digested on the host: it is a secret and never crosses the wire.
+ */
+function shadowScript(names: string[]): string {
+  return `for u in ${names.map(shellQuote).join(' ')}; do
+printf '\\036%s\\n' "$u"
+if e=$(getent shadow "$u"); then
+p=\${e#*:}; p=\${p%%:*}; l=0
+case $p in '!'*) l=1;; esac
+while [ "\${p#!}" != "$p" ]; do p=\${p#!}; done
+printf 'entry %s ' "$l"; printf %s "$p" | sha256sum | cut -c1-64
+else r=$?; [ $r -eq 2 ] && echo absent || exit $r
+fi
+done`;
+}
+
+/**
+ * A user account as the user module sees it (`getent passwd`, `getent group`, a test of the
+ * home, `getent shadow` digested on the host). Default: `{ exists: false }`. A shadow entry
+ * missing for an account that exists is an error (reading /etc/shadow needs root), never "no
+ * password".
+ */
+export const accountKind: FactKind<AccountParam, AccountState> = {
+  name: 'account',
+  key: (param) => `${param.name}\0${param.shadow ? 'shadow' : ''}`,
+  sections(params) {
+    const names = [...new Set(params.map((p) => p.name))];
+    const quoted = names.map(shellQuote).join(' ');
+    const sections = [
+      { tool: 'getent', script: `getent passwd ${quoted}` },
+      { tool: 'getent', script: 'getent group' },
+      { tool: 'test', script: `getent passwd ${quoted} | while IFS=: read -r n _ _ _ _ h _; do if [ -e "$h" ]; then printf '%s\\n' "$n"; fi; done` },
+    ];
+    const shadowed = names.filter((name) => params.some((p) => p.name === name && p.shadow));
+    if (shadowed.length > 0) sections.push({ tool: 'getent', script: shadowScript(shadowed) });
+    return sections;
+  },
+  parse([passwd, group, homes, shadow], params) {
+    const users = entries(passwd, 'passwd', 7);
+    const groups = entries(group, 'group', 4);
+    if (homes.code !== 0) throw new FactError('test', `home directories: ${excerpt(homes)}`);
+    const withHome = new Set(homes.stdout.toString('utf8').split('\n').filter((l) => l !== ''));
+    const digests = shadow ? parseShadow(shadow) : new Map<string, AccountState['password'] | null>();
+    return params.map(({ name, shadow: wantsShadow }) => {
+      const row = users.find((r) => r[0] === name);
+      if (!row) return { name, exists: false, groups: [], homeExists: false };
+      const gid = Number(row[3]);
+      const state: AccountState = {
+        name,
+        exists: true,
+        uid: Number(row[2]),
+        gid,
+        comment: row[4],
+        home: row[5],
+        shell: row[6],
+        groups: groups.filter((g) => g[3] !== '' && g[3].split(',').includes(name)).map((g) => g[0]),
+        primaryGroup: groups.find((g) => Number(g[2]) === gid)?.[0],
+        homeExists: withHome.has(name),
+      };
+      if (wantsShadow) {
+        const digest = digests.get(name);
+        if (!digest) throw new FactError('getent', `shadow: no entry for ${name}, which exists (reading /etc/shadow needs root: use become)`);
+        state.password = digest;
+      }
+      return state;
+    });
+  },
+};
+
+function parseShadow(output: SectionOutput): Map<string, AccountState['password'] | null> {
+  const missing = missingTool(output, 'getent is required for user facts');
+  if (missing) throw missing;
+  if (output.code !== 0) throw new FactError('getent', `shadow: ${excerpt(output)}`);
+  const digests = new Map<string, AccountState['password'] | null>();
+  for (const block of output.stdout.toString('utf8').split('\x1e').slice(1)) {
+    const [name, answer] = block.split('\n');
+    const match = /^entry ([01]) ([0-9a-f]{64})$/.exec(answer ?? '');
+    if (answer === 'absent') digests.set(name, null);
+    else if (match) digests.set(name, { locked: match[1] === '1', sha256: match[2] });
+    else throw new FactError('getent', `shadow output does not parse for ${name}`);
+  }
+  return digests;
+}
+
+export function accountFact(name: string, shadow = false): FactRequest<AccountState> {
+  return { kind: accountKind, param: { name, shadow } };
+}

@@ -15,7 +15,7 @@ export { fileContentKind, fileContentFact, type FileContent } from './content.js
 export { commandKind, commandFact, type CommandAnswer } from './command.js';
 export { serviceKind, serviceFact, parseShow, UNIT_DIRS, type UnitState } from './service.js';
 export { packageKind, packageFact, type PackageState } from './package.js';
-export { userKind, groupKind, userFact, groupFact, type UserState, type GroupState } from './account.js';
+export { userKind, groupKind, accountKind, userFact, groupFact, accountFact, type UserState, type GroupState, type AccountState } from './account.js';
 export { sysctlKind, sysctlFact, type SysctlState } from './sysctl.js';
 export { statKind, statFact, type StatParam, type StatValue } from './stat.js';
 export { planProbe, parseProbe, type ProbePlan } from './probe.js';

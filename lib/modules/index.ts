@@ -24,8 +24,16 @@ import { blockinfile } from './blockinfile.js';
 import { replace } from './replace.js';
 import { stat } from './stat.js';
 import { slurp } from './slurp.js';
+import { user } from './user.js';
+import { group } from './group.js';
+import { service } from './service.js';
+import { sysctl } from './sysctl.js';
+import { hostname } from './hostname.js';
+import { cron } from './cron.js';
+import { waitForConnection } from './wait_for_connection.js';
+import { fetch } from './fetch.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole, user, group, service, sysctl, hostname, cron, waitForConnection, fetch];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

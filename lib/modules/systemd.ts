@@ -3,7 +3,7 @@ import { runNow } from './file-state.js';
 import { serviceFact, UNIT_DIRS, type UnitState } from '../facts/service.js';
 import type { ModuleDefinition } from './types.js';
 
-interface SystemdArgs {
+export interface SystemdArgs {
   name?: string;
   state?: 'started' | 'stopped' | 'restarted' | 'reloaded';
   enabled?: boolean;

@@ -137,6 +137,8 @@ export interface ModuleDefinition<A = any, D = any> {
    * facts, below play vars). Default 'gathered'.
    */
   factsAs?: 'set' | 'included' | 'gathered';
+  /** Its result sets `ansible_*` facts (hostname): variables that exist only once it ran, as gathered facts. */
+  returnsFacts?: boolean;
   /** Runs once for all hosts of the play, as run_once (Ansible's BYPASS_HOST_LOOP: pause). */
   runsOnce?: boolean;
   /** Ansible's mutually_exclusive: at most one of each group may be given. */

@@ -90,6 +90,11 @@ export function flattenEntries(entries: readonly PlayEntry[]): TaskSpec[] {
   return entries.flatMap((entry) => (isBlock(entry) ? [...flattenEntries(entry.block), ...flattenEntries(entry.rescue), ...flattenEntries(entry.always)] : [entry]));
 }
 
+/** The tasks ansible-playbook --list-tasks shows: each block's own tasks, not its rescue or always (PlaybookCLI._process_block). */
+export function listedTasks(entries: readonly PlayEntry[]): TaskSpec[] {
+  return entries.flatMap((entry) => (isBlock(entry) ? listedTasks(entry.block) : entry.implicit ? [] : [entry]));
+}
+
 export interface PlaySpec {
   name: string;
   hosts: string; // host pattern

@@ -1,7 +1,7 @@
 import { PassThrough, type Writable } from 'node:stream';
 import { StepFailure, TimeoutError, type ContentSource, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
 import { shellQuote } from '../util/shell.js';
-import { atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
+import { WRITE_END, atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
 
 /**
  * What every transport shares: file changes queued and made together in one script per run of
@@ -39,7 +39,7 @@ export abstract class QueuedTransport implements HostTransport {
   writeFile(path: string, content: Buffer | ContentSource, options: FileWriteOptions): void {
     const streamed = !Buffer.isBuffer(content);
     // Streamed content is checked against the checksum it was planned with: the source may change under the run.
-    this.queue({ script: atomicWriteStep(path, streamed ? content.size : content.length, options, streamed ? content.sha256 : undefined), stdin: content, privilege: options });
+    this.queue({ script: atomicWriteStep(path, streamed ? content.size : content.length, options, streamed ? content.sha256 : undefined), stdin: [content, WRITE_END], privilege: options });
   }
 
   flush(): Promise<void> {
@@ -56,7 +56,7 @@ export abstract class QueuedTransport implements HostTransport {
       while (count < this.pending.length && privilegeKey(this.pending[count].privilege) === key) count++;
       const group = this.pending.slice(0, count);
       const first = this.made;
-      const result = await this.run(combinedScript(group, first), group[0].privilege, group.flatMap((s) => (s.stdin ? [s.stdin] : [])));
+      const result = await this.run(combinedScript(group, first), group[0].privilege, group.flatMap((s) => (s.stdin === undefined ? [] : Array.isArray(s.stdin) ? s.stdin : [s.stdin])));
       const last = lastStepMade(result.stdout.toString());
       if (result.code !== 0 || last !== first + count - 1) {
         const failed = Math.max(first, last + 1);

@@ -4,10 +4,17 @@ import { shellQuote } from '../util/shell.js';
 import type { FileWriteOptions, RemoteStep } from './types.js';
 
 /**
+ * Sent after each file's content: the write reads it with the shell's own `read`, so a connection
+ * dropped before the last byte (stdin ends early, `head` writes a short file) fails the write,
+ * and the check costs no process on the host.
+ */
+export const WRITE_END = Buffer.from('.end\n');
+
+/**
  * Reads `size` bytes of stdin into a temp file beside the target, created under umask 077 and
- * noclobber (never readable by others, never an existing file or link), checks the size (a
- * dropped connection leaves a short file, never renamed), sets owner and mode, then renames it
- * over the target. `$t` names the temp file while it exists, for the cleanup trap.
+ * noclobber (never readable by others, never an existing file or link), reads the end marker
+ * after them (a dropped connection leaves a short file, never renamed), sets owner and mode,
+ * then renames it over the target. `$t` names the temp file while it exists, for the cleanup trap.
  * Owner and group are set only when given: the plan passes the file's current ones.
  */
 export function atomicWriteStep(path: string, size: number, options: FileWriteOptions, sha256?: string): string {
@@ -21,7 +28,8 @@ export function atomicWriteStep(path: string, size: number, options: FileWriteOp
     removeStaleTemps(dir),
     `t=${temp}`,
     `umask 077; set -C; head -c ${size} > "$t"; s=$?; set +C; umask "$u"; [ $s -eq 0 ]`,
-    `[ "$(wc -c < "$t")" -eq ${size} ] || { echo "short write to ${shown}: connection lost" >&2; false; }`,
+    // head -c reads no more than its bytes; read takes the end marker a byte at a time.
+    `{ IFS= read -r w && [ "$w" = ${WRITE_END.toString().trim()} ]; } || { echo "short write to ${shown}: connection lost" >&2; false; }`,
     ...(sha256 ? [`[ "$(sha256sum < "$t" | cut -c1-64)" = ${sha256} ] || { echo "${shown}: the source changed while it was sent" >&2; false; }`] : []),
     ...(owner ? [`chown ${shellQuote(owner)} "$t"`] : []),
     `chmod ${shellQuote(options.mode ?? '0644')} "$t"`,

@@ -67,7 +67,8 @@ export interface TransportStats {
 export interface RemoteStep {
   /** POSIX sh that succeeds or fails; it must not `exit` (steps share one script) and reads its stdin with `head -c`. */
   script: string;
-  stdin?: Buffer | ContentSource;
+  /** What the script reads, in order (several parts: a file's content, then its end marker). */
+  stdin?: Buffer | ContentSource | Array<Buffer | ContentSource>;
   privilege: Privilege;
 }
 

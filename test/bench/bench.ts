@@ -1,7 +1,9 @@
 // `npm run bench`: runbook against tuned ansible-core on N sandbox hosts, same
 // playbook, same scenarios, one tool at a time. Writes a markdown report.
 //
-//   --hosts 10,50     host counts (up to 250)
+//   --hosts 10,50     host counts (up to 250 sandbox hosts; above 250, e.g. 1000: the fleet scenario,
+//                     that many inventory hosts on --fleet-sshds sandbox sshd's, runbook only)
+//   --fleet-sshds 25  sshd's behind the fleet scenario's inventory hosts
 //   --runs 3          repetitions per scenario (medians); first apply runs once per fresh set
 //   --skip-ansible    runbook only
 //   --out FILE.md     where the report goes (default bench-results.md in the cwd)
@@ -16,8 +18,12 @@ import { ensureGnuTime, ensurePackage, machineFacts } from './measure.js';
 import { allProblems, renderReport, treeMismatches, type HostCountResult } from './report.js';
 import { benchTool } from './scenarios.js';
 import { BIG_FILE_CASES, benchBigFile, renderBigFile } from './big-file.js';
+import { benchFleet, renderFleet, type FleetResult } from './fleet.js';
 
-interface BenchOptions { hosts: number[]; runs: number; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; hostsGiven: boolean }
+interface BenchOptions { hosts: number[]; runs: number; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number; hostsGiven: boolean }
+
+/** Above this many hosts, a host count is the fleet scenario (one sandbox is one /24 block). */
+const SANDBOX_MAX = 250;
 
 function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -30,6 +36,7 @@ function parseOptions(argv: string[]): BenchOptions {
       smoke: { type: 'boolean', default: false },
       strategy: { type: 'string' },
       'big-file': { type: 'boolean', default: false },
+      'fleet-sshds': { type: 'string', default: '25' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -39,7 +46,9 @@ function parseOptions(argv: string[]): BenchOptions {
   }
   const hosts = (values.hosts ?? '10,50').split(',').map((h) => Number(h.trim()));
   const runs = Number(values.runs);
-  if (!hosts.length || hosts.some((h) => !Number.isInteger(h) || h < 1 || h > 250)) throw new Error(`--hosts: integers 1..250, comma separated (got ${values.hosts})`);
+  if (!hosts.length || hosts.some((h) => !Number.isInteger(h) || h < 1 || h > 10_000)) throw new Error(`--hosts: integers 1..10000, comma separated (got ${values.hosts})`);
+  const fleetSshds = Number(values['fleet-sshds']);
+  if (!Number.isInteger(fleetSshds) || fleetSshds < 1 || fleetSshds > SANDBOX_MAX) throw new Error(`--fleet-sshds: an integer 1..${SANDBOX_MAX} (got ${values['fleet-sshds']})`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a positive integer (got ${values.runs})`);
   if (values.strategy !== undefined) {
     if (!['linear', 'free'].includes(values.strategy)) throw new Error(`--strategy: linear or free (got ${values.strategy})`);
@@ -47,8 +56,8 @@ function parseOptions(argv: string[]): BenchOptions {
     process.env.RUNBOOK_BENCH_STRATEGY = values.strategy;
   }
   return values.smoke
-    ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, hostsGiven: false }
-    : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], hostsGiven: values.hosts !== undefined };
+    ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds, hostsGiven: false }
+    : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds, hostsGiven: values.hosts !== undefined };
 }
 
 async function main(): Promise<number> {
@@ -69,19 +78,25 @@ async function main(): Promise<number> {
   log(`bench: hosts ${opts.hosts.join(',')}, runs ${opts.runs}, ${opts.skipAnsible ? 'runbook only' : 'runbook then ansible'}`);
 
   const results: HostCountResult[] = [];
+  const fleets: FleetResult[] = [];
+  const report = () => [renderReport(machine, results, started), ...fleets.map((f) => renderFleet(f).join('\n'))].join('\n');
   for (const hosts of opts.hosts) {
+    if (hosts > SANDBOX_MAX) {
+      fleets.push(await benchFleet(hosts, opts.fleetSshds, opts.runs, log));
+      writeFileSync(opts.out, report());
+      continue;
+    }
     // runbook first: its runs are short, so a failure surfaces before Ansible's long ones.
     const runbook = await benchTool('runbook', hosts, opts.runs, log);
     const ansible = opts.skipAnsible ? undefined : await benchTool('ansible', hosts, opts.runs, log);
     results.push({ hosts, runs: opts.runs, runbook, ansible });
     // Written after every host count so a long run interrupted later still leaves results.
-    writeFileSync(opts.out, renderReport(machine, results, started));
+    writeFileSync(opts.out, report());
   }
-  const report = renderReport(machine, results, started);
-  writeFileSync(opts.out, report);
-  console.log(`\n${report}`);
+  writeFileSync(opts.out, report());
+  console.log(`\n${report()}`);
   log(`bench: report written to ${opts.out}`);
-  const problems = [...allProblems(results), ...treeMismatches(results)];
+  const problems = [...allProblems(results), ...treeMismatches(results), ...fleets.flatMap((f) => f.problems)];
   return problems.length ? 1 : 0;
 }
 

@@ -67,6 +67,23 @@ function runbookDetail(r: HostCountResult): string[] {
   );
 }
 
+/** The bare ssh2 floor next to runbook's no-op rerun: what runbook costs beyond the SSH round trip. */
+function floorLines(r: HostCountResult): string[] {
+  const floor = r.runbook.floor;
+  if (!floor?.length) return [];
+  const noop = r.runbook.samples['no-op rerun'];
+  const fw = median(floor.map((f) => f.wallS));
+  const fc = med(floor as Sample[], (f) => f.cpuS);
+  const nw = med(noop, (s) => s.wallS);
+  const nc = med(noop, (s) => s.cpuS);
+  const xs = floor.map((f) => f.wallS);
+  return [
+    `- Floor (\`test/bench/floor.ts\`: bare ssh2, one connection and one \`true\` per host, all hosts at once, a process of its own, run right after each no-op rerun): wall ${s2(fw)} s (${s2(Math.min(...xs))}–${s2(Math.max(...xs))}), CPU ${s2(fc)} s, peak RSS ${s1(med(floor as Sample[], (f) => f.rssMB))} MB`,
+    `- **runbook no-op ÷ floor, N=${r.hosts}: wall ${nw && fw ? `${(nw / fw).toFixed(2)}×` : '–'}, CPU ${nc && fc ? `${(nc / fc).toFixed(2)}×` : '–'}**`,
+    '',
+  ];
+}
+
 function ansibleDetail(r: HostCountResult): string[] {
   const an = r.ansible!;
   return table(
@@ -113,7 +130,7 @@ export function renderReport(machine: Machine, results: HostCountResult[], start
   ];
   for (const r of results) {
     out.push('', `## N = ${r.hosts} hosts × 30 tasks (medians of ${r.runs} run${r.runs === 1 ? '' : 's'}; first apply is one run on fresh hosts)`, '');
-    out.push(...headline(r), '', '### runbook detail', '', ...runbookDetail(r), '');
+    out.push(...headline(r), '', '### runbook detail', '', ...runbookDetail(r), '', ...floorLines(r));
     if (r.ansible) out.push('### ansible detail', '', ...ansibleDetail(r), '');
     out.push('### Correctness', '', ...correctness(r));
   }

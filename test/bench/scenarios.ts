@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
-import { loadAverage } from './measure.js';
+import { loadAverage, measure, type Measured } from './measure.js';
 import { HANDLER_LOG, driftHosts, drift, firstDifference, snapshotAll, without, type Snapshot } from './snapshot.js';
-import { AnsibleTool, RunbookTool, runProblem, type RunMode, type Tool, type ToolName, type ToolRun } from './tools.js';
+import { AnsibleTool, RunbookTool, floorScript, repoRoot, runProblem, type RunMode, type Tool, type ToolName, type ToolRun } from './tools.js';
 
 export const SCENARIOS = ['first apply', 'no-op rerun', 'dry-run (converged)', 'drift repair'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -24,6 +24,8 @@ export interface ToolResult {
   afterFirstApply: Snapshot;
   afterAll: Snapshot;
   driftHosts: string[];
+  /** runbook only: the bare ssh2 floor (one connection, one `true` per host), run after each no-op rerun. */
+  floor?: Measured[];
   /** Things that make the numbers suspect or the tool wrong; empty when all is well. */
   problems: string[];
 }
@@ -71,7 +73,16 @@ export async function benchTool(toolName: ToolName, hosts: number, runs: number,
     await measured('first apply', 'apply', 0);
     const afterFirstApply = await snapshotAll(sandbox);
 
-    for (let i = 0; i < runs; i++) expectNoChange('no-op rerun', await measured('no-op rerun', 'apply', i));
+    const floor: Measured[] = [];
+    for (let i = 0; i < runs; i++) {
+      expectNoChange('no-op rerun', await measured('no-op rerun', 'apply', i));
+      // Right after, on the same hosts and the same machine state: the floor the no-op is compared with.
+      if (toolName !== 'runbook') continue;
+      const f = await measure(process.execPath, [floorScript, join(workDir, 'inventory.yaml'), sandbox.knownHostsFile], { cwd: repoRoot });
+      if (f.code !== 0) problems.push(`floor ${i + 1} failed: ${f.stderr.trim() || f.stdout.trim()}`);
+      floor.push(f);
+      log(`[floor N=${hosts}] bare ssh2, 1 round trip per host ${i + 1}/${runs}: ${f.wallS.toFixed(2)} s, CPU ${f.cpuS?.toFixed(2) ?? '–'} s`);
+    }
 
     for (let i = 0; i < runs; i++) expectNoChange('dry-run (converged)', await measured('dry-run (converged)', 'check', i));
     const afterDryRuns = await snapshotAll(sandbox);
@@ -90,7 +101,7 @@ export async function benchTool(toolName: ToolName, hosts: number, runs: number,
     const afterAll = await snapshotAll(sandbox);
     const unrepaired = firstDifference(without(afterFirstApply, HANDLER_LOG), without(afterAll, HANDLER_LOG), 'first apply', 'after drift repairs');
     if (unrepaired) problems.push(`${toolName}: drift was not fully repaired: ${unrepaired}`);
-    return { tool: toolName, samples, afterFirstApply, afterAll, driftHosts: drifted, problems };
+    return { tool: toolName, samples, afterFirstApply, afterAll, driftHosts: drifted, problems, ...(floor.length ? { floor } : {}) };
   } finally {
     tool.close();
     await sandbox.stop();

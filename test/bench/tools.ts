@@ -10,6 +10,8 @@ import { measure, type Measured } from './measure.js';
 /** The checkout's root, from dist/test/bench/. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const playbookFile = join(repoRoot, 'test', 'fixtures', 'bench', 'playbook.yaml');
+/** The bare ssh2 floor (test/bench/floor.ts), compiled. */
+export const floorScript = join(repoRoot, 'dist', 'test', 'bench', 'floor.js');
 
 export type ToolName = 'runbook' | 'ansible';
 export type RunMode = 'apply' | 'check';
@@ -50,9 +52,10 @@ export class RunbookTool implements Tool {
   readonly name = 'runbook';
   private readonly inventory: string;
 
-  constructor(private readonly sandbox: Sandbox, workDir: string) {
-    this.inventory = join(workDir, 'inventory.yaml');
-    sandbox.writeInventory(this.inventory);
+  /** The sandbox's own inventory (one inventory host per sshd), or one already written (the fleet's). */
+  constructor(private readonly sandbox: Sandbox, workDir: string, inventory?: string) {
+    this.inventory = inventory ?? join(workDir, 'inventory.yaml');
+    if (!inventory) sandbox.writeInventory(this.inventory);
   }
 
   async run(mode: RunMode): Promise<ToolRun> {

@@ -10,6 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { Sandbox } from '../sandbox/hosts.js';
+import { standinSetup } from '../standins/index.js';
 import { snapshotAll, snapshotController, type Entry, type Snapshot } from '../sandbox/tree-snapshot.js';
 
 /**
@@ -38,6 +39,8 @@ interface FixtureFile {
   exit?: number;
   idempotent?: boolean;
   batch?: string;
+  /** The hosts get test/standins/ (systemctl, kubectl) installed, as in the flagship tests. */
+  standins?: boolean;
 }
 
 export interface Fixture {
@@ -60,6 +63,7 @@ export interface Fixture {
   exit: number;
   idempotent: boolean;
   batch: string;
+  standins: boolean;
 }
 
 export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
@@ -84,9 +88,10 @@ export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
       contentDiffers: spec.content_differs ?? [],
       exit,
       idempotent: spec.idempotent ?? true,
+      standins: spec.standins ?? false,
       // Fixtures with an inventory, arguments or failures of their own would disturb others in one run;
       // one that is not idempotent would cost the others their second-run check.
-      batch: spec.batch ?? (spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false ? name : 'shared'),
+      batch: spec.batch ?? (spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false || spec.standins ? name : 'shared'),
     };
   });
   if (wanted) {
@@ -101,7 +106,7 @@ export function batches(fixtures: Fixture[]): Array<{ name: string; fixtures: Fi
   const out = new Map<string, Fixture[]>();
   for (const f of fixtures) out.set(f.batch, [...(out.get(f.batch) ?? []), f]);
   return [...out].map(([name, list]) => {
-    const key = (f: Fixture) => JSON.stringify([f.hosts, f.groups, f.vars, f.inventory ? f.name : '', f.args, f.exit]);
+    const key = (f: Fixture) => JSON.stringify([f.hosts, f.groups, f.vars, f.inventory ? f.name : '', f.args, f.exit, f.standins]);
     const odd = list.find((f) => key(f) !== key(list[0]));
     if (odd) throw new Error(`fixture ${odd.name} is in batch ${name} but differs from ${list[0].name} in hosts, groups, vars, inventory, args or exit`);
     return { name, fixtures: list };
@@ -137,9 +142,10 @@ export interface BatchOutcome {
 /** Runs one batch: both tools in parallel on their own hosts, then runbook once more. */
 export async function runBatch(fixtures: Fixture[]): Promise<BatchOutcome> {
   const first = fixtures[0];
+  const extras = first.standins ? standinSetup() : {};
   const [ansibleHosts, runbookHosts] = await Promise.all([
-    Sandbox.start({ count: first.hosts.length, names: first.hosts }),
-    Sandbox.start({ count: first.hosts.length, names: first.hosts }),
+    Sandbox.start({ count: first.hosts.length, names: first.hosts, ...extras }),
+    Sandbox.start({ count: first.hosts.length, names: first.hosts, ...extras }),
   ]);
   try {
     const playbooks = fixtures.flatMap((f) => f.playbooks.map((p) => join(f.dir, p)));

@@ -12,6 +12,8 @@ const setup: Record<string, string> = {
   lineinfile: 'printf "a=1\\nb=2\\n" > /srv/m/lines',
   blockinfile: 'printf "a=1\\n" > /srv/m/block',
   replace: 'printf "x=1\\nx=2\\n" > /srv/m/replace',
+  group: 'groupadd m-doomed',
+  user: 'useradd -m m-doomed',
   copy_from_host: 'printf secret > /srv/m/source && chmod 0640 /srv/m/source && chown nobody:root /srv/m/source',
 };
 
@@ -35,6 +37,9 @@ const elsewhere: Record<string, string> = {
   meta: 'steers the play, changes no host: covered in sections.test.ts',
   include_tasks: 'runs other tasks: covered in includes.test.ts and the compat fixtures includes and role-includes',
   include_role: 'runs a role: covered in the compat fixture role-includes',
+  service: 'needs systemd: covered with the systemctl stand-in by the compat fixture service',
+  fetch: 'changes the controller, not the host: covered by the compat fixture fetch and unit tests',
+  wait_for_connection: 'never changes a host: covered by the compat fixture wait-for-connection',
 };
 
 describe('every module: check → apply → check on a real host', function () {

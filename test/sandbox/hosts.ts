@@ -19,6 +19,8 @@ export interface SandboxOptions {
   becomeHosts?: string[];
   setup?: (h: { name: string; address: string }) => string;
   files?: Record<string, { content: string | Buffer; mode?: number }>;
+  /** Extra sshd_config lines (the bench's 1,000-host scenario raises MaxStartups and MaxSessions). */
+  sshdConfig?: string;
 }
 export interface InventoryOptions { groups?: Record<string, string[]>; vars?: Record<string, unknown>; user?: string }
 export interface FileInfo { exists: boolean; content?: Buffer; mode?: string; owner?: string; group?: string; type?: string; target?: string }
@@ -81,7 +83,7 @@ export class Sandbox {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'runbook-sandbox', '-f', sb.keyFile]);
       const staged = sb.stageFiles(opts.files ?? {});
-      await pool(hosts, START_CONCURRENCY, (h) => sb.startHost(h, staged, opts.setup));
+      await pool(hosts, START_CONCURRENCY, (h) => sb.startHost(h, staged, opts.setup, opts.sshdConfig));
       const lines = hosts.map((h) => {
         const [type, key] = readFileSync(join(h.stateDir, 'upper/etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/);
         return `${h.port === 22 ? h.address : `[${h.address}]:${h.port}`} ${type} ${key}\n`;
@@ -239,13 +241,13 @@ printf '\\0--content--\\0'
     return lines.join('\n');
   }
 
-  private async startHost(h: HostState, stagedFiles: string, setup: SandboxOptions['setup']): Promise<void> {
+  private async startHost(h: HostState, stagedFiles: string, setup: SandboxOptions['setup'], extraConfig = ''): Promise<void> {
     mkdirSync(h.stateDir, { recursive: true });
     for (const d of OVERLAY_DIRS) {
       mkdirSync(join(h.stateDir, 'upper', d), { recursive: true });
       mkdirSync(join(h.stateDir, 'work', d), { recursive: true });
     }
-    writeFileSync(join(h.stateDir, 'sshd_config'), sshdConfig(h));
+    writeFileSync(join(h.stateDir, 'sshd_config'), sshdConfig(h) + extraConfig);
     const logFd = openSync(h.logFile, 'a');
     // Log via stderr (-e) rather than -E: sshd opens -E paths after /tmp is
     // hidden by the private tmpfs, so the controller would never see the file.
@@ -271,7 +273,8 @@ printf '\\0--content--\\0'
 }
 
 function sshdConfig(h: SandboxHost): string {
-  // MaxSessions/MaxStartups deliberately left at defaults: the product must cope with them.
+  // MaxSessions/MaxStartups deliberately left at defaults: the product must cope with them
+  // (only the bench's fleet scenario raises them, through SandboxOptions.sshdConfig).
   return `ListenAddress ${h.address}:${h.port}
 HostKey /etc/ssh/ssh_host_ed25519_key
 PermitRootLogin prohibit-password

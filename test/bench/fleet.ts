@@ -1,0 +1,97 @@
+// The fleet scenario (`npm run bench -- --hosts 1000`): many inventory hosts behind a few dozen
+// sandbox sshd's, so what is measured is the controller: its CPU per host, wall, peak RSS. Each
+// sshd is converged once through its own address (a 1-per-sshd inventory), then every inventory
+// host, each with its own connection, finds the converged tree: the no-op rerun and the dry-run
+// are measured at full size. The sshd's raise MaxStartups and MaxSessions (runbook still keeps
+// at most 8 handshakes at once per sshd, see lib/transport/ssh.ts).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import { Sandbox } from '../sandbox/hosts.js';
+import { loadAverage, median } from './measure.js';
+import { RunbookTool, runProblem, type RunMode, type ToolRun } from './tools.js';
+
+export interface FleetSample extends ToolRun { loadBefore: number }
+export interface FleetResult {
+  hosts: number;
+  sshds: number;
+  runs: number;
+  converge: FleetSample;
+  samples: Record<'no-op rerun' | 'dry-run (converged)', FleetSample[]>;
+  problems: string[];
+}
+
+const FLEET_SSHD_CONFIG = 'MaxStartups 200:30:400\nMaxSessions 64\n';
+
+export async function benchFleet(hosts: number, sshds: number, runs: number, log: (line: string) => void): Promise<FleetResult> {
+  log(`[fleet N=${hosts}] starting ${sshds} sandbox sshd's`);
+  const sandbox = await Sandbox.start({ count: sshds, prefix: 'fleet', sshdConfig: FLEET_SSHD_CONFIG });
+  const workDir = mkdtempSync(join(os.tmpdir(), 'rbbench-fleet-'));
+  const problems: string[] = [];
+  try {
+    const perSshd = new RunbookTool(sandbox, workDir);
+    const converge = { ...(await perSshd.run('apply')), loadBefore: loadAverage() };
+    const why = runProblem(converge, sshds);
+    if (why) throw new Error(`fleet: converging the ${sshds} sshd's failed: ${why}`);
+    log(`[fleet N=${hosts}] converged the ${sshds} sshd's in ${converge.wallS.toFixed(1)} s`);
+
+    // Inventory host i lives on sshd i mod sshds: same key, same host key (known_hosts names the address).
+    const inventory = join(workDir, 'fleet.yaml');
+    const entries = Array.from({ length: hosts }, (_, i) => {
+      const h = sandbox.hosts[i % sshds];
+      return [`fleet${String(i + 1).padStart(4, '0')}`, { ansible_host: h.address, ansible_port: h.port, ansible_user: 'root', ansible_ssh_private_key_file: sandbox.keyFile }];
+    });
+    writeFileSync(inventory, dump({ all: { hosts: Object.fromEntries(entries) } }));
+    const fleet = new RunbookTool(sandbox, workDir, inventory);
+
+    const samples: FleetResult['samples'] = { 'no-op rerun': [], 'dry-run (converged)': [] };
+    for (const [scenario, mode] of [['no-op rerun', 'apply'], ['dry-run (converged)', 'check']] as Array<[keyof FleetResult['samples'], RunMode]>) {
+      for (let i = 0; i < runs; i++) {
+        const loadBefore = loadAverage();
+        const run = await fleet.run(mode);
+        const problem = runProblem(run, hosts);
+        const changed = Object.values(run.hosts).reduce((n, h) => n + h.changed, 0);
+        if (problem) problems.push(`fleet ${scenario} ${i + 1}: ${problem}`);
+        if (changed > 0) problems.push(`fleet ${scenario} ${i + 1} changed ${changed} on converged hosts`);
+        samples[scenario].push({ ...run, loadBefore });
+        log(`[fleet N=${hosts}] ${scenario} ${i + 1}/${runs}: ${run.wallS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(2)} s, RSS ${run.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
+      }
+    }
+    return { hosts, sshds, runs, converge, samples, problems };
+  } finally {
+    await sandbox.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+export function renderFleet(r: FleetResult): string[] {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const med = (xs: Array<number | undefined>) => {
+    const ys = xs.filter((x): x is number => x !== undefined);
+    return ys.length ? median(ys) : undefined;
+  };
+  const f = (x: number | undefined, d = 2) => (x === undefined ? '–' : x.toFixed(d));
+  const rows = Object.entries(r.samples).map(([scenario, ss]) => {
+    const cpu = med(ss.map((s) => s.cpuS));
+    const transport = (s: FleetSample) => Object.values(s.transport ?? {});
+    const conns = med(ss.map((s) => mean(transport(s).map((t) => t.connections))));
+    const trips = med(ss.map((s) => mean(transport(s).map((t) => t.roundTrips))));
+    const walls = ss.map((s) => s.wallS);
+    return `| ${scenario} (×${ss.length}) | ${f(med(walls))} (${f(Math.min(...walls))}–${f(Math.max(...walls))}) | ${f(cpu)} | ${f(cpu === undefined ? undefined : (cpu / r.hosts) * 1000, 2)} | ${f(med(ss.map((s) => s.rssMB)), 0)} | ${f(conns)} / ${f(trips)} |`;
+  });
+  const loads = Object.values(r.samples).flat().map((s) => s.loadBefore);
+  return [
+    `## Fleet: ${r.hosts} inventory hosts on ${r.sshds} sandbox sshd's (runbook only; the controller is measured)`,
+    '',
+    `Each inventory host has its own connection to one of ${r.sshds} sshd's (MaxStartups 200:30:400, MaxSessions 64), which were converged first (${r.converge.wallS.toFixed(1)} s for the ${r.sshds}); runbook's default --forks (100). Controller CPU is user+sys of the runbook process (GNU time); the sshd's work is not in it.`,
+    '',
+    '| scenario | wall s: median (min–max) | controller CPU s | controller CPU ms per host | peak RSS MB | connections / round trips per host |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    `- 1-minute load average at the start of measured runs: ${f(Math.min(...loads))}–${f(Math.max(...loads))}`,
+    r.problems.length ? `- **Problems:**\n${r.problems.map((p) => `  - ${p.replace(/\n/g, ' ')}`).join('\n')}` : '- Problems: none (every host reached over one connection and one round trip, nothing changed)',
+    '',
+  ];
+}
