@@ -55,6 +55,13 @@ export interface FileWriteOptions extends Privilege {
   mode?: string; // octal, e.g. '0644'; default keeps the existing mode, else 0644 (0600 under umask 077 never applies: explicit chmod)
   owner?: string;
   group?: string;
+  /**
+   * A command run on the finished temp file before the rename, `%s` standing for its path
+   * (Ansible's `validate`): a non-zero exit fails the write and leaves the target untouched.
+   */
+  validate?: string;
+  /** Copy an existing target first to `<path>.<pid>.<YYYY-MM-DD@HH:MM:SS>~` (Ansible's backup_local). */
+  backup?: boolean;
 }
 
 /** Counters for structural guards: connections and round trips per host. */
