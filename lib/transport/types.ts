@@ -110,6 +110,12 @@ export interface HostTransport {
   readonly stepsQueued: number;
   readonly stepsMade: number;
   readFile(path: string, options?: Privilege): Promise<Buffer>;
+  /**
+   * A file's bytes as a stream, read on its own channel with backpressure, so a file relayed to
+   * another host never sits whole in memory; errors if it cannot be read. It does not flush (the
+   * stream may feed this host's own flush): flush first when queued changes must be seen.
+   */
+  streamFile(path: string, options?: Privilege): NodeJS.ReadableStream;
   readonly stats: TransportStats;
   /** Stop what runs on the host (its process groups get SIGTERM) and refuse new work with InterruptedError. */
   interrupt(): Promise<void>;
