@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  batches, loadFixtures, pathCount, runBatch, runbookExitFor, stateDifferences, tail, type BatchOutcome,
+  batches, loadFixtures, pathCount, runBatch, runbookExitFor, stateDifferences, tail, TOOL_DEADLINE_MS, type BatchOutcome,
 } from './harness.js';
 
 function ansibleAvailable(): boolean {
@@ -14,7 +14,8 @@ function ansibleAvailable(): boolean {
 }
 
 describe('differential compatibility: ansible-playbook and runbook on fresh sandbox hosts', function () {
-  this.timeout(600_000);
+  // A batch is two tool runs at once, then runbook's rerun, each under the harness's own deadline.
+  this.timeout(2 * TOOL_DEADLINE_MS + 60_000);
   // The oracle must be there: .ci/run installs it. A missing oracle is a failure, not a skip.
   before(() => assert.ok(ansibleAvailable(), 'ansible-playbook is not installed (apt-get install ansible-core)'));
 

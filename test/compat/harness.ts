@@ -260,15 +260,36 @@ function runRunbook(sandbox: Sandbox, inventory: string, playbooks: string[], ar
   return spawnTool(process.execPath, cli, { cwd: sandbox.dir, env: {} }).then((run) => ({ ...run, recap: parseRunbookRecap(run.stdout) }));
 }
 
+/**
+ * How long one tool run may take. Past it the tool's whole process group is killed (ansible-playbook
+ * forks workers), so a batch that hangs fails with the tools' output and its hosts are stopped,
+ * instead of mocha's timeout leaving the run going in the background.
+ */
+export const TOOL_DEADLINE_MS = 400_000;
+
 function spawnTool(cmd: string, args: string[], opts: { cwd: string; env: Record<string, string> }): Promise<Omit<ToolOutcome, 'recap'>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
+    const deadline = setTimeout(() => {
+      stderr += `\n[compat harness: killed after ${TOOL_DEADLINE_MS / 1000} s]`;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, TOOL_DEADLINE_MS);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr }));
+    child.on('error', (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(deadline);
+      resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr });
+    });
   });
 }
 
