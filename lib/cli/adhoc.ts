@@ -25,7 +25,7 @@ export interface AdhocArgs extends ConnectionArgs, VaultArgs {
 export async function adhocCommand(args: AdhocArgs): Promise<number> {
   const session = await settleSession(args);
   const registry = defaultRegistry();
-  await configureVault({ ...args, vaultPasswordFile: args.vaultPasswordFile?.length ? args.vaultPasswordFile : session.vaultPasswordFile ? [session.vaultPasswordFile] : undefined });
+  await configureVault(args, session.config);
   const module = registry.get(args.moduleName);
   if (!module) throw new InputError(`-m ${args.moduleName}: no such module (runbook doc lists them)`);
   const moduleArgs = args.args ?? '';

@@ -25,12 +25,14 @@ export interface AnsibleConfig {
   becomeAskPass?: boolean;
   becomePasswordFile?: string;
   vaultPasswordFile?: string;
+  /** vault_identity_list: vault ids tried before the command line's --vault-id (id@file, id@prompt). */
+  vaultIdentityList?: string[];
   verbosity?: number;
   /** Notes for the user: keys read but deliberately ignored, a world-writable folder skipped. */
   notes: string[];
 }
 
-type Kind = 'string' | 'path' | 'pathlist' | 'pathspec' | 'integer' | 'boolean';
+type Kind = 'string' | 'list' | 'path' | 'pathlist' | 'pathspec' | 'integer' | 'boolean';
 
 interface Setting {
   key: keyof Omit<AnsibleConfig, 'file' | 'notes'>;
@@ -50,6 +52,7 @@ const SETTINGS: Setting[] = [
   { key: 'rolesPath', section: 'defaults', ini: 'roles_path', env: 'ANSIBLE_ROLES_PATH', kind: 'pathspec' },
   { key: 'hostKeyChecking', section: 'defaults', ini: 'host_key_checking', env: 'ANSIBLE_HOST_KEY_CHECKING', kind: 'boolean' },
   { key: 'vaultPasswordFile', section: 'defaults', ini: 'vault_password_file', env: 'ANSIBLE_VAULT_PASSWORD_FILE', kind: 'path' },
+  { key: 'vaultIdentityList', section: 'defaults', ini: 'vault_identity_list', env: 'ANSIBLE_VAULT_IDENTITY_LIST', kind: 'list' },
   { key: 'becomePasswordFile', section: 'defaults', ini: 'become_password_file', env: 'ANSIBLE_BECOME_PASSWORD_FILE', kind: 'path' },
   { key: 'verbosity', section: 'defaults', ini: 'verbosity', env: 'ANSIBLE_VERBOSITY', kind: 'integer' },
   { key: 'become', section: 'privilege_escalation', ini: 'become', env: 'ANSIBLE_BECOME', kind: 'boolean' },
@@ -125,6 +128,8 @@ function convert(setting: Setting, value: string, origin: string, baseDir: strin
   switch (setting.kind) {
     case 'string':
       return text;
+    case 'list':
+      return text.split(',').map((p) => p.trim()).filter(Boolean);
     case 'path':
       return resolvePath(text, baseDir);
     case 'pathlist':

@@ -13,7 +13,7 @@ import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs } from './session.js';
 import { connectionDetails } from './verbose.js';
-import { askPassphrase } from './passphrase.js';
+import { askPassphrase } from './prompt.js';
 import { KeyError, loadPrivateKey, type KeyChoice } from '../transport/keys.js';
 import type { Inventory } from '../inventory/types.js';
 import type { PlannedPlay } from '../engine/preflight.js';
@@ -45,7 +45,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   const { inventoryFiles, playbookArgs } = splitPositionals(args, configuredInventory(session.config));
   const registry = defaultRegistry();
   // Vault passwords first: inventories, group_vars and playbooks may hold encrypted data.
-  await configureVault({ ...args, vaultPasswordFile: args.vaultPasswordFile?.length ? args.vaultPasswordFile : session.vaultPasswordFile ? [session.vaultPasswordFile] : undefined });
+  await configureVault(args, session.config);
   const playbookFiles = playbookArgs.length ? playbookArgs.map((p) => resolve(p)) : defaultPlaybooks(inventoryFiles[0]);
   if (!Number.isFinite(args.taskTimeout) || args.taskTimeout < 0) throw new InputError(`--task-timeout must be a number of seconds of 0 or more, got ${args.taskTimeout}`);
   const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry, { rolesPath: session.rolesPath }));

@@ -78,15 +78,17 @@ export async function main(argv: string[]): Promise<number> {
     )
     .command(
       'vault <action> [files..]',
-      'Encrypt, decrypt or view files and strings in Ansible Vault format (as ansible-vault)',
+      'Encrypt, decrypt, view, create, edit or rekey files and strings in Ansible Vault format (as ansible-vault)',
       (y) =>
         vaultOptions(y)
-          .positional('action', { choices: ['encrypt', 'decrypt', 'view', 'encrypt_string'] as const, demandOption: true })
+          .positional('action', { choices: ['encrypt', 'decrypt', 'view', 'encrypt_string', 'create', 'edit', 'rekey'] as const, demandOption: true })
           .positional('files', { type: 'string', array: true, describe: 'files (or strings, for encrypt_string); none: stdin' })
           .option('encrypt-vault-id', { type: 'string', describe: 'The vault id to encrypt with when several are given' })
           .option('output', { type: 'string', describe: "Write to this file instead ('-' for stdout)" })
           .option('name', { alias: 'n', type: 'string', array: true, nargs: 1, describe: 'encrypt_string: variable name for each string' })
-          .option('stdin-name', { type: 'string', describe: 'encrypt_string: variable name for the string read from stdin' }),
+          .option('stdin-name', { type: 'string', describe: 'encrypt_string: variable name for the string read from stdin' })
+          .option('new-vault-password-file', { type: 'string', describe: 'rekey: file holding the new vault password' })
+          .option('new-vault-id', { type: 'string', describe: 'rekey: the new vault id, ID@FILE or ID@prompt' }),
       async (args) => {
         const { vaultCommand } = await import('./vault.js');
         exitCode = await vaultCommand(args as unknown as VaultCommandArgs);

@@ -7,7 +7,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { ReporterKind } from '../report/types.js';
 import { loadAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
 import { checkOnlyChoice, existingFile, fileOrAbsent, positiveSeconds, wholeNumber } from './flags.js';
-import { promptHidden } from './vault-options.js';
+import { promptHidden } from './prompt.js';
 
 /** The flags `runbook apply` and `runbook run` share (ansible-playbook's and ansible's common ones). */
 export interface ConnectionArgs {
@@ -97,7 +97,9 @@ export async function settleSession(args: ConnectionArgs): Promise<Session> {
 /** The engine's connection and run settings, as the session settled them. */
 export function connectionRunOptions(session: Session) {
   const { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, verbosity, becomePassword } = session;
-  return { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, verbosity, becomePassword };
+  // -vvvv: what the SSH connection does (Ansible's connection plugin detail), on stderr.
+  const connectionLog = verbosity >= 4 ? (line: string) => void process.stderr.write(`${line}\n`) : undefined;
+  return { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, verbosity, becomePassword, connectionLog };
 }
 
 /** -i sources (files, folders, `host,list,`; several are merged), loaded and given the command line's connection defaults. */

@@ -1,5 +1,8 @@
 import type { Argv } from 'yargs';
 import { loadVaultSecrets, setVaultSecrets, type VaultSecret } from '../vault/secrets.js';
+import { homedir } from 'node:os';
+import { loadAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
+import { promptHidden } from './prompt.js';
 
 /** ansible-playbook's vault flags, shared by apply, inventory and vault. */
 export interface VaultArgs {
@@ -15,11 +18,15 @@ export function vaultOptions<T>(y: Argv<T>) {
     .option('vault-id', { type: 'string', array: true, nargs: 1, describe: 'Vault identity to use: id@file, id@prompt, or file' });
 }
 
-/** Reads the vault passwords the flags name (before anything is loaded) and makes them the run's. */
-export async function configureVault(args: VaultArgs): Promise<VaultSecret[]> {
+/**
+ * Reads the vault passwords (before anything is loaded) and makes them the run's, in Ansible's
+ * order (cli/__init__.py setup_vault_secrets): ansible.cfg's vault_identity_list, then --vault-id,
+ * then --vault-password-file, then ansible.cfg's vault_password_file, then --ask-vault-pass.
+ */
+export async function configureVault(args: VaultArgs, config: Pick<AnsibleConfig, 'vaultPasswordFile' | 'vaultIdentityList'> = loadAnsibleConfig()): Promise<VaultSecret[]> {
   const secrets = await loadVaultSecrets({
-    vaultIds: args.vaultId ?? [],
-    passwordFiles: args.vaultPasswordFile ?? [],
+    vaultIds: [...(config.vaultIdentityList ?? []).map(expandHomeInSlug), ...(args.vaultId ?? [])],
+    passwordFiles: [...(args.vaultPasswordFile ?? []), ...(config.vaultPasswordFile ? [config.vaultPasswordFile] : [])],
     askVaultPass: args.askVaultPass === true,
     prompt: promptHidden,
   });
@@ -27,33 +34,7 @@ export async function configureVault(args: VaultArgs): Promise<VaultSecret[]> {
   return secrets;
 }
 
-/** Reads a line from the terminal without echoing it. */
-export function promptHidden(question: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const input = process.stdin;
-    let answer = '';
-    const wasRaw = input.isRaw;
-    // Echo off before the question shows: what is typed after it must never reach the screen.
-    input.setRawMode?.(true);
-    input.resume();
-    process.stderr.write(question);
-    input.setEncoding('utf8');
-    const done = (error?: Error) => {
-      input.setRawMode?.(wasRaw);
-      input.pause();
-      input.removeListener('data', onData);
-      process.stderr.write('\n');
-      if (error) reject(error);
-      else resolve(answer);
-    };
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new Error('interrupted'));
-        if (ch === '\u007f' || ch === '\b') answer = answer.slice(0, -1);
-        else answer += ch;
-      }
-    };
-    input.on('data', onData);
-  });
+/** `id@~/file` as Ansible reads it (expanduser on the file part). */
+function expandHomeInSlug(slug: string): string {
+  return slug.replace(/^([^@]*@)?~(?=\/|$)/, (_, id: string | undefined) => `${id ?? ''}${homedir()}`);
 }

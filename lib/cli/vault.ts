@@ -1,24 +1,31 @@
-import { readFileSync, renameSync, writeFileSync, openSync, closeSync, fchmodSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync, openSync, closeSync, fchmodSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { isVaultText } from '../vault/envelope.js';
-import { decryptVaultText, encryptVaultText, VaultDecryptError, type VaultSecret } from '../vault/secrets.js';
+import { encryptVaultText, loadVaultSecrets, openVaultText, VaultDecryptError, type VaultSecret } from '../vault/secrets.js';
+import { withMemoryFile } from '../util/memory-file.js';
+import { promptHidden } from './prompt.js';
 import { configureVault, type VaultArgs } from './vault-options.js';
 
 export interface VaultCommandArgs extends VaultArgs {
-  action: 'encrypt' | 'decrypt' | 'view' | 'encrypt_string';
+  action: 'encrypt' | 'decrypt' | 'view' | 'encrypt_string' | 'create' | 'edit' | 'rekey';
   files?: string[];
   encryptVaultId?: string;
   output?: string;
   name?: string[];
   stdinName?: string;
+  newVaultPasswordFile?: string;
+  newVaultId?: string;
 }
 
 /**
- * `runbook vault encrypt|decrypt|view|encrypt_string`, compatible with ansible-vault both ways.
- * Files are rewritten in place atomically (temp file in the same folder, then rename), keeping
- * their mode; `--output -` writes to stdout. Plaintext never goes to a temp file of its own.
+ * `runbook vault encrypt|decrypt|view|encrypt_string|create|edit|rekey`, compatible with
+ * ansible-vault both ways. Files are rewritten in place atomically (temp file in the same
+ * folder, then rename), keeping their mode; `--output -` writes to stdout. Plaintext never goes
+ * to a temp file on disk: create and edit hand it to the editor in a 0600 file on a tmpfs
+ * (memory), removed afterwards, or refuse when there is none.
  */
 export async function vaultCommand(args: VaultCommandArgs): Promise<number> {
   const secrets = await configureVault(args);
@@ -38,19 +45,41 @@ export async function vaultCommand(args: VaultCommandArgs): Promise<number> {
     case 'decrypt':
     case 'view': {
       for (const file of inputs(files)) {
-        const data = read(file);
-        if (!isVaultText(data)) throw new InputError(`${file} is not a vault-encrypted file`);
-        let plaintext: Buffer;
-        try {
-          plaintext = decryptVaultText(data.toString('utf8'), secrets);
-        } catch (error) {
-          if (error instanceof VaultDecryptError) throw new InputError(`cannot decrypt ${file}: ${error.message}`);
-          throw error;
-        }
+        const { plaintext } = open(file, secrets);
         if (args.action === 'view') process.stdout.write(plaintext);
         else emit(args.output, file, plaintext);
       }
       if (args.action === 'decrypt' && args.output !== '-') process.stderr.write('Decryption successful\n');
+      return 0;
+    }
+    case 'create': {
+      if (files.length !== 1) throw new InputError('vault create takes exactly one file name');
+      const [file] = files;
+      if (existsSync(file)) throw new InputError(`${file} exists; use runbook vault edit ${file}`);
+      const secret = encryptSecret(secrets, args.encryptVaultId);
+      const edited = editInMemory(file, Buffer.alloc(0));
+      writeAtomically(file, Buffer.from(encryptVaultText(edited, secret)));
+      return 0;
+    }
+    case 'edit': {
+      if (files.length === 0) throw new InputError('vault edit needs a file name');
+      for (const file of files) {
+        const { plaintext, secret, vaultId } = open(file, secrets);
+        const edited = editInMemory(file, plaintext);
+        // Unchanged: the file is left as it was (as ansible-vault); else the same vault id and password.
+        if (!edited.equals(plaintext)) writeAtomically(file, Buffer.from(encryptVaultText(edited, { ...secret, id: vaultId ?? 'default' })));
+      }
+      return 0;
+    }
+    case 'rekey': {
+      if (files.length === 0) throw new InputError('vault rekey needs a file name');
+      const fresh = await loadVaultSecrets({ vaultIds: args.newVaultId ? [args.newVaultId] : [], passwordFiles: args.newVaultPasswordFile ? [args.newVaultPasswordFile] : [], prompt: promptHidden });
+      if (fresh.length === 0) throw new InputError('vault rekey needs the new password: --new-vault-password-file FILE or --new-vault-id ID@FILE');
+      const [secret] = fresh;
+      // Every file is decrypted before any is rewritten: a wrong password changes nothing.
+      const opened = files.map((file) => ({ file, plaintext: open(file, secrets).plaintext }));
+      for (const { file, plaintext } of opened) writeAtomically(file, Buffer.from(encryptVaultText(plaintext, secret)));
+      process.stderr.write('Rekey successful\n');
       return 0;
     }
     case 'encrypt_string': {
@@ -67,6 +96,39 @@ export async function vaultCommand(args: VaultCommandArgs): Promise<number> {
       return 0;
     }
   }
+}
+
+/** A vault file decrypted in memory, with the secret that opened it. */
+function open(file: string, secrets: VaultSecret[]): ReturnType<typeof openVaultText> {
+  const data = read(file);
+  if (!isVaultText(data)) throw new InputError(`${file} is not a vault-encrypted file`);
+  try {
+    return openVaultText(data.toString('utf8'), secrets);
+  } catch (error) {
+    if (error instanceof VaultDecryptError) throw new InputError(`cannot decrypt ${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * The user's editor ($EDITOR, else vi, as ansible-vault) on the plaintext, in a 0600 file on a
+ * tmpfs so it never reaches a persistent disk; the file is removed whatever happens. Ctrl-C is
+ * the editor's while it runs.
+ */
+function editInMemory(file: string, plaintext: Buffer): Buffer {
+  const editor = process.env.EDITOR || 'vi';
+  return withMemoryFile(`${basename(file)}`, plaintext, (path) => {
+    const ignore = () => undefined;
+    process.on('SIGINT', ignore);
+    try {
+      // Through the shell, as git does: EDITOR may carry arguments ("code --wait").
+      const ran = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'editor', path], { stdio: 'inherit' });
+      if (ran.error) throw new InputError(`cannot run the editor '${editor}': ${ran.error.message}`);
+      if (ran.status !== 0) throw new InputError(`the editor '${editor}' exited ${ran.status ?? ran.signal}; ${file} is unchanged`);
+    } finally {
+      process.off('SIGINT', ignore);
+    }
+  });
 }
 
 function encryptSecret(secrets: VaultSecret[], id: string | undefined): VaultSecret {

@@ -21,6 +21,8 @@ export interface ConnectionSettings {
   privateKeys?: Map<string, KeyChoice>;
   /** A fact probe that takes longer fails the task (a hanging stat must not hang the run). */
   factTimeoutMs?: number;
+  /** -vvvv: connection-level detail lines (see SshTarget.log). */
+  connectionLog?: (line: string) => void;
 }
 
 /** Which connection a spec makes: the controller, or a login user at an address and port. */
@@ -122,6 +124,7 @@ export class HostRun {
       connectTimeoutMs: settings.connectTimeoutMs,
       keepaliveMs: settings.keepaliveMs,
       becomePassword: settings.becomePassword,
+      log: settings.connectionLog,
     });
   }
 

@@ -21,6 +21,8 @@ export interface RunOptions {
   becomePassword?: string;
   /** A connected host silent this long is unreachable (default 15 s). */
   keepaliveMs?: number;
+  /** -vvvv: connection-level detail (negotiation, host key, each exec's size and exit), one line each; never a command line or secret. */
+  connectionLog?: (line: string) => void;
   /** Aborted on SIGINT/SIGTERM: no task starts after it; what runs on the hosts is stopped. */
   signal?: AbortSignal;
   /** Private key files loaded and checked before the run (see transport/keys.ts). */

@@ -191,6 +191,8 @@ export async function execute(
         await run.transport.flush();
       } catch (error) {
         if (!(error instanceof StepFailure) || error.step < queuedBefore) throw error;
+        // The change was not made: its predictions (a validate that refused the new content) must not stand.
+        for (const cache of run.allFacts()) cache.invalidate();
         const message = task.noLog ? 'output hidden: no_log is set on this task' : error.message;
         outcome = { status: 'failed', message, result: { ...outcome.result, changed: false, failed: true, msg: message } };
       }

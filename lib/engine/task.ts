@@ -162,6 +162,7 @@ function withEnvironment(transport: HostTransport, env: Record<string, string>):
 )` }),
     flush: () => transport.flush(),
     readFile: (path, privilege) => transport.readFile(path, privilege),
+    streamFile: (path, privilege) => transport.streamFile(path, privilege),
     interrupt: () => transport.interrupt(),
     close: () => transport.close(),
   };
@@ -309,6 +310,7 @@ function bounded(transport: HostTransport, deadline: Deadline | undefined): Host
     queue: (step) => (check(), transport.queue(step)),
     flush: async () => (check(), transport.flush()),
     readFile: async (path, privilege) => (check(), transport.readFile(path, privilege)),
+    streamFile: (path, privilege) => (check(), transport.streamFile(path, privilege)),
     interrupt: () => transport.interrupt(),
     close: () => transport.close(),
   };

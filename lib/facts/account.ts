@@ -86,15 +86,11 @@ export interface AccountState extends UserState {
   homeExists: boolean;
   /**
    * The shadow entry's password, as a digest: `sha256` of the hash without its leading '!'s, and
-   * whether it is locked. The hash itself never leaves the host. Only when asked for.
+   * whether it is locked. The hash itself never leaves the host. Undefined when there is no
+   * shadow entry the probing user may read (reading /etc/shadow needs root): the user module
+   * refuses to decide on a password it cannot see.
    */
   password?: { locked: boolean; sha256: string };
-}
-
-export interface AccountParam {
-  name: string;
-  /** Also read the shadow entry (needs root). */
-  shadow: boolean;
 }
 
 /**
@@ -120,28 +116,25 @@ done`;
  * missing for an account that exists is an error (reading /etc/shadow needs root), never "no
  * password".
  */
-export const accountKind: FactKind<AccountParam, AccountState> = {
+export const accountKind: FactKind<string, AccountState> = {
   name: 'account',
-  key: (param) => `${param.name}\0${param.shadow ? 'shadow' : ''}`,
-  sections(params) {
-    const names = [...new Set(params.map((p) => p.name))];
+  key: (name) => name,
+  sections(names) {
     const quoted = names.map(shellQuote).join(' ');
-    const sections = [
+    return [
       { tool: 'getent', script: `getent passwd ${quoted}` },
       { tool: 'getent', script: 'getent group' },
       { tool: 'test', script: `getent passwd ${quoted} | while IFS=: read -r n _ _ _ _ h _; do if [ -e "$h" ]; then printf '%s\\n' "$n"; fi; done` },
+      { tool: 'getent', script: shadowScript(names) },
     ];
-    const shadowed = names.filter((name) => params.some((p) => p.name === name && p.shadow));
-    if (shadowed.length > 0) sections.push({ tool: 'getent', script: shadowScript(shadowed) });
-    return sections;
   },
-  parse([passwd, group, homes, shadow], params) {
+  parse([passwd, group, homes, shadow], names) {
     const users = entries(passwd, 'passwd', 7);
     const groups = entries(group, 'group', 4);
     if (homes.code !== 0) throw new FactError('test', `home directories: ${excerpt(homes)}`);
     const withHome = new Set(homes.stdout.toString('utf8').split('\n').filter((l) => l !== ''));
-    const digests = shadow ? parseShadow(shadow) : new Map<string, AccountState['password'] | null>();
-    return params.map(({ name, shadow: wantsShadow }) => {
+    const digests = parseShadow(shadow);
+    return names.map((name) => {
       const row = users.find((r) => r[0] === name);
       if (!row) return { name, exists: false, groups: [], homeExists: false };
       const gid = Number(row[3]);
@@ -157,11 +150,8 @@ export const accountKind: FactKind<AccountParam, AccountState> = {
         primaryGroup: groups.find((g) => Number(g[2]) === gid)?.[0],
         homeExists: withHome.has(name),
       };
-      if (wantsShadow) {
-        const digest = digests.get(name);
-        if (!digest) throw new FactError('getent', `shadow: no entry for ${name}, which exists (reading /etc/shadow needs root: use become)`);
-        state.password = digest;
-      }
+      const digest = digests.get(name);
+      if (digest) state.password = digest;
       return state;
     });
   },
@@ -182,6 +172,6 @@ function parseShadow(output: SectionOutput): Map<string, AccountState['password'
   return digests;
 }
 
-export function accountFact(name: string, shadow = false): FactRequest<AccountState> {
-  return { kind: accountKind, param: { name, shadow } };
+export function accountFact(name: string): FactRequest<AccountState> {
+  return { kind: accountKind, param: name };
 }

@@ -19,3 +19,4 @@ export { userKind, groupKind, accountKind, userFact, groupFact, accountFact, typ
 export { sysctlKind, sysctlFact, type SysctlState } from './sysctl.js';
 export { statKind, statFact, type StatParam, type StatValue } from './stat.js';
 export { planProbe, parseProbe, type ProbePlan } from './probe.js';
+export { treeKind, treeFact, type TreeState, type TreeEntry } from './tree.js';

@@ -1,5 +1,6 @@
+import { posix } from 'node:path';
 import { fileContentFact, pathFact } from '../facts/index.js';
-import { applyRegularFile, fileMetadataArgs, type FilePlan } from './file-state.js';
+import { applyRegularFile, fileMetadataArgs, validateArgError, writeSafetyArgs, type FilePlan } from './file-state.js';
 import { currentText, planEditedFile, pythonRegExp, splitLines, stripEol } from './text-edit.js';
 import type { ModuleDefinition } from './types.js';
 
@@ -16,6 +17,8 @@ interface BlockInFileArgs {
   mode?: string;
   owner?: string;
   group?: string;
+  backup: boolean;
+  validate?: string;
 }
 
 /** blockinfile, as ansible.builtin.blockinfile: a block of lines between two marker lines. */
@@ -39,9 +42,12 @@ export const blockinfile: ModuleDefinition<BlockInFileArgs, FilePlan> = {
     marker_begin: { type: 'str', default: 'BEGIN' },
     marker_end: { type: 'str', default: 'END' },
     ...fileMetadataArgs(),
+    ...writeSafetyArgs(),
   },
   mutuallyExclusive: [['insertbefore', 'insertafter']],
-  prefetch: (args) => [pathFact(args.path), fileContentFact(args.path)],
+  validate: (args) => validateArgError(args.validate),
+  // create: true may need to make the parent directory: ask about it in the same probe.
+  prefetch: (args) => [pathFact(args.path), fileContentFact(args.path), ...(args.create ? [pathFact(posix.dirname(args.path))] : [])],
   async check(args, ctx) {
     const original = await currentText(args.path, ctx);
     if (original === undefined && !args.create) {
@@ -50,7 +56,7 @@ export const blockinfile: ModuleDefinition<BlockInFileArgs, FilePlan> = {
     if (original === undefined && args.state === 'absent') return { changed: false, message: `File ${args.path} not present`, result: { msg: `File ${args.path} not present` } };
     const result = edit(original ?? '', args);
     const msg = original === result ? '' : original === undefined ? 'File created' : args.state === 'absent' || args.block === '' ? 'Block removed' : 'Block inserted';
-    return planEditedFile({ path: args.path, after: original === result ? undefined : result, msg, mode: args.mode, owner: args.owner, group: args.group }, ctx, original !== undefined);
+    return planEditedFile({ path: args.path, after: original === result ? undefined : result, msg, mode: args.mode, owner: args.owner, group: args.group, backup: args.backup, validate: args.validate, createParents: args.create }, ctx, original !== undefined);
   },
   async apply(_args, check, ctx) {
     applyRegularFile(check.data!, ctx);

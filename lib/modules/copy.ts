@@ -4,8 +4,9 @@ import type { ContentSource } from '../transport/types.js';
 import { readMaybeVaultFile } from '../vault/secrets.js';
 import { isVaultText } from '../vault/envelope.js';
 import { resolveSourceFile } from '../playbook/files.js';
-import { applyRegularFile, writeFacts, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
-import type { ModuleDefinition } from './types.js';
+import { pathFact } from '../facts/index.js';
+import { applyRegularFile, writeFacts, planRegularFile, type FilePlan, fileMetadataArgs, validateArgError, writeSafetyArgs } from './file-state.js';
+import type { ModuleContext, ModuleDefinition } from './types.js';
 
 interface CopyArgs {
   dest: string;
@@ -14,11 +15,15 @@ interface CopyArgs {
   mode?: string;
   owner?: string;
   group?: string;
+  remote_src: boolean;
+  force: boolean;
+  backup: boolean;
+  validate?: string;
 }
 
 export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
   name: 'copy',
-  description: 'A file with the given content (inline or from files/), owner and mode.',
+  description: 'A file with the given content (inline, from files/, or a file already on the host with remote_src), owner and mode.',
   example: `- name: Greeting file
   copy:
     dest: /etc/motd
@@ -32,28 +37,57 @@ export const copy: ModuleDefinition<CopyArgs, FilePlan> = {
     content: { type: 'str', noLog: false },
     src: { type: 'path' },
     ...fileMetadataArgs(),
+    remote_src: { type: 'bool', default: false, description: 'src is a file on the host, not on the controller' },
+    force: { type: 'bool', default: true, aliases: ['thirsty'], description: 'false: write only when dest does not exist yet (an existing file is left as it is, metadata too)' },
+    ...writeSafetyArgs(),
   },
   validate: (args) =>
     args.content === undefined && args.src === undefined
       ? "copy needs 'content' or 'src'"
       : args.content !== undefined && args.src !== undefined
         ? "copy takes 'content' or 'src', not both"
-        : undefined,
-  prefetch: (args) => writeFacts(args.dest, args),
+        : args.remote_src === true && args.content !== undefined
+          ? 'remote_src needs src, a file on the host'
+          : validateArgError(args.validate),
+  prefetch: (args) => [...writeFacts(args.dest, args), ...(args.remote_src && args.src ? [pathFact(args.src)] : [])],
   preflight(args, ctx) {
-    if (args.content === undefined) sourceFile(args, ctx.baseDir);
+    if (args.content === undefined && !args.remote_src) sourceFile(args, ctx.baseDir);
   },
   async check(args, ctx) {
+    if (!args.force) {
+      const existing = await ctx.facts.path(args.dest);
+      if (existing.exists) return { changed: false, result: { msg: 'file already exists', dest: args.dest, changed: false } };
+    }
+    const safety = { backup: args.backup, validate: args.validate };
+    if (args.remote_src) {
+      const hostSource = await hostSourceFile(args.src!, ctx);
+      return planRegularFile({ path: args.dest, hostSource, mode: args.mode, owner: args.owner, group: args.group, ...safety }, ctx);
+    }
     const source = await sourceContent(args, ctx.baseDir);
     const given = 'stream' in source ? { source: source.stream } : { content: source.data };
     // A vault-encrypted src is decrypted in memory (Ansible's decrypt: yes) and stays a secret.
-    return planRegularFile({ path: args.dest, ...given, mode: args.mode, owner: args.owner, group: args.group }, 'vaulted' in source && source.vaulted ? { ...ctx, noLog: true } : ctx);
+    return planRegularFile({ path: args.dest, ...given, mode: args.mode, owner: args.owner, group: args.group, ...safety }, 'vaulted' in source && source.vaulted ? { ...ctx, noLog: true } : ctx);
   },
   async apply(_args, check, ctx) {
     applyRegularFile(check.data!, ctx);
     return { changed: true };
   },
 };
+
+/**
+ * The remote_src file as the probe saw it: a regular file (a link is followed to it) the
+ * probing user may read. Directories are not supported yet (Ansible copies them recursively).
+ */
+async function hostSourceFile(src: string, ctx: ModuleContext): Promise<{ path: string; size: number; sha256: string }> {
+  if (!src.startsWith('/')) throw new Error(`remote_src needs an absolute src path on the host, got '${src}'`);
+  const state = await ctx.facts.path(src);
+  if (!state.exists) throw new Error(`Source ${src} not found`);
+  if (state.type === 'link') throw new Error(`Source ${src} is a symbolic link: give the path of the file itself (following links with remote_src is not supported yet)`);
+  if (state.type === 'directory') throw new Error(`Source ${src} is a directory: copying directories with remote_src is not supported yet`);
+  if (state.type !== 'file') throw new Error(`Source ${src} is not a regular file`);
+  if (state.sha256 === undefined || state.size === undefined) throw new Error(`Source ${src} not readable as ${ctx.user}`);
+  return { path: src, size: state.size, sha256: state.sha256 };
+}
 
 /** Files up to this size are read into memory (diffs can show them); bigger ones are streamed. */
 export const STREAM_THRESHOLD = 1024 * 1024;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { statFact, type StatValue } from '../facts/index.js';
-import type { ModuleDefinition } from './types.js';
+import type { ModuleContext, ModuleDefinition } from './types.js';
 
 interface FetchArgs {
   src: string;
@@ -83,6 +83,21 @@ export function controllerMode(sourceMode: string | undefined, secret: boolean):
 }
 
 /**
+ * The source as the host has it, or in a dry-run as an earlier task would leave it (the stat fact
+ * is forgotten when a task writes the path; the path fact and its predicted bytes are not).
+ */
+async function remoteState(src: string, ctx: ModuleContext): Promise<StatValue> {
+  if (ctx.dryRun && ctx.changedPaths().includes(src)) {
+    const state = await ctx.facts.path(src);
+    if (!state.exists) return { exists: false };
+    const content = state.type === 'file' ? await ctx.facts.content(src) : undefined;
+    // Bytes not known (a streamed copy): a checksum no local file has, so it is fetched.
+    return { exists: true, isdir: state.type === 'directory', mode: state.mode, checksum: content ? sha1(content) : `predicted:${state.sha256 ?? ''}` };
+  }
+  return ctx.facts.get(statFact({ path: src, follow: true, checksum: 'sha1' }));
+}
+
+/**
  * fetch, as Ansible's action: a file from the host to the controller, compared by sha1 first,
  * read over the connection, checked against the host's checksum, written atomically. A source
  * that others may not read is a secret: it lands 0600 on the controller whatever the umask, its
@@ -106,7 +121,7 @@ export const fetch: ModuleDefinition<FetchArgs, FetchPlan> = {
   },
   prefetch: (args) => (typeof args.src === 'string' ? [statFact({ path: args.src, follow: true, checksum: 'sha1' })] : []),
   async check(args, ctx) {
-    const remote: StatValue = await ctx.facts.get(statFact({ path: args.src, follow: true, checksum: 'sha1' }));
+    const remote = await remoteState(args.src, ctx);
     const fail = (msg: string, extra: Record<string, unknown> = {}) =>
       args.fail_on_missing
         ? { changed: false, failed: true, message: msg, result: { msg, file: args.src, ...extra } }

@@ -4,6 +4,7 @@ import type { ApplyContext, ArgSpec, CheckResult, FactRequest, FileDiff, FileSna
 import { groupFact, pathFact, userFact } from '../facts/index.js';
 import type { ContentSource } from '../transport/types.js';
 import { shellQuote } from '../util/shell.js';
+import { atomicCopyStep } from '../transport/scripts.js';
 
 /** The owner and mode arguments every file-making module takes, as Ansible's file modules do. */
 export function fileMetadataArgs(defaultMode?: string): Record<'mode' | 'owner' | 'group', ArgSpec> {
@@ -16,15 +17,38 @@ export interface DesiredFile {
   content?: Buffer;
   /** Content too big to hold: streamed to the host, compared by checksum. */
   source?: ContentSource;
+  /** Content that is already on the host (copy with remote_src): its path there, size and checksum. */
+  hostSource?: { path: string; size: number; sha256: string };
   mode?: string;
   owner?: string;
   group?: string;
+  /** Ansible's validate: a command with `%s` run on the new content before it replaces the file. */
+  validate?: string;
+  /** Ansible's backup: the old file copied aside (`<path>.<pid>.<time>~`) before new content replaces it. */
+  backup?: boolean;
+  /** A missing parent directory is made (`mkdir -p`, as Python's os.makedirs: umask modes, the remote user's). */
+  createParents?: boolean;
 }
 
 export interface FilePlan {
   desired: DesiredFile;
   writeContent: boolean;
   contents: Map<string, Buffer>;
+  /** The parent directory to make first (createParents and it is missing). */
+  makeParent?: string;
+}
+
+/** backup and validate, as Ansible's copy, template, lineinfile, blockinfile and replace take them. */
+export function writeSafetyArgs(): Record<'backup' | 'validate', ArgSpec> {
+  return {
+    backup: { type: 'bool', default: false, description: 'copy the old file aside as <path>.<pid>.<YYYY-MM-DD@HH:MM:SS>~ before its content is replaced' },
+    validate: { type: 'str', description: "a command run on the new content before it replaces the file, %s standing for the temp file's path; failing leaves the file untouched" },
+  };
+}
+
+/** Ansible's rule for validate (checked at load unless the value is still a template). */
+export function validateArgError(validate: unknown): string | undefined {
+  return typeof validate === 'string' && !validate.includes('%s') && !/\{\{|\{%/.test(validate) ? `validate must contain %s: ${validate}` : undefined;
 }
 
 export function sha256(content: Buffer): string {
@@ -80,10 +104,11 @@ function accountFacts(owner: string | undefined, group: string | undefined): Fac
  * What would make the write fail, found from facts, so a dry-run predicts the failure the
  * apply would meet: a missing parent directory, an unknown owner or group.
  */
-export async function checkWritable(path: string, current: PathState, after: PathState, ctx: ModuleContext): Promise<void> {
+export async function checkWritable(path: string, current: PathState, after: PathState, ctx: ModuleContext, createParents = false): Promise<void> {
   if (!current.exists) {
     const dir = posix.dirname(path);
     const parent = await ctx.facts.path(dir);
+    if (!parent.exists && createParents) return;
     if (!parent.exists) throw new Error(`parent directory ${dir} does not exist`);
     if (parent.type !== 'directory') throw new Error(`parent ${dir} is a ${parent.type}, not a directory`);
   }
@@ -99,12 +124,15 @@ export async function planRegularFile(desired: DesiredFile, ctx: ModuleContext):
   const current = await currentRegularFile(desired.path, ctx);
   const after: PathState = {
     ...regularFileAfter(current, desired, ctx),
-    sha256: desired.content ? sha256(desired.content) : desired.source ? desired.source.sha256 : current.sha256,
-    size: desired.content ? desired.content.length : desired.source ? desired.source.size : current.size,
+    sha256: desired.content ? sha256(desired.content) : (desired.source ?? desired.hostSource)?.sha256 ?? current.sha256,
+    size: desired.content ? desired.content.length : (desired.source ?? desired.hostSource)?.size ?? current.size,
   };
-  const writeContent = !current.exists || ((desired.content !== undefined || desired.source !== undefined) && current.sha256 !== after.sha256);
+  const givesContent = desired.content !== undefined || desired.source !== undefined || desired.hostSource !== undefined;
+  const writeContent = !current.exists || (givesContent && current.sha256 !== after.sha256);
   const changes = describeChanges(current, after, writeContent);
-  if (changes.length > 0) await checkWritable(desired.path, current, after, ctx);
+  if (changes.length > 0) await checkWritable(desired.path, current, after, ctx, desired.createParents);
+  const parentDir = posix.dirname(desired.path);
+  const makeParent = changes.length > 0 && !current.exists && desired.createParents && !(await ctx.facts.path(parentDir)).exists ? parentDir : undefined;
   const secret = ctx.noLog || isSecretMode(after.mode) || isSecretMode(current.mode);
   const contents = new Map<string, Buffer>();
   if (desired.content) contents.set(desired.path, desired.content);
@@ -123,9 +151,9 @@ export async function planRegularFile(desired: DesiredFile, ctx: ModuleContext):
     changed: changes.length > 0,
     message: changes.join(', ') || undefined,
     diff,
-    predicted: changes.length > 0 ? [after] : undefined,
+    predicted: changes.length > 0 ? [...(makeParent ? [{ path: makeParent, exists: true, type: 'directory' as const, mode: '0755', owner: ctx.user, group: ctx.user }] : []), after] : undefined,
     result: { path: desired.path, mode: after.mode, owner: after.owner, group: after.group, checksum: after.sha256 },
-    data: { desired: writeTarget(current, desired, after), writeContent, contents },
+    data: { desired: writeTarget(current, desired, after), writeContent, contents, makeParent },
   };
 }
 
@@ -145,8 +173,11 @@ export function snapshot(state: PathState, content?: string): FileSnapshot {
 
 export function applyRegularFile(plan: FilePlan, ctx: ApplyContext): void {
   const { desired } = plan;
+  if (plan.makeParent) queueChange(ctx, `mkdir -p -- ${shellQuote(plan.makeParent)}`);
   if (plan.writeContent) {
-    ctx.transport.writeFile(desired.path, desired.content ?? desired.source ?? Buffer.alloc(0), { ...ctx.privilege, mode: desired.mode, owner: desired.owner, group: desired.group });
+    const options = { ...ctx.privilege, mode: desired.mode, owner: desired.owner, group: desired.group, validate: desired.validate, backup: desired.backup };
+    if (desired.hostSource) queueChange(ctx, atomicCopyStep(desired.hostSource.path, desired.path, desired.hostSource.sha256, options));
+    else ctx.transport.writeFile(desired.path, desired.content ?? desired.source ?? Buffer.alloc(0), options);
     return;
   }
   setMetadata(desired.path, desired, ctx, false);

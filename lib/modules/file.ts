@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { shellQuote } from '../util/shell.js';
 import { pathFact } from '../facts/path.js';
+import { treeFact } from '../facts/tree.js';
 import { applyRegularFile, describeChanges, planRegularFile, queueChange, setMetadata, snapshot, fileMetadataArgs } from './file-state.js';
 import type { CheckResult, ModuleContext, ModuleDefinition, PathState } from './types.js';
 
@@ -11,6 +12,7 @@ interface FileArgs {
   owner?: string;
   group?: string;
   src?: string;
+  recurse: boolean;
 }
 
 type FileAction = 'none' | 'mkdir' | 'touch' | 'remove' | 'link' | 'metadata';
@@ -19,6 +21,10 @@ interface FileData {
   action: FileAction;
   args: FileArgs;
   isLink: boolean;
+  /** mkdir: the directories to make, outermost first (the path and its missing parents). */
+  created?: string[];
+  /** recurse: some path below the directory needs its owner, group or mode set. */
+  recurseTree?: boolean;
 }
 
 export const file: ModuleDefinition<FileArgs, FileData> = {
@@ -35,12 +41,24 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
     state: { type: 'str', choices: ['directory', 'file', 'absent', 'link', 'touch'] },
     ...fileMetadataArgs(),
     src: { type: 'path' },
+    recurse: { type: 'bool', default: false, description: 'state=directory: set owner, group and mode on everything below the path too (links: owner and group only, never followed)' },
   },
-  validate: (args) => (args.state === 'link' && !args.src ? "state=link needs 'src'" : undefined),
-  prefetch: (args) => [pathFact(args.path), pathFact(posix.dirname(args.path))],
+  validate: (args) =>
+    args.state === 'link' && !args.src
+      ? "state=link needs 'src'"
+      : args.recurse === true && args.state !== undefined && args.state !== 'directory' && !/\{\{/.test(String(args.state))
+        ? "recurse option requires state to be 'directory'"
+        : undefined,
+  prefetch: (args) => [
+    pathFact(args.path),
+    pathFact(posix.dirname(args.path)),
+    // A directory is made with its missing parents, each getting the mode and owner (Ansible's ensure_directory).
+    ...(args.state === 'directory' || args.recurse ? ancestors(args.path).map(pathFact) : []),
+    ...(args.recurse ? [treeFact(args.path)] : []),
+  ],
   async check(args, ctx) {
     const current = await ctx.facts.path(args.path);
-    const state = args.state ?? (current.exists && current.type === 'directory' ? 'directory' : 'file');
+    const state = args.state ?? (args.recurse ? 'directory' : current.exists && current.type === 'directory' ? 'directory' : 'file');
     switch (state) {
       case 'absent':
         return current.exists
@@ -54,8 +72,8 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
         return planRegularFile({ path: args.path, content: Buffer.alloc(0), mode: args.mode, owner: args.owner, group: args.group }, ctx).then((plan) => ({ ...plan, data: { action: 'touch', args, isLink: false } }));
       case 'directory':
         if (current.exists && current.type !== 'directory') throw new Error(`${args.path} exists and is a ${current.type}, not a directory`);
-        if (current.exists) return planMetadata(current, args, ctx, false);
-        return planCreation(current, { path: args.path, exists: true, type: 'directory', mode: args.mode ?? '0755', owner: args.owner ?? ctx.user, group: args.group ?? ctx.user }, 'mkdir', args);
+        if (current.exists) return args.recurse ? planRecursive(current, args, ctx) : planMetadata(current, args, ctx, false);
+        return planDirectories(current, args, ctx);
       case 'link': {
         if (current.exists && current.type === 'link' && current.linkTarget === args.src) return planMetadata(current, args, ctx, true);
         if (current.exists && current.type === 'directory') throw new Error(`${args.path} is a directory; refusing to replace it with a link`);
@@ -71,8 +89,12 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
         queueChange(ctx, `rm -rf -- ${path}`);
         break;
       case 'mkdir':
-        queueChange(ctx, `mkdir -p -- ${path}`);
-        setMetadata(args.path, { mode: args.mode ?? '0755', owner: args.owner, group: args.group }, ctx, false);
+        // Each directory made gets the owner and mode, as Ansible's loop over the path's parts;
+        // one made meanwhile by someone else is left as it is.
+        for (const dir of check.data!.created ?? [args.path]) {
+          const made = [`mkdir -- ${shellQuote(dir)}`, ...ownership(dir, args), ...(args.mode !== undefined ? [`chmod ${args.mode} -- ${shellQuote(dir)}`] : [])];
+          queueChange(ctx, `[ -d ${shellQuote(dir)} ] || { ${made.join(' && ')}; }`);
+        }
         break;
       case 'link': {
         // A link made beside the target and renamed over it: no moment without one.
@@ -85,7 +107,11 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
         applyRegularFile({ desired: { path: args.path, content: Buffer.alloc(0), mode: args.mode, owner: args.owner, group: args.group }, writeContent: true, contents: new Map() }, ctx);
         break;
       case 'metadata':
-        setMetadata(args.path, args, ctx, isLink);
+        if (check.data!.recurseTree) {
+          // The directory and everything below: chown -R never follows links (-P is its default),
+          // chmod -R skips them. Ansible's walk, minus following links (see README).
+          queueChange(ctx, [...ownership(args.path, args, '-R'), ...(args.mode !== undefined ? [`chmod -R ${args.mode} -- ${path}`] : [])].join(' && '));
+        } else setMetadata(args.path, args, ctx, isLink);
         break;
     }
     return { changed: true };
@@ -103,6 +129,59 @@ function planMetadata(current: PathState, args: FileArgs, ctx: ModuleContext, is
     result: { path: args.path, state: current.type, mode: after.mode, owner: after.owner, group: after.group },
     data: { action: changes.length > 0 ? 'metadata' : 'none', args, isLink },
   };
+}
+
+/** The directories above a path, outermost first ('/a/b/c' → '/a', '/a/b'). */
+function ancestors(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return parts.slice(0, -1).map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
+}
+
+function ownership(path: string, args: FileArgs, flags = ''): string[] {
+  if (args.owner === undefined && args.group === undefined) return [];
+  return [`chown -h${flags ? ` ${flags}` : ''} ${shellQuote(`${args.owner ?? ''}${args.group !== undefined ? `:${args.group}` : ''}`)} -- ${shellQuote(path)}`];
+}
+
+/** A new directory and every missing parent, each with the task's mode and owner (made under the umask otherwise). */
+async function planDirectories(current: PathState, args: FileArgs, ctx: ModuleContext): Promise<CheckResult<FileData>> {
+  const missing: string[] = [];
+  for (const dir of ancestors(args.path)) {
+    const state = await ctx.facts.path(dir);
+    if (state.exists && state.type !== 'directory' && !(state.type === 'link')) throw new Error(`There was an issue creating ${dir} as requested: ${dir} exists and is a ${state.type}`);
+    if (!state.exists) missing.push(dir);
+  }
+  const created = [...missing, args.path];
+  const made = (path: string): PathState => ({ path, exists: true, type: 'directory', mode: args.mode ?? '0755', owner: args.owner ?? ctx.user, group: args.group ?? ctx.user });
+  const plan = planCreation(current, made(args.path), 'mkdir', args);
+  return {
+    ...plan,
+    message: missing.length > 0 ? `${plan.message} with parents ${missing.join(', ')}` : plan.message,
+    predicted: created.map(made),
+    data: { ...plan.data!, created },
+  };
+}
+
+/** recurse: the directory's own metadata, then everything below it (links: owner and group only). */
+async function planRecursive(current: PathState, args: FileArgs, ctx: ModuleContext): Promise<CheckResult<FileData>> {
+  const top = planMetadata(current, args, ctx, false);
+  const tree = await ctx.facts.get(treeFact(args.path));
+  const differs = tree.entries.filter(
+    (entry) => (args.owner !== undefined && entry.owner !== args.owner) || (args.group !== undefined && entry.group !== args.group) || (args.mode !== undefined && entry.type !== 'link' && entry.mode !== args.mode),
+  );
+  if (differs.length === 0) return top;
+  const below = `${differs.length} path${differs.length === 1 ? '' : 's'} below: ${describeTreeChange(args)}`;
+  return {
+    ...top,
+    changed: true,
+    message: [top.message, below].filter(Boolean).join(', '),
+    // The tree's own fact is forgotten once the directory changes; entries keep no prediction (their checksums are not known here).
+    predicted: top.predicted ?? [{ ...current }],
+    data: { action: 'metadata', args, isLink: false, recurseTree: true },
+  };
+}
+
+function describeTreeChange(args: FileArgs): string {
+  return [args.owner !== undefined || args.group !== undefined ? `owner ${args.owner ?? ''}${args.group !== undefined ? `:${args.group}` : ''}` : '', args.mode !== undefined ? `mode ${args.mode}` : ''].filter(Boolean).join(', ');
 }
 
 function planCreation(current: PathState, after: PathState, action: FileAction, args: FileArgs): CheckResult<FileData> {

@@ -32,8 +32,9 @@ import { hostname } from './hostname.js';
 import { cron } from './cron.js';
 import { waitForConnection } from './wait_for_connection.js';
 import { fetch } from './fetch.js';
+import { git } from './git.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole, user, group, service, sysctl, hostname, cron, waitForConnection, fetch];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole, user, group, service, sysctl, hostname, cron, waitForConnection, fetch, git];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

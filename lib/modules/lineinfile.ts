@@ -1,5 +1,6 @@
+import { posix } from 'node:path';
 import { fileContentFact, pathFact } from '../facts/index.js';
-import { applyRegularFile, fileMetadataArgs, type FilePlan } from './file-state.js';
+import { applyRegularFile, fileMetadataArgs, validateArgError, writeSafetyArgs, type FilePlan } from './file-state.js';
 import { currentText, expandTemplate, planEditedFile, pythonRegExp, splitLines, stripEol } from './text-edit.js';
 import type { ModuleDefinition } from './types.js';
 
@@ -17,6 +18,8 @@ interface LineInFileArgs {
   mode?: string;
   owner?: string;
   group?: string;
+  backup: boolean;
+  validate?: string;
 }
 
 /** lineinfile, as ansible.builtin.lineinfile: one line present (replaced where regexp matches) or absent. */
@@ -40,14 +43,18 @@ export const lineinfile: ModuleDefinition<LineInFileArgs, FilePlan> = {
     create: { type: 'bool', default: false },
     firstmatch: { type: 'bool', default: false },
     ...fileMetadataArgs(),
+    ...writeSafetyArgs(),
   },
   mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string'], ['backrefs', 'search_string']],
   validate(args) {
+    const validateError = validateArgError(args.validate);
+    if (validateError) return validateError;
     if (args.state === 'absent') return args.regexp === undefined && args.search_string === undefined && args.line === undefined ? 'one of line, search_string, or regexp is required with state=absent' : undefined;
     if (args.backrefs === true && args.regexp === undefined) return 'regexp is required with backrefs=true';
     return args.line === undefined ? 'line is required with state=present' : undefined;
   },
-  prefetch: (args) => [pathFact(args.path), fileContentFact(args.path)],
+  // create: true may need to make the parent directory: ask about it in the same probe.
+  prefetch: (args) => [pathFact(args.path), fileContentFact(args.path), ...(args.create ? [pathFact(posix.dirname(args.path))] : [])],
   async check(args, ctx) {
     const before = await currentText(args.path, ctx);
     if (before === undefined && args.state === 'present' && !args.create) {
@@ -55,7 +62,7 @@ export const lineinfile: ModuleDefinition<LineInFileArgs, FilePlan> = {
     }
     if (before === undefined && args.state === 'absent') return { changed: false, message: 'file not present', result: { msg: 'file not present' } };
     const edit = args.state === 'present' ? present(splitLines(before ?? ''), args) : absent(splitLines(before!), args);
-    const plan = await planEditedFile({ path: args.path, after: edit.changed ? edit.lines.join('') : undefined, msg: edit.msg, mode: args.mode, owner: args.owner, group: args.group }, ctx, before !== undefined);
+    const plan = await planEditedFile({ path: args.path, after: edit.changed ? edit.lines.join('') : undefined, msg: edit.msg, mode: args.mode, owner: args.owner, group: args.group, backup: args.backup, validate: args.validate, createParents: args.create }, ctx, before !== undefined);
     return { ...plan, result: { ...plan.result, ...(args.state === 'absent' ? { found: edit.found } : {}), backup: '' } };
   },
   async apply(_args, check, ctx) {

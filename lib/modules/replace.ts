@@ -1,5 +1,5 @@
 import { fileContentFact, pathFact } from '../facts/index.js';
-import { applyRegularFile, fileMetadataArgs, type FilePlan } from './file-state.js';
+import { applyRegularFile, fileMetadataArgs, validateArgError, writeSafetyArgs, type FilePlan } from './file-state.js';
 import { currentText, expandTemplate, planEditedFile, pythonRegExp } from './text-edit.js';
 import type { ModuleDefinition } from './types.js';
 
@@ -12,6 +12,8 @@ interface ReplaceArgs {
   mode?: string;
   owner?: string;
   group?: string;
+  backup: boolean;
+  validate?: string;
 }
 
 /** replace, as ansible.builtin.replace: every match of a multiline regexp replaced, optionally between after and before. */
@@ -30,7 +32,9 @@ export const replace: ModuleDefinition<ReplaceArgs, FilePlan> = {
     after: { type: 'str' },
     before: { type: 'str' },
     ...fileMetadataArgs(),
+    ...writeSafetyArgs(),
   },
+  validate: (args) => validateArgError(args.validate),
   prefetch: (args) => [pathFact(args.path), fileContentFact(args.path)],
   async check(args, ctx) {
     const contents = await currentText(args.path, ctx);
@@ -58,7 +62,7 @@ export const replace: ModuleDefinition<ReplaceArgs, FilePlan> = {
     });
     const changed = count > 0 && replaced !== section;
     const after = changed ? contents.slice(0, start) + replaced + contents.slice(end) : undefined;
-    const plan = await planEditedFile({ path: args.path, after, msg: changed ? `${count} replacements made` : '', mode: args.mode, owner: args.owner, group: args.group }, ctx, true);
+    const plan = await planEditedFile({ path: args.path, after, msg: changed ? `${count} replacements made` : '', mode: args.mode, owner: args.owner, group: args.group, backup: args.backup, validate: args.validate }, ctx, true);
     return { ...plan, result: { ...plan.result, rc: 0 } };
   },
   async apply(_args, check, ctx) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolveSourceFile } from '../playbook/files.js';
-import { applyRegularFile, writeFacts, planRegularFile, type FilePlan, fileMetadataArgs } from './file-state.js';
+import { applyRegularFile, writeFacts, planRegularFile, type FilePlan, fileMetadataArgs, validateArgError, writeSafetyArgs } from './file-state.js';
 import type { ModuleDefinition } from './types.js';
 
 interface TemplateArgs {
@@ -9,6 +9,9 @@ interface TemplateArgs {
   mode?: string;
   owner?: string;
   group?: string;
+  force: boolean;
+  backup: boolean;
+  validate?: string;
 }
 
 export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
@@ -24,14 +27,18 @@ export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
     src: { type: 'path', required: true },
     dest: { type: 'path', absolute: true, required: true },
     ...fileMetadataArgs(),
+    force: { type: 'bool', default: true, description: 'false: write only when dest does not exist yet' },
+    ...writeSafetyArgs(),
   },
+  validate: (args) => validateArgError(args.validate),
   prefetch: (args) => writeFacts(args.dest, args),
   preflight(args, ctx) {
     ctx.render(readTemplate(args.src, ctx.baseDir), `template ${args.src}`);
   },
   async check(args, ctx) {
+    if (!args.force && (await ctx.facts.path(args.dest)).exists) return { changed: false, result: { msg: 'file already exists', dest: args.dest, changed: false } };
     const content = Buffer.from(ctx.render(readTemplate(args.src, ctx.baseDir), `template ${args.src}`));
-    return planRegularFile({ path: args.dest, content, mode: args.mode, owner: args.owner, group: args.group }, ctx);
+    return planRegularFile({ path: args.dest, content, mode: args.mode, owner: args.owner, group: args.group, backup: args.backup, validate: args.validate }, ctx);
   },
   async apply(_args, check, ctx) {
     applyRegularFile(check.data!, ctx);

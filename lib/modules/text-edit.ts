@@ -69,6 +69,10 @@ export interface EditedFile {
   mode?: string;
   owner?: string;
   group?: string;
+  backup?: boolean;
+  validate?: string;
+  /** create: true: a missing parent directory is made (lineinfile and blockinfile: os.makedirs). */
+  createParents?: boolean;
 }
 
 /**
@@ -77,7 +81,7 @@ export interface EditedFile {
  */
 export async function planEditedFile(edit: EditedFile, ctx: ModuleContext, exists: boolean): Promise<CheckResult<FilePlan>> {
   if (!exists && edit.after === undefined) return { changed: false, message: edit.msg || undefined, result: { msg: edit.msg } };
-  const plan = await planRegularFile({ path: edit.path, content: edit.after === undefined ? undefined : Buffer.from(edit.after), mode: edit.mode, owner: edit.owner, group: edit.group }, ctx);
+  const plan = await planRegularFile({ path: edit.path, content: edit.after === undefined ? undefined : Buffer.from(edit.after), mode: edit.mode, owner: edit.owner, group: edit.group, backup: edit.backup, validate: edit.validate, createParents: edit.createParents }, ctx);
   const contentChanged = plan.data!.writeContent;
   const metaChanged = exists && (plan.message ?? '').split(', ').some((change) => change !== '' && change !== 'content');
   const msg = [contentChanged ? edit.msg : '', metaChanged ? 'ownership, perms or SE linux context changed' : ''].filter(Boolean).join(' and ');

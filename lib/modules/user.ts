@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { accountFact, groupFact, pathFact, userFact, type AccountState, type FactValue, type GroupState, type PathState } from '../facts/index.js';
+import { accountFact, fileContentFact, groupFact, pathFact, userFact, type AccountState, type FactValue, type GroupState, type PathState } from '../facts/index.js';
 import { shellCommand, shellQuote } from '../util/shell.js';
 import { runNow } from './file-state.js';
 import type { CheckResult, ModuleDefinition } from './types.js';
@@ -38,6 +38,8 @@ export interface UserFacts {
   homeParentIsDir?: boolean;
   /** The path `home` names exists (only asked when `home` is given). */
   homeExists?: boolean;
+  /** useradd's defaults (/etc/default/useradd): what a new account gets, for the dry-run's prediction. */
+  defaults?: { shell?: string; home?: string };
 }
 
 export interface UserPlan {
@@ -112,7 +114,7 @@ export function planUser(args: UserArgs, facts: UserFacts): CheckResult<UserPlan
     if (args.system) argv.push('-r');
     commands.push(`${shellCommand(argv)}${passwordArgs.length ? ` -p ${PASSWORD_FROM_STDIN}` : ''} -- ${shellQuote(args.name)}`);
     changes.push(`create user${args.uid !== undefined ? ` (uid ${args.uid})` : ''}`);
-    const home = args.home ?? `/home/${args.name}`;
+    const home = args.home ?? `${facts.defaults?.home ?? '/home'}/${args.name}`;
     after = {
       name: args.name,
       exists: true,
@@ -120,7 +122,7 @@ export function planUser(args: UserArgs, facts: UserFacts): CheckResult<UserPlan
       gid: args.group !== undefined ? facts.groups.get(args.group)?.gid : undefined,
       comment: args.comment ?? '',
       home,
-      shell: args.shell,
+      shell: args.shell ?? facts.defaults?.shell,
       groups,
       primaryGroup,
       homeExists: args.create_home,
@@ -220,7 +222,9 @@ export function planUser(args: UserArgs, facts: UserFacts): CheckResult<UserPlan
   const predictions: FactValue[] = [];
   if (changed) {
     predictions.push({ request: userFact(args.name), value: { name: args.name, exists: after.exists, uid: after.uid, gid: after.gid, comment: after.comment, home: after.home, shell: after.shell } });
-    for (const shadow of [false, true]) predictions.push({ request: accountFact(args.name, shadow), value: shadow && args.password !== undefined ? { ...after, password: { locked: args.password_lock ?? false, sha256: passwordDigest(args.password) } } : after });
+    // A new account without a password gets '!' (locked, empty) from useradd.
+    const password = args.password !== undefined ? { locked: args.password_lock ?? false, sha256: passwordDigest(args.password) } : !current.exists ? { locked: true, sha256: passwordDigest('') } : after.password;
+    predictions.push({ request: accountFact(args.name), value: password ? { ...after, password } : after });
     // useradd made the user's own group (Debian's USERGROUPS_ENAB): later tasks may use it.
     if (!current.exists && after.exists && after.primaryGroup === args.name && args.group === undefined) {
       predictions.push({ request: groupFact(args.name), value: { name: args.name, exists: true, gid: undefined, members: [] } });
@@ -240,6 +244,15 @@ export function planUser(args: UserArgs, facts: UserFacts): CheckResult<UserPlan
     data: { commands, stdin },
     after,
   };
+}
+
+const USERADD_DEFAULTS = '/etc/default/useradd';
+
+/** SHELL= and HOME= of /etc/default/useradd (useradd's own defaults when absent: no shell, /home). */
+export function useraddDefaults(file: { readable: boolean; content?: Buffer }): { shell?: string; home?: string } {
+  const text = file.readable && file.content ? file.content.toString('utf8') : '';
+  const value = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(text)?.[1].trim();
+  return { shell: value('SHELL'), home: value('HOME') ?? '/home' };
 }
 
 /** Ansible's create_homedir: a copy of the skeleton, mode from login.defs' UMASK (0755), owned by the user. */
@@ -285,18 +298,22 @@ export const user: ModuleDefinition<UserArgs, UserPlan> = {
   },
   validate: (args) => (args.local === true ? "user: 'local: true' (libuser's luseradd) is not supported" : undefined),
   prefetch: (args) => [
-    accountFact(args.name, args.password !== undefined || args.password_lock !== undefined),
+    accountFact(args.name),
     ...[args.name, ...(args.group !== undefined ? [args.group] : []), ...(Array.isArray(args.groups) ? args.groups : [])].filter((g) => typeof g === 'string').map((g) => groupFact(g.trim())),
     ...(typeof args.home === 'string' ? [pathFact(args.home), pathFact(posix.dirname(args.home))] : []),
+    fileContentFact(USERADD_DEFAULTS),
   ],
   async check(args, ctx) {
-    const account = await ctx.facts.get(accountFact(args.name, args.password !== undefined || args.password_lock !== undefined));
+    const account = await ctx.facts.get(accountFact(args.name));
+    const decidesPassword = args.state === 'present' && account.exists && ((args.password !== undefined && args.update_password === 'always') || args.password_lock !== undefined);
+    if (decidesPassword && account.password === undefined) throw new Error(`cannot read the shadow entry of ${args.name}: reading /etc/shadow needs root (use become)`);
     const names = [args.name, ...(args.group !== undefined ? [args.group] : []), ...(args.groups ?? []).map((g) => g.trim()).filter((g) => g !== '')];
     const groups = new Map<string, GroupState>();
     for (const name of names) groups.set(name, await ctx.facts.get(groupFact(name)));
     const homeParentIsDir = args.home !== undefined ? (await ctx.facts.path(posix.dirname(args.home))).type === 'directory' : undefined;
     const homeExists = args.home !== undefined ? (await ctx.facts.path(args.home)).exists : undefined;
-    const { after: _after, ...plan } = planUser(args, { account, groups, homeParentIsDir, homeExists });
+    const defaults = account.exists || args.state === 'absent' ? undefined : useraddDefaults(await ctx.facts.get(fileContentFact(USERADD_DEFAULTS)));
+    const { after: _after, ...plan } = planUser(args, { account, groups, homeParentIsDir, homeExists, defaults });
     return plan;
   },
   async apply(args, check, ctx) {

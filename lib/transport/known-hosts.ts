@@ -25,13 +25,16 @@ export function knownKeysFor(file: string, name: string): KnownKey[] {
  * What known_hosts says about one host: its keys, and the keys marked `@revoked` (refused for
  * every host, even with --accept-new-host-keys, as OpenSSH does). Host patterns are OpenSSH's:
  * comma lists of names with `*` and `?`, where a matching `!pattern` excludes the line.
- * `@cert-authority` lines are not used (host certificates are not supported).
+ * `@cert-authority` lines for the host are returned as such, by line number: ssh2 (1.17) offers
+ * no `*-cert-v01@openssh.com` host key algorithm, so a host certificate can never be checked,
+ * and a host known only through its CA is refused with that reason (see SshTransport).
  */
-export function knownHostsFor(file: string, name: string): { keys: KnownKey[]; revoked: KnownKey[] } {
+export function knownHostsFor(file: string, name: string): { keys: KnownKey[]; revoked: KnownKey[]; certAuthorityLines: number[] } {
   const keys: KnownKey[] = [];
   const revoked: KnownKey[] = [];
-  if (!existsSync(file)) return { keys, revoked };
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  const certAuthorityLines: number[] = [];
+  if (!existsSync(file)) return { keys, revoked, certAuthorityLines };
+  for (const [index, line] of readFileSync(file, 'utf8').split('\n').entries()) {
     let fields = line.trim().split(/\s+/);
     if (fields.length < 3 || fields[0].startsWith('#')) continue;
     const marker = fields[0].startsWith('@') ? fields[0] : undefined;
@@ -39,9 +42,10 @@ export function knownHostsFor(file: string, name: string): { keys: KnownKey[]; r
     if (fields.length < 3) continue;
     const [hosts, type, blob] = fields;
     if (marker === '@revoked') revoked.push({ type, blob });
+    else if (marker === '@cert-authority' && hostListMatches(hosts, name)) certAuthorityLines.push(index + 1);
     else if (marker === undefined && hostListMatches(hosts, name)) keys.push({ type, blob });
   }
-  return { keys, revoked };
+  return { keys, revoked, certAuthorityLines };
 }
 
 /** OpenSSH's host list: some positive pattern matches and no negated one does. */

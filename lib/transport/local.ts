@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { userInfo } from 'node:os';
+import type { Writable } from 'node:stream';
 import { shellQuote } from '../util/shell.js';
 import { KILL_GRACE_MS, QueuedTransport, abortReason, sendInput } from './queued.js';
 import { privileged } from './ssh.js';
@@ -23,7 +24,7 @@ export class LocalTransport extends QueuedTransport {
     super();
   }
 
-  protected run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = []): Promise<ExecResult> {
+  protected run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = [], stdoutSink?: Writable): Promise<ExecResult> {
     if (this.interrupted) return Promise.reject(new InterruptedError(`${this.host}: interrupted`));
     const { line, preamble } = privileged(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, userInfo().username, this.becomePassword);
     const parts = [...preamble, ...(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []), ...stdinParts];
@@ -36,7 +37,8 @@ export class LocalTransport extends QueuedTransport {
       const { signal: abort } = options;
       const kill = () => killGroup(child);
       abort?.addEventListener('abort', kill, { once: true });
-      child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+      if (stdoutSink) child.stdout!.pipe(stdoutSink, { end: false });
+      else child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
       child.stdin!.on('error', () => {}); // a command that does not read its stdin
       child.on('error', reject);

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { StepFailure, TimeoutError, type ContentSource, type ExecOptions, type ExecResult, type FileWriteOptions, type HostTransport, type Privilege, type RemoteStep, type TransportStats } from './types.js';
 import { shellQuote } from '../util/shell.js';
 import { WRITE_END, atomicWriteStep, combinedScript, lastStepMade, readFileCommand } from './scripts.js';
@@ -20,7 +20,7 @@ export abstract class QueuedTransport implements HostTransport {
    * One command, one round trip. stdin parts are sent in order after options.stdin, streamed
    * ones with backpressure, so a big file never sits whole in memory.
    */
-  protected abstract run(command: string, options: ExecOptions, stdinParts?: Array<Buffer | ContentSource>): Promise<ExecResult>;
+  protected abstract run(command: string, options: ExecOptions, stdinParts?: Array<Buffer | ContentSource>, stdoutSink?: Writable): Promise<ExecResult>;
   abstract interrupt(): Promise<void>;
   abstract close(): Promise<void>;
 
@@ -92,6 +92,15 @@ export abstract class QueuedTransport implements HostTransport {
     }
     if (killedByTimeout(result, deadline)) throw timedOut();
     return result;
+  }
+
+  streamFile(path: string, privilege: Privilege = { become: false }): NodeJS.ReadableStream {
+    const output = new PassThrough();
+    this.run(readFileCommand(path), privilege, [], output).then(
+        (result) => (result.code === 0 ? output.end() : output.destroy(new Error(`cannot read ${path} on ${this.host}: ${result.stderr.toString().trim() || `exit ${result.code}`}`))),
+        (error: Error) => output.destroy(error),
+      );
+    return output;
   }
 
   async readFile(path: string, privilege: Privilege = { become: false }): Promise<Buffer> {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { posix } from 'node:path';
 import { shellQuote } from '../util/shell.js';
 import type { FileWriteOptions, RemoteStep } from './types.js';
@@ -18,24 +18,66 @@ export const WRITE_END = Buffer.from('.end\n');
  * Owner and group are set only when given: the plan passes the file's current ones.
  */
 export function atomicWriteStep(path: string, size: number, options: FileWriteOptions, sha256?: string): string {
+  const fill = [
+    `umask 077; set -C; head -c ${size} > "$t"; s=$?; set +C; umask "$u"; [ $s -eq 0 ]`,
+    // head -c reads no more than its bytes; read takes the end marker a byte at a time.
+    `{ IFS= read -r w && [ "$w" = ${WRITE_END.toString().trim()} ]; } || { echo "short write to ${shownPath(path)}: connection lost" >&2; false; }`,
+    ...(sha256 ? [`[ "$(sha256sum < "$t" | cut -c1-64)" = ${sha256} ] || { echo "${shownPath(path)}: the source changed while it was sent" >&2; false; }`] : []),
+  ];
+  return atomicStep(path, fill, options);
+}
+
+/**
+ * The same atomic replacement with a file already on the host as the source (copy with
+ * remote_src): copied into the temp file, checked against the checksum it was planned with.
+ */
+export function atomicCopyStep(source: string, path: string, sha256: string, options: FileWriteOptions): string {
+  const fill = [
+    `umask 077; set -C; cat -- ${shellQuote(source)} > "$t"; s=$?; set +C; umask "$u"; [ $s -eq 0 ]`,
+    `[ "$(sha256sum < "$t" | cut -c1-64)" = ${sha256} ] || { echo "${shownPath(source)} changed while it was copied" >&2; false; }`,
+  ];
+  return atomicStep(path, fill, options);
+}
+
+const shownPath = (path: string) => path.replace(/["\\$`]/g, '');
+
+/** Temp file beside the target, filled by `fill`, owner and mode set, validated, backup taken, renamed. */
+function atomicStep(path: string, fill: string[], options: FileWriteOptions): string {
   const target = shellQuote(path);
   const dir = posix.dirname(path);
   // The writing shell's PID is part of the name: a temp file whose writer is gone is a crashed run's.
   const temp = `${shellQuote(posix.join(dir, TEMP_PREFIX))}$$.${randomBytes(6).toString('hex')}`;
   const owner = options.owner === undefined && options.group === undefined ? undefined : `${options.owner ?? ''}${options.group !== undefined ? `:${options.group}` : ''}`;
-  const shown = path.replace(/["\\$`]/g, '');
   return [
     removeStaleTemps(dir),
     `t=${temp}`,
-    `umask 077; set -C; head -c ${size} > "$t"; s=$?; set +C; umask "$u"; [ $s -eq 0 ]`,
-    // head -c reads no more than its bytes; read takes the end marker a byte at a time.
-    `{ IFS= read -r w && [ "$w" = ${WRITE_END.toString().trim()} ]; } || { echo "short write to ${shown}: connection lost" >&2; false; }`,
-    ...(sha256 ? [`[ "$(sha256sum < "$t" | cut -c1-64)" = ${sha256} ] || { echo "${shown}: the source changed while it was sent" >&2; false; }`] : []),
+    ...fill,
     ...(owner ? [`chown ${shellQuote(owner)} "$t"`] : []),
     `chmod ${shellQuote(options.mode ?? '0644')} "$t"`,
+    ...(options.validate !== undefined ? [validateCommand(options.validate, path)] : []),
+    ...(options.backup ? [backupCommand(path)] : []),
     `mv -f -- "$t" ${target}`,
     't=',
   ].join(' && ');
+}
+
+/**
+ * Ansible's validate: the command with `%s` as the temp file, its output shown when it fails.
+ * Ansible splits the command as a shell would and runs it without a shell; here sh runs it, so
+ * quoting works the same and `%s` is always one word.
+ */
+export function validateCommand(validate: string, path: string): string {
+  const command = validate.split('%s').join('"$t"');
+  // stdin is the next steps' file content: the command must not read it.
+  return `{ o=$( { ${command}
+} 2>&1 </dev/null ) || { r=$?; printf 'failed to validate %s (rc %s): %s\n' ${shellQuote(shownPath(path))} "$r" "$o" >&2; false; }; }`;
+}
+
+/** Ansible's backup name, `<path>.<number>.<YYYY-MM-DD@HH:MM:SS>~` in the host's local time, copied with owner, mode and times. */
+export function backupCommand(path: string): string {
+  const target = shellQuote(path);
+  // Ansible's pid part is a random number here: several backups of one file in one script and second stay apart.
+  return `{ [ ! -e ${target} ] || cp -p -- ${target} ${target}".${randomInt(10_000, 4_000_000)}.$(date +%Y-%m-%d@%H:%M:%S)~"; }`;
 }
 
 /** runbook's temp files are `.runbook.<writer pid>.<random>`; nothing else is ever removed. */

@@ -1,4 +1,5 @@
 import { connect as tcpConnect } from 'node:net';
+import type { Writable } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { Limiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
@@ -45,6 +46,12 @@ export interface SshTarget {
   becomePassword?: string;
   /** A connected host that answers nothing (not even keepalives) for this long is lost. */
   keepaliveMs?: number;
+  /**
+   * -vvvv: connection-level detail, one line each (`<host> SSH: ...`): negotiated algorithms,
+   * the host key and how it was trusted, authentication, and each exec's privilege, sizes, exit
+   * and time. Never a command line (it may quote a secret), never a password or key.
+   */
+  log?: (line: string) => void;
 }
 
 export { UnreachableError };
@@ -102,9 +109,10 @@ export class SshTransport extends QueuedTransport {
     const { address, port, user, connectTimeoutMs } = this.target;
     const keepaliveMs = this.target.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
     const name = knownHostsName(address, port);
-    const { keys: known, revoked } = knownHostsFor(this.target.knownHostsFile, name);
+    const { keys: known, revoked, certAuthorityLines } = knownHostsFor(this.target.knownHostsFile, name);
     let refusal: string | undefined;
     return new Promise<Client>((resolve, reject) => {
+      this.detail(`connecting to ${address}:${port} as ${user} (connect timeout ${connectTimeoutMs / 1000} s; known hosts ${this.target.knownHostsFile}: ${known.length} key(s), ${revoked.length} revoked)`);
       const socket = tcpConnect({ host: address, port });
       // ssh2 leaves Nagle on: every round trip would wait ~40 ms for a delayed ACK.
       socket.setNoDelay(true);
@@ -122,13 +130,18 @@ export class SshTransport extends QueuedTransport {
         clearTimeout(timer);
         fail(`cannot reach ${address}:${port}: ${err.message}`);
       });
-      client.on('handshake', () => (negotiated = true));
+      client.on('handshake', (algorithms) => {
+        negotiated = true;
+        this.detail(`negotiated kex ${algorithms.kex}, host key ${algorithms.serverHostKey}, cipher ${algorithms.cs.cipher}, mac ${algorithms.cs.mac || '(implicit)'}, compression ${algorithms.cs.compress}`);
+      });
       let ready = false;
       client.on('ready', () => {
         clearTimeout(timer);
         ready = true;
         this.stats.connections++;
         this.lostReason = undefined;
+        const offered = [this.target.privateKey ? 'key file' : undefined, this.target.agent ? 'ssh-agent' : undefined].filter(Boolean).join(', ') || 'none';
+        this.detail(`authenticated as ${user} (publickey; offered: ${offered}); keepalive every ${Math.round(keepaliveMs / KEEPALIVE_PROBES / 100) / 10} s, lost after ${KEEPALIVE_PROBES} unanswered; at most ${CHANNELS_PER_CONNECTION} channels`);
         // A live connection that closes is opened again on next use.
         client.on('close', () => (this.client = undefined));
         resolve(client);
@@ -157,7 +170,8 @@ export class SshTransport extends QueuedTransport {
         keepaliveInterval: Math.max(100, Math.round(keepaliveMs / KEEPALIVE_PROBES)),
         keepaliveCountMax: KEEPALIVE_PROBES - 1,
         hostVerifier: (key: Buffer) => {
-          refusal = this.verifyHostKey(name, key, known, revoked);
+          refusal = this.verifyHostKey(name, key, known, revoked, certAuthorityLines);
+          this.detail(`host key ${keyType(key)} ${fingerprint(key)} ${refusal === undefined ? (known.length > 0 ? 'matches known_hosts' : 'is new: accepted and recorded') : 'refused'}`);
           return refusal === undefined;
         },
       };
@@ -167,7 +181,7 @@ export class SshTransport extends QueuedTransport {
   }
 
   /** Returns why the key is refused, or undefined when it is trusted. */
-  private verifyHostKey(name: string, key: Buffer, known: KnownKey[], revoked: KnownKey[]): string | undefined {
+  private verifyHostKey(name: string, key: Buffer, known: KnownKey[], revoked: KnownKey[], certAuthorityLines: number[]): string | undefined {
     const blob = key.toString('base64');
     const print = fingerprint(key);
     if (revoked.some((k) => k.blob === blob)) {
@@ -177,6 +191,10 @@ export class SshTransport extends QueuedTransport {
     if (known.length > 0) {
       return `host key for ${name} has CHANGED (now ${keyType(key)} ${print}); refusing to connect. Remove the old key from ${this.target.knownHostsFile} if the change is expected.`;
     }
+    if (certAuthorityLines.length > 0) {
+      // Trust through a CA is never replaced by trust on first use, even with --accept-new-host-keys.
+      return `${this.target.knownHostsFile}:${certAuthorityLines[0]} trusts a @cert-authority for ${name}, but runbook cannot check host certificates (its SSH library, ssh2, does not negotiate them); add the host's own key to ${this.target.knownHostsFile} (ssh-keyscan), and check its fingerprint (now ${keyType(key)} ${print})`;
+    }
     if (this.target.acceptNewHostKeys) {
       recordKnownKey(this.target.knownHostsFile, name, key);
       return undefined;
@@ -185,7 +203,7 @@ export class SshTransport extends QueuedTransport {
   }
 
   /** One command on its own channel. */
-  protected async run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = []): Promise<ExecResult> {
+  protected async run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = [], stdoutSink?: Writable): Promise<ExecResult> {
     const client = await this.connect();
     const { line, viaSudo, preamble } = privileged(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user, this.target.becomePassword);
     const parts = [...preamble, ...(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []), ...stdinParts];
@@ -194,12 +212,18 @@ export class SshTransport extends QueuedTransport {
         new Promise<ExecResult>((resolve, reject) => {
           if (this.interrupted) return reject(new InterruptedError(`${this.host}: interrupted`));
           this.stats.roundTrips++;
+          const trip = this.stats.roundTrips;
+          const started = Date.now();
+          const sent = parts.reduce((total, part) => total + (Buffer.isBuffer(part) ? part.length : part.size), 0) - preamble.reduce((total, part) => total + part.length, 0);
+          this.detail(`EXEC #${trip} ${viaSudo ? `through sudo as ${options.becomeUser ?? 'root'}${preamble.length > 0 ? ' (password on stdin)' : ''}` : `as ${this.target.user}`}${options.what ? `, ${options.what}` : ''}; ${sent} bytes of input`);
           client.exec(line, (err, stream) => {
             if (err) return reject(this.lostReason ? this.lost() : new UnreachableError(`${this.host}: ${err.message}`));
             this.running.set(stream, viaSudo);
             const stdout = new OutputBuffer(options.maxOutput);
             const stderr = new OutputBuffer(options.maxOutput);
-            stream.on('data', (chunk: Buffer) => stdout.add(chunk));
+            // A sink takes stdout with backpressure (the channel's window waits for it); else it is kept up to maxOutput.
+            if (stdoutSink) stream.pipe(stdoutSink, { end: false });
+            else stream.on('data', (chunk: Buffer) => stdout.add(chunk));
             stream.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
             stream.on('error', () => undefined); // reported by the close below
             const { signal: abort } = options;
@@ -229,6 +253,7 @@ export class SshTransport extends QueuedTransport {
                 setImmediate(() => reject(this.lost()));
                 return;
               }
+              this.detail(`EXEC #${trip} ${signal ? `killed by ${signal}` : `exit ${code}`} after ${Date.now() - started} ms; ${stdout.kept + stdout.dropped} bytes of stdout, ${stderr.kept + stderr.dropped} of stderr`);
               const dropped = stdout.dropped + stderr.dropped > 0 ? { stdout: stdout.dropped, stderr: stderr.dropped } : undefined;
               resolve({ stdout: stdout.content(), stderr: stderr.content(), code: code ?? 128, ...(dropped ? { dropped } : {}) });
             });
@@ -240,6 +265,11 @@ export class SshTransport extends QueuedTransport {
           });
         }),
     );
+  }
+
+  /** One -vvvv line, as Ansible's connection plugin prints them. */
+  private detail(message: string): void {
+    this.target.log?.(`<${this.host}> SSH: ${message}`);
   }
 
   private lost(): UnreachableError {
@@ -326,7 +356,7 @@ const KILL_SESSION_GROUPS = [
 /** Output kept up to a limit; the rest is counted so the task can say how much it dropped. */
 class OutputBuffer {
   private readonly chunks: Buffer[] = [];
-  private kept = 0;
+  kept = 0;
   dropped = 0;
 
   constructor(private readonly limit = Infinity) {}

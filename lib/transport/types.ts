@@ -55,6 +55,13 @@ export interface FileWriteOptions extends Privilege {
   mode?: string; // octal, e.g. '0644'; default keeps the existing mode, else 0644 (0600 under umask 077 never applies: explicit chmod)
   owner?: string;
   group?: string;
+  /**
+   * A command run on the finished temp file before the rename, `%s` standing for its path
+   * (Ansible's `validate`): a non-zero exit fails the write and leaves the target untouched.
+   */
+  validate?: string;
+  /** Copy an existing target first to `<path>.<pid>.<YYYY-MM-DD@HH:MM:SS>~` (Ansible's backup_local). */
+  backup?: boolean;
 }
 
 /** Counters for structural guards: connections and round trips per host. */
@@ -103,6 +110,12 @@ export interface HostTransport {
   readonly stepsQueued: number;
   readonly stepsMade: number;
   readFile(path: string, options?: Privilege): Promise<Buffer>;
+  /**
+   * A file's bytes as a stream, read on its own channel with backpressure, so a file relayed to
+   * another host never sits whole in memory; errors if it cannot be read. It does not flush (the
+   * stream may feed this host's own flush): flush first when queued changes must be seen.
+   */
+  streamFile(path: string, options?: Privilege): NodeJS.ReadableStream;
   readonly stats: TransportStats;
   /** Stop what runs on the host (its process groups get SIGTERM) and refuse new work with InterruptedError. */
   interrupt(): Promise<void>;

@@ -104,6 +104,11 @@ export class VaultDecryptError extends Error {}
  * then every other one in order, as Ansible (vault_id_match off). Throws VaultDecryptError.
  */
 export function decryptVaultText(text: string, secrets: VaultSecret[] = configured): Buffer {
+  return openVaultText(text, secrets).plaintext;
+}
+
+/** As decryptVaultText, also naming the secret that opened it and the envelope's vault id (edit re-encrypts with both). */
+export function openVaultText(text: string, secrets: VaultSecret[] = configured): { plaintext: Buffer; secret: VaultSecret; vaultId?: string } {
   let envelope;
   try {
     envelope = parseEnvelope(text);
@@ -117,7 +122,7 @@ export function decryptVaultText(text: string, secrets: VaultSecret[] = configur
   for (const secret of ordered) {
     try {
       const plaintext = decryptWith(envelope, secret.password);
-      if (plaintext) return plaintext;
+      if (plaintext) return { plaintext, secret, vaultId: envelope.vaultId };
     } catch (error) {
       if (error instanceof VaultFormatError) throw new VaultDecryptError(error.message);
       throw error;

@@ -9,7 +9,8 @@
 //   --out FILE.md     where the report goes (default bench-results.md in the cwd)
 //   --smoke           N=3, runs=1, runbook only; exits non-zero on any problem (for CI)
 //   --strategy S      runbook's --strategy (linear, free); default: runbook's own default
-//   --big-file        only controller memory with big files (copy of 200 MiB to 1 and 3 hosts, 20 MiB to 100; 600 MiB of command output)
+//   --big-file        only controller memory with big files (copy and copy_from_host of 200 MiB to 1 and 3 hosts, copy of 20 MiB to 100;
+//                     a 20 MiB template; 600 MiB of command output); with --hosts N, only the cases with N hosts
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +20,7 @@ import { benchTool } from './scenarios.js';
 import { BIG_FILE_CASES, benchBigFile, renderBigFile } from './big-file.js';
 import { benchFleet, renderFleet, type FleetResult } from './fleet.js';
 
-interface BenchOptions { hosts: number[]; runs: number; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number }
+interface BenchOptions { hosts: number[]; runs: number; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number; hostsGiven: boolean }
 
 /** Above this many hosts, a host count is the fleet scenario (one sandbox is one /24 block). */
 const SANDBOX_MAX = 250;
@@ -28,7 +29,7 @@ function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      hosts: { type: 'string', default: '10,50' },
+      hosts: { type: 'string' },
       runs: { type: 'string', default: '3' },
       'skip-ansible': { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench-results.md' },
@@ -43,7 +44,7 @@ function parseOptions(argv: string[]): BenchOptions {
     console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--big-file] [--strategy linear|free]');
     process.exit(0);
   }
-  const hosts = values.hosts.split(',').map((h) => Number(h.trim()));
+  const hosts = (values.hosts ?? '10,50').split(',').map((h) => Number(h.trim()));
   const runs = Number(values.runs);
   if (!hosts.length || hosts.some((h) => !Number.isInteger(h) || h < 1 || h > 10_000)) throw new Error(`--hosts: integers 1..10000, comma separated (got ${values.hosts})`);
   const fleetSshds = Number(values['fleet-sshds']);
@@ -55,8 +56,8 @@ function parseOptions(argv: string[]): BenchOptions {
     process.env.RUNBOOK_BENCH_STRATEGY = values.strategy;
   }
   return values.smoke
-    ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds }
-    : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds };
+    ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds, hostsGiven: false }
+    : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds, hostsGiven: values.hosts !== undefined };
 }
 
 async function main(): Promise<number> {
@@ -65,7 +66,8 @@ async function main(): Promise<number> {
   ensureGnuTime();
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   if (opts.bigFile) {
-    const results = await benchBigFile(BIG_FILE_CASES, log);
+    // --big-file --hosts 3: only the cases with that many hosts.
+    const results = await benchBigFile(opts.hostsGiven ? BIG_FILE_CASES.filter(([count]) => opts.hosts.includes(count)) : BIG_FILE_CASES, log);
     const report = renderBigFile(results);
     writeFileSync(opts.out, report);
     console.log(`\n${report}`);

@@ -1,6 +1,8 @@
 // `npm run bench -- --big-file`: controller memory when files are big, measured with GNU time:
 // a copy of one big file to N hosts (streamed: read once for its checksum, then sent to each
-// host with backpressure), and a command printing far more output than runbook keeps.
+// host with backpressure), the same file relayed from one host to the others (copy_from_host,
+// streamed), a template a tenth of the size (rendered in memory per host), and a command
+// printing far more output than runbook keeps.
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,19 +38,45 @@ export async function benchBigFile(cases: Array<[number, number]>, log: (line: s
       log(`big-file: copy ${sizeMiB} MiB to ${hosts} host(s): exit ${run.code}, ${run.wallS.toFixed(1)} s, peak RSS ${run.rssMB?.toFixed(0)} MB`);
       results.push({ scenario: 'copy (src streamed)', hosts, sizeMiB, code: run.code, wallS: run.wallS, rssMB: run.rssMB });
       if (hosts <= 3) {
+        // The file just copied, relayed from the first host to every host (itself included).
+        const relay = join(sandbox.dir, 'relay.yaml');
+        writeFileSync(relay, `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy_from_host: {from_host: ${sandbox.hosts[0].name}, src: /srv/big.bin, dest: /srv/relayed.bin}\n`);
+        const relayed = await measure(process.execPath, [...args.slice(0, 3), relay, ...args.slice(4)]);
+        log(`big-file: copy_from_host ${sizeMiB} MiB to ${hosts} host(s): exit ${relayed.code}, ${relayed.wallS.toFixed(1)} s, peak RSS ${relayed.rssMB?.toFixed(0)} MB`);
+        results.push({ scenario: 'copy_from_host (streamed)', hosts, sizeMiB, code: relayed.code, wallS: relayed.wallS, rssMB: relayed.rssMB });
+        // A template a tenth of the size: rendered in memory per host (nunjucks renders to a string).
+        const templateMiB = Math.max(1, Math.round(sizeMiB / 10));
+        const templateFile = join(sandbox.dir, 'big.j2');
+        writeTemplate(templateFile, templateMiB);
+        const templated = join(sandbox.dir, 'template.yaml');
+        writeFileSync(templated, `- hosts: all\n  gather_facts: false\n  tasks:\n    - template: {src: ${templateFile}, dest: /srv/templated.txt}\n`);
+        const rendered = await measure(process.execPath, [...args.slice(0, 3), templated, ...args.slice(4)]);
+        log(`big-file: template rendering ${templateMiB} MiB on ${hosts} host(s): exit ${rendered.code}, ${rendered.wallS.toFixed(1)} s, peak RSS ${rendered.rssMB?.toFixed(0)} MB`);
+        results.push({ scenario: 'template (rendered in memory)', hosts, sizeMiB: templateMiB, code: rendered.code, wallS: rendered.wallS, rssMB: rendered.rssMB });
         const loud = join(sandbox.dir, 'loud.yaml');
         writeFileSync(loud, `- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: head -c ${600 * 1024 * 1024} /dev/zero\n`);
         const output = await measure(process.execPath, [...args.slice(0, 3), loud, ...args.slice(4)]);
         log(`big-file: 600 MiB of command output on ${hosts} host(s): exit ${output.code}, peak RSS ${output.rssMB?.toFixed(0)} MB`);
         results.push({ scenario: 'command printing 600 MiB', hosts, sizeMiB: 600, code: output.code, wallS: output.wallS, rssMB: output.rssMB });
       }
-      for (const h of sandbox.hosts) await sandbox.run(h.name, 'rm -f /srv/big.bin');
+      for (const h of sandbox.hosts) await sandbox.run(h.name, 'rm -f /srv/big.bin /srv/relayed.bin /srv/templated.txt');
       rmSync(source, { force: true });
     } finally {
       await sandbox.stop();
     }
   }
   return results;
+}
+
+/** Text lines with a variable in each 4 KiB block, so the renderer does real work. */
+function writeTemplate(file: string, sizeMiB: number): void {
+  const block = `{{ inventory_hostname }} ${'x'.repeat(4000)}\n`.padEnd(4096, 'y');
+  const fd = openSync(file, 'w');
+  try {
+    for (let i = 0; i < sizeMiB * 256; i++) writeSync(fd, block);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function writeRandomFile(file: string, sizeMiB: number): void {

@@ -291,8 +291,8 @@ export function stateDifferences(fixture: Fixture, ansible: Snapshot, runbook: S
   const under = underRoots(fixture);
   const differs: string[] = [];
   for (const host of [...fixture.hosts, ...(fixture.controllerRoots.length > 0 ? [CONTROLLER] : [])]) {
-    const a = ansible[host] ?? new Map<string, Entry>();
-    const b = runbook[host] ?? new Map<string, Entry>();
+    const a = backupsNamedAlike(ansible[host] ?? new Map<string, Entry>());
+    const b = backupsNamedAlike(runbook[host] ?? new Map<string, Entry>());
     const paths = [...new Set([...a.keys(), ...b.keys()])].filter(under).sort();
     for (const path of paths) {
       const x = a.get(path);
@@ -304,6 +304,30 @@ export function stateDifferences(fixture: Fixture, ansible: Snapshot, runbook: S
     }
   }
   return differs;
+}
+
+/**
+ * Ansible's backup files (`<path>.<pid>.<YYYY-MM-DD@HH:MM:SS>~`) carry a process id and a time
+ * that no two runs share: each file's backups are compared as a set, under the names
+ * `<path>.<backup N>~` numbered in the order of their bytes' checksums (then mode, owner, group),
+ * so type, mode, owner, group and bytes are still compared, the name's pid and time are not.
+ */
+export const BACKUP_NAME = /\.\d+\.\d{4}-\d{2}-\d{2}@\d{2}:\d{2}:\d{2}~$/;
+export function backupsNamedAlike(entries: Map<string, Entry>): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  const backups = new Map<string, Entry[]>();
+  for (const [path, entry] of entries) {
+    if (!BACKUP_NAME.test(path)) out.set(path, entry);
+    else {
+      const base = path.replace(BACKUP_NAME, '');
+      backups.set(base, [...(backups.get(base) ?? []), entry]);
+    }
+  }
+  const order = (e: Entry) => `${e.sha256} ${e.type} ${e.mode} ${e.owner} ${e.group}`;
+  for (const [base, list] of backups) {
+    list.sort((x, y) => (order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : 0)).forEach((entry, i) => out.set(`${base}.<backup ${i + 1}>~`, entry));
+  }
+  return out;
 }
 
 /** The number of paths both tools left under a fixture's roots, to show a comparison is not vacuous. */

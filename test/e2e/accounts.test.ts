@@ -24,12 +24,14 @@ describe('user and group on a real host: the dry-run predicts the accounts, the 
     assert.equal(dry.code, 0, dry.stdout + dry.stderr);
     assert.deepEqual(statuses(dry, host), {
       Group: 'changed', User: 'changed', 'Her own user, with her own group': 'changed', 'Owned by them': 'changed', 'Owned by the user-private group': 'changed', 'Password, again': 'ok',
+      "Bob as useradd left him (Debian's default shell, no password is '!')": 'ok',
     });
     assert.equal(await sandbox.treeHash(host), tree, 'the dry-run changed the host');
 
     const apply = await runbook(args('--diff', '-v', '--output', 'json'));
     assert.equal(apply.code, 0, apply.stdout + apply.stderr);
     assert.equal(totals(apply.recap).changed, 5);
+    assert.deepEqual(statuses(apply, host), statuses(dry, host), 'the dry-run predicted other statuses than the apply made');
     const owned = await sandbox.fileInfo(host, '/srv/e2e-owned');
     assert.deepEqual([owned.owner, owned.group, owned.mode], ['e2e-alice', 'e2e-ops', '0640']);
     const bob = await sandbox.fileInfo(host, '/srv/e2e-bob');

@@ -97,6 +97,23 @@ describe('Ansible command lines, unchanged except the program name', function ()
     assert.match(missing.stderr, /--start-at-task: no task named 'No such task'/);
   });
 
+  it('-vvv names how each host is reached; -vvvv adds the connection\'s own detail, never a command line or secret', async () => {
+    const vvv = await runbook(['apply', '-i', inventory, '--limit', 'acli01', playbook, ...known(), '-vvv']);
+    assert.equal(vvv.code, 0, vvv.stderr + vvv.stdout);
+    assert.match(vvv.stderr, /<acli01> ESTABLISH SSH CONNECTION FOR USER: root to 127\./);
+    assert.doesNotMatch(vvv.stderr, /SSH: negotiated/);
+    const vvvv = await runbook(['apply', '-i', inventory, '--limit', 'acli01', playbook, ...known(), '-vvvv']);
+    assert.equal(vvvv.code, 0, vvvv.stderr + vvvv.stdout);
+    assert.match(vvvv.stderr, /<acli01> ESTABLISH SSH CONNECTION/);
+    assert.match(vvvv.stderr, /^<acli01> SSH: negotiated kex \S+, host key ssh-ed25519, cipher \S+/m);
+    assert.match(vvvv.stderr, /^<acli01> SSH: host key ssh-ed25519 SHA256:\S+ matches known_hosts$/m);
+    assert.match(vvvv.stderr, /^<acli01> SSH: authenticated as root \(publickey; offered: key file/m);
+    assert.match(vvvv.stderr, /^<acli01> SSH: EXEC #\d+ as root, fact probe; \d+ bytes of input$/m);
+    assert.match(vvvv.stderr, /^<acli01> SSH: EXEC #1 exit 0 after \d+ ms; \d+ bytes of stdout, 0 of stderr$/m);
+    // Command lines and no_log output stay out, at every level.
+    for (const secret of ['s3cr3t-out', 'echo s3cr3t', 'id -un', 'hello']) assert.ok(!vvvv.stderr.includes(secret), `-vvvv shows '${secret}'`);
+  });
+
   it('--tags with a tag no task has warns and lists the known tags', async () => {
     const run = await runbook(['apply', '-i', inventory, '--tags', 'nosuch', playbook, ...known(), '-o', 'json']);
     assert.equal(run.code, 0);
@@ -247,8 +264,9 @@ describe('Ansible command lines, unchanged except the program name', function ()
     const passwordFile = join(dir, 'become-pass');
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
     await sandbox.run('acli02', 'rm -f /srv/greeting /srv/big.bin');
-    const run = await runbook([...args, '--become-password-file', passwordFile]);
+    const run = await runbook([...args, '--become-password-file', passwordFile, '-vvvv']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /<acli02> SSH: EXEC #\d+ through sudo as root \(password on stdin\), fact probe; /);
     assert.equal(run.events.find((e) => e.type === 'task_result' && e.task === 'Who am I')?.stdout, 'root');
     const made = await sandbox.fileInfo('acli02', '/srv/greeting');
     assert.deepEqual([made.content?.toString(), made.owner], ['hello\n', 'root']);

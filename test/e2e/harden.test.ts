@@ -200,6 +200,40 @@ describe('hardening: interrupts, lost hosts, temp files, bad input, keys, known_
     assert.equal((await sandbox.fileInfo('hard01', '/srv/loud-length')).content?.toString(), '10485760 2097152\n');
   });
 
+  it('copy_from_host streams the file between hosts (never whole in memory): same bytes, owner and mode; a rerun changes nothing', async () => {
+    await sandbox.run('hard01', 'head -c 25165824 /dev/urandom > /srv/relay.bin && chown nobody /srv/relay.bin && chmod 0640 /srv/relay.bin');
+    for (const host of ['hard02', 'hard03']) await sandbox.run(host, 'rm -f /srv/relay.bin');
+    await sandbox.run('hard01', 'rm -f /srv/relay-note /srv/relay-note.copy');
+    const file = playbook(
+      'relay.yaml',
+      [
+        '- hosts: hard01',
+        '  gather_facts: false',
+        '  tasks:',
+        '    - copy: {dest: /srv/relay-note, content: "written just before\\n"}',
+        '    - name: From a file queued on the same host a moment ago',
+        '      copy_from_host: {from_host: hard01, src: /srv/relay-note, dest: /srv/relay-note.copy}',
+        '- hosts: hard02:hard03',
+        '  gather_facts: false',
+        '  tasks:',
+        '    - name: Big file from hard01',
+        '      copy_from_host: {from_host: hard01, src: /srv/relay.bin}',
+        '',
+      ].join('\n'),
+    );
+    const run = await runbook(base(file));
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const original = (await sandbox.run('hard01', 'sha256sum < /srv/relay.bin && stat -c "%U %a %s" /srv/relay.bin')).stdout;
+    for (const host of ['hard02', 'hard03']) {
+      assert.equal((await sandbox.run(host, 'sha256sum < /srv/relay.bin && stat -c "%U %a %s" /srv/relay.bin')).stdout, original, host);
+      assert.equal((await sandbox.run(host, 'ls -a /srv | grep -c "^.runbook" || true')).stdout, '0\n', `${host}: a temp file is left`);
+    }
+    assert.equal((await sandbox.fileInfo('hard01', '/srv/relay-note.copy')).content?.toString(), 'written just before\n');
+    const again = await runbook(base(file));
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    for (const host of ['hard01', 'hard02', 'hard03']) assert.equal(again.recap![host].changed, 0, `${host} changed on the rerun`);
+  });
+
   it('ignore_errors applies to a failed queued change; the host goes on', async () => {
     const file = playbook('ignored.yaml', `- hosts: hard01\n  gather_facts: false\n  tasks:\n    - name: Into a missing directory\n      copy: {dest: /srv/no-such-dir/x, content: "x\\n"}\n      ignore_errors: true\n    - name: After\n      copy: {dest: /srv/after-ignored, content: "after\\n"}\n`);
     await sandbox.run('hard01', 'rm -rf /srv/no-such-dir /srv/after-ignored');
@@ -330,6 +364,19 @@ describe('hardening: interrupts, lost hosts, temp files, bad input, keys, known_
       assert.equal(run.code, 3);
       assert.match(run.stdout, /is marked @revoked/);
       assert.doesNotMatch(readFileSync(join(sandbox.dir, 'kh_known_hosts'), 'utf8'), /^\[/m, 'a revoked key was recorded');
+    });
+
+    it('@cert-authority: a host known only through its CA is refused, naming the line and why (ssh2 cannot check host certificates), even with --accept-new-host-keys', async () => {
+      const [name, type, blob] = keyLine('hard01').split(' ');
+      const ca = `@cert-authority ${name.replace(/\.\d+\]/, '.*]')} ${type} ${blob}\n`;
+      for (const more of [[], ['--accept-new-host-keys']]) {
+        const run = await withKnownHosts(`# CA for the sandbox\n${ca}`, ...more);
+        assert.equal(run.code, 3, run.stdout);
+        assert.match(run.stdout, /kh_known_hosts:2 trusts a @cert-authority for \[127\.[\d.]+\]:\d+, but runbook cannot check host certificates \(its SSH library, ssh2, does not negotiate them\); add the host's own key/);
+        assert.equal(readFileSync(join(sandbox.dir, 'kh_known_hosts'), 'utf8'), `# CA for the sandbox\n${ca}`, 'a key was recorded');
+      }
+      // The host's own key beside the CA line: trusted as usual.
+      assert.equal((await withKnownHosts(`${ca}${name} ${type} ${blob}\n`)).code, 0);
     });
 
     it('host patterns with * and ? match; a matching !pattern excludes', async () => {

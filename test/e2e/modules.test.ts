@@ -15,6 +15,11 @@ const setup: Record<string, string> = {
   group: 'groupadd m-doomed',
   user: 'useradd -m m-doomed',
   copy_from_host: 'printf secret > /srv/m/source && chmod 0640 /srv/m/source && chown nobody:root /srv/m/source',
+  git: [
+    'rm -rf /srv/m/origin.git /srv/m/checkout /srv/m/work && git init -q --bare /srv/m/origin.git && git init -q /srv/m/work && cd /srv/m/work',
+    'echo one > README && git add README && git -c user.name=t -c user.email=t@example.org commit -qm one && git tag v1',
+    'git push -q /srv/m/origin.git HEAD:refs/heads/main v1 && cd / && rm -rf /srv/m/work',
+  ].join(' && '),
 };
 
 /**

@@ -14,7 +14,8 @@ const FILES = ['/etc/pki-test/ca.key', '/etc/pki-test/ca.crt', '/etc/pki-test/ap
 const SHIMS: Record<string, string> = {
   busybox01: '#!/bin/sh\nexec /usr/bin/busybox stat "$@"\n',
   garbled01: '#!/bin/sh\nfor f do printf "deadbeef  %s\\0" "$f"; done\n',
-  hanging01: '#!/bin/sh\nexec sleep 600\n',
+  // A duration no other test uses: `ps` sees every sandbox's processes (hosts share the PID namespace).
+  hanging01: '#!/bin/sh\nexec sleep 613\n',
 };
 const TOOL: Record<string, string> = { busybox01: 'stat', garbled01: 'sha256sum', hanging01: 'stat' };
 
@@ -59,10 +60,11 @@ describe('a fact probe that fails is an error, never an answer', function () {
       assert.match(failure(run, 'busybox01'), /^busybox01: stat: unrecognized option '--printf'.* — GNU coreutils stat is required/);
       assert.match(failure(run, 'garbled01'), /^garbled01: sha256sum: output does not parse: 'deadbeef {2}.*' — GNU coreutils sha256sum is required/);
       assert.match(failure(run, 'hanging01'), /^hanging01: fact probe did not finish within 15 s/);
-      assert.ok(elapsed < 100_000, `the run ended after ${elapsed} ms; the probe timeout is 15 s, the hanging stat sleeps 600 s`);
-      // The host killed the probe's whole process group at the deadline: nothing is left there.
-      const left = await sandbox.run('hanging01', 'ps -eo pid,args');
-      assert.doesNotMatch(left.stdout, /sleep 600|\/bin\/sh -c .*mktemp/, `the hanging probe still runs on the host:\n${left.stdout}`);
+      assert.ok(elapsed < 100_000, `the run ended after ${elapsed} ms; the probe timeout is 15 s, the hanging stat sleeps 613 s`);
+      // The host killed the probe's whole process group at the deadline: neither the hanging stat
+      // nor the probe's shell (the only processes naming this fixture's /etc/pki-test) is left there.
+      const left = await sandbox.run('hanging01', 'ps -eo pid,args | grep -v grep');
+      assert.doesNotMatch(left.stdout, /sleep 613|\/etc\/pki-test/, `the hanging probe still runs on the host:\n${left.stdout}`);
       for (const host of Object.keys(SHIMS)) assert.equal(await snapshot(host), original[host], `${host}: the CA key, certificate or config changed`);
     });
   }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { runbook } from './cli.js';
+import { repoRoot, runbook } from './cli.js';
 
 const exec = promisify(execFile);
 
@@ -72,6 +72,26 @@ describe('runbook vault, with ansible-vault', function () {
     assert.match(stdout, /"api_key": "inline s3cret value"/);
   });
 
+  it('vault_identity_list from ansible.cfg and ANSIBLE_VAULT_IDENTITY_LIST, as ansible-vault reads them', async () => {
+    const project = mkdtempSync(join(dir, 'project-'));
+    const file = join(project, 'ids.yml');
+    writeFileSync(file, plaintext);
+    await exec('ansible-vault', ['encrypt', '--vault-id', `prod@${join(dir, 'pw-prod')}`, file]);
+    const env = { HOME: project };
+    writeFileSync(join(project, 'ansible.cfg'), `[defaults]\nvault_identity_list = dev@${join(dir, 'pw')}, prod@${join(dir, 'pw-prod')}\n`);
+    // The oracle: ansible-vault opens it with no flag, from the same folder.
+    assert.equal((await exec('ansible-vault', ['view', file], { cwd: project, env: { ...process.env, ...env } })).stdout, plaintext);
+    const fromFile = await runbook(['vault', 'view', file], { cwd: project, env });
+    assert.equal(fromFile.code, 0, fromFile.stderr);
+    assert.equal(fromFile.stdout, plaintext);
+    rmSync(join(project, 'ansible.cfg'));
+    const none = await runbook(['vault', 'view', file], { cwd: project, env });
+    assert.equal(none.code, 1);
+    const fromEnv = await runbook(['vault', 'view', file], { cwd: project, env: { ...env, ANSIBLE_VAULT_IDENTITY_LIST: `prod@${join(dir, 'pw-prod')}` } });
+    assert.equal(fromEnv.code, 0, fromEnv.stderr);
+    assert.equal(fromEnv.stdout, plaintext);
+  });
+
   it('asks for a password only on a terminal, and refuses none at all', async () => {
     const none = await runbook(['vault', 'view', join(dir, 'b.yml')]);
     assert.equal(none.code, 1);
@@ -79,5 +99,103 @@ describe('runbook vault, with ansible-vault', function () {
     const ask = await runbook(['vault', 'view', join(dir, 'b.yml'), '--ask-vault-pass']);
     assert.equal(ask.code, 1);
     assert.match(ask.stderr, /needs a terminal/);
+  });
+  it('rekey, both ways with ansible-vault: each reads what the other rekeyed; the mode is kept; a wrong password changes nothing', async () => {
+    writeFileSync(join(dir, 'pw-new'), 'new-password\n');
+    const file = join(dir, 'rekey.yml');
+    writeFileSync(file, plaintext);
+    await exec('ansible-vault', ['encrypt', '--vault-password-file', join(dir, 'pw'), file]);
+    chmodSync(file, 0o640);
+    const rekeyed = await runbook(['vault', 'rekey', file, '--vault-password-file', join(dir, 'pw'), '--new-vault-password-file', join(dir, 'pw-new')]);
+    assert.equal(rekeyed.code, 0, rekeyed.stderr);
+    assert.match(rekeyed.stderr, /Rekey successful/);
+    assert.equal(statSync(file).mode & 0o777, 0o640);
+    assert.equal((await exec('ansible-vault', ['view', '--vault-password-file', join(dir, 'pw-new'), file])).stdout, plaintext);
+    await assert.rejects(exec('ansible-vault', ['view', '--vault-password-file', join(dir, 'pw'), file]));
+
+    // ansible-vault rekeys what runbook wrote, to a vault id; runbook reads it.
+    await exec('ansible-vault', ['rekey', '--vault-password-file', join(dir, 'pw-new'), '--new-vault-id', `prod@${join(dir, 'pw-prod')}`, file]);
+    assert.match(readFileSync(file, 'utf8'), /^\$ANSIBLE_VAULT;1\.2;AES256;prod\n/);
+    const view = await runbook(['vault', 'view', file, '--vault-id', `prod@${join(dir, 'pw-prod')}`]);
+    assert.equal(view.stdout, plaintext, view.stderr);
+
+    // runbook rekeys to a vault id too (format 1.2, as ansible-vault writes it).
+    const toId = await runbook(['vault', 'rekey', file, '--vault-id', `prod@${join(dir, 'pw-prod')}`, '--new-vault-id', `dev@${join(dir, 'pw')}`]);
+    assert.equal(toId.code, 0, toId.stderr);
+    assert.match(readFileSync(file, 'utf8'), /^\$ANSIBLE_VAULT;1\.2;AES256;dev\n/);
+    assert.equal((await exec('ansible-vault', ['view', '--vault-id', `dev@${join(dir, 'pw')}`, file])).stdout, plaintext);
+
+    const before = readFileSync(file);
+    const wrong = await runbook(['vault', 'rekey', file, '--vault-password-file', join(dir, 'pw-new'), '--new-vault-password-file', join(dir, 'pw-prod')]);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /cannot decrypt .*rekey\.yml/);
+    assert.deepEqual(readFileSync(file), before);
+  });
+
+  /** An $EDITOR that records where and how it was handed the plaintext, then appends a line. */
+  function recordingEditor(append: string): { env: NodeJS.ProcessEnv; record: string } {
+    const record = join(dir, `editor-record-${Math.random().toString(36).slice(2)}`);
+    const script = join(dir, `editor-${Math.random().toString(36).slice(2)}.sh`);
+    writeFileSync(script, `#!/bin/sh\nstat -c '%n %a' "$1" > '${record}'\nstat -f -c '%T' "$1" >> '${record}'\nprintf '%s\\n' '${append}' >> "$1"\n`);
+    chmodSync(script, 0o755);
+    return { env: { EDITOR: script, XDG_RUNTIME_DIR: '' }, record };
+  }
+
+  it('edit: the plaintext is handed to $EDITOR in a 0600 file on a tmpfs, removed afterwards; the same vault id is kept', async () => {
+    const file = join(dir, 'edit.yml');
+    writeFileSync(file, plaintext);
+    await exec('ansible-vault', ['encrypt', '--vault-id', `prod@${join(dir, 'pw-prod')}`, file]);
+    const { env, record } = recordingEditor('added: yes');
+    const edit = await runbook(['vault', 'edit', file, '--vault-id', `prod@${join(dir, 'pw-prod')}`], { env });
+    assert.equal(edit.code, 0, edit.stderr);
+    const [where, fsType] = readFileSync(record, 'utf8').trim().split('\n');
+    const [path, mode] = where.split(' ');
+    assert.match(path, /^\/dev\/shm\/runbook-[^/]+\/edit\.yml$/);
+    assert.equal(mode, '600');
+    assert.equal(fsType, 'tmpfs');
+    assert.equal(existsSync(path), false, 'the plaintext file is left on the tmpfs');
+    assert.equal(existsSync(dirname(path)), false, 'the private folder is left on the tmpfs');
+    assert.match(readFileSync(file, 'utf8'), /^\$ANSIBLE_VAULT;1\.2;AES256;prod\n/);
+    assert.equal((await exec('ansible-vault', ['view', '--vault-id', `prod@${join(dir, 'pw-prod')}`, file])).stdout, `${plaintext}added: yes\n`);
+    assert.ok(!edit.stdout.includes('c0rrect-h0rse') && !edit.stderr.includes('c0rrect-h0rse'));
+
+    // An editor that changes nothing leaves the file byte for byte.
+    const before = readFileSync(file);
+    const untouched = await runbook(['vault', 'edit', file, '--vault-id', `prod@${join(dir, 'pw-prod')}`], { env: { EDITOR: 'true' } });
+    assert.equal(untouched.code, 0, untouched.stderr);
+    assert.deepEqual(readFileSync(file), before);
+  });
+
+  it('create: a new encrypted file from the editor; an existing file is refused', async () => {
+    const file = join(dir, 'created.yml');
+    const { env } = recordingEditor('token: s3cret-created');
+    const created = await runbook(['vault', 'create', file, '--vault-password-file', join(dir, 'pw')], { env });
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal((await exec('ansible-vault', ['view', '--vault-password-file', join(dir, 'pw'), file])).stdout, 'token: s3cret-created\n');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const again = await runbook(['vault', 'create', file, '--vault-password-file', join(dir, 'pw')], { env });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /created\.yml exists; use runbook vault edit/);
+  });
+
+  it('edit refuses when no tmpfs is there for the plaintext (here /dev/shm is a disk folder), and changes nothing', async () => {
+    const file = join(dir, 'no-tmpfs.yml');
+    writeFileSync(file, plaintext);
+    await exec('ansible-vault', ['encrypt', '--vault-password-file', join(dir, 'pw'), file]);
+    const before = readFileSync(file);
+    const disk = mkdtempSync(join(dir, 'not-shm-'));
+    const { env, record } = recordingEditor('never');
+    // A mount namespace of its own, where /dev/shm is a folder of the (disk) test directory.
+    const command = `mount --bind '${disk}' /dev/shm && exec '${process.execPath}' '${join(repoRoot, 'bin', 'runbook.js')}' vault edit '${file}' --vault-password-file '${join(dir, 'pw')}'`;
+    const refused = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile('unshare', ['-m', '--propagation', 'private', 'sh', '-c', command], { env: { ...process.env, ...env } }, (error, _stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
+      );
+    });
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /no in-memory folder \(tmpfs\) found for the plaintext .*refusing to write it to a disk/);
+    assert.equal(existsSync(record), false, 'the editor ran');
+    assert.deepEqual(readdirSync(disk), []);
+    assert.deepEqual(readFileSync(file), before);
   });
 });

@@ -9,7 +9,7 @@ import { planGroup, type GroupArgs } from '../../lib/modules/group.js';
 import { chooseStrategy } from '../../lib/modules/hostname.js';
 import { service, serviceToSystemd } from '../../lib/modules/service.js';
 import { planSysctl, sysctlValue, type SysctlArgs } from '../../lib/modules/sysctl.js';
-import { passwordDigest, planUser, type UserArgs, type UserFacts } from '../../lib/modules/user.js';
+import { passwordDigest, planUser, useraddDefaults, type UserArgs, type UserFacts } from '../../lib/modules/user.js';
 import { argRuleError } from '../../lib/modules/arg-rules.js';
 
 const output = (stdout: string, code = 0, stderr = ''): SectionOutput => ({ tool: 'getent', code, stdout: Buffer.from(stdout), stderr: Buffer.from(stderr) });
@@ -20,35 +20,35 @@ describe('account fact kind (passwd, groups, home, shadow digest)', () => {
   const hash = '$6$salt$abc';
   const shadow = `\x1ealice\nentry 1 ${passwordDigest(hash)}\n`;
 
-  it('reads the entry, the groups listing the user, the primary group and whether the home exists', () => {
-    const [state] = accountKind.parse([output(passwd), output(groups), output('alice\n')], [{ name: 'alice', shadow: false }]);
-    assert.deepEqual(state, { name: 'alice', exists: true, uid: 2311, gid: 2311, comment: 'Alice', home: '/home/alice', shell: '/bin/bash', groups: ['ops', 'sys'], primaryGroup: 'alice', homeExists: true });
+  it('reads the entry, the groups listing the user, the primary group, the home, and the password as a digest', () => {
+    const [state] = accountKind.parse([output(passwd), output(groups), output('alice\n'), output(shadow)], ['alice']);
+    assert.deepEqual(state, {
+      name: 'alice', exists: true, uid: 2311, gid: 2311, comment: 'Alice', home: '/home/alice', shell: '/bin/bash', groups: ['ops', 'sys'], primaryGroup: 'alice', homeExists: true,
+      password: { locked: true, sha256: passwordDigest(`!${hash}`) },
+    });
   });
 
   it('an unknown user is absent (getent exit 2), never an error', () => {
-    const [state] = accountKind.parse([output('', 2), output(groups), output('')], [{ name: 'nobody-here', shadow: false }]);
+    const [state] = accountKind.parse([output('', 2), output(groups), output(''), output('\x1enobody-here\nabsent\n')], ['nobody-here']);
     assert.equal(state.exists, false);
   });
 
-  it('the password comes back as a digest of the hash without its "!", with the lock', () => {
-    const [state] = accountKind.parse([output(passwd), output(groups), output(''), output(shadow)], [{ name: 'alice', shadow: true }]);
-    assert.deepEqual(state.password, { locked: true, sha256: passwordDigest(`!${hash}`) });
+  it('a shadow entry the probing user cannot read leaves the password unknown (the module then refuses to decide)', () => {
+    const [state] = accountKind.parse([output(passwd), output(groups), output(''), output('\x1ealice\nabsent\n')], ['alice']);
+    assert.equal(state.password, undefined);
     assert.equal(state.homeExists, false);
   });
 
-  it('a shadow entry missing for an existing account is an error (not root), never "no password"', () => {
-    assert.throws(() => accountKind.parse([output(passwd), output(groups), output(''), output('\x1ealice\nabsent\n')], [{ name: 'alice', shadow: true }]), /needs root/);
-  });
-
   it('garbage from getent is an error', () => {
-    assert.throws(() => accountKind.parse([output('alice:x:notanumber\n'), output(groups), output('')], [{ name: 'alice', shadow: false }]), /does not parse/);
-    assert.throws(() => accountKind.parse([output(passwd), output(groups), output(''), output('\x1ealice\nentry 1 zz\n')], [{ name: 'alice', shadow: true }]), /does not parse/);
+    assert.throws(() => accountKind.parse([output('alice:x:notanumber\n'), output(groups), output(''), output(shadow)], ['alice']), /does not parse/);
+    assert.throws(() => accountKind.parse([output(passwd), output(groups), output(''), output('\x1ealice\nentry 1 zz\n')], ['alice']), /does not parse/);
+    assert.throws(() => accountKind.parse([output(passwd), output(groups), output(''), output('', 1, 'getent: boom')], ['alice']), /shadow/);
   });
 
-  it('the shadow section digests on the host: the probe script never prints the hash', () => {
-    const sections = accountKind.sections([{ name: 'alice', shadow: true }]);
+  it('the shadow section digests on the host: the probe never prints the hash', () => {
+    const sections = accountKind.sections(['alice']);
     assert.equal(sections.length, 4);
-    assert.match(sections[3].script, /sha256sum/);
+    assert.match(sections[3].script, /printf %s "\$p" \| sha256sum/);
   });
 });
 
@@ -115,6 +115,17 @@ describe('user (facts in, commands out)', () => {
     assert.deepEqual(plan.facts!.find((f) => f.request.kind === userFact('x').kind)!.value, { name: 'alice', exists: true, uid: undefined, gid: undefined, comment: '', home: '/home/alice', shell: undefined });
     assert.deepEqual(plan.facts!.find((f) => f.request.kind === groupFact('x').kind)!.value, { name: 'alice', exists: true, gid: undefined, members: [] });
     assert.deepEqual(plan.predicted, [{ path: '/home/alice', exists: true, type: 'directory', mode: '0755', owner: 'alice', group: 'alice' }]);
+  });
+
+  it('a new account is predicted with useradd\'s defaults: its shell, a locked empty password', () => {
+    const defaults = useraddDefaults({ readable: true, content: Buffer.from('# comment\nSHELL=/bin/sh\n') });
+    assert.deepEqual(defaults, { shell: '/bin/sh', home: '/home' });
+    const plan = planUser(args(), facts(none, { defaults }));
+    const shadowed = plan.facts!.find((f) => f.request.kind === accountKind)!.value as AccountState;
+    assert.deepEqual(shadowed.password, { locked: true, sha256: passwordDigest('') });
+    assert.equal(shadowed.shell, '/bin/sh');
+    // So a later task asking what useradd already did is predicted ok, as the real run finds it.
+    assert.equal(planUser(args({ shell: '/bin/sh', password_lock: true }), facts(shadowed)).changed, false);
   });
 
   it('an account as asked changes nothing (the same hash, groups, group by gid)', () => {
