@@ -1,6 +1,6 @@
 import { withPlaybookDir } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
-import { InputError } from '../errors.js';
+import { InputError, type SourceLocation } from '../errors.js';
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { roleDefaults, roleVars } from '../playbook/roles.js';
 import { renderValue } from '../template/index.js';
@@ -130,7 +130,8 @@ export function groupsRecord(inventory: Inventory): Record<string, string[]> {
 export function itemVars(layers: VarLayers, task: TaskSpec): Array<{ vars: Record<string, unknown>; item?: unknown }> {
   const vars = taskVars(layers, task);
   if (task.loop === undefined) return [{ vars }];
-  const items = renderValue(task.loop, vars, { what: `task '${task.name}'`, location: task.location });
+  const origin = { what: `task '${task.name}'`, location: task.location };
+  const items = task.loopWith === undefined ? renderValue(task.loop, vars, origin) : lookupItems(task.loopWith, task.loop, vars, origin);
   if (!Array.isArray(items)) throw new InputError(`loop of task '${task.name}' must be a list, got ${JSON.stringify(items)}`, task.location);
   return items.map((item, index) => ({ item, vars: taskVars(layers, task, { name: task.loopVar, item, index, items }) }));
 }
@@ -145,4 +146,15 @@ export function factsOf(result: Record<string, unknown>): Record<string, unknown
   const facts = result.ansible_facts;
   if (result.failed === true || result.skipped === true) return undefined;
   return facts && typeof facts === 'object' && !Array.isArray(facts) ? (facts as Record<string, unknown>) : undefined;
+}
+
+/**
+ * with_<lookup>: the terms rendered and made a list (listify_lookup_plugin_terms), then the
+ * lookup run over them as query() runs it, each term one argument.
+ */
+function lookupItems(name: string, written: unknown, vars: Record<string, unknown>, origin: { what: string; location: SourceLocation }): unknown {
+  const rendered = renderValue(written, vars, origin);
+  const terms = Array.isArray(rendered) ? rendered : [rendered];
+  const call = `{{ query('${name}'${terms.map((_, i) => `, __runbook_with_terms[${i}]`).join('')}) }}`;
+  return renderValue(call, { ...vars, __runbook_with_terms: terms }, origin);
 }

@@ -14,7 +14,7 @@ export { pathKind, pathFact, type PathState, type FileType } from './path.js';
 export { fileContentKind, fileContentFact, type FileContent } from './content.js';
 export { commandKind, commandFact, type CommandAnswer } from './command.js';
 export { serviceKind, serviceFact, parseShow, UNIT_DIRS, type UnitState } from './service.js';
-export { packageKind, packageFact, type PackageState } from './package.js';
+export { packageKind, packageFact, hasFiles, packageCandidateKind, candidateFact, aptCacheTimeKind, aptCacheTimeFact, compareDebianVersions, fnmatch, aptSourcesKind, aptSourcesFact, type AptSources, type PackageState, type PackageCandidate, type AptCacheTime } from './package.js';
 export { userKind, groupKind, accountKind, userFact, groupFact, accountFact, type UserState, type GroupState, type AccountState } from './account.js';
 export { sysctlKind, sysctlFact, type SysctlState } from './sysctl.js';
 export { statKind, statFact, type StatParam, type StatValue } from './stat.js';

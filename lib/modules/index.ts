@@ -33,8 +33,13 @@ import { cron } from './cron.js';
 import { waitForConnection } from './wait_for_connection.js';
 import { fetch } from './fetch.js';
 import { git } from './git.js';
+import { apt } from './apt.js';
+import { packageModule } from './package.js';
+import { getUrl } from './get_url.js';
+import { uri } from './uri.js';
+import { aptRepository } from './apt_repository.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole, user, group, service, sysctl, hostname, cron, waitForConnection, fetch, git];
+export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole, user, group, service, sysctl, hostname, cron, waitForConnection, fetch, git, apt, packageModule, getUrl, uri, aptRepository];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

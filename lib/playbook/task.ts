@@ -5,7 +5,7 @@ import { argRuleError } from '../modules/arg-rules.js';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { loadYamlFile, locationOf, sourceTextOf, valueLocationOf } from '../yaml/load.js';
-import { referencedVariables } from '../template/index.js';
+import { lookupNames, referencedVariables } from '../template/index.js';
 import { RAW_PARAMS, isTemplated, normaliseArgs, toBoolean, type ArgOrigins } from './args.js';
 import { sourceFileCandidates, resolveSourceFile } from './files.js';
 import { parseFreeForm, parseKeyValues } from './kv.js';
@@ -458,7 +458,8 @@ export function parseTask(written: unknown, fallback: SourceLocation, ctx: TaskC
   const moduleKeys: string[] = [];
   for (const key of Object.keys(raw)) {
     if (UNSUPPORTED_KEYWORDS[key]) throw new InputError(UNSUPPORTED_KEYWORDS[key], at(key));
-    if (key.startsWith('with_') && key !== 'with_items') throw new InputError(`'${key}' is not supported: use loop: with a lookup (loop: "{{ query('${key.slice(5)}', ...) }}") or with_items`, at(key));
+    if (key.startsWith('with_') && key !== 'with_items' && !lookupNames().includes(key.slice(5))) throw new InputError(`'${key}' is not supported: runbook has no lookup '${key.slice(5)}' (it has ${lookupNames().join(', ')})`, at(key));
+    if (key.startsWith('with_') && key !== 'with_items') continue;
     if (key === 'listen' && !ctx.isHandler) throw new InputError(`'listen' is only for handlers`, at(key));
     if (TASK_KEYWORDS.includes(key)) continue;
     if (!ctx.registry.get(key)) {
@@ -480,8 +481,8 @@ export function parseTask(written: unknown, fallback: SourceLocation, ctx: TaskC
   const validationError = argRuleError(module, args.values) ?? module.validate?.(args.values);
   if (validationError) throw new InputError(`${module.name}: ${validationError}`, at(moduleKey));
 
-  const loops = ['loop', 'with_items'].filter((k) => k in raw);
-  if (loops.length > 1) throw new InputError(`use either loop or with_items, not both`, at(loops[1]));
+  const loops = Object.keys(raw).filter((k) => k === 'loop' || k.startsWith('with_'));
+  if (loops.length > 1) throw new InputError(`use one of loop, with_items or with_<lookup>, not ${loops.join(' and ')}`, at(loops[1]));
   const loopControl = raw.loop_control;
   if (loopControl !== undefined && loopControl !== null) {
     if (!isMapping(loopControl)) throw new InputError('loop_control must be a mapping', at('loop_control'));
@@ -509,6 +510,12 @@ export function parseTask(written: unknown, fallback: SourceLocation, ctx: TaskC
   if (raw.loop !== undefined) task.loop = raw.loop;
   // with_items flattens one level, loop does not (Ansible).
   if (raw.with_items !== undefined) task.loop = Array.isArray(raw.with_items) ? raw.with_items.flat(1) : raw.with_items;
+  // with_<lookup>: the lookup's results over the terms, as Ansible's TaskExecutor._get_loop_items.
+  const withLookup = loops.find((k) => k.startsWith('with_') && k !== 'with_items');
+  if (withLookup) {
+    task.loop = raw[withLookup] ?? [];
+    task.loopWith = withLookup.slice(5);
+  }
   const changedWhen = conditions(raw.changed_when, 'changed_when', at('changed_when'), true);
   if (changedWhen !== undefined) task.changedWhen = changedWhen;
   const failedWhen = conditions(raw.failed_when, 'failed_when', at('failed_when'), true);

@@ -14,6 +14,8 @@ export interface TaskSpec {
   notify: string[];
   loop?: unknown; // a list, or a template string that renders to one
   loopVar: string; // 'item' unless loop_control.loop_var
+  /** with_<lookup>: the lookup whose results are the items; `loop` holds its terms. */
+  loopWith?: string;
   runOnce: boolean;
   changedWhen?: string[] | boolean;
   failedWhen?: string[] | boolean;

@@ -99,6 +99,11 @@ const PLUGINS: Record<string, Plugin> = {
   },
 };
 
+/** The lookup plugins runbook has (for with_<lookup> loops). */
+export function lookupNames(): string[] {
+  return Object.keys(PLUGINS);
+}
+
 /** Ansible's Templar._lookup: the plugin's list, or (for lookup()) its items joined by commas. */
 export function runLookup(scope: LookupScope, wantList: boolean, name: unknown, args: unknown[]): unknown {
   const plugin = PLUGINS[String(name).replace(/^ansible\.builtin\./, '')];

@@ -67,9 +67,7 @@ parser.parsePostfix = function postfixWithSlices(this: ParserInternals, node: As
     }
     if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
       this.nextToken();
-      const name = this.nextToken();
-      if (name.type !== lexer.TOKEN_SYMBOL) this.fail(`expected name as lookup value, got ${name.value}`, name.lineno, name.colno);
-      node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(name.lineno, name.colno, name.value));
+      node = dottedMember(this, node);
       continue;
     }
     if (tok.type !== lexer.TOKEN_LEFT_BRACKET) return node;
@@ -107,6 +105,22 @@ parser.parsePostfix = function postfixWithSlices(this: ParserInternals, node: As
     node = lookup;
   }
 };
+
+/**
+ * The member after a dot: a name (`x.y`), or as in Jinja2 an integer index (`item.0` is `item[0]`).
+ * nunjucks' lexer reads `0.name` and `0.1` as floats: their digits are indexes one after another,
+ * and a float ending in a dot (`0.`) is followed by the next member.
+ */
+function dottedMember(self: ParserInternals, node: AstNode): AstNode {
+  const name = self.nextToken();
+  if (name.type === lexer.TOKEN_SYMBOL) return new nodes.LookupVal(name.lineno, name.colno, node, new nodes.Literal(name.lineno, name.colno, name.value));
+  if (name.type !== lexer.TOKEN_INT && name.type !== lexer.TOKEN_FLOAT) self.fail(`expected name as lookup value, got ${name.value}`, name.lineno, name.colno);
+  const indexes = String(name.value).split('.');
+  for (const index of indexes) {
+    if (index !== '') node = new nodes.LookupVal(name.lineno, name.colno, node, new nodes.Literal(name.lineno, name.colno, Number(index)));
+  }
+  return indexes[indexes.length - 1] === '' ? dottedMember(self, node) : node;
+}
 
 // Python string literal escapes: known ones are translated, unknown ones keep the backslash ('\d').
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };

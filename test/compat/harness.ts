@@ -12,6 +12,7 @@ import { load } from 'js-yaml';
 import { Sandbox } from '../sandbox/hosts.js';
 import { standinSetup } from '../standins/index.js';
 import { snapshotAll, snapshotController, type Entry, type Snapshot } from '../sandbox/tree-snapshot.js';
+import { startFixtureServer } from './http-server.js';
 
 /**
  * Plays on localhost (or `connection: local`) write on the controller, where both tools run:
@@ -39,6 +40,8 @@ interface FixtureFile {
   exit?: number;
   idempotent?: boolean;
   batch?: string;
+  packages?: boolean;
+  http?: string;
   /** The hosts get test/standins/ (systemctl, kubectl) installed, as in the flagship tests. */
   standins?: boolean;
 }
@@ -63,6 +66,10 @@ export interface Fixture {
   exit: number;
   idempotent: boolean;
   batch: string;
+  /** Hosts with their own /usr (Sandbox option `packages`): apt may install Debian packages. */
+  packages: boolean;
+  /** A folder of the fixture served by a local HTTP server for the batch; its URL is the extra var `compat_http`. */
+  http?: string;
   standins: boolean;
 }
 
@@ -88,10 +95,13 @@ export function loadFixtures(only = process.env.COMPAT_ONLY): Fixture[] {
       contentDiffers: spec.content_differs ?? [],
       exit,
       idempotent: spec.idempotent ?? true,
+      packages: spec.packages ?? false,
+      http: spec.http,
       standins: spec.standins ?? false,
       // Fixtures with an inventory, arguments or failures of their own would disturb others in one run;
       // one that is not idempotent would cost the others their second-run check.
-      batch: spec.batch ?? (spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false || spec.standins ? name : 'shared'),
+      // Package fixtures share one batch (each tool then runs apt-get update once), http fixtures one server.
+      batch: spec.batch ?? (spec.packages ? 'packages' : spec.http ? 'http' : spec.inventory || spec.args?.length || exit !== 0 || spec.groups || spec.vars || spec.hosts || spec.idempotent === false || spec.standins ? name : 'shared'),
     };
   });
   if (wanted) {
@@ -106,7 +116,7 @@ export function batches(fixtures: Fixture[]): Array<{ name: string; fixtures: Fi
   const out = new Map<string, Fixture[]>();
   for (const f of fixtures) out.set(f.batch, [...(out.get(f.batch) ?? []), f]);
   return [...out].map(([name, list]) => {
-    const key = (f: Fixture) => JSON.stringify([f.hosts, f.groups, f.vars, f.inventory ? f.name : '', f.args, f.exit, f.standins]);
+    const key = (f: Fixture) => JSON.stringify([f.hosts, f.groups, f.vars, f.inventory ? f.name : '', f.args, f.exit, f.packages, f.standins]);
     const odd = list.find((f) => key(f) !== key(list[0]));
     if (odd) throw new Error(`fixture ${odd.name} is in batch ${name} but differs from ${list[0].name} in hosts, groups, vars, inventory, args or exit`);
     return { name, fixtures: list };
@@ -144,16 +154,21 @@ export async function runBatch(fixtures: Fixture[]): Promise<BatchOutcome> {
   const first = fixtures[0];
   const extras = first.standins ? standinSetup() : {};
   const [ansibleHosts, runbookHosts] = await Promise.all([
-    Sandbox.start({ count: first.hosts.length, names: first.hosts, ...extras }),
-    Sandbox.start({ count: first.hosts.length, names: first.hosts, ...extras }),
+    Sandbox.start({ count: first.hosts.length, names: first.hosts, packages: first.packages, ...extras }),
+    Sandbox.start({ count: first.hosts.length, names: first.hosts, packages: first.packages, ...extras }),
   ]);
+  // One server for the batch and both tools, serving the first http fixture's folder under /files/.
+  const served = fixtures.find((f) => f.http);
+  let server: Awaited<ReturnType<typeof startFixtureServer>> | undefined;
   try {
+    server = served ? await startFixtureServer(join(served.dir, served.http!)) : undefined;
+    const args = server ? [...first.args, '-e', `compat_http=${server.url}`] : first.args;
     const playbooks = fixtures.flatMap((f) => f.playbooks.map((p) => join(f.dir, p)));
     const ansibleInventory = writeInventory(ansibleHosts, first, 'ansible');
     const runbookInventory = writeInventory(runbookHosts, first, 'runbook');
     // Each tool's own folder on the controller (inside its sandbox's, so the two runs never meet).
     const controllerRoot = (sandbox: Sandbox) => join(sandbox.dir, 'controller');
-    const withRoot = (sandbox: Sandbox) => [...first.args, '-e', `compat_controller_root=${controllerRoot(sandbox)}`];
+    const withRoot = (sandbox: Sandbox) => [...args, '-e', `compat_controller_root=${controllerRoot(sandbox)}`];
     const [ansible, runbook] = await Promise.all([
       runAnsible(ansibleHosts, ansibleInventory, playbooks, withRoot(ansibleHosts)),
       runRunbook(runbookHosts, runbookInventory, playbooks, withRoot(runbookHosts)),
@@ -168,6 +183,7 @@ export async function runBatch(fixtures: Fixture[]): Promise<BatchOutcome> {
     const rerun = await runRunbook(runbookHosts, runbookInventory, playbooks, withRoot(runbookHosts));
     return { ansible, runbook, rerun, ansibleState, runbookState };
   } finally {
+    await server?.close();
     await Promise.all([ansibleHosts.stop(), runbookHosts.stop()]);
   }
 }

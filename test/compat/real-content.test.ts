@@ -8,8 +8,8 @@ import { repoRoot } from './harness.js';
  * Real-content check: playbooks and roles written here in the style of common public content
  * (test/fixtures/real-content/), loaded by `ansible-playbook --list-tasks` and by
  * `runbook apply --list-tasks`. Where both load, the task lists must be the same; where runbook
- * refuses, the refusal must name file:line and be one of the known reasons (a module runbook does
- * not have yet, or a keyword it refuses by name). The tally is printed for the issue's note.
+ * refuses, the refusal must name file:line and be one of the known reasons (a module or module
+ * argument runbook does not have yet, or a keyword it refuses by name). The tally is printed for the issue's note.
  */
 const corpus = join(repoRoot, 'test', 'fixtures', 'real-content');
 const inventory = join(corpus, 'inventory.ini');
@@ -53,7 +53,7 @@ export function runbookTaskList(out: string): string[][] {
   return plays;
 }
 
-type Verdict = { kind: 'both load' } | { kind: 'module being built' | 'module not in runbook' | 'refused keyword'; detail: string } | { kind: 'ansible refuses' };
+type Verdict = { kind: 'both load' } | { kind: 'module being built' | 'module not in runbook' | 'argument not in runbook' | 'refused keyword'; detail: string } | { kind: 'ansible refuses' };
 
 /** Why runbook refused: the module it does not have (and whether it is being built), or the keyword. */
 export function classifyRefusal(message: string): Verdict | undefined {
@@ -62,6 +62,8 @@ export function classifyRefusal(message: string): Verdict | undefined {
     const short = module[1].replace(/^ansible\.builtin\./, '');
     return { kind: BEING_BUILT.includes(short) ? 'module being built' : 'module not in runbook', detail: module[1] };
   }
+  const argument = /unknown argument '([^']+)' for module '([^']+)'/.exec(message);
+  if (argument) return { kind: 'argument not in runbook', detail: `${argument[2]} ${argument[1]}` };
   const keyword = /'([a-z_]+)' is (?:not supported|an Ansible keyword runbook does not support)/.exec(message);
   if (keyword) return { kind: 'refused keyword', detail: keyword[1] };
   return undefined;

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { Sandbox } from './hosts.js';
 
 function usage(): never {
-  process.stderr.write('usage: cli.js up N [--dir D] [--port P] [--become name,...]\n');
+  process.stderr.write('usage: cli.js up N [--dir D] [--port P] [--become name,...] [--packages]\n');
   process.exit(2);
 }
 
@@ -16,7 +16,12 @@ async function main(argv: string[]): Promise<void> {
   let dir = '.sandbox';
   let port: number | undefined;
   let become: string[] = [];
+  let packages = false;
   for (let i = 2; i < argv.length; i++) {
+    if (argv[i] === '--packages') {
+      packages = true;
+      continue;
+    }
     const v = argv[i + 1];
     if (v === undefined) usage();
     if (argv[i] === '--dir') dir = v;
@@ -27,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
   }
   dir = resolve(dir);
   const t0 = Date.now();
-  const sb = await Sandbox.start({ count, port, becomeHosts: become });
+  const sb = await Sandbox.start({ count, port, becomeHosts: become, packages });
   mkdirSync(dir, { recursive: true });
   const inv = join(dir, 'inventory.yaml');
   const known = join(dir, 'known_hosts');

@@ -134,3 +134,36 @@ describe('sandbox hosts', function () {
     }
   });
 });
+
+describe('sandbox hosts with their own /usr (packages)', function () {
+  // A real Debian package from this machine's apt sources: the archive must be reachable (a failure, not a skip).
+  this.timeout(300_000);
+  let sb: Sandbox;
+  const machine = (cmd: string) => sh('sh', ['-c', cmd]);
+  const fingerprint = () => machine('sha256sum /var/lib/dpkg/status; ls -la --time-style=+%s /usr/bin /usr/sbin /usr/share/doc | sha256sum; test -e /usr/bin/hello && echo HELLO; test -e /usr/sbin/policy-rc.d && echo POLICY; true');
+  let machineBefore: string;
+
+  before(async function () {
+    machineBefore = (await fingerprint()).stdout;
+    sb = await Sandbox.start({ count: 1, prefix: 'pkg', packages: true });
+  });
+  after(async function () {
+    if (sb) await sb.stop();
+  });
+
+  it('installs a Debian package inside the host; the machine\'s /usr and dpkg database are unchanged', async function () {
+    const install = await sb.run('pkg01', 'DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends hello 2>&1');
+    assert.equal(install.code, 0, `apt-get install hello failed (is Debian's archive reachable?):\n${install.stdout}`);
+    assert.equal((await sb.run('pkg01', 'hello')).stdout, 'Hello, world!\n');
+    assert.match((await sb.run('pkg01', "dpkg-query -W -f='${db:Status-Abbrev}' hello")).stdout, /^ii/);
+    assert.equal((await sh('dpkg-query', ['-W', 'hello'])).code, 1, 'hello is not installed on the machine');
+    assert.equal(existsSync('/usr/bin/hello'), false);
+    assert.equal((await fingerprint()).stdout, machineBefore);
+  });
+
+  it('keeps services from starting: policy-rc.d says 101 inside the host only', async function () {
+    const r = await sb.run('pkg01', '/usr/sbin/policy-rc.d; echo $?');
+    assert.equal(r.stdout, '101\n');
+    assert.equal((await fingerprint()).stdout, machineBefore);
+  });
+});

@@ -19,6 +19,13 @@ export interface SandboxOptions {
   becomeHosts?: string[];
   setup?: (h: { name: string; address: string }) => string;
   files?: Record<string, { content: string | Buffer; mode?: number }>;
+  /**
+   * Give each host its own overlay of /usr too (besides /etc and /var, which every host has), so
+   * dpkg and apt-get can install Debian packages inside it without changing this machine; a
+   * policy-rc.d (exit 101) keeps maintainer scripts from starting services. Packages come from
+   * this machine's apt sources (Debian's archive).
+   */
+  packages?: boolean;
   /** Extra sshd_config lines (the bench's 1,000-host scenario raises MaxStartups and MaxSessions). */
   sshdConfig?: string;
 }
@@ -30,6 +37,8 @@ export const OVERLAY_DIRS = ['/etc', '/var', '/opt', '/srv', '/usr/local', '/hom
 const HASH_ROOTS = ['/etc', '/opt', '/srv', '/usr/local', '/var', '/home', '/root'];
 // sshd rewrites these on every login (wtmp/lastlog/btmp) — not caused by the product.
 const VOLATILE = ['/var/log/wtmp', '/var/log/btmp', '/var/log/lastlog'];
+/** With `packages`: what dpkg and apt write outside OVERLAY_DIRS (mounted first, /usr/local on top). */
+export const PACKAGE_OVERLAY_DIRS = ['/usr'];
 const START_CONCURRENCY = 8;
 const START_TIMEOUT_MS = 60_000;
 
@@ -83,7 +92,7 @@ export class Sandbox {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'runbook-sandbox', '-f', sb.keyFile]);
       const staged = sb.stageFiles(opts.files ?? {});
-      await pool(hosts, START_CONCURRENCY, (h) => sb.startHost(h, staged, opts.setup, opts.sshdConfig));
+      await pool(hosts, START_CONCURRENCY, (h) => sb.startHost(h, staged, opts.setup, opts.packages === true, opts.sshdConfig));
       const lines = hosts.map((h) => {
         const [type, key] = readFileSync(join(h.stateDir, 'upper/etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/);
         return `${h.port === 22 ? h.address : `[${h.address}]:${h.port}`} ${type} ${key}\n`;
@@ -241,17 +250,22 @@ printf '\\0--content--\\0'
     return lines.join('\n');
   }
 
-  private async startHost(h: HostState, stagedFiles: string, setup: SandboxOptions['setup'], extraConfig = ''): Promise<void> {
+  private async startHost(h: HostState, stagedFiles: string, setup: SandboxOptions['setup'], packages: boolean, extraConfig = ''): Promise<void> {
     mkdirSync(h.stateDir, { recursive: true });
     for (const d of OVERLAY_DIRS) {
       mkdirSync(join(h.stateDir, 'upper', d), { recursive: true });
       mkdirSync(join(h.stateDir, 'work', d), { recursive: true });
     }
+    // Their own upper and work dirs: /usr/local's upper dir must not sit inside /usr's.
+    for (const d of packages ? PACKAGE_OVERLAY_DIRS : []) {
+      mkdirSync(join(h.stateDir, 'pkg-upper', d), { recursive: true });
+      mkdirSync(join(h.stateDir, 'pkg-work', d), { recursive: true });
+    }
     writeFileSync(join(h.stateDir, 'sshd_config'), sshdConfig(h) + extraConfig);
     const logFd = openSync(h.logFile, 'a');
     // Log via stderr (-e) rather than -E: sshd opens -E paths after /tmp is
     // hidden by the private tmpfs, so the controller would never see the file.
-    const child = spawn('unshare', ['-m', '-u', '--propagation', 'private', 'sh', '-ec', hostScript(h, this, stagedFiles, setup)],
+    const child = spawn('unshare', ['-m', '-u', '--propagation', 'private', 'sh', '-ec', hostScript(h, this, stagedFiles, setup, packages)],
       { stdio: ['ignore', logFd, logFd], cwd: '/' });
     closeSync(logFd);
     child.unref();
@@ -293,10 +307,16 @@ Subsystem sftp /usr/lib/openssh/sftp-server
 `;
 }
 
-function hostScript(h: HostState, sb: Sandbox, stagedFiles: string, setup: SandboxOptions['setup']): string {
+function hostScript(h: HostState, sb: Sandbox, stagedFiles: string, setup: SandboxOptions['setup'], packages: boolean): string {
   const S = q(h.stateDir);
-  const overlays = OVERLAY_DIRS.map((d) =>
-    `mount -t overlay overlay -o lowerdir=${d},upperdir=${S}/upper${d},workdir=${S}/work${d} ${d}`).join('\n');
+  const packageOverlays = (packages ? PACKAGE_OVERLAY_DIRS : []).map((d) =>
+    `mount -t overlay overlay -o lowerdir=${d},upperdir=${S}/pkg-upper${d},workdir=${S}/pkg-work${d} ${d}`);
+  const overlays = [...packageOverlays, ...OVERLAY_DIRS.map((d) =>
+    `mount -t overlay overlay -o lowerdir=${d},upperdir=${S}/upper${d},workdir=${S}/work${d} ${d}`)].join('\n');
+  // invoke-rc.d asks policy-rc.d before a maintainer script starts a service: 101 = never.
+  // apt's binary cache kept (container images often switch it off): every apt call would rebuild it, for both tools alike.
+  const policy = packages ? `printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+printf 'Dir::Cache::pkgcache "pkgcache.bin";\\nDir::Cache::srcpkgcache "srcpkgcache.bin";\\n' > /etc/apt/apt.conf.d/99zz-runbook-sandbox` : '';
   const deploy = h.user !== 'deploy' ? '' : `
 useradd -m -s /bin/sh deploy
 usermod -p '*' deploy  # '!' (locked) makes sshd refuse pubkey logins when UsePAM is off
@@ -319,6 +339,7 @@ rm -f /etc/ssh/ssh_host_*
 ssh-keygen -q -t ed25519 -N '' -C ${q(h.name)} -f /etc/ssh/ssh_host_ed25519_key
 cp ${S}/sshd_config /etc/ssh/sshd_config.runbook-${basename(sb.dir)}
 ${deploy}
+${policy}
 ${stagedFiles}
 mount -t tmpfs -o mode=1777 sandbox-tmp /tmp
 cd /

@@ -333,7 +333,7 @@ describe('playbook loader', () => {
     it('listen outside handlers, bad loop_control, both loops', () => {
       assertInputError(play('    - debug: {msg: a}\n      listen: x\n'), 4, 7, /'listen' is only for handlers/);
       assertInputError(play('    - debug: {msg: a}\n      loop_control: {pause: 1}\n'), 4, 22, /unsupported loop_control 'pause'/);
-      assertInputError(play('    - debug: {msg: a}\n      loop: [1]\n      with_items: [2]\n'), 5, 7, /either loop or with_items/);
+      assertInputError(play('    - debug: {msg: a}\n      loop: [1]\n      with_items: [2]\n'), 5, 7, /use one of loop, with_items or with_<lookup>, not loop and with_items/);
       assertInputError(play('    - debug: {msg: a}\n      register: 1x\n'), 4, 7, /register must be a variable name/);
       assertInputError(play('    - debug: {msg: a}\n      ignore_errors: sometimes\n'), 4, 7, /ignore_errors must be true or false/);
     });
@@ -382,7 +382,7 @@ describe('playbook loader', () => {
       assertInputError('- hosts: all\n  become_method: su\n  tasks: []\n', 2, 3, /become_method "su" is not supported/);
       assertInputError(play('    - block: [{debug: {msg: a}}]\n      delegate_to: x\n'), 4, 7, /'delegate_to' is an Ansible keyword runbook does not support on a block/);
       assertInputError(play('    - debug: {msg: a}\n      diff: false\n'), 4, 7, /'diff' is an Ansible keyword runbook does not support/);
-      assertInputError(play('    - debug: {msg: a}\n      with_dict: {a: 1}\n'), 4, 7, /'with_dict' is not supported: use loop: with a lookup/);
+      assertInputError(play('    - debug: {msg: a}\n      with_fileglob: [x]\n'), 4, 7, /'with_fileglob' is not supported: runbook has no lookup 'fileglob'/);
     });
 
     it('action: is the module it names; index_var and extended are loop_control keys', () => {
