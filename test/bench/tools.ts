@@ -52,15 +52,18 @@ export class RunbookTool implements Tool {
   readonly name = 'runbook';
   private readonly inventory: string;
 
-  /** The sandbox's own inventory (one inventory host per sshd), or one already written (the fleet's). */
-  constructor(private readonly sandbox: Sandbox, workDir: string, inventory?: string) {
-    this.inventory = inventory ?? join(workDir, 'inventory.yaml');
-    if (!inventory) sandbox.writeInventory(this.inventory);
+  /**
+   * The sandbox's own inventory (one inventory host per sshd) and the bench playbook, or (the
+   * fleet's) an inventory and playbook already written, with more flags.
+   */
+  constructor(private readonly sandbox: Sandbox, workDir: string, private readonly fleet?: { inventory: string; playbook: string; args: string[] }) {
+    this.inventory = fleet?.inventory ?? join(workDir, 'inventory.yaml');
+    if (!fleet) sandbox.writeInventory(this.inventory);
   }
 
   async run(mode: RunMode): Promise<ToolRun> {
-    const args = [join(repoRoot, 'bin', 'runbook.js'), 'apply', this.inventory, playbookFile,
-      '--known-hosts', this.sandbox.knownHostsFile, '--output', 'json'];
+    const args = [join(repoRoot, 'bin', 'runbook.js'), 'apply', this.inventory, this.fleet?.playbook ?? playbookFile,
+      '--known-hosts', this.sandbox.knownHostsFile, '--output', 'json', ...(this.fleet?.args ?? [])];
     if (mode === 'check') args.push('--dry-run');
     if (process.env.RUNBOOK_BENCH_STRATEGY) args.push('--strategy', process.env.RUNBOOK_BENCH_STRATEGY);
     const m = await measure(process.execPath, args, { cwd: repoRoot });
