@@ -142,6 +142,16 @@ function withEnvironment(transport: HostTransport, env: Record<string, string>):
   const names = Object.keys(env);
   if (names.length === 0) return transport;
   const exports = `export ${names.map((name) => `${name}=${shellQuote(env[name])}`).join(' ')}; `;
+  return delegating(transport, {
+    exec: (command, options) => transport.exec(exports + command, options),
+    // A subshell: the exports end with the step, which shares its script with other tasks' steps.
+    queue: (step) => transport.queue({ ...step, script: `(${exports}${step.script}
+)` }),
+  });
+}
+
+/** A transport that passes everything to `transport` except the operations given in `overrides`. */
+function delegating(transport: HostTransport, overrides: Partial<Pick<HostTransport, 'exec' | 'writeFile' | 'queue' | 'flush' | 'readFile' | 'streamFile'>>): HostTransport {
   return {
     get host() {
       return transport.host;
@@ -155,16 +165,15 @@ function withEnvironment(transport: HostTransport, env: Record<string, string>):
     get stepsMade() {
       return transport.stepsMade;
     },
-    exec: (command, options) => transport.exec(exports + command, options),
+    exec: (command, options) => transport.exec(command, options),
     writeFile: (path, content, options) => transport.writeFile(path, content, options),
-    // A subshell: the exports end with the step, which shares its script with other tasks' steps.
-    queue: (step) => transport.queue({ ...step, script: `(${exports}${step.script}
-)` }),
+    queue: (step) => transport.queue(step),
     flush: () => transport.flush(),
     readFile: (path, privilege) => transport.readFile(path, privilege),
     streamFile: (path, privilege) => transport.streamFile(path, privilege),
     interrupt: () => transport.interrupt(),
     close: () => transport.close(),
+    ...overrides,
   };
 }
 
@@ -292,28 +301,14 @@ function bounded(transport: HostTransport, deadline: Deadline | undefined): Host
   const check = () => {
     if (signal.aborted) throw signal.reason;
   };
-  return {
-    get host() {
-      return transport.host;
-    },
-    get stats() {
-      return transport.stats;
-    },
-    get stepsQueued() {
-      return transport.stepsQueued;
-    },
-    get stepsMade() {
-      return transport.stepsMade;
-    },
+  return delegating(transport, {
     exec: async (command, options = { become: false }) => (check(), transport.exec(command, { ...options, signal, deadline: deadline.at })),
     writeFile: (path, content, options) => (check(), transport.writeFile(path, content, options)),
     queue: (step) => (check(), transport.queue(step)),
     flush: async () => (check(), transport.flush()),
     readFile: async (path, privilege) => (check(), transport.readFile(path, privilege)),
     streamFile: (path, privilege) => (check(), transport.streamFile(path, privilege)),
-    interrupt: () => transport.interrupt(),
-    close: () => transport.close(),
-  };
+  });
 }
 
 /**
