@@ -19,6 +19,8 @@ export interface AnsibleConfig {
   forks?: number;
   timeout?: number;
   rolesPath?: string[];
+  /** private_role_vars: a play's roles' vars stay with the roles' own tasks. */
+  privateRoleVars?: boolean;
   hostKeyChecking?: boolean;
   become?: boolean;
   becomeUser?: string;
@@ -50,6 +52,7 @@ const SETTINGS: Setting[] = [
   { key: 'forks', section: 'defaults', ini: 'forks', env: 'ANSIBLE_FORKS', kind: 'integer' },
   { key: 'timeout', section: 'defaults', ini: 'timeout', env: 'ANSIBLE_TIMEOUT', kind: 'integer' },
   { key: 'rolesPath', section: 'defaults', ini: 'roles_path', env: 'ANSIBLE_ROLES_PATH', kind: 'pathspec' },
+  { key: 'privateRoleVars', section: 'defaults', ini: 'private_role_vars', env: 'ANSIBLE_PRIVATE_ROLE_VARS', kind: 'boolean' },
   { key: 'hostKeyChecking', section: 'defaults', ini: 'host_key_checking', env: 'ANSIBLE_HOST_KEY_CHECKING', kind: 'boolean' },
   { key: 'vaultPasswordFile', section: 'defaults', ini: 'vault_password_file', env: 'ANSIBLE_VAULT_PASSWORD_FILE', kind: 'path' },
   { key: 'vaultIdentityList', section: 'defaults', ini: 'vault_identity_list', env: 'ANSIBLE_VAULT_IDENTITY_LIST', kind: 'list' },

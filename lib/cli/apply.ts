@@ -48,7 +48,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   await configureVault(args, session.config);
   const playbookFiles = playbookArgs.length ? playbookArgs.map((p) => resolve(p)) : defaultPlaybooks(inventoryFiles[0]);
   if (!Number.isFinite(args.taskTimeout) || args.taskTimeout < 0) throw new InputError(`--task-timeout must be a number of seconds of 0 or more, got ${args.taskTimeout}`);
-  const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry, { rolesPath: session.rolesPath }));
+  const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry, { rolesPath: session.rolesPath, privateRoleVars: session.config.privateRoleVars }));
 
   if (args.syntaxCheck) {
     // As ansible-playbook --syntax-check: the playbooks loaded and validated, nothing planned or run.

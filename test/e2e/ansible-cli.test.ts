@@ -149,6 +149,42 @@ describe('Ansible command lines, unchanged except the program name', function ()
     assert.equal(fromEnv.code, 3, 'ANSIBLE_REMOTE_USER did not beat remote_user');
   });
 
+  it('ansible.cfg private_role_vars: a role\'s vars stay with its own tasks, as ansible-playbook shows them', async () => {
+    const project = join(dir, 'private-roles');
+    mkdirSync(join(project, 'roles', 'web', 'vars'), { recursive: true });
+    mkdirSync(join(project, 'roles', 'web', 'tasks'), { recursive: true });
+    writeFileSync(join(project, 'roles', 'web', 'vars', 'main.yml'), 'web_port: 8080\n');
+    writeFileSync(join(project, 'roles', 'web', 'tasks', 'main.yml'), dump([{ name: 'In the role', debug: { msg: 'role sees {{ web_port }}' } }]));
+    writeFileSync(
+      join(project, 'site.yml'),
+      dump([{ hosts: 'localhost', gather_facts: false, roles: ['web'], tasks: [{ name: 'After the role', debug: { msg: "play sees {{ web_port | default('nothing') }}" } }] }]),
+    );
+    // An inventory without hosts: the play runs on Ansible's implicit localhost.
+    writeFileSync(join(project, 'hosts.yml'), 'all:\n  hosts: {}\n');
+    // ansible-playbook prints `"msg": "role sees 8080"`, runbook `In the role (role sees 8080)`.
+    const seen = (stdout: string) => [...stdout.matchAll(/((?:role|play) sees \w+)/g)].map((m) => m[1]);
+    for (const [cfg, expected] of [
+      ['', ['role sees 8080', 'play sees 8080']],
+      ['[defaults]\nprivate_role_vars = True\n', ['role sees 8080', 'play sees nothing']],
+    ] as const) {
+      writeFileSync(join(project, 'ansible.cfg'), cfg);
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.ANSIBLE_CONFIG;
+      delete env.ANSIBLE_PRIVATE_ROLE_VARS;
+      const oracle = await new Promise<string>((resolve, reject) => {
+        const child = spawn('ansible-playbook', ['-i', 'hosts.yml', 'site.yml'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`ansible-playbook exit ${code}: ${out}`))));
+      });
+      assert.deepEqual(seen(oracle), expected, oracle);
+      const run = await runbook(['apply', '-i', 'hosts.yml', 'site.yml', '-v'], { cwd: project, env: { ANSIBLE_CONFIG: '', ANSIBLE_PRIVATE_ROLE_VARS: '' } });
+      assert.equal(run.code, 0, run.stderr + run.stdout);
+      assert.deepEqual(seen(run.stdout), expected, run.stdout);
+    }
+  });
+
   it('ad-hoc: runbook run PATTERN -i INVENTORY -m MODULE -a ARGS, with -b, --check and --diff', async () => {
     const uname = await runbook(['run', 'all', '-i', inventory, '-a', 'uname -s', ...known()]);
     assert.equal(uname.code, 0, uname.stderr);
