@@ -17,6 +17,7 @@ import type { ApplyContext, ModuleContext, ModuleDefinition, PathState } from '.
 import { WRITE_END, atomicWriteStep, combinedScript } from '../../lib/transport/scripts.js';
 import type { RemoteStep } from '../../lib/transport/types.js';
 import { backupsNamedAlike } from '../compat/harness.js';
+import { withDefaults } from './module-args.js';
 
 const dir = (path: string, mode = '0755', owner = 'root'): PathState => ({ path, exists: true, type: 'directory', mode, owner, group: owner });
 const regular = (path: string, sha256: string, mode = '0644'): PathState => ({ path, exists: true, type: 'file', mode, owner: 'root', group: 'root', size: 3, sha256 });
@@ -55,11 +56,6 @@ function context(paths: PathState[], other: Record<string, unknown> = {}): Modul
   };
 }
 
-function withDefaults(module: ModuleDefinition, args: Record<string, unknown>): any {
-  const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(module.args)) if (spec.default !== undefined) out[name] = spec.default;
-  return { ...out, ...args };
-}
 
 /** apply() with a transport that only records what it would queue. */
 async function queued(module: ModuleDefinition, args: Record<string, unknown>, ctx: ModuleContext): Promise<string[]> {

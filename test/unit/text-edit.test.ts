@@ -7,6 +7,7 @@ import { replace } from '../../lib/modules/replace.js';
 import type { FilePlan } from '../../lib/modules/file-state.js';
 import type { ModuleContext, ModuleDefinition, PathState } from '../../lib/modules/types.js';
 import { fixtures } from '../e2e/cli.js';
+import { withDefaults } from './module-args.js';
 
 interface Case {
   m: 'lineinfile' | 'blockinfile' | 'replace';
@@ -46,12 +47,6 @@ function context(path: string, text: string | undefined): ModuleContext {
   };
 }
 
-/** The module's own defaults, as the loader fills them in. */
-function withDefaults(module: ModuleDefinition, args: Record<string, unknown>): any {
-  const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(module.args)) if (spec.default !== undefined) out[name] = spec.default;
-  return { ...out, ...args };
-}
 
 describe('lineinfile, blockinfile, replace: the text ansible-core 2.14 leaves, host-free', () => {
   // Each case was applied by ansible-playbook 2.14 (connection local) to a file with `init`;
