@@ -128,7 +128,10 @@ export class SshTransport extends QueuedTransport {
       const timer = setTimeout(() => fail(`connect to ${address}:${port} timed out after ${connectTimeoutMs} ms`), connectTimeoutMs);
       socket.on('error', (err) => {
         clearTimeout(timer);
-        fail(`cannot reach ${address}:${port}: ${err.message}`);
+        // sshd sheds a connection past MaxStartups by closing it; when our version string is
+        // already on the wire that close arrives as a reset. Before the key exchange, retry it.
+        const shed = connected && !negotiated && refusal === undefined && (err as NodeJS.ErrnoException).code === 'ECONNRESET';
+        fail(`cannot reach ${address}:${port}: ${err.message}`, shed);
       });
       client.on('handshake', (algorithms) => {
         negotiated = true;
