@@ -87,7 +87,8 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     const options = { ...runOptions(args, session, { inventory, extraVars, plan, playbookFiles: loaded.playbookFiles }), signal: interrupt.signal, privateKeys, onEvent };
     summary =
       threads > 1
-        ? await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys } })
+        ? // The threads redacted their events (they decrypted what the run reads): passed on as they are.
+          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys }, forward: (event) => reporter.onEvent(event) })
         : await runPlaybooks(options, registry);
     await reporter.finish();
   } finally {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { InputError, type SourceLocation } from '../errors.js';
-import type { HostRecap, RunEvent, TransportCounters } from '../engine/events.js';
+import type { HostRecap, RunEvent, RunEventListener, TransportCounters } from '../engine/events.js';
 import { exitCodeFor } from '../engine/exit-code.js';
 import type { RunOptions, RunSummary } from '../engine/options.js';
 import type { KeyChoice } from '../transport/keys.js';
@@ -43,8 +43,11 @@ export type FromThread =
 /** Messages the main thread posts to a worker. */
 export type ToThread = { kind: 'go'; answer?: boolean } | { kind: 'abort' };
 
-/** Runs the plan's hosts over `threads` worker threads; the same events, recap and exit code as runPlaybooks. */
-export async function runInThreads(options: Omit<RunOptions, 'forks'> & { forks: number }, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets }): Promise<RunSummary> {
+/**
+ * Runs the plan's hosts over `threads` worker threads; the same events, recap and exit code as
+ * runPlaybooks. `forward` gets the threads' events (redacted there); `options.onEvent` the run's own.
+ */
+export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener }): Promise<RunSummary> {
   const started = Date.now();
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
@@ -103,7 +106,7 @@ export async function runInThreads(options: Omit<RunOptions, 'forks'> & { forks:
                   if (!seen) playHosts.set(event.index, (seen = new Set()));
                   for (const host of event.hosts) seen.add(host);
                 } else if (event.type !== 'run_start' && event.type !== 'play_end' && event.type !== 'recap') {
-                  options.onEvent(event);
+                  threaded.forward(event);
                 }
               }
               return;

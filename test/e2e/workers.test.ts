@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import yaml from 'js-yaml';
 import { Sandbox } from '../sandbox/hosts.js';
 import { fixtures, runbook, startRunbook, type CliRun } from './cli.js';
 import { killPids, processesUnder, waitFor } from './processes.js';
@@ -105,6 +107,23 @@ describe('worker threads: the hosts of a run spread over threads, the same run a
       assert.equal(recap.transport[host.name].connections, 1);
       assert.ok(recap.transport[host.name].roundTrips <= 2, `round trips on ${host.name}: ${recap.transport[host.name].roundTrips}`);
     }
+  });
+
+  it("the handshake limit per sshd holds across threads: thirty hosts behind one default sshd, three threads, no drop", async () => {
+    const one = (yaml.load(sandbox.inventoryYaml()) as any).all.hosts.wk01;
+    const names = Array.from({ length: 30 }, (_, i) => `alias${String(i + 1).padStart(2, '0')}`);
+    const aliases = join(sandbox.dir, 'aliases.yaml');
+    writeFileSync(aliases, yaml.dump({ all: { hosts: Object.fromEntries(names.map((n) => [n, { ...one }])) } }));
+    await sandbox.run('wk01', 'mkdir -p /srv/aliases');
+    const before = sandbox.connectionsAccepted('wk01');
+    const run = await runbook(['apply', aliases, fixture('aliases.yaml'), '--known-hosts', sandbox.knownHostsFile, '--output', 'json', '--workers', '3', '-v']);
+    assert.match(run.stderr, /3 worker threads/);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.equal(Object.values(run.recap!).filter((r) => r.changed === 1).length, 30);
+    assert.equal(sandbox.connectionsAccepted('wk01') - before, 30, 'one connection per inventory host');
+    // sshd (MaxStartups 10:30:100) logs each connection it drops; three threads of 8 handshakes each would pass 10.
+    assert.doesNotMatch(readFileSync(sandbox.host('wk01').logFile, 'utf8'), /past MaxStartups/);
+    assert.deepEqual((await sandbox.run('wk01', 'ls /srv/aliases')).stdout.trim().split('\n'), names);
   });
 
   it('a play that needs every host in one thread runs in one, and says so at -v', async () => {
