@@ -6,7 +6,7 @@ import type { ConnectionSpec } from '../inventory/types.js';
 import { shellQuote } from '../util/shell.js';
 import { KILL_GRACE_MS } from '../transport/queued.js';
 import { InterruptedError, StepFailure, UnreachableError, type HostTransport, type Privilege } from '../transport/types.js';
-import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
+import { evaluateCondition, renderTemplateFile, renderTemplateFilePieces, renderValue } from '../template/index.js';
 import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
@@ -343,6 +343,12 @@ async function attemptItem(
   }
   // A value from a vault in the arguments makes this task no_log: diffs as checksums, no messages.
   const noLog = task.noLog || readVault || holdsSecret(args);
+  // A template that reads a vault value makes the file it renders a secret.
+  const secretAware = <T>(render: () => T): T => {
+    const rendered = readsSecret(render);
+    if (rendered.secret) context.noLog = true;
+    return rendered.value;
+  };
   const context: ModuleContext = {
     host: target.name,
     user: privilege.become ? (privilege.becomeUser ?? 'root') : target.connection.user,
@@ -354,12 +360,8 @@ async function attemptItem(
     baseDir: task.baseDir ?? play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
-    render: (text, what) => {
-      const rendered = readsSecret(() => renderTemplateFile(text, vars, { what, location: task.location }) as string);
-      // A template that reads a vault value makes the file it renders a secret.
-      if (rendered.secret) context.noLog = true;
-      return rendered.value;
-    },
+    render: (text, what) => secretAware(() => renderTemplateFile(text, vars, { what, location: task.location }) as string),
+    renderFile: (text, what) => secretAware(() => renderTemplateFilePieces(text, vars, { what, location: task.location })),
     progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
     changedPaths: () => [...target.changedPaths],
     evaluate: (condition) => evaluateCondition(condition, vars, origin),
@@ -436,8 +438,14 @@ function predictedContents(check: CheckResult): Map<string, Buffer> {
 /** changed_when / failed_when see the result under its registered name, as in Ansible. */
 function judge(task: TaskSpec, outcome: TaskOutcome, vars: Record<string, unknown>, origin: { what: string }, predicted: boolean): TaskOutcome {
   if (predicted || outcome.status === 'skipped') return outcome;
-  const scopeVars = { ...vars, ...outcome.result, ...(task.register ? { [task.register]: outcome.result } : {}) };
-  const holds = (rule: string[] | boolean) => (typeof rule === 'boolean' ? rule : rule.every((c) => evaluateCondition(c, scopeVars, origin)));
+  // Built only when a condition needs it: copying every variable for every task of every host is
+  // a measurable share of a no-op run's CPU.
+  let scopeVars: Record<string, unknown> | undefined;
+  const holds = (rule: string[] | boolean) => {
+    if (typeof rule === 'boolean') return rule;
+    scopeVars ??= { ...vars, ...outcome.result, ...(task.register ? { [task.register]: outcome.result } : {}) };
+    return rule.every((c) => evaluateCondition(c, scopeVars!, origin));
+  };
   // As Ansible: failed_when decides failure, changed_when decides change, each on its own.
   const failed = task.failedWhen !== undefined ? holds(task.failedWhen) : outcome.status === 'failed';
   const changed = task.changedWhen !== undefined ? holds(task.changedWhen) : outcome.result.changed === true;
