@@ -234,6 +234,26 @@ describe('hardening: interrupts, lost hosts, temp files, bad input, keys, known_
     for (const host of ['hard01', 'hard02', 'hard03']) assert.equal(again.recap![host].changed, 0, `${host} changed on the rerun`);
   });
 
+  it('a big template (rendered in pieces, streamed to the host) arrives byte for byte on every host; a rerun changes nothing', async () => {
+    // 6 MiB: literal text with multi-byte characters around a variable, a loop and a {% set %} block.
+    const block = '{{ inventory_hostname }} é ✓ 😀 {% for n in [1, 2] %}{{ n }}{% endfor %} {% set x %}{{ inventory_hostname | upper }}{% endset %}{{ x }}\n' + 'z'.repeat(4000) + '\n';
+    const expected = (host: string) => Buffer.from(`${host} é ✓ 😀 12 ${host.toUpperCase()}\n${'z'.repeat(4000)}\n`.repeat(1500) + 'end\n');
+    const templateFile = join(sandbox.dir, 'big-template.j2');
+    writeFileSync(templateFile, `${block.repeat(1500)}end\n`);
+    const file = playbook('big-template.yaml', `- hosts: hard02:hard03\n  gather_facts: false\n  tasks:\n    - template: {src: ${templateFile}, dest: /srv/big-template.txt, mode: '0640'}\n`);
+    for (const host of ['hard02', 'hard03']) await sandbox.run(host, 'rm -f /srv/big-template.txt');
+    const run = await runbook(base(file));
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    for (const host of ['hard02', 'hard03']) {
+      const info = await sandbox.fileInfo(host, '/srv/big-template.txt');
+      assert.ok(info.content?.equals(expected(host)), `${host}: content differs (${info.content?.length} bytes)`);
+      assert.equal(info.mode, '0640');
+    }
+    const again = await runbook(base(file));
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    for (const host of ['hard02', 'hard03']) assert.equal(again.recap![host].changed, 0, `${host} changed on the rerun`);
+  });
+
   it('ignore_errors applies to a failed queued change; the host goes on', async () => {
     const file = playbook('ignored.yaml', `- hosts: hard01\n  gather_facts: false\n  tasks:\n    - name: Into a missing directory\n      copy: {dest: /srv/no-such-dir/x, content: "x\\n"}\n      ignore_errors: true\n    - name: After\n      copy: {dest: /srv/after-ignored, content: "after\\n"}\n`);
     await sandbox.run('hard01', 'rm -rf /srv/no-such-dir /srv/after-ignored');
@@ -366,13 +386,13 @@ describe('hardening: interrupts, lost hosts, temp files, bad input, keys, known_
       assert.doesNotMatch(readFileSync(join(sandbox.dir, 'kh_known_hosts'), 'utf8'), /^\[/m, 'a revoked key was recorded');
     });
 
-    it('@cert-authority: a host known only through its CA is refused, naming the line and why (ssh2 cannot check host certificates), even with --accept-new-host-keys', async () => {
+    it('@cert-authority: a host known only through its CA, without a certificate, is refused naming the line and why, even with --accept-new-host-keys', async () => {
       const [name, type, blob] = keyLine('hard01').split(' ');
       const ca = `@cert-authority ${name.replace(/\.\d+\]/, '.*]')} ${type} ${blob}\n`;
       for (const more of [[], ['--accept-new-host-keys']]) {
         const run = await withKnownHosts(`# CA for the sandbox\n${ca}`, ...more);
         assert.equal(run.code, 3, run.stdout);
-        assert.match(run.stdout, /kh_known_hosts:2 trusts a @cert-authority for \[127\.[\d.]+\]:\d+, but runbook cannot check host certificates \(its SSH library, ssh2, does not negotiate them\); add the host's own key/);
+        assert.match(run.stdout, /kh_known_hosts:2 trusts a @cert-authority for \[127\.[\d.]+\]:\d+, but the host's certificate is not accepted: the host offers no host certificate \(host key ssh-ed25519 SHA256:\S+\); refusing to connect/);
         assert.equal(readFileSync(join(sandbox.dir, 'kh_known_hosts'), 'utf8'), `# CA for the sandbox\n${ca}`, 'a key was recorded');
       }
       // The host's own key beside the CA line: trusted as usual.
