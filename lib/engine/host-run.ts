@@ -57,7 +57,19 @@ export class HostRun {
   /** Results held until the changes their tasks queued are made (see results.ts). */
   readonly pending: PendingResult[] = [];
   /** A failure nothing rescued, or an unreachable host, ends this host's run; the others go on. */
-  stopped = false;
+  get stopped(): boolean {
+    return this.hasStopped;
+  }
+  set stopped(value: boolean) {
+    if (value !== this.hasStopped) HostRun.stopChanges++;
+    this.hasStopped = value;
+  }
+  private hasStopped = false;
+  /**
+   * Counts every change of any host's `stopped`: lists of the hosts still running (play_hosts) are
+   * kept until it moves, instead of being filtered again for every task of every host.
+   */
+  static stopChanges = 0;
   private readonly caches = new Map<string, FactCache>();
 
   constructor(

@@ -168,14 +168,19 @@ class PlayBatch {
     };
   }
 
+  private liveHosts?: { stopChanges: number; playHosts: string[]; playBatch: string[] };
+
   private layersOf(host: string): VarLayers {
-    const live = (hosts: string[]) => hosts.filter((h) => !this.scope.hostRun(h).stopped);
+    if (this.liveHosts?.stopChanges !== HostRun.stopChanges) {
+      const live = (hosts: string[]) => hosts.filter((h) => !this.scope.hostRun(h).stopped);
+      this.liveHosts = { stopChanges: HostRun.stopChanges, playHosts: live(this.playHosts), playBatch: live(this.hosts) };
+    }
     return {
       inventory: this.options.inventory,
       host,
       play: this.play,
-      playHosts: live(this.playHosts),
-      playBatch: live(this.hosts),
+      playHosts: this.liveHosts.playHosts,
+      playBatch: this.liveHosts.playBatch,
       registered: this.scope.hostRun(host).registered,
       facts: this.scope.hostRun(host).gathered,
       included: this.scope.hostRun(host).included,

@@ -436,8 +436,14 @@ function predictedContents(check: CheckResult): Map<string, Buffer> {
 /** changed_when / failed_when see the result under its registered name, as in Ansible. */
 function judge(task: TaskSpec, outcome: TaskOutcome, vars: Record<string, unknown>, origin: { what: string }, predicted: boolean): TaskOutcome {
   if (predicted || outcome.status === 'skipped') return outcome;
-  const scopeVars = { ...vars, ...outcome.result, ...(task.register ? { [task.register]: outcome.result } : {}) };
-  const holds = (rule: string[] | boolean) => (typeof rule === 'boolean' ? rule : rule.every((c) => evaluateCondition(c, scopeVars, origin)));
+  // Built only when a condition needs it: copying every variable for every task of every host is
+  // a measurable share of a no-op run's CPU.
+  let scopeVars: Record<string, unknown> | undefined;
+  const holds = (rule: string[] | boolean) => {
+    if (typeof rule === 'boolean') return rule;
+    scopeVars ??= { ...vars, ...outcome.result, ...(task.register ? { [task.register]: outcome.result } : {}) };
+    return rule.every((c) => evaluateCondition(c, scopeVars!, origin));
+  };
   // As Ansible: failed_when decides failure, changed_when decides change, each on its own.
   const failed = task.failedWhen !== undefined ? holds(task.failedWhen) : outcome.status === 'failed';
   const changed = task.changedWhen !== undefined ? holds(task.changedWhen) : outcome.result.changed === true;
