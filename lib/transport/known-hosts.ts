@@ -5,6 +5,8 @@ import { dirname } from 'node:path';
 export interface KnownKey {
   type: string; // ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa ...
   blob: string; // base64
+  /** Its line in the known_hosts file (1-based). */
+  line?: number;
 }
 
 /** The name OpenSSH records a host under: `addr`, or `[addr]:port` off port 22. */
@@ -21,19 +23,26 @@ export function knownKeysFor(file: string, name: string): KnownKey[] {
   return knownHostsFor(file, name).keys;
 }
 
+/** What known_hosts says about one host. */
+export interface KnownHostEntries {
+  keys: KnownKey[];
+  /** Keys marked `@revoked`, whatever their host pattern. */
+  revoked: KnownKey[];
+  /** Keys of the `@cert-authority` lines that match the host. */
+  certAuthorities: KnownKey[];
+}
+
 /**
- * What known_hosts says about one host: its keys, and the keys marked `@revoked` (refused for
- * every host, even with --accept-new-host-keys, as OpenSSH does). Host patterns are OpenSSH's:
- * comma lists of names with `*` and `?`, where a matching `!pattern` excludes the line.
- * `@cert-authority` lines for the host are returned as such, by line number: ssh2 (1.17) offers
- * no `*-cert-v01@openssh.com` host key algorithm, so a host certificate can never be checked,
- * and a host known only through its CA is refused with that reason (see SshTransport).
+ * What known_hosts says about one host: its keys, the keys marked `@revoked` (refused for
+ * every host, even with --accept-new-host-keys, as OpenSSH does), and the `@cert-authority`
+ * keys trusted to sign its host certificates (see host-certificate.ts). Host patterns are
+ * OpenSSH's: comma lists of names with `*` and `?`, where a matching `!pattern` excludes the line.
  */
-export function knownHostsFor(file: string, name: string): { keys: KnownKey[]; revoked: KnownKey[]; certAuthorityLines: number[] } {
+export function knownHostsFor(file: string, name: string): KnownHostEntries {
   const keys: KnownKey[] = [];
   const revoked: KnownKey[] = [];
-  const certAuthorityLines: number[] = [];
-  if (!existsSync(file)) return { keys, revoked, certAuthorityLines };
+  const certAuthorities: KnownKey[] = [];
+  if (!existsSync(file)) return { keys, revoked, certAuthorities };
   for (const [index, line] of readFileSync(file, 'utf8').split('\n').entries()) {
     let fields = line.trim().split(/\s+/);
     if (fields.length < 3 || fields[0].startsWith('#')) continue;
@@ -41,11 +50,12 @@ export function knownHostsFor(file: string, name: string): { keys: KnownKey[]; r
     if (marker) fields = fields.slice(1);
     if (fields.length < 3) continue;
     const [hosts, type, blob] = fields;
-    if (marker === '@revoked') revoked.push({ type, blob });
-    else if (marker === '@cert-authority' && hostListMatches(hosts, name)) certAuthorityLines.push(index + 1);
-    else if (marker === undefined && hostListMatches(hosts, name)) keys.push({ type, blob });
+    const entry = { type, blob, line: index + 1 };
+    if (marker === '@revoked') revoked.push(entry);
+    else if (marker === '@cert-authority' && hostListMatches(hosts, name)) certAuthorities.push(entry);
+    else if (marker === undefined && hostListMatches(hosts, name)) keys.push(entry);
   }
-  return { keys, revoked, certAuthorityLines };
+  return { keys, revoked, certAuthorities };
 }
 
 /** OpenSSH's host list: some positive pattern matches and no negated one does. */

@@ -3,7 +3,9 @@ import type { Writable } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { Limiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
-import { fingerprint, keyType, knownHostsFor, knownHostsName, recordKnownKey, type KnownKey } from './known-hosts.js';
+import { CertificateTrust } from './certificate-trust.js';
+import { plainPublicKey } from './host-certificate.js';
+import { fingerprint, keyType, knownHostsFor, knownHostsName, recordKnownKey, type KnownHostEntries } from './known-hosts.js';
 import { InterruptedError, TimeoutError, UnreachableError, type ContentSource, type ExecOptions, type ExecResult, type Privilege } from './types.js';
 import { KILL_GRACE_MS, QueuedTransport, abortReason, sendInput } from './queued.js';
 
@@ -105,14 +107,24 @@ export class SshTransport extends QueuedTransport {
     }
   }
 
-  private handshake(): Promise<Client> {
+  private async handshake(): Promise<Client> {
+    const { address, port, user, connectTimeoutMs } = this.target;
+    const name = knownHostsName(address, port);
+    const entries = knownHostsFor(this.target.knownHostsFile, name);
+    const { keys: known, revoked, certAuthorities } = entries;
+    this.detail(`connecting to ${address}:${port} as ${user} (connect timeout ${connectTimeoutMs / 1000} s; known hosts ${this.target.knownHostsFile}: ${known.length} key(s), ${revoked.length} revoked, ${certAuthorities.length} @cert-authority)`);
+    // A host covered by a @cert-authority line: its certificate, kept or fetched, before the handshake.
+    const certificates = certAuthorities.length > 0 ? new CertificateTrust(this.target, name, entries, (line) => this.detail(line)) : undefined;
+    const certifiedTypes = (await certificates?.prepare()) ?? [];
+    const preferred = [...new Set([...known.map((k) => k.type), ...certifiedTypes])].flatMap((type) => ALGORITHMS_BY_KEY_TYPE[type] ?? []);
+    return this.openConnection(name, entries, preferred, certificates);
+  }
+
+  private openConnection(name: string, entries: KnownHostEntries, preferred: string[], certificates: CertificateTrust | undefined): Promise<Client> {
     const { address, port, user, connectTimeoutMs } = this.target;
     const keepaliveMs = this.target.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
-    const name = knownHostsName(address, port);
-    const { keys: known, revoked, certAuthorityLines } = knownHostsFor(this.target.knownHostsFile, name);
     let refusal: string | undefined;
     return new Promise<Client>((resolve, reject) => {
-      this.detail(`connecting to ${address}:${port} as ${user} (connect timeout ${connectTimeoutMs / 1000} s; known hosts ${this.target.knownHostsFile}: ${known.length} key(s), ${revoked.length} revoked)`);
       const socket = tcpConnect({ host: address, port });
       // ssh2 leaves Nagle on: every round trip would wait ~40 ms for a delayed ACK.
       socket.setNoDelay(true);
@@ -161,7 +173,6 @@ export class SshTransport extends QueuedTransport {
         const shed = connected && !negotiated && refusal === undefined;
         fail(refusal ?? `ssh to ${user}@${address}:${port} failed: ${err.message}`, shed);
       });
-      const preferred = known.flatMap((k) => ALGORITHMS_BY_KEY_TYPE[k.type] ?? []);
       const config: ConnectConfig = {
         sock: socket,
         username: user,
@@ -172,10 +183,20 @@ export class SshTransport extends QueuedTransport {
         // ssh2 gives up when more than keepaliveCountMax probes in a row go unanswered.
         keepaliveInterval: Math.max(100, Math.round(keepaliveMs / KEEPALIVE_PROBES)),
         keepaliveCountMax: KEEPALIVE_PROBES - 1,
-        hostVerifier: (key: Buffer) => {
-          refusal = this.verifyHostKey(name, key, known, revoked, certAuthorityLines);
-          this.detail(`host key ${keyType(key)} ${fingerprint(key)} ${refusal === undefined ? (known.length > 0 ? 'matches known_hosts' : 'is new: accepted and recorded') : 'refused'}`);
-          return refusal === undefined;
+        // Asynchronous (ssh2 waits for the callback): a certificate may have to be fetched. ssh2
+        // checks the host's signature of the exchange with this key after the callback allows it.
+        hostVerifier: (key: Buffer, verified: (trusted: boolean) => void) => {
+          this.verifyHostKey(name, key, entries, certificates).then(
+            (verdict) => {
+              if ('refusal' in verdict) refusal = verdict.refusal;
+              this.detail(`host key ${keyType(key)} ${fingerprint(key)} ${'refusal' in verdict ? 'refused' : verdict.how}`);
+              verified(!('refusal' in verdict));
+            },
+            (error: Error) => {
+              refusal = `host key for ${name} cannot be checked: ${error.message}`;
+              verified(false);
+            },
+          );
         },
       };
       if (preferred.length > 0) config.algorithms = { serverHostKey: preferred as never };
@@ -183,26 +204,29 @@ export class SshTransport extends QueuedTransport {
     });
   }
 
-  /** Returns why the key is refused, or undefined when it is trusted. */
-  private verifyHostKey(name: string, key: Buffer, known: KnownKey[], revoked: KnownKey[], certAuthorityLines: number[]): string | undefined {
+  /** How the host's key is trusted, or why it is refused. */
+  private async verifyHostKey(name: string, key: Buffer, entries: KnownHostEntries, certificates: CertificateTrust | undefined): Promise<{ how: string } | { refusal: string }> {
+    const { keys: known, revoked } = entries;
     const blob = key.toString('base64');
     const print = fingerprint(key);
-    if (revoked.some((k) => k.blob === blob)) {
-      return `host key for ${name} (${keyType(key)} ${print}) is marked @revoked in ${this.target.knownHostsFile}; refusing to connect.`;
+    const revokedEntry = revoked.find((k) => plainPublicKey(Buffer.from(k.blob, 'base64')).equals(key));
+    if (revokedEntry) {
+      return { refusal: `host key for ${name} (${keyType(key)} ${print}) is marked @revoked in ${this.target.knownHostsFile}:${revokedEntry.line}; refusing to connect.` };
     }
-    if (known.some((k) => k.blob === blob)) return undefined;
+    if (known.some((k) => k.blob === blob)) return { how: 'matches known_hosts' };
+    // As OpenSSH: a certificate from a trusted CA is enough, whatever plain keys are listed.
+    if (certificates) {
+      const verdict = await certificates.verify(key);
+      return verdict.trusted ? { how: verdict.how } : { refusal: verdict.refusal };
+    }
     if (known.length > 0) {
-      return `host key for ${name} has CHANGED (now ${keyType(key)} ${print}); refusing to connect. Remove the old key from ${this.target.knownHostsFile} if the change is expected.`;
-    }
-    if (certAuthorityLines.length > 0) {
-      // Trust through a CA is never replaced by trust on first use, even with --accept-new-host-keys.
-      return `${this.target.knownHostsFile}:${certAuthorityLines[0]} trusts a @cert-authority for ${name}, but runbook cannot check host certificates (its SSH library, ssh2, does not negotiate them); add the host's own key to ${this.target.knownHostsFile} (ssh-keyscan), and check its fingerprint (now ${keyType(key)} ${print})`;
+      return { refusal: `host key for ${name} has CHANGED (now ${keyType(key)} ${print}); refusing to connect. Remove the old key from ${this.target.knownHostsFile} if the change is expected.` };
     }
     if (this.target.acceptNewHostKeys) {
       recordKnownKey(this.target.knownHostsFile, name, key);
-      return undefined;
+      return { how: 'is new: accepted and recorded' };
     }
-    return `host key for ${name} is unknown (${keyType(key)} ${print}); add it to ${this.target.knownHostsFile} or pass --accept-new-host-keys`;
+    return { refusal: `host key for ${name} is unknown (${keyType(key)} ${print}); add it to ${this.target.knownHostsFile} or pass --accept-new-host-keys` };
   }
 
   /** One command on its own channel. */

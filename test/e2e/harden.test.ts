@@ -366,13 +366,13 @@ describe('hardening: interrupts, lost hosts, temp files, bad input, keys, known_
       assert.doesNotMatch(readFileSync(join(sandbox.dir, 'kh_known_hosts'), 'utf8'), /^\[/m, 'a revoked key was recorded');
     });
 
-    it('@cert-authority: a host known only through its CA is refused, naming the line and why (ssh2 cannot check host certificates), even with --accept-new-host-keys', async () => {
+    it('@cert-authority: a host known only through its CA, without a certificate, is refused naming the line and why, even with --accept-new-host-keys', async () => {
       const [name, type, blob] = keyLine('hard01').split(' ');
       const ca = `@cert-authority ${name.replace(/\.\d+\]/, '.*]')} ${type} ${blob}\n`;
       for (const more of [[], ['--accept-new-host-keys']]) {
         const run = await withKnownHosts(`# CA for the sandbox\n${ca}`, ...more);
         assert.equal(run.code, 3, run.stdout);
-        assert.match(run.stdout, /kh_known_hosts:2 trusts a @cert-authority for \[127\.[\d.]+\]:\d+, but runbook cannot check host certificates \(its SSH library, ssh2, does not negotiate them\); add the host's own key/);
+        assert.match(run.stdout, /kh_known_hosts:2 trusts a @cert-authority for \[127\.[\d.]+\]:\d+, but the host's certificate is not accepted: the host offers no host certificate \(host key ssh-ed25519 SHA256:\S+\); refusing to connect/);
         assert.equal(readFileSync(join(sandbox.dir, 'kh_known_hosts'), 'utf8'), `# CA for the sandbox\n${ca}`, 'a key was recorded');
       }
       // The host's own key beside the CA line: trusted as usual.

@@ -28,7 +28,14 @@ export interface SandboxOptions {
   packages?: boolean;
   /** Extra sshd_config lines (the bench's 1,000-host scenario raises MaxStartups and MaxSessions). */
   sshdConfig?: string;
+  /**
+   * A host certificate for a host's ed25519 key (sshd's HostCertificate): signed at start by the
+   * CA private key file given (`ssh-keygen -s CA -h`), with these principals (none: valid for
+   * every name) and `-V` validity interval. Hosts it returns undefined for have none.
+   */
+  hostCertificate?: (h: { name: string; address: string }) => HostCertificateOptions | undefined;
 }
+export interface HostCertificateOptions { caKey: string; principals: string[]; validity?: string }
 export interface InventoryOptions { groups?: Record<string, string[]>; vars?: Record<string, unknown>; user?: string }
 export interface FileInfo { exists: boolean; content?: Buffer; mode?: string; owner?: string; group?: string; type?: string; target?: string }
 
@@ -92,7 +99,7 @@ export class Sandbox {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'runbook-sandbox', '-f', sb.keyFile]);
       const staged = sb.stageFiles(opts.files ?? {});
-      await pool(hosts, START_CONCURRENCY, (h) => sb.startHost(h, staged, opts.setup, opts.packages === true, opts.sshdConfig));
+      await pool(hosts, START_CONCURRENCY, (h) => sb.startHost(h, staged, opts.setup, opts.packages === true, opts.sshdConfig, opts.hostCertificate?.(h)));
       const lines = hosts.map((h) => {
         const [type, key] = readFileSync(join(h.stateDir, 'upper/etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/);
         return `${h.port === 22 ? h.address : `[${h.address}]:${h.port}`} ${type} ${key}\n`;
@@ -250,7 +257,7 @@ printf '\\0--content--\\0'
     return lines.join('\n');
   }
 
-  private async startHost(h: HostState, stagedFiles: string, setup: SandboxOptions['setup'], packages: boolean, extraConfig = ''): Promise<void> {
+  private async startHost(h: HostState, stagedFiles: string, setup: SandboxOptions['setup'], packages: boolean, extraConfig = '', certificate?: HostCertificateOptions): Promise<void> {
     mkdirSync(h.stateDir, { recursive: true });
     for (const d of OVERLAY_DIRS) {
       mkdirSync(join(h.stateDir, 'upper', d), { recursive: true });
@@ -261,11 +268,12 @@ printf '\\0--content--\\0'
       mkdirSync(join(h.stateDir, 'pkg-upper', d), { recursive: true });
       mkdirSync(join(h.stateDir, 'pkg-work', d), { recursive: true });
     }
-    writeFileSync(join(h.stateDir, 'sshd_config'), sshdConfig(h) + extraConfig);
+    const certificateConfig = certificate ? 'HostCertificate /etc/ssh/ssh_host_ed25519_key-cert.pub\n' : '';
+    writeFileSync(join(h.stateDir, 'sshd_config'), sshdConfig(h) + certificateConfig + extraConfig);
     const logFd = openSync(h.logFile, 'a');
     // Log via stderr (-e) rather than -E: sshd opens -E paths after /tmp is
     // hidden by the private tmpfs, so the controller would never see the file.
-    const child = spawn('unshare', ['-m', '-u', '--propagation', 'private', 'sh', '-ec', hostScript(h, this, stagedFiles, setup, packages)],
+    const child = spawn('unshare', ['-m', '-u', '--propagation', 'private', 'sh', '-ec', hostScript(h, this, stagedFiles, setup, packages, certificate)],
       { stdio: ['ignore', logFd, logFd], cwd: '/' });
     closeSync(logFd);
     child.unref();
@@ -307,7 +315,7 @@ Subsystem sftp /usr/lib/openssh/sftp-server
 `;
 }
 
-function hostScript(h: HostState, sb: Sandbox, stagedFiles: string, setup: SandboxOptions['setup'], packages: boolean): string {
+function hostScript(h: HostState, sb: Sandbox, stagedFiles: string, setup: SandboxOptions['setup'], packages: boolean, certificate?: HostCertificateOptions): string {
   const S = q(h.stateDir);
   const packageOverlays = (packages ? PACKAGE_OVERLAY_DIRS : []).map((d) =>
     `mount -t overlay overlay -o lowerdir=${d},upperdir=${S}/pkg-upper${d},workdir=${S}/pkg-work${d} ${d}`);
@@ -337,6 +345,7 @@ echo ${q(h.name)} > /etc/hostname
 printf '%s\\t%s\\n' ${q(h.address)} ${q(h.name)} >> /etc/hosts
 rm -f /etc/ssh/ssh_host_*
 ssh-keygen -q -t ed25519 -N '' -C ${q(h.name)} -f /etc/ssh/ssh_host_ed25519_key
+${certificate ? `ssh-keygen -q -s ${q(certificate.caKey)} -h -I ${q(h.name)}${certificate.principals.length > 0 ? ` -n ${q(certificate.principals.join(','))}` : ''}${certificate.validity ? ` -V ${q(certificate.validity)}` : ''} /etc/ssh/ssh_host_ed25519_key.pub` : ''}
 cp ${S}/sshd_config /etc/ssh/sshd_config.runbook-${basename(sb.dir)}
 ${deploy}
 ${policy}
