@@ -40,8 +40,9 @@ import { uri } from './uri.js';
 import { aptRepository } from './apt_repository.js';
 import { authorizedKey } from './authorized_key.js';
 import { dpkgSelections } from './dpkg_selections.js';
+import { unarchive } from './unarchive.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, raw, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole, user, group, service, sysctl, hostname, cron, waitForConnection, fetch, git, apt, packageModule, getUrl, uri, aptRepository, authorizedKey, dpkgSelections];
+export const builtinModules: ModuleDefinition[] = [command, shell, raw, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole, user, group, service, sysctl, hostname, cron, waitForConnection, fetch, git, apt, packageModule, getUrl, uri, aptRepository, unarchive, authorizedKey, dpkgSelections];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);
