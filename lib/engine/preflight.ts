@@ -5,7 +5,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { TagFilter } from '../playbook/tags.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
-import { isTemplated, referencedVariables, renderTemplateFile, renderValue } from '../template/index.js';
+import { isTemplated, referencedVariables, renderTemplateFile, renderTemplateFilePieces, renderValue } from '../template/index.js';
 import { loadVarsFile } from '../modules/include_vars.js';
 import { moduleArgs } from './args.js';
 import { buildHostvars, groupsRecord, itemVars } from './vars.js';
@@ -69,7 +69,12 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
             throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
           }
           try {
-            module.preflight?.(args, { baseDir: task.baseDir ?? play.baseDir, render: (text, what) => renderTemplateFile(text, vars, { what: `${what} (task '${task.name}')`, location: task.location }) as string });
+            const templateOrigin = (what: string) => ({ what: `${what} (task '${task.name}')`, location: task.location });
+            module.preflight?.(args, {
+              baseDir: task.baseDir ?? play.baseDir,
+              render: (text, what) => renderTemplateFile(text, vars, templateOrigin(what)),
+              renderFile: (text, what) => renderTemplateFilePieces(text, vars, templateOrigin(what)),
+            });
           } catch (error) {
             // A template reading gathered facts is rendered when it runs, once they are known.
             if (gathers && /undefined variable 'ansible_/.test((error as Error).message)) continue;

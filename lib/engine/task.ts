@@ -6,7 +6,7 @@ import type { ConnectionSpec } from '../inventory/types.js';
 import { shellQuote } from '../util/shell.js';
 import { KILL_GRACE_MS } from '../transport/queued.js';
 import { InterruptedError, StepFailure, UnreachableError, type HostTransport, type Privilege } from '../transport/types.js';
-import { evaluateCondition, renderTemplateFile, renderValue } from '../template/index.js';
+import { evaluateCondition, renderTemplateFile, renderTemplateFilePieces, renderValue } from '../template/index.js';
 import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
@@ -343,6 +343,12 @@ async function attemptItem(
   }
   // A value from a vault in the arguments makes this task no_log: diffs as checksums, no messages.
   const noLog = task.noLog || readVault || holdsSecret(args);
+  // A template that reads a vault value makes the file it renders a secret.
+  const secretAware = <T>(render: () => T): T => {
+    const rendered = readsSecret(render);
+    if (rendered.secret) context.noLog = true;
+    return rendered.value;
+  };
   const context: ModuleContext = {
     host: target.name,
     user: privilege.become ? (privilege.becomeUser ?? 'root') : target.connection.user,
@@ -354,12 +360,8 @@ async function attemptItem(
     baseDir: task.baseDir ?? play.baseDir,
     facts,
     factsOf: (name) => scope.hostRun(name).facts(privilege),
-    render: (text, what) => {
-      const rendered = readsSecret(() => renderTemplateFile(text, vars, { what, location: task.location }) as string);
-      // A template that reads a vault value makes the file it renders a secret.
-      if (rendered.secret) context.noLog = true;
-      return rendered.value;
-    },
+    render: (text, what) => secretAware(() => renderTemplateFile(text, vars, { what, location: task.location }) as string),
+    renderFile: (text, what) => secretAware(() => renderTemplateFilePieces(text, vars, { what, location: task.location })),
     progress: (message) => scope.emit({ type: 'task_progress', host: run.name, task: task.name, message }),
     changedPaths: () => [...target.changedPaths],
     evaluate: (condition) => evaluateCondition(condition, vars, origin),

@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { resolveSourceFile } from '../playbook/files.js';
+import type { ContentSource } from '../transport/types.js';
+import { STREAM_THRESHOLD } from './copy.js';
 import { applyRegularFile, writeFacts, planRegularFile, type FilePlan, fileMetadataArgs, validateArgError, writeSafetyArgs } from './file-state.js';
-import type { ModuleDefinition } from './types.js';
+import type { ModuleContext, ModuleDefinition } from './types.js';
 
 interface TemplateArgs {
   src: string;
@@ -33,12 +37,12 @@ export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
   validate: (args) => validateArgError(args.validate),
   prefetch: (args) => writeFacts(args.dest, args),
   preflight(args, ctx) {
-    ctx.render(readTemplate(args.src, ctx.baseDir), `template ${args.src}`);
+    renderPieces(args.src, ctx);
   },
   async check(args, ctx) {
     if (!args.force && (await ctx.facts.path(args.dest)).exists) return { changed: false, result: { msg: 'file already exists', dest: args.dest, changed: false } };
-    const content = Buffer.from(ctx.render(readTemplate(args.src, ctx.baseDir), `template ${args.src}`));
-    return planRegularFile({ path: args.dest, content, mode: args.mode, owner: args.owner, group: args.group, backup: args.backup, validate: args.validate }, ctx);
+    const rendered = encoded(renderPieces(args.src, ctx));
+    return planRegularFile({ path: args.dest, ...rendered, mode: args.mode, owner: args.owner, group: args.group, backup: args.backup, validate: args.validate }, ctx);
   },
   async apply(_args, check, ctx) {
     applyRegularFile(check.data!, ctx);
@@ -46,8 +50,65 @@ export const template: ModuleDefinition<TemplateArgs, FilePlan> = {
   },
 };
 
+function renderPieces(src: string, ctx: Pick<ModuleContext, 'baseDir' | 'render' | 'renderFile'>): string[] {
+  const text = readTemplate(src, ctx.baseDir);
+  return ctx.renderFile ? ctx.renderFile(text, `template ${src}`) : [ctx.render(text, `template ${src}`)];
+}
+
+/**
+ * The rendered file as bytes: one Buffer when small (diffs show it); when big, a stream that
+ * encodes the pieces again as the write reads them. The pieces are V8 ropes over the compiled
+ * template's literal text (renderTemplateFilePieces), a few bytes per piece until read, so
+ * every host's file costs next to nothing until it is written.
+ */
+function encoded(pieces: string[]): { content: Buffer } | { source: ContentSource } {
+  const hash = createHash('sha256');
+  let small: Buffer[] | undefined = [];
+  let size = 0;
+  for (const chunk of encode(pieces)) {
+    hash.update(chunk);
+    size += chunk.length;
+    if (size > STREAM_THRESHOLD) small = undefined;
+    else small?.push(chunk);
+  }
+  if (small) return { content: Buffer.concat(small, size) };
+  return { source: { size, sha256: hash.digest('hex'), open: () => Readable.from(encode(pieces), { objectMode: false }) } };
+}
+
+/**
+ * UTF-8 of the pieces, a slice at a time. Each slice is encoded from a new rope (`${part}\n`,
+ * the newline cut off again): encoding a rope makes V8 flatten it in place, and the piece
+ * itself must stay a rope, or it would hold its own copy of the text from then on.
+ */
+function* encode(pieces: string[]): Generator<Buffer> {
+  for (const piece of pieces) for (const part of slices(piece)) yield Buffer.from(`${part}\n`).subarray(0, -1);
+}
+
+/** A piece cut into slices V8's young generation holds (a template without markup is one big piece), never inside a surrogate pair. */
+function* slices(piece: string): Generator<string> {
+  const most = 64 * 1024;
+  if (piece.length <= most) {
+    yield piece;
+    return;
+  }
+  for (let at = 0; at < piece.length; ) {
+    let end = Math.min(at + most, piece.length);
+    const last = piece.charCodeAt(end - 1);
+    if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end++;
+    yield piece.slice(at, end);
+    at = end;
+  }
+}
+
+/**
+ * The template's text. Read once while the file stays the same, for every host: the text is
+ * also the key of its compiled form, so a big template is held once, not once per host.
+ */
+let lastRead: { file: string; mtimeMs: number; size: number; text: string } | undefined;
 function readTemplate(src: string, baseDir: string): string {
   const file = resolveSourceFile(baseDir, 'template', src);
   if (!file) throw new Error(`template '${src}' not found in ${baseDir}/templates or ${baseDir}`);
-  return readFileSync(file, 'utf8');
+  const { mtimeMs, size } = statSync(file);
+  if (lastRead?.file !== file || lastRead.mtimeMs !== mtimeMs || lastRead.size !== size) lastRead = { file, mtimeMs, size, text: readFileSync(file, 'utf8') };
+  return lastRead.text;
 }

@@ -70,6 +70,8 @@ export interface ModuleContext {
   factsOf(host: string): HostFacts;
   /** Render a Jinja2 template text with the task's variables. */
   render(text: string, origin: string): string;
+  /** The same for a template file, in pieces (bounded memory for big files: see renderTemplateFilePieces). */
+  renderFile?(text: string, origin: string): string[];
   /** Shown live while a long check or apply waits (wait_for). */
   progress(message: string): void;
   /** Paths on this host that earlier tasks of this run changed (or, in a dry-run, would change). */
@@ -158,7 +160,7 @@ export interface ModuleDefinition<A = any, D = any> {
   /** Facts check() will ask for (lib/facts request makers): probed for all tasks of a play in one round trip. */
   prefetch?(args: A, ctx: { host: string }): FactRequest[];
   /** Before any host is touched: find what the run would fail on (missing src, undefined variable in a template). */
-  preflight?(args: A, ctx: { baseDir: string; render(text: string, origin: string): string }): void;
+  preflight?(args: A, ctx: { baseDir: string; render(text: string, origin: string): string; renderFile?(text: string, origin: string): string[] }): void;
   check(args: A, ctx: ModuleContext): Promise<CheckResult<D>>;
   apply(args: A, check: CheckResult<D>, ctx: ApplyContext): Promise<ApplyResult>;
 }

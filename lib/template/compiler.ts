@@ -12,9 +12,39 @@ import { numericLiteral, type SliceFlag } from './syntax.js';
 
 const BaseCompiler = nunjucks.compiler.Compiler as unknown as new (name: string, throwOnUndefined: boolean) => CompilerBase;
 
+/** The name under which generated code sees the template's literal text runs (see GeneratedCode). */
+const LITERALS = 'rb_text';
+/** Characters per piece of a file rendered in pieces: small enough for V8's young generation. */
+const PIECE_LENGTH = 32 * 1024;
+
 class AnsibleCompiler extends BaseCompiler {
   /** Set when the template is one expression whose value is the result. */
   nativeExpression: AstNode | undefined;
+  /** The literal text runs, in the order the code refers to them. */
+  readonly literals: string[] = [];
+  /** Inside `{% set x %}...{% endset %}`, whose body writes to a local `output` of its own. */
+  private captureDepth = 0;
+  /** Set by nunjucks once the root function is done (blocks follow). */
+  declare readonly inBlock: boolean;
+
+  compileCapture(node: AstNode, frame: CompileFrame): void {
+    this.captureDepth++;
+    try {
+      (BaseCompiler.prototype as unknown as { compileCapture(this: unknown, node: AstNode, frame: CompileFrame): void }).compileCapture.call(this, node, frame);
+    } finally {
+      this.captureDepth--;
+    }
+  }
+
+  /**
+   * In the root function's own output (not a macro's, a capture's or a block's), a render that
+   * asks for pieces (RenderContext.pieces) takes the text so far once it is this long: a big
+   * file is then many small strings, each encoded and dropped in turn, never one huge string.
+   */
+  private emitSpill(): void {
+    if (this.buffer !== 'output' || this.inBlock || this.captureDepth > 0) return;
+    this._emit(`if(${this.buffer}.length>${PIECE_LENGTH}&&context.pieces){context.pieces.push(${this.buffer});${this.buffer}="";}\n`);
+  }
 
   override compile(node: AstNode, frame?: CompileFrame): void {
     const flags = node as Annotated;
@@ -72,13 +102,15 @@ class AnsibleCompiler extends BaseCompiler {
         this._emit(';\n');
       } else if (child.typename === 'TemplateData') {
         if (!child.value) continue;
-        this._emit(`${this.buffer} += `);
-        this.compileLiteral(child, frame);
-        this._emit(';\n');
+        // Literal text stays data: a big template inlined as JS string literals costs its size
+        // several times over (escaped copies, the generated source, V8's parse of it).
+        this._emit(`${this.buffer} += ${LITERALS}[${this.literals.push(String(child.value)) - 1}];\n`);
+        this.emitSpill();
       } else {
         this._emit(`${this.buffer} += env.rb.str(`);
         this.compile(child, frame);
         this._emit(');\n');
+        this.emitSpill();
       }
     }
   }
@@ -220,10 +252,19 @@ class AnsibleCompiler extends BaseCompiler {
   }
 }
 
-/** JavaScript source for a parsed, annotated template; evaluate with `new Function`. */
-export function generateCode(root: AstNode, nativeExpression: AstNode | undefined): string {
+/**
+ * A parsed, annotated template as JavaScript: `code` is the body of a function of one
+ * parameter, `parameter`, to be called with `literals`; it returns nunjucks' `{ root }`.
+ */
+export interface GeneratedCode {
+  code: string;
+  parameter: string;
+  literals: string[];
+}
+
+export function generateCode(root: AstNode, nativeExpression: AstNode | undefined): GeneratedCode {
   const compiler = new AnsibleCompiler('template', false);
   compiler.nativeExpression = nativeExpression;
   compiler.compile(root);
-  return compiler.getCode();
+  return { code: compiler.getCode(), parameter: LITERALS, literals: compiler.literals };
 }

@@ -168,6 +168,8 @@ export function isGlobalName(name: string): boolean {
  */
 class RenderContext {
   private locals: Record<string, unknown> | undefined;
+  /** Set for a file rendered in pieces: the root's output is moved here piece by piece (see compiler.ts). */
+  pieces: string[] | undefined;
   constructor(
     private readonly vars: Record<string, unknown>,
     readonly env: NunjucksEnvironment,
@@ -260,9 +262,24 @@ export function jinjaSource(text: string): string {
 
 /** Ansible's preserve_trailing_newlines: the output ends with at least as many newlines as the source. */
 export function padTrailingNewlines(output: string, source: string): string {
-  const wanted = trailingNewlines(source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source);
-  const missing = wanted - trailingNewlines(output);
+  const missing = wantedNewlines(source) - trailingNewlines(output);
   return missing > 0 ? output + '\n'.repeat(missing) : output;
+}
+
+/** The same for an output in pieces; only the last pieces are looked at. */
+export function padTrailingNewlinePieces(pieces: string[], source: string): string[] {
+  let present = 0;
+  for (let i = pieces.length - 1; i >= 0; i--) {
+    const count = trailingNewlines(pieces[i]);
+    present += count;
+    if (count < pieces[i].length) break;
+  }
+  const missing = wantedNewlines(source) - present;
+  return missing > 0 ? [...pieces, '\n'.repeat(missing)] : pieces;
+}
+
+function wantedNewlines(source: string): number {
+  return trailingNewlines(source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source);
 }
 
 function trailingNewlines(text: string): number {
@@ -286,8 +303,8 @@ function compile(text: string, allowNative: boolean): CompiledTemplate {
     }
   }
   const nativeExpression = allowNative ? singleExpression(root) : undefined;
-  const code = generateCode(root, nativeExpression);
-  const render = (new Function(code) as () => { root: RootRenderFunction })().root;
+  const { code, parameter, literals } = generateCode(root, nativeExpression);
+  const render = (new Function(parameter, code) as (text: string[]) => { root: RootRenderFunction })(literals).root;
   const textResult = nativeExpression?.typename === 'Filter' && TEXT_FILTERS.has(String(nativeExpression.name.value).replace(/^ansible\.builtin\./, ''));
   return { render, native: nativeExpression !== undefined, text: textResult, analysis };
 }
@@ -381,12 +398,14 @@ function literalOrText(text: string): unknown {
   return text;
 }
 
-export function run(template: CompiledTemplate, text: string, vars: Record<string, unknown>, origin: TemplateOrigin | undefined, parentFrame?: unknown): unknown {
+/** `pieces`: the output goes there in pieces, the last one is the result (files only). */
+export function run(template: CompiledTemplate, text: string, vars: Record<string, unknown>, origin: TemplateOrigin | undefined, parentFrame?: unknown, pieces?: string[]): unknown {
   const frame = (parentFrame ?? new runtime.Frame()) as InstanceType<NunjucksRuntime['Frame']>;
   if (!parentFrame) frame.topLevel = true;
   let failure: unknown;
   let result: unknown;
   const context = new RenderContext(vars, env, origin);
+  context.pieces = pieces;
   renderStack.push(context);
   try {
     template.render(env, context, frame, runtime as NunjucksRuntime, (err, value) => {

@@ -8,7 +8,7 @@
  *   text that reads as a Python list/dict/bool becomes one.
  * - Strings without template markup, and `!unsafe` strings, are returned untouched.
  */
-import { compiled, isGlobalName, isTemplated, OMIT, padTrailingNewlines, run, templateString, type TemplateOrigin } from './environment.js';
+import { compiled, isGlobalName, isTemplated, OMIT, padTrailingNewlinePieces, padTrailingNewlines, run, templateString, type TemplateOrigin } from './environment.js';
 import { isPlainObject, truthy } from './python.js';
 import { UnsafeText } from '../yaml/unsafe.js';
 
@@ -56,6 +56,18 @@ export function renderValue(value: unknown, vars: Record<string, unknown>, origi
 export function renderTemplateFile(text: string, vars: Record<string, unknown>, origin: TemplateOrigin): string {
   if (!isTemplated(text)) return text;
   return padTrailingNewlines(String(run(compiled(text, 'file', origin), text, vars, origin)), text);
+}
+
+/**
+ * The same, as pieces of at most a few tens of KiB (their concatenation is the file): a big
+ * file's text is never one string. Pieces are V8 ropes over the template's literal text, cheap
+ * until read; encode them one at a time.
+ */
+export function renderTemplateFilePieces(text: string, vars: Record<string, unknown>, origin: TemplateOrigin): string[] {
+  if (!isTemplated(text)) return [text];
+  const pieces: string[] = [];
+  pieces.push(String(run(compiled(text, 'file', origin), text, vars, origin, undefined, pieces)));
+  return padTrailingNewlinePieces(pieces, text);
 }
 
 /**

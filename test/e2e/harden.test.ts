@@ -234,6 +234,26 @@ describe('hardening: interrupts, lost hosts, temp files, bad input, keys, known_
     for (const host of ['hard01', 'hard02', 'hard03']) assert.equal(again.recap![host].changed, 0, `${host} changed on the rerun`);
   });
 
+  it('a big template (rendered in pieces, streamed to the host) arrives byte for byte on every host; a rerun changes nothing', async () => {
+    // 6 MiB: literal text with multi-byte characters around a variable, a loop and a {% set %} block.
+    const block = '{{ inventory_hostname }} é ✓ 😀 {% for n in [1, 2] %}{{ n }}{% endfor %} {% set x %}{{ inventory_hostname | upper }}{% endset %}{{ x }}\n' + 'z'.repeat(4000) + '\n';
+    const expected = (host: string) => Buffer.from(`${host} é ✓ 😀 12 ${host.toUpperCase()}\n${'z'.repeat(4000)}\n`.repeat(1500) + 'end\n');
+    const templateFile = join(sandbox.dir, 'big-template.j2');
+    writeFileSync(templateFile, `${block.repeat(1500)}end\n`);
+    const file = playbook('big-template.yaml', `- hosts: hard02:hard03\n  gather_facts: false\n  tasks:\n    - template: {src: ${templateFile}, dest: /srv/big-template.txt, mode: '0640'}\n`);
+    for (const host of ['hard02', 'hard03']) await sandbox.run(host, 'rm -f /srv/big-template.txt');
+    const run = await runbook(base(file));
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    for (const host of ['hard02', 'hard03']) {
+      const info = await sandbox.fileInfo(host, '/srv/big-template.txt');
+      assert.ok(info.content?.equals(expected(host)), `${host}: content differs (${info.content?.length} bytes)`);
+      assert.equal(info.mode, '0640');
+    }
+    const again = await runbook(base(file));
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    for (const host of ['hard02', 'hard03']) assert.equal(again.recap![host].changed, 0, `${host} changed on the rerun`);
+  });
+
   it('ignore_errors applies to a failed queued change; the host goes on', async () => {
     const file = playbook('ignored.yaml', `- hosts: hard01\n  gather_facts: false\n  tasks:\n    - name: Into a missing directory\n      copy: {dest: /srv/no-such-dir/x, content: "x\\n"}\n      ignore_errors: true\n    - name: After\n      copy: {dest: /srv/after-ignored, content: "after\\n"}\n`);
     await sandbox.run('hard01', 'rm -rf /srv/no-such-dir /srv/after-ignored');

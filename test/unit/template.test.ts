@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { InputError } from '../../lib/errors.js';
-import { evaluateCondition, OMIT, referencedVariables, renderString, renderTemplateFile, renderValue } from '../../lib/template/index.js';
+import { evaluateCondition, OMIT, referencedVariables, renderString, renderTemplateFile, renderTemplateFilePieces, renderValue } from '../../lib/template/index.js';
 
 const location = { file: 'site.yml', line: 12, column: 7 };
 const origin = { what: "task 'Deploy'", location };
@@ -303,6 +303,30 @@ describe('template: renderTemplateFile', () => {
 
   it('reports the template line of an undefined variable', () => {
     assert.throws(() => renderTemplateFile('a\nb {{ missing }}\n', vars(), origin), /undefined variable 'missing' in task 'Deploy' \(template line 2\)/);
+  });
+
+  it('renders a big file in small pieces whose text is the whole file, line numbers intact', () => {
+    // Literal runs past the lexer's tag characters ({ } # %), multi-byte text, a loop, a macro,
+    // a {% set %} block and a filter block (their own outputs), and trailing newlines to keep.
+    const block = [
+      'host {{ inventory }} é ✓ 😀 { not a tag } 100% # plain\n',
+      '{% for u in users %}{{ u.name }}={{ u.uid }};{% endfor %}\n',
+      '{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}{{ twice("ab") }}\n',
+      '{% set captured %}{{ base }}|{{ item }}{% endset %}{{ captured | upper }}\n',
+      '{% filter upper %}lower {{ base }}{% endfilter %}\n',
+      'x'.repeat(30_000),
+      '\n',
+    ].join('');
+    const text = `${block.repeat(120)}{{ missing_at_the_end | default('end') }}\n\n`;
+    const context = { ...vars(), inventory: 'web1' };
+    const pieces = renderTemplateFilePieces(text, context, origin);
+    assert.equal(pieces.join(''), renderTemplateFile(text, context, origin));
+    assert.ok(pieces.join('').endsWith('\nend\n\n'));
+    assert.ok(pieces.length > 50, `${pieces.length} pieces`);
+    // A piece is taken once it is over 32 KiB: at most that plus one output (the 30,000 x's).
+    assert.ok(Math.max(...pieces.map((piece) => piece.length)) < 32 * 1024 + 30_100, 'a piece far longer than 32 KiB');
+    const failing = `${block.repeat(30)}{{ missing }}\n`;
+    assert.throws(() => renderTemplateFilePieces(failing, context, origin), /undefined variable 'missing' in task 'Deploy' \(template line 181\)/);
   });
 });
 
