@@ -32,7 +32,7 @@ export function prefetchTasks(scope: RunScope, run: HostRun, play: PlaySpec, tas
         if (!task.when.every((condition) => evaluateCondition(condition, vars))) continue;
         const args = moduleArgs(module, renderableArgs(task.args, vars));
         const cache = run.facts(taskPrivilege(run, play, task));
-        const requests = module.prefetch(args, { host: run.name });
+        const requests = module.prefetch(args, { host: run.name, baseDir: task.baseDir ?? play.baseDir });
         cache.want(requests);
         run.prefetched.set(task, [...(run.prefetched.get(task) ?? []), { cache, requests }]);
       }

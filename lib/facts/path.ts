@@ -14,6 +14,8 @@ export interface PathState {
   size?: number;
   sha256?: string; // regular files the probing user may read
   linkTarget?: string; // links only
+  /** Modification time in seconds, only in a prediction that knows it (a file unpacked from an archive). */
+  mtime?: number;
 }
 
 const TYPES: Record<string, FileType> = {

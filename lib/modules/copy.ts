@@ -121,7 +121,7 @@ function sourceFile(args: CopyArgs, baseDir: string): string {
  * by every host of the run (keyed by path, size and mtime); each host streams it again.
  */
 const streamedFiles = new Map<string, Promise<ContentSource>>();
-function streamedFile(file: string): Promise<ContentSource> {
+export function streamedFile(file: string): Promise<ContentSource> {
   const { size, mtimeMs } = statSync(file);
   const key = `${file}\0${size}\0${mtimeMs}`;
   let source = streamedFiles.get(key);

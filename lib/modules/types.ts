@@ -158,7 +158,7 @@ export interface ModuleDefinition<A = any, D = any> {
    */
   validate?(args: A): string | undefined;
   /** Facts check() will ask for (lib/facts request makers): probed for all tasks of a play in one round trip. */
-  prefetch?(args: A, ctx: { host: string }): FactRequest[];
+  prefetch?(args: A, ctx: { host: string; baseDir?: string }): FactRequest[];
   /** Before any host is touched: find what the run would fail on (missing src, undefined variable in a template). */
   preflight?(args: A, ctx: { baseDir: string; render(text: string, origin: string): string; renderFile?(text: string, origin: string): string[] }): void;
   check(args: A, ctx: ModuleContext): Promise<CheckResult<D>>;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkHostCertificate, describeCertificate, describeKey, plainPublicKey, type CertificateAuthority, type CertificateVerdict } from './host-certificate.js';
-import { fetchHostCertificate, type CertificateFetch } from './keyscan.js';
+import { fetchHostCertificate, KeyscanUnreachableError, type CertificateFetch } from './keyscan.js';
 import { fingerprint, keyType, type KnownHostEntries } from './known-hosts.js';
 
 /**
@@ -22,6 +22,8 @@ import { fingerprint, keyType, type KnownHostEntries } from './known-hosts.js';
 export class CertificateTrust {
   private cached?: Buffer;
   private fetched?: CertificateFetch | { error: string };
+  /** Why the host cannot be reached, when the fetch before the handshake found out. */
+  unreachable?: string;
 
   constructor(
     private readonly target: { address: string; port: number; knownHostsFile: string; connectTimeoutMs: number },
@@ -40,6 +42,8 @@ export class CertificateTrust {
       this.log(`host certificate kept from an earlier run: ${cacheFile(this.target.knownHostsFile, this.name)}`);
       return [certifiedKeyType(this.cached)].filter((t): t is string => t !== undefined);
     }
+    // A host whose plain key is listed too is checked by that key first: no fetch unless it differs.
+    if (this.entries.keys.length > 0) return [];
     this.log(`no host certificate kept for ${this.name}: fetching it from the host (a separate connection, first contact only)`);
     await this.fetch([]);
     return 'certificate' in this.fetched! ? [certifiedKeyType(this.fetched.certificate)].filter((t): t is string => t !== undefined) : [];
@@ -64,6 +68,9 @@ export class CertificateTrust {
       verdict = check(this.cached);
       if (verdict.trusted) return { trusted: true, how: this.how(verdict, 'kept from an earlier run') };
       this.log(`the kept host certificate is not accepted (${verdict.reason}): fetching the host's current one`);
+    }
+    if (!this.fetched) {
+      if (!this.cached) this.log(`no host certificate kept for ${this.name}, and the host key is not the one listed: fetching its certificate from the host`);
       await this.fetch([keyType(hostKey)]);
     }
     const fetched = this.fetched!;
@@ -80,6 +87,8 @@ export class CertificateTrust {
       this.fetched = await sharedFetch(this.target.address, this.target.port, keyTypes, this.target.connectTimeoutMs);
     } catch (error) {
       this.fetched = { error: (error as Error).message };
+      // A dead host costs one connect timeout, not two (the fetch's, then the handshake's).
+      if (error instanceof KeyscanUnreachableError) this.unreachable = (error as Error).message;
     }
   }
 

@@ -122,6 +122,7 @@ export class SshTransport extends QueuedTransport {
     // A host covered by a @cert-authority line: its certificate, kept or fetched, before the handshake.
     const certificates = certAuthorities.length > 0 ? new CertificateTrust(this.target, name, entries, (line) => this.detail(line)) : undefined;
     const certifiedTypes = (await certificates?.prepare()) ?? [];
+    if (certificates?.unreachable) throw new UnreachableError(certificates.unreachable);
     const preferred = [...new Set([...known.map((k) => k.type), ...certifiedTypes])].flatMap((type) => ALGORITHMS_BY_KEY_TYPE[type] ?? []);
     return this.openConnection(name, entries, preferred, certificates);
   }
