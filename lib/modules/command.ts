@@ -45,21 +45,27 @@ function commandModule(name: 'command' | 'shell', toShell: (args: CommandArgs) =
     check: (args, ctx) => checkGuards(args, ctx, toShell(args)),
     async apply(args, _check, ctx: ApplyContext) {
       const line = toShell(args);
-      const result = await ctx.transport.exec(line, { ...ctx.privilege, cwd: args.chdir, stdin: args.stdin, maxOutput: MAX_KEPT_OUTPUT });
-      const stdout = result.stdout.toString().replace(/\n$/, '');
-      const stderr = result.stderr.toString().replace(/\n$/, '');
-      const failed = result.code !== 0;
-      const truncated = result.dropped ? `output truncated: ${describeDropped(result.dropped)} past ${MAX_KEPT_OUTPUT / MIB} MiB per stream not kept` : undefined;
-      const message = [failed ? `exit ${result.code}: ${stderr || stdout}`.slice(0, 2000) : undefined, truncated].filter(Boolean).join('; ');
-      return {
-        changed: true,
-        failed,
-        message: message || undefined,
-        result: {
-          cmd: line, rc: result.code, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), msg: failed ? 'non-zero return code' : '',
-          ...(result.dropped ? { truncated: true, stdout_dropped_bytes: result.dropped.stdout, stderr_dropped_bytes: result.dropped.stderr } : {}),
-        },
-      };
+      const outcome = await runReported(ctx, line, { cwd: args.chdir, stdin: args.stdin });
+      return { ...outcome, result: { cmd: line, ...outcome.result } };
+    },
+  };
+}
+
+/** Run a command line on the host and report it as command, shell and raw do: rc, output, lines, always changed. */
+async function runReported(ctx: ApplyContext, line: string, options: { cwd?: string; stdin?: string }) {
+  const result = await ctx.transport.exec(line, { ...ctx.privilege, ...options, maxOutput: MAX_KEPT_OUTPUT });
+  const stdout = result.stdout.toString().replace(/\n$/, '');
+  const stderr = result.stderr.toString().replace(/\n$/, '');
+  const failed = result.code !== 0;
+  const truncated = result.dropped ? `output truncated: ${describeDropped(result.dropped)} past ${MAX_KEPT_OUTPUT / MIB} MiB per stream not kept` : undefined;
+  const message = [failed ? `exit ${result.code}: ${stderr || stdout}`.slice(0, 2000) : undefined, truncated].filter(Boolean).join('; ');
+  return {
+    changed: true,
+    failed,
+    message: message || undefined,
+    result: {
+      rc: result.code, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), msg: failed ? 'non-zero return code' : '',
+      ...(result.dropped ? { truncated: true, stdout_dropped_bytes: result.dropped.stdout, stderr_dropped_bytes: result.dropped.stderr } : {}),
     },
   };
 }
@@ -101,3 +107,21 @@ export const shell = commandModule('shell', (args) => {
   const text = args.cmd ?? args._raw_params ?? '';
   return args.executable ? `${shellQuote(args.executable)} -c ${shellQuote(text)}` : text;
 });
+
+/**
+ * raw: the text as it is, through the login shell (or `executable -c`), as Ansible's raw action:
+ * no module, no guards, always changed, and skipped in check mode (Ansible cannot know its effect).
+ */
+export const raw: ModuleDefinition<{ _raw_params?: string; executable?: string }> = {
+  name: 'raw',
+  description: 'A command line sent as it is (no module on the host); skipped in a dry-run, as in Ansible check mode.',
+  example: `- name: Python for the modules that need it
+  raw: test -e /usr/bin/python3 || (apt-get update && apt-get install -y python3-minimal)
+`,
+  freeForm: true,
+  args: { executable: { type: 'path' } },
+  validate: (args) => (args._raw_params === undefined || args._raw_params === '' ? 'raw needs a command' : undefined),
+  check: async (_args, ctx) =>
+    ctx.dryRun ? { changed: false, skipped: true, message: 'skipped: raw does not run in a dry-run (as Ansible check mode)', result: { skipped: true, changed: false } } : { changed: true, invalidatesFacts: true, result: {} },
+  apply: (args, _check, ctx) => runReported(ctx, args.executable ? `${shellQuote(args.executable)} -c ${shellQuote(args._raw_params!)}` : args._raw_params!, {}),
+};

@@ -1,5 +1,5 @@
 import { certificate } from './certificate.js';
-import { command, shell } from './command.js';
+import { command, raw, shell } from './command.js';
 import { copyFromHost } from './copy_from_host.js';
 import { copy } from './copy.js';
 import { file } from './file.js';
@@ -38,9 +38,11 @@ import { packageModule } from './package.js';
 import { getUrl } from './get_url.js';
 import { uri } from './uri.js';
 import { aptRepository } from './apt_repository.js';
+import { authorizedKey } from './authorized_key.js';
+import { dpkgSelections } from './dpkg_selections.js';
 import { unarchive } from './unarchive.js';
 
-export const builtinModules: ModuleDefinition[] = [command, shell, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole, user, group, service, sysctl, hostname, cron, waitForConnection, fetch, git, apt, packageModule, getUrl, uri, aptRepository, unarchive];
+export const builtinModules: ModuleDefinition[] = [command, shell, raw, copy, file, template, systemd, privateKey, certificate, copyFromHost, waitFor, kubernetesNamespace, meta, setFact, debug, assert, fail, includeVars, pause, setup, lineinfile, blockinfile, replace, stat, slurp, includeTasks, includeRole, user, group, service, sysctl, hostname, cron, waitForConnection, fetch, git, apt, packageModule, getUrl, uri, aptRepository, unarchive, authorizedKey, dpkgSelections];
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(builtinModules);

@@ -55,13 +55,17 @@ export async function fetchHostCertificate(address: string, port: number, keyTyp
     try {
       return await fetchOnce(address, port, keyTypes, timeoutMs);
     } catch (error) {
-      if (!(error instanceof ShedError) || attempt > SHED_RETRIES) throw error;
+      if (!(error instanceof ShedError)) throw error;
+      if (attempt > SHED_RETRIES) throw new KeyscanUnreachableError(`cannot reach ${address}:${port} (asking for its host certificate): ${error.message}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }
 }
 
 class ShedError extends KeyscanError {}
+
+/** The server never answered as an SSH server (refused, reset, timed out before its version line). */
+export class KeyscanUnreachableError extends KeyscanError {}
 
 function fetchOnce(address: string, port: number, keyTypes: string[], timeoutMs: number): Promise<CertificateFetch> {
   return new Promise((resolve, reject) => {
@@ -78,11 +82,20 @@ function fetchOnce(address: string, port: number, keyTypes: string[], timeoutMs:
       socket.destroy();
       outcome();
     };
-    const fail = (message: string, shed = false) => finish(() => reject(new (shed ? ShedError : KeyscanError)(`cannot fetch the host certificate from ${address}:${port}: ${message}`)));
+    let connected = false;
+    const fail = (message: string, shed = false) => {
+      if (shed) return finish(() => reject(new ShedError(message)));
+      if (!versionSeen) return finish(() => reject(new KeyscanUnreachableError(`cannot reach ${address}:${port} (asking for its host certificate): ${message}`)));
+      finish(() => reject(new KeyscanError(`cannot fetch the host certificate from ${address}:${port}: ${message}`)));
+    };
     const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
-    socket.on('error', (error) => fail(error.message, !kexinitSeen));
-    socket.on('close', () => fail('connection closed', !kexinitSeen));
-    socket.on('connect', () => socket.write('SSH-2.0-runbook_certscan\r\n'));
+    // sshd sheds a connection past MaxStartups by closing it before its KEXINIT: retried.
+    socket.on('error', (error) => fail(error.message, connected && !kexinitSeen));
+    socket.on('close', () => fail('connection closed', connected && !kexinitSeen));
+    socket.on('connect', () => {
+      connected = true;
+      socket.write('SSH-2.0-runbook_certscan\r\n');
+    });
     socket.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
       try {

@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
-import { runbook } from './cli.js';
+import yaml from 'js-yaml';
+import { runbook, totals } from './cli.js';
 
 /**
  * known_hosts `@cert-authority`: real sshd hosts presenting host certificates (HostCertificate)
@@ -127,12 +128,67 @@ describe('known_hosts @cert-authority: host certificates', function () {
     const good = readFileSync(keptFile, 'utf8');
     // The expired certificate of another host, signed by the same CA, in place of cert01's.
     const expired = (await sandbox.fileInfo('cert03', '/etc/ssh/ssh_host_ed25519_key-cert.pub')).content!.toString();
-    for (const stale of [expired, 'ssh-ed25519-cert-v01@openssh.com AAAAgarbage\n']) {
-      writeFileSync(keptFile, stale);
+    // Valid for every name, signed by a listed CA, but for cert05's key: found out during the handshake.
+    const anotherKey = (await sandbox.fileInfo('cert05', '/etc/ssh/ssh_host_ed25519_key-cert.pub')).content!.toString();
+    const stale: Array<[string, RegExp]> = [
+      [expired, /the certificate expired/],
+      ['ssh-ed25519-cert-v01@openssh.com AAAAgarbage\n', /malformed host certificate/],
+      [anotherKey, /the certificate is for another key/],
+    ];
+    for (const [copy, reason] of stale) {
+      writeFileSync(keptFile, copy);
+      const fetches = preauthCloses('cert01');
       const run = await apply('cert01', file, '-vvvv');
       assert.equal(run.code, 0, run.stdout + run.stderr);
-      assert.match(run.stderr, /<cert01> SSH: the kept host certificate is not accepted \(.+\): fetching the host's current one/);
+      assert.match(run.stderr, new RegExp(`<cert01> SSH: the kept host certificate is not accepted \\(${reason.source}.*\\): fetching the host's current one`));
+      assert.equal(preauthCloses('cert01') - fetches, 1, 'certificate fetches');
       assert.equal(readFileSync(keptFile, 'utf8'), good);
+    }
+  });
+
+  it('beside plain keys: a listed key needs no certificate (and no fetch); a certificate is trusted over a stale listed key, as OpenSSH', async () => {
+    const plainKey = async (name: string) => (await sandbox.fileInfo(name, '/etc/ssh/ssh_host_ed25519_key.pub')).content!.toString().trim().split(' ').slice(0, 2).join(' ');
+    const listed = knownHosts(`${caLines()}[${host('cert06').address}]:2222 ${await plainKey('cert06')}\n[${host('cert01').address}]:2222 ${await plainKey('cert04')}\n`);
+    rmSync(`${listed}.certificates`, { recursive: true, force: true });
+    const fetches = preauthCloses('cert06');
+    const run = await apply('cert06,cert01', listed, '-vvvv');
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(preauthCloses('cert06') - fetches, 0, 'a certificate was fetched from a host whose listed key matches');
+    assert.match(run.stderr, /<cert06> SSH: host key ssh-ed25519 \S+ matches known_hosts/);
+    assert.match(run.stderr, /<cert01> SSH: no host certificate kept for \S+, and the host key is not the one listed: fetching its certificate from the host/);
+    assert.match(run.stderr, /<cert01> SSH: host key ssh-ed25519 \S+ trusted through its host certificate/);
+    for (const name of ['cert06', 'cert01']) assert.equal(opensshAccepts(name, listed).accepted, true, `ssh refused ${name}`);
+  });
+
+  it('thirty inventory aliases of one sshd, first contact: all trusted through one certificate fetch', async () => {
+    const file = knownHosts(caLines());
+    rmSync(`${file}.certificates`, { recursive: true, force: true });
+    const one = (yaml.load(sandbox.inventoryYaml()) as any).all.hosts.cert01;
+    const names = Array.from({ length: 30 }, (_, i) => `alias${String(i + 1).padStart(2, '0')}`);
+    const aliases = join(sandbox.dir, 'aliases.yaml');
+    writeFileSync(aliases, yaml.dump({ all: { hosts: Object.fromEntries(names.map((n) => [n, { ...one }])) } }));
+    const book = join(sandbox.dir, 'aliases-play.yaml');
+    writeFileSync(book, '- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: {dest: "/srv/aliases/{{ inventory_hostname }}", content: "x\\n"}\n');
+    await sandbox.run('cert01', 'mkdir -p /srv/aliases');
+    const before = { accepted: sandbox.connectionsAccepted('cert01'), fetches: preauthCloses('cert01') };
+    const run = await runbook(['apply', aliases, book, '--known-hosts', file, '--output', 'json']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(totals(run.recap).changed, 30);
+    assert.equal(sandbox.connectionsAccepted('cert01') - before.accepted, 30);
+    assert.equal(preauthCloses('cert01') - before.fetches, 1, 'certificate fetches');
+    assert.deepEqual((await sandbox.run('cert01', 'ls /srv/aliases')).stdout.trim().split('\n'), names);
+  });
+
+  it('a host that does not answer is unreachable after the certificate fetch\'s connect timeout, without a second attempt', async () => {
+    const file = knownHosts(caLines());
+    const pid = host('cert06').pid;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const run = await apply('cert06', file, '--connect-timeout', '2');
+      assert.equal(run.code, 3, run.stdout);
+      assert.match(run.stdout, new RegExp(`cannot reach ${host('cert06').address.replace(/\./g, '\\.')}:2222 \\(asking for its host certificate\\): no answer within 2000 ms`));
+    } finally {
+      process.kill(pid, 'SIGCONT');
     }
   });
 
@@ -151,4 +207,32 @@ describe('known_hosts @cert-authority: host certificates', function () {
       assert.equal(readFileSync(file, 'utf8'), text);
     }
   });
+});
+
+describe('host certificates fetched over each kind of key exchange', function () {
+  this.timeout(240_000);
+  for (const kex of ['ecdh-sha2-nistp256', 'diffie-hellman-group14-sha256']) {
+    it(`an sshd that offers only ${kex}`, async () => {
+      const keys = mkdtempSync(join(tmpdir(), 'runbook-certca-kex-'));
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ca', '-f', join(keys, 'ca')]);
+      const sandbox = await Sandbox.start({ count: 1, prefix: 'kex', sshdConfig: `KexAlgorithms ${kex}\n`, hostCertificate: (h) => ({ caKey: join(keys, 'ca'), principals: [h.address] }) });
+      try {
+        const h = sandbox.hosts[0];
+        const file = join(sandbox.dir, 'ca_known_hosts');
+        writeFileSync(file, `@cert-authority [${h.address}]:${h.port} ${readFileSync(join(keys, 'ca.pub'), 'utf8')}`);
+        const inventory = join(sandbox.dir, 'inventory.yaml');
+        sandbox.writeInventory(inventory);
+        const book = join(sandbox.dir, 'kex.yaml');
+        writeFileSync(book, `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: {dest: /srv/kex, content: "${kex}\\n"}\n`);
+        const run = await runbook(['apply', inventory, book, '--known-hosts', file, '-vvvv']);
+        assert.equal(run.code, 0, run.stdout + run.stderr);
+        assert.match(run.stderr, new RegExp(`negotiated kex ${kex}`));
+        assert.match(run.stderr, /trusted through its host certificate .* certificate fetched from the host/);
+        assert.equal((await sandbox.fileInfo(h.name, '/srv/kex')).content?.toString(), `${kex}\n`);
+      } finally {
+        await sandbox.stop();
+        rmSync(keys, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { aptCommands, planApt, splitSpec, wantsUpdate, type AptArgs, type AptFacts } from '../../lib/modules/apt.js';
 import { compareDebianVersions, fnmatch, parsePolicy, type PackageCandidate, type PackageState } from '../../lib/facts/package.js';
 import { planRepository, suggestFilename } from '../../lib/modules/apt_repository.js';
+import { currentSelection, planSelection } from '../../lib/modules/dpkg_selections.js';
 
 // Host-free: facts in (dpkg's and apt's answers), the plan and apt-get command lines out.
 const defaults: AptArgs = {
@@ -153,5 +154,27 @@ describe('apt_repository: sources files as Ansible 2.14 rewrites them', () => {
     assert.deepEqual(plan.remove, ['/etc/apt/sources.list.d/x.list']);
     assert.deepEqual(plan.write, [{ path: '/etc/apt/sources.list', content: 'deb http://a/ b c\n', isNew: false }]);
     assert.throws(() => planRepository({ repo: 'http://x stable', state: 'present' }, new Map()), /Invalid repository string/);
+  });
+});
+
+describe('dpkg_selections: decisions from the package fact (Ansible 2.14 modules/dpkg_selections.py)', () => {
+  const installed: PackageState = { name: 'hello', installed: true, status: 'ii ', version: '2.10-3' };
+  it('reads the wanted state from db:Status-Abbrev as dpkg --get-selections names it', () => {
+    assert.equal(currentSelection(installed), 'install');
+    assert.equal(currentSelection({ ...installed, status: 'hi ' }), 'hold');
+    assert.equal(currentSelection({ ...installed, status: 'rc ' }), 'deinstall');
+    assert.equal(currentSelection({ ...installed, status: 'pn ' }), 'purge');
+    assert.equal(currentSelection({ name: 'x', installed: false, status: '' }), 'not present');
+    assert.equal(currentSelection({ name: 'x', installed: false, status: 'un ' }), 'not present');
+  });
+  it('changes only a different selection, and predicts the new one for later tasks', () => {
+    const hold = planSelection({ name: 'hello', selection: 'hold' }, installed);
+    assert.equal(hold.changed, true);
+    assert.deepEqual(hold.result, { before: 'install', after: 'hold' });
+    assert.equal((hold.facts?.[0].value as PackageState).status, 'hi ');
+    assert.equal(planSelection({ name: 'hello', selection: 'install' }, installed).changed, false);
+    const unknown = planSelection({ name: 'nosuch', selection: 'purge' }, { name: 'nosuch', installed: false, status: '' });
+    assert.equal(unknown.changed, true);
+    assert.equal(unknown.facts, undefined);
   });
 });
