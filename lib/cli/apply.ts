@@ -13,7 +13,8 @@ import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs } from './session.js';
 import { connectionDetails } from './verbose.js';
-import { askPassphrase } from './prompt.js';
+import { askPassphrase, promptHidden, promptVisible } from './prompt.js';
+import { answerVarsPrompts } from './vars-prompt.js';
 import { KeyError, loadPrivateKey, type KeyChoice } from '../transport/keys.js';
 import type { Inventory } from '../inventory/types.js';
 import type { PlannedPlay } from '../engine/preflight.js';
@@ -63,6 +64,11 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   // folders get theirs in engine/vars.ts.
   const inventory = loadInventories(inventoryFiles, args, session.config, dirname(playbookFiles[0]));
   const extraVars = parseExtraVars(args.extraVars);
+  // Every play's questions, before planning: the answers are play variables the plan may render.
+  await answerVarsPrompts(plays, extraVars, process.stdin.isTTY ? { hidden: promptHidden, visible: promptVisible } : undefined, {
+    listing: Boolean(args.listHosts || args.listTasks || args.listTags),
+    warn: (message) => process.stderr.write(`[WARNING]: ${message}\n`),
+  });
   const plan = startAtTask(planRun({ inventory, plays, registry, extraVars, tags, skipTags, limit: args.limit, shard }), args.startAtTask);
 
   if (args.listHosts || args.listTasks || args.listTags) {
