@@ -18,7 +18,8 @@ try {
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: [join(root, 'dist', 'lib', 'cli', 'main.js')],
+  // thread-worker.js: each worker thread's entry (lib/cli/threads.ts starts it beside main.js).
+  entryPoints: [join(root, 'dist', 'lib', 'cli', 'main.js'), join(root, 'dist', 'lib', 'cli', 'thread-worker.js')],
   outdir,
   bundle: true,
   splitting: true,

@@ -2,7 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { runPlaybooks } from '../engine/run.js';
-import { parseShard } from '../engine/shard.js';
+import { parseShard, singleThreadReason, type ShardSpec } from '../engine/shard.js';
+import { availableParallelism } from 'node:os';
+import { formatLocation } from '../errors.js';
+import type { RunEvent } from '../engine/events.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { runInThreads } from './threads.js';
+import { wholeNumber } from './flags.js';
 import { planRun } from '../engine/plan.js';
 import { redact } from '../vault/redact.js';
 import { configureVault, type VaultArgs } from './vault-options.js';
@@ -11,10 +17,10 @@ import { loadPlaybookFile } from '../playbook/load.js';
 import { flattenEntries, isBlock, listedTasks, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
 import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
-import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs } from './session.js';
+import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs, type Session } from './session.js';
 import { connectionDetails } from './verbose.js';
 import { askPassphrase, promptHidden, promptVisible } from './prompt.js';
-import { answerVarsPrompts } from './vars-prompt.js';
+import { askVarsPrompts } from './vars-prompt.js';
 import { KeyError, loadPrivateKey, type KeyChoice } from '../transport/keys.js';
 import type { Inventory } from '../inventory/types.js';
 import type { PlannedPlay } from '../engine/preflight.js';
@@ -33,7 +39,15 @@ export interface ApplyArgs extends ConnectionArgs, VaultArgs {
   shardBy?: string;
   strategy?: 'linear' | 'free';
   taskTimeout: number;
+  /** --workers N: threads the hosts are spread over (1: one thread); default: by host count and cores. */
+  workers?: unknown;
 }
+
+/**
+ * Auto mode starts a worker thread per this many hosts (up to the cores): a thread costs about
+ * a start-up of its own (loading the code, reading inventory and playbooks), measured in README.
+ */
+const HOSTS_PER_THREAD = 100;
 
 /** Tags with a meaning of their own in --tags/--skip-tags. */
 const SPECIAL_TAGS = ['all', 'always', 'never', 'tagged', 'untagged'];
@@ -42,34 +56,25 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   // A bad slice is bad input: refused before anything is loaded or contacted.
   const shard = args.shard !== undefined ? parseShard(args.shard, args.shardBy) : undefined;
   if (args.shardBy !== undefined && !shard) throw new InputError('--shard-by goes with --shard I/N');
+  const threadsWanted = requestedThreads(args.workers);
   const session = await settleSession(args);
-  const { inventoryFiles, playbookArgs } = splitPositionals(args, configuredInventory(session.config));
   const registry = defaultRegistry();
   // Vault passwords first: inventories, group_vars and playbooks may hold encrypted data.
-  await configureVault(args, session.config);
-  const playbookFiles = playbookArgs.length ? playbookArgs.map((p) => resolve(p)) : defaultPlaybooks(inventoryFiles[0]);
-  if (!Number.isFinite(args.taskTimeout) || args.taskTimeout < 0) throw new InputError(`--task-timeout must be a number of seconds of 0 or more, got ${args.taskTimeout}`);
-  const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry, { rolesPath: session.rolesPath, privateRoleVars: session.config.privateRoleVars }));
+  const vaultSecrets = await configureVault(args, session.config);
+  const loaded = loadPlaybooks(args, session, registry);
 
   if (args.syntaxCheck) {
     // As ansible-playbook --syntax-check: the playbooks loaded and validated, nothing planned or run.
-    for (const file of playbookFiles) process.stdout.write(`\nplaybook: ${relative(process.cwd(), file) || file}\n`);
+    for (const file of loaded.playbookFiles) process.stdout.write(`\nplaybook: ${relative(process.cwd(), file) || file}\n`);
     return 0;
   }
-  const tags = splitList(args.tags);
-  const skipTags = splitList(args.skipTags);
-  warnUnknownTags(plays, [...tags, ...skipTags]);
-
-  // group_vars/ and host_vars/ next to the (first) playbook are layered in; plays from other
-  // folders get theirs in engine/vars.ts.
-  const inventory = loadInventories(inventoryFiles, args, session.config, dirname(playbookFiles[0]));
-  const extraVars = parseExtraVars(args.extraVars);
+  warnUnknownTags(loaded.plays, [...splitList(args.tags), ...splitList(args.skipTags)]);
   // Every play's questions, before planning: the answers are play variables the plan may render.
-  await answerVarsPrompts(plays, extraVars, process.stdin.isTTY ? { hidden: promptHidden, visible: promptVisible } : undefined, {
+  const promptAnswers = await askVarsPrompts(loaded.plays, parseExtraVars(args.extraVars), process.stdin.isTTY ? { hidden: promptHidden, visible: promptVisible } : undefined, {
     listing: Boolean(args.listHosts || args.listTasks || args.listTags),
     warn: (message) => process.stderr.write(`[WARNING]: ${message}\n`),
   });
-  const plan = startAtTask(planRun({ inventory, plays, registry, extraVars, tags, skipTags, limit: args.limit, shard }), args.startAtTask);
+  const { inventory, extraVars, plan } = planApply(args, session, registry, loaded, shard);
 
   if (args.listHosts || args.listTasks || args.listTags) {
     listPlan(plan, args);
@@ -79,32 +84,84 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   const privateKeys = await loadPrivateKeys(plan, inventory);
   const reporter = await createReporter(session.output, { out: process.stdout, diff: args.diff, color: session.color, verbosity: session.verbosity });
   if (session.verbosity >= 3) for (const line of connectionDetails(inventory, plan.flatMap((p) => p.hosts), session)) process.stderr.write(`${line}\n`);
+  const threads = threadsFor(plan, registry, session, threadsWanted);
   const interrupt = onInterrupt();
   let summary;
   try {
-    summary = await runPlaybooks(
-    {
-      inventory,
-      plan,
-      playbookFiles,
-      dryRun: args.dryRun,
-      diff: args.diff,
-      extraVars,
-      ...connectionRunOptions(session),
-      strategy: args.strategy,
-      taskTimeout: args.taskTimeout,
-      signal: interrupt.signal,
-      privateKeys,
-      // Values from a vault never show, whatever a task or module put in its result.
-      onEvent: (event) => reporter.onEvent(redact(event)),
-    },
-    registry,
-  );
+    // Values from a vault never show, whatever a task or module put in its result.
+    const onEvent = (event: RunEvent) => reporter.onEvent(redact(event));
+    const options = { ...runOptions(args, session, { inventory, extraVars, plan, playbookFiles: loaded.playbookFiles }), signal: interrupt.signal, privateKeys, onEvent };
+    summary =
+      threads > 1
+        ? // The threads redacted their events (they decrypted what the run reads): passed on as they are.
+          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys, promptAnswers }, forward: (event) => reporter.onEvent(event) })
+        : await runPlaybooks(options, registry);
     await reporter.finish();
   } finally {
     interrupt.dispose();
   }
   return interrupt.exitCode ?? summary.exitCode;
+}
+
+/** The playbooks of a run, loaded and checked (the inventory files named, not yet read). */
+export interface LoadedPlaybooks {
+  inventoryFiles: string[];
+  playbookFiles: string[];
+  plays: PlaySpec[];
+}
+
+/** Loads the playbooks the arguments name (a worker thread loads them again, as the main thread did). */
+export function loadPlaybooks(args: ApplyArgs, session: Session, registry: ModuleRegistry): LoadedPlaybooks {
+  const { inventoryFiles, playbookArgs } = splitPositionals(args, configuredInventory(session.config));
+  const playbookFiles = playbookArgs.length ? playbookArgs.map((p) => resolve(p)) : defaultPlaybooks(inventoryFiles[0]);
+  if (!Number.isFinite(args.taskTimeout) || args.taskTimeout < 0) throw new InputError(`--task-timeout must be a number of seconds of 0 or more, got ${args.taskTimeout}`);
+  const plays = playbookFiles.flatMap((file) => loadPlaybookFile(file, registry, { rolesPath: session.rolesPath, privateRoleVars: session.config.privateRoleVars }));
+  return { inventoryFiles, playbookFiles, plays };
+}
+
+/** The inventory read and the run planned; `only`: a worker thread's hosts. */
+export function planApply(args: ApplyArgs, session: Session, registry: ModuleRegistry, loaded: LoadedPlaybooks, shard: ShardSpec | undefined, only?: ReadonlySet<string>) {
+  // group_vars/ and host_vars/ next to the (first) playbook are layered in; plays from other
+  // folders get theirs in engine/vars.ts.
+  const inventory = loadInventories(loaded.inventoryFiles, args, session.config, dirname(loaded.playbookFiles[0]));
+  const extraVars = parseExtraVars(args.extraVars);
+  const { plays } = loaded;
+  const plan = startAtTask(planRun({ inventory, plays, registry, extraVars, tags: splitList(args.tags), skipTags: splitList(args.skipTags), limit: args.limit, shard, only }), args.startAtTask);
+  return { inventory, extraVars, plan };
+}
+
+/** The engine's options the arguments and session settle (the listener, signal and keys are the caller's). */
+export function runOptions(args: ApplyArgs, session: Session, run: { inventory: Inventory; extraVars: Record<string, unknown>; plan: PlannedPlay[]; playbookFiles: string[] }) {
+  return {
+    ...run,
+    dryRun: args.dryRun,
+    diff: args.diff,
+    ...connectionRunOptions(session),
+    strategy: args.strategy,
+    taskTimeout: args.taskTimeout,
+  };
+}
+
+/** Threads the run uses: --workers N, else RUNBOOK_WORKERS, else one per core once the hosts pay for a thread's start. */
+function threadsFor(plan: PlannedPlay[], registry: ModuleRegistry, session: Session, wanted: number | undefined): number {
+  const hosts = new Set(plan.flatMap((p) => p.hosts)).size;
+  const auto = wanted === undefined;
+  const count = Math.min(auto ? Math.min(availableParallelism(), Math.floor(hosts / HOSTS_PER_THREAD)) : wanted, hosts, session.forks);
+  if (count <= 1) return 1;
+  const reason = singleThreadReason(plan, registry);
+  if (!reason) {
+    if (session.verbosity >= 1) process.stderr.write(`runbook: ${count} worker threads, ${Math.ceil(hosts / count)} hosts or fewer each\n`);
+    return count;
+  }
+  if (session.verbosity >= 1) process.stderr.write(`runbook: one thread (not ${count}): ${reason.what} (${formatLocation(reason.location)}), which needs every host in one thread\n`);
+  return 1;
+}
+
+/** --workers N, or RUNBOOK_WORKERS (tests force threads with it); undefined: decided by the host count. */
+function requestedThreads(flag: unknown): number | undefined {
+  if (flag !== undefined) return wholeNumber('--workers', flag, 1);
+  const env = process.env.RUNBOOK_WORKERS;
+  return env !== undefined && env !== '' ? wholeNumber('RUNBOOK_WORKERS', env, 1) : undefined;
 }
 
 /** Every key file the run will use, loaded and checked before the first connection (passphrases asked once). */

@@ -40,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('syntax-check', { type: 'boolean', default: false, describe: 'Load and check the playbooks, then stop (no host contacted)' })
           .option('start-at-task', { type: 'string', describe: 'Start at the first task with this name (or glob); earlier tasks do not run' })
           .option('shard', { type: 'string', describe: 'Run shard I of N (e.g. 2/4): a stable slice of the hosts by name; merge the shards with runbook recap' })
-          .option('shard-by', { type: 'string', describe: 'With --shard: keep the hosts of a group together (a group name or glob, e.g. cluster_*)' }),
+          .option('shard-by', { type: 'string', describe: 'With --shard: keep the hosts of a group together (a group name or glob, e.g. cluster_*)' })
+          .option('workers', { type: 'string', describe: 'Spread the hosts over N threads (1: one thread); default: one per core once there are enough hosts, unless a play needs every host in one thread' }),
       async (args) => {
         const { applyCommand } = await import('./apply.js');
         exitCode = await applyCommand(args as unknown as ApplyArgs);

@@ -59,7 +59,8 @@ const DEFAULT_FORKS = 100;
 const DEFAULT_CONNECT_TIMEOUT_S = 10;
 const DEFAULT_FACT_TIMEOUT_S = 60;
 
-export async function settleSession(args: ConnectionArgs): Promise<Session> {
+/** `given`: the become password the main thread settled (a worker thread neither prompts nor reads it again). */
+export async function settleSession(args: ConnectionArgs, given?: { becomePassword?: string }): Promise<Session> {
   const config = loadAnsibleConfig();
   checkOnlyChoice('--connection', args.connection, ['ssh', 'smart', 'paramiko'], 'runbook always connects over SSH');
   checkOnlyChoice('--become-method', args.becomeMethod, ['sudo'], 'runbook becomes another user through sudo only');
@@ -88,7 +89,7 @@ export async function settleSession(args: ConnectionArgs): Promise<Session> {
     verbosity,
     output,
     color: args.color,
-    becomePassword: await becomePassword(args, config),
+    becomePassword: given ? given.becomePassword : await becomePassword(args, config),
     rolesPath: config.rolesPath ?? [],
     vaultPasswordFile: config.vaultPasswordFile,
   };

@@ -20,8 +20,9 @@ export interface Asker {
  *
  * `ask` undefined: nothing is asked (no terminal, or a listing): defaults are taken.
  */
-export async function answerVarsPrompts(plays: PlaySpec[], extraVars: Record<string, unknown>, ask: Asker | undefined, options: { listing: boolean; warn(message: string): void }): Promise<void> {
-  for (const play of plays) {
+export async function askVarsPrompts(plays: PlaySpec[], extraVars: Record<string, unknown>, ask: Asker | undefined, options: { listing: boolean; warn(message: string): void }): Promise<PromptAnswer[]> {
+  const answers: PromptAnswer[] = [];
+  for (const [index, play] of plays.entries()) {
     for (const question of play.varsPrompt ?? []) {
       if (question.name in extraVars) continue;
       const vars = { ...play.vars, ...extraVars };
@@ -43,9 +44,26 @@ export async function answerVarsPrompts(plays: PlaySpec[], extraVars: Record<str
         }
         options.warn(`vars_prompt '${question.name}' (${formatLocation(question.location)}): not prompting as stdin is not a terminal; its default is used`);
       }
-      const value = answer ? answer : (fallback ?? '');
-      if (question.private) markSecret(value);
-      if (!question.shadowed) play.vars[question.name] = value;
+      answers.push({ play: index, name: question.name, value: answer ? answer : (fallback ?? ''), secret: question.private });
     }
+  }
+  applyPromptAnswers(plays, answers);
+  return answers;
+}
+
+/** One answer, for the play at `play` (its index in the loaded plays): what worker threads are given. */
+export interface PromptAnswer {
+  play: number;
+  name: string;
+  value: string;
+  secret: boolean;
+}
+
+/** The answers become play variables (unless vars_files has the name); private ones are secrets. */
+export function applyPromptAnswers(plays: PlaySpec[], answers: PromptAnswer[]): void {
+  for (const answer of answers) {
+    if (answer.secret) markSecret(answer.value);
+    const question = plays[answer.play]?.varsPrompt?.find((q) => q.name === answer.name);
+    if (question && !question.shadowed) plays[answer.play].vars[answer.name] = answer.value;
   }
 }

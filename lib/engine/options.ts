@@ -34,6 +34,22 @@ export interface RunOptions {
   strategy?: Strategy;
   /** --task-timeout: seconds a task may take unless it sets timeout: (0 or unset: no limit). */
   taskTimeout?: number;
+  /** This run is one thread's slice of the hosts (worker threads): it keeps step with the others through this. */
+  coordinator?: RunCoordinator;
+}
+
+/**
+ * What keeps threads that each run a slice of the hosts in step, so the run is the one a
+ * single thread makes: they meet where the linear strategy orders all hosts (a play's start
+ * and end, its facts gathered, each section of a round, each handler of a flush point, a
+ * batch's end). Points are compared as tuples, in run order; a thread's points only grow.
+ */
+export interface RunCoordinator {
+  /**
+   * Resolves once every thread has reached `point` or gone past it, with the AND of the votes
+   * given there (undefined when no thread voted).
+   */
+  meet(point: number[], vote?: boolean): Promise<boolean | undefined>;
 }
 
 export type Strategy = 'linear' | 'free';

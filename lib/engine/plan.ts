@@ -16,6 +16,8 @@ export interface PlanInput {
   limit?: string;
   /** --shard I/N: only this slice of the hosts; plays that coordinate hosts must not be split. */
   shard?: ShardSpec;
+  /** A worker thread's hosts: the plan is the whole run's, restricted to these (after the checks a shard makes). */
+  only?: ReadonlySet<string>;
 }
 
 /** Which hosts and tasks each play runs, checked whole before any host is touched. */
@@ -35,12 +37,10 @@ export function planRun(input: PlanInput): PlannedPlay[] {
       tagFilter,
     };
   });
-  if (!input.shard) {
-    preflight(plan, inventory, input.registry, input.extraVars);
-    return plan;
-  }
-  checkShardable(plan, inventory, input.shard);
-  const sliced = restrictToShard(plan, inventory, input.shard);
+  if (input.shard) checkShardable(plan, inventory, input.shard);
+  const sharded = input.shard ? restrictToShard(plan, inventory, input.shard) : plan;
+  const only = input.only;
+  const sliced = only ? sharded.map((p) => ({ ...p, hosts: p.hosts.filter((h) => only.has(h)) })) : sharded;
   preflight(sliced, inventory, input.registry, input.extraVars);
   return sliced;
 }

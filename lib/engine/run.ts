@@ -75,19 +75,25 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
       if (brokenPlaybooks.has(play.location.file)) continue;
       const active = hosts.filter((h) => !hostRun(h).stopped);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
+      await options.coordinator?.meet([index, -1]);
       const strategy = play.strategy ?? options.strategy ?? DEFAULT_STRATEGY;
-      for (const batch of serialBatches(play, active, options.extraVars)) {
+      for (const [batchIndex, batch] of serialBatches(play, active, options.extraVars).entries()) {
         if (aborted()) break;
         const live = batch.filter((h) => !hostRun(h).stopped);
-        if (live.length === 0) continue;
-        const playBatch = new PlayBatch(scope, options, play, body, tasks, live, active, hostvars, groups, failedHosts, tagFilter ?? { tags: [], skipTags: [] });
-        const broke = await playBatch.run(strategy);
-        if (broke || live.every((h) => hostRun(h).stopped)) {
+        const point = [index, batchIndex];
+        const ended =
+          live.length > 0 &&
+          ((await new PlayBatch(scope, options, play, body, tasks, live, active, hostvars, groups, failedHosts, tagFilter ?? { tags: [], skipTags: [] }, point).run(strategy)) ||
+            live.every((h) => hostRun(h).stopped));
+        // Threads with a slice of the hosts: the playbook ends when it ended for every one that had hosts here.
+        const ends = options.coordinator ? ((await options.coordinator.meet([...point, Infinity], live.length > 0 ? ended : undefined)) ?? false) : ended;
+        if (ends) {
           brokenPlaybooks.add(play.location.file);
           break;
         }
       }
       options.onEvent({ type: 'play_end', play: play.name, index });
+      await options.coordinator?.meet([index, Infinity]);
     }
   } finally {
     finished = true;
@@ -127,7 +133,14 @@ class PlayBatch {
     private readonly groups: Record<string, string[]>,
     private readonly failedHosts: Set<string>,
     private readonly tagFilter: TagFilter,
+    /** [play, batch]: where this batch is in the run, for meeting other threads (RunOptions.coordinator). */
+    private readonly point: number[],
   ) {}
+
+  /** With other threads running other hosts: wait for them at this point of the batch. */
+  private async meet(...rest: number[]): Promise<void> {
+    await this.options.coordinator?.meet([...this.point, ...rest]);
+  }
 
   /** Returns true when the play broke and the playbook must stop. */
   async run(strategy: Strategy): Promise<boolean> {
@@ -146,6 +159,7 @@ class PlayBatch {
         prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
       });
     }
+    await this.meet(0);
     // Handlers run at the play's flush points (meta: flush_handlers), which the iterators hand out like tasks.
     const playRun = this.playRun();
     if (strategy === 'free') await this.free(playRun, runs);
@@ -208,8 +222,8 @@ class PlayBatch {
    */
   private async linear(playRun: PlayRun, runs: HostRun[]): Promise<void> {
     const iterators = new Map(runs.map((run) => [run, new HostPlayIterator(this.body)]));
-    for (;;) {
-      const round: Array<{ run: HostRun; step: Extract<IteratorStep, { kind: 'task' }> }> = [];
+    for (let round = 1; ; round++) {
+      const steps: Array<{ run: HostRun; step: Extract<IteratorStep, { kind: 'task' }> }> = [];
       await Promise.all(
         runs.map(async (run) => {
           const iterator = iterators.get(run)!;
@@ -217,20 +231,23 @@ class PlayBatch {
             if (run.stopped || playRun.ended || this.broken || this.scope.aborted?.()) iterator.end();
             const step = iterator.next();
             if (!step) return;
-            if (step.kind === 'task') return void round.push({ run, step });
+            if (step.kind === 'task') return void steps.push({ run, step });
             await takeStep(playRun, run, iterator, step);
           }
         }),
       );
-      if (round.length === 0) break;
-      const order = [...new Set(round.map((r) => r.step.task))].sort((a, b) => {
-        const section = (t: TaskSpec) => SECTION_ORDER[round.find((r) => r.step.task === t)!.step.section];
+      if (steps.length === 0) break;
+      const order = [...new Set(steps.map((r) => r.step.task))].sort((a, b) => {
+        const section = (t: TaskSpec) => SECTION_ORDER[steps.find((r) => r.step.task === t)!.step.section];
         return section(a) - section(b);
       });
       for (const task of order) {
-        const together = round.filter((r) => r.step.task === task).sort((a, b) => runs.indexOf(a.run) - runs.indexOf(b.run));
-        if (task.implicit && task.module === 'meta') await this.flushInStep(playRun, task, together.map((r) => r.run));
+        const together = steps.filter((r) => r.step.task === task).sort((a, b) => runs.indexOf(a.run) - runs.indexOf(b.run));
+        const section = SECTION_ORDER[together[0].step.section];
+        if (task.implicit && task.module === 'meta') await this.flushInStep(playRun, task, together.map((r) => r.run), [round, section]);
         else await forEachLimited(together, this.options.forks, ({ run, step }) => takeStep(playRun, run, iterators.get(run)!, step));
+        // Other threads' hosts end this task (this section of the round) before any host goes on.
+        await this.meet(round, section, Infinity);
       }
       for (const run of runs) if (run.stopped) playRun.once.leave(run.name);
     }
@@ -249,7 +266,7 @@ class PlayBatch {
    * A flush point under linear, as Ansible: each handler on every host that notified it (in
    * inventory order) before the next handler; a failed handler fails its host.
    */
-  private async flushInStep(playRun: PlayRun, point: TaskSpec, runs: HostRun[]): Promise<void> {
+  private async flushInStep(playRun: PlayRun, point: TaskSpec, runs: HostRun[], where: number[]): Promise<void> {
     const gates = playRun.once.of(point);
     const fails = (run: HostRun) => () => {
       run.stopped = true;
@@ -259,11 +276,13 @@ class PlayBatch {
       await Promise.all(runs.map((run) => settle(this.scope, run, fails(run))));
       // A notification reaches every handler named or listening so: consumed once all of them had their turn.
       const consumed = new Map(runs.map((run) => [run, new Set<string>()]));
-      for (const handler of this.play.handlers) {
+      for (const [index, handler] of this.play.handlers.entries()) {
         const names = [handler.name, ...handler.listen];
         const notified = runs.filter((run) => !run.stopped && !this.broken && names.some((n) => run.notified.has(n)));
         for (const run of notified) for (const name of names) consumed.get(run)!.add(name);
         await forEachLimited(notified, this.options.forks, (run) => execute(playRun, run, handler, gates, true, fails(run)));
+        // Each handler on every thread's hosts before the next handler.
+        await this.meet(...where, index);
       }
       for (const [run, names] of consumed) for (const name of names) run.notified.delete(name);
       await Promise.all(runs.map((run) => settle(this.scope, run, fails(run))));

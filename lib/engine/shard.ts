@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { InputError } from '../errors.js';
+import { InputError, type SourceLocation } from '../errors.js';
 import { globToRegExp } from '../inventory/select.js';
 import type { Inventory } from '../inventory/types.js';
-import type { PlaySpec, TaskSpec } from '../playbook/types.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { flattenEntries, type PlayEntry, type PlaySpec, type TaskSpec } from '../playbook/types.js';
+import { includedEntries } from './include.js';
 
 /**
  * One slice of the inventory for `runbook apply --shard I/N`: shard I of N (1-based, as
@@ -81,4 +83,48 @@ export function checkShardable(plan: Array<{ play: PlaySpec; hosts: string[]; ta
 /** The plan restricted to this shard's hosts. */
 export function restrictToShard<P extends { hosts: string[] }>(plan: P[], inventory: Inventory, spec: ShardSpec): P[] {
   return plan.map((p) => ({ ...p, hosts: p.hosts.filter((h) => shardOf(inventory, h, spec) === spec.index) }));
+}
+
+/**
+ * Why a run must keep all its hosts in one thread, or undefined when worker threads may each
+ * run a slice of them. Beyond what a shard refuses (coordinationOf), threads of one process
+ * cannot share: serial, any_errors_fatal, max_fail_percentage, throttle (counted across the
+ * play's hosts), end_play (ends the play for every host), a module that runs once for all
+ * hosts (pause), and an include whose tasks cannot be read before the run (a templated file).
+ */
+export function singleThreadReason(plan: Array<{ play: PlaySpec; tasks: TaskSpec[] }>, registry: ModuleRegistry): { what: string; location: SourceLocation } | undefined {
+  for (const { play, tasks } of plan) {
+    if (play.serial !== undefined && play.serial !== null) return { what: `play '${play.name}' uses serial`, location: play.location };
+    if (play.anyErrorsFatal) return { what: `play '${play.name}' uses any_errors_fatal`, location: play.location };
+    if (play.maxFailPercentage !== undefined) return { what: `play '${play.name}' uses max_fail_percentage`, location: play.location };
+    for (const task of [...tasks, ...play.handlers]) {
+      const reason = taskThreadReason(task, registry, 0);
+      if (reason) return reason;
+    }
+  }
+  return undefined;
+}
+
+function taskThreadReason(task: TaskSpec, registry: ModuleRegistry, depth: number): { what: string; location: SourceLocation } | undefined {
+  const at = (why: string) => ({ what: `task '${task.name}' uses ${why}`, location: task.location });
+  const coordination = coordinationOf(task);
+  if (coordination) return at(coordination);
+  if (registry.get(task.module)?.runsOnce) return at(`${task.module} (runs once for every host)`);
+  if (task.anyErrorsFatal) return at('any_errors_fatal');
+  if (task.throttle !== undefined) return at('throttle');
+  if (task.module === 'meta' && task.args._raw_params === 'end_play') return at('meta: end_play');
+  if (!task.includeTasks) return undefined;
+  const file = task.args.file ?? task.args._raw_params ?? task.args.name;
+  if (depth > 8 || task.loop !== undefined || typeof file !== 'string' || file.includes('{{') || file.includes('{%')) return at(`${task.module} of a file known only at run time`);
+  let entries: PlayEntry[];
+  try {
+    entries = includedEntries(task, file, {});
+  } catch {
+    return at(`${task.module} of a file that cannot be read before the run`);
+  }
+  for (const inner of flattenEntries(entries)) {
+    const reason = taskThreadReason(inner, registry, depth + 1);
+    if (reason) return reason;
+  }
+  return undefined;
 }

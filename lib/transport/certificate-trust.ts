@@ -35,37 +35,37 @@ export class CertificateTrust {
   /**
    * Before the handshake: the kept certificate, or else the host's own (first contact). Returns
    * the plain key types to prefer in the handshake, so the host shows the key its certificate is for.
+   * A kept copy that no longer holds for any key (expired, CA gone or revoked, name not listed) is
+   * replaced here, before the handshake, rather than during it.
    */
   async prepare(): Promise<string[]> {
-    this.cached = readCachedCertificate(this.target.knownHostsFile, this.name);
-    if (this.cached) {
-      this.log(`host certificate kept from an earlier run: ${cacheFile(this.target.knownHostsFile, this.name)}`);
-      return [certifiedKeyType(this.cached)].filter((t): t is string => t !== undefined);
+    const kept = readCachedCertificate(this.target.knownHostsFile, this.name);
+    if (kept) {
+      // Checked for the key it certifies: what the handshake's key must then be.
+      const verdict = this.check(kept, plainPublicKey(kept));
+      if (verdict.trusted) {
+        this.cached = kept;
+        this.log(`host certificate kept from an earlier run: ${cacheFile(this.target.knownHostsFile, this.name)}`);
+        return [keyType(verdict.certificate.key)];
+      }
+      this.log(`the kept host certificate is not accepted (${verdict.reason}): fetching the host's current one`);
     }
     // A host whose plain key is listed too is checked by that key first: no fetch unless it differs.
     if (this.entries.keys.length > 0) return [];
-    this.log(`no host certificate kept for ${this.name}: fetching it from the host (a separate connection, first contact only)`);
+    if (!kept) this.log(`no host certificate kept for ${this.name}: fetching it from the host (a separate connection, first contact only)`);
     await this.fetch([]);
     return 'certificate' in this.fetched! ? [certifiedKeyType(this.fetched.certificate)].filter((t): t is string => t !== undefined) : [];
   }
 
   /**
    * During the handshake, for the host's key: how it is trusted through a certificate, or why
-   * not (with the `file:line` of the CA line concerned). A kept copy that does not verify is
-   * replaced by the host's current certificate, fetched once.
+   * not (with the `file:line` of the CA line concerned). A kept copy for another key (the host's
+   * key changed) is replaced by the host's current certificate, fetched once.
    */
   async verify(hostKey: Buffer): Promise<{ trusted: true; how: string } | { trusted: false; refusal: string }> {
-    const check = (blob: Buffer) =>
-      checkHostCertificate(blob, {
-        hostKey,
-        principal: this.target.address,
-        authorities: this.authorities(),
-        revoked: this.entries.revoked.map((r) => ({ blob: Buffer.from(r.blob, 'base64'), where: this.where(r.line) })),
-        now: Date.now() / 1000,
-      });
     let verdict: CertificateVerdict | undefined;
     if (this.cached) {
-      verdict = check(this.cached);
+      verdict = this.check(this.cached, hostKey);
       if (verdict.trusted) return { trusted: true, how: this.how(verdict, 'kept from an earlier run') };
       this.log(`the kept host certificate is not accepted (${verdict.reason}): fetching the host's current one`);
     }
@@ -76,10 +76,20 @@ export class CertificateTrust {
     const fetched = this.fetched!;
     if ('error' in fetched) return this.refuse(hostKey, fetched.error, verdict);
     if ('missing' in fetched) return this.refuse(hostKey, fetched.missing, verdict);
-    verdict = check(fetched.certificate);
+    verdict = this.check(fetched.certificate, hostKey);
     if (!verdict.trusted) return this.refuse(hostKey, verdict.reason, verdict);
     const stored = storeCertificate(this.target.knownHostsFile, this.name, fetched.certificate);
     return { trusted: true, how: this.how(verdict, stored.error ? `fetched from the host; not kept: ${stored.error}` : `fetched from the host, kept in ${stored.file}`) };
+  }
+
+  private check(blob: Buffer, hostKey: Buffer): CertificateVerdict {
+    return checkHostCertificate(blob, {
+      hostKey,
+      principal: this.target.address,
+      authorities: this.authorities(),
+      revoked: this.entries.revoked.map((r) => ({ blob: Buffer.from(r.blob, 'base64'), where: this.where(r.line) })),
+      now: Date.now() / 1000,
+    });
   }
 
   private async fetch(keyTypes: string[]): Promise<void> {

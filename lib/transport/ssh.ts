@@ -1,7 +1,7 @@
 import { connect as tcpConnect } from 'node:net';
 import type { Writable } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { Limiter } from '../util/limiter.js';
+import { Limiter, SharedLimiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
 import { CertificateTrust } from './certificate-trust.js';
 import { plainPublicKey } from './host-certificate.js';
@@ -20,12 +20,38 @@ const CHANNELS_PER_CONNECTION = 8;
 const CONCURRENT_HANDSHAKES = 8;
 /** A connection sshd drops before the key exchange was shed under load: worth another try. */
 const SHED_RETRIES = 3;
-const handshakesBySshd = new Map<string, Limiter>();
-function handshakeSlots(address: string, port: number): Limiter {
+const handshakesBySshd = new Map<string, Limiter | SharedLimiter>();
+/** Handshake counters shared with the run's other threads (worker threads), so the limit per sshd holds across them. */
+let sharedHandshakes: Int32Array | undefined;
+const SHARED_HANDSHAKE_COUNTERS = 4096;
+
+/** The memory the threads of one run share their handshake counts in (one counter per sshd, by hash). */
+export function handshakeCounters(): SharedArrayBuffer {
+  return new SharedArrayBuffer(SHARED_HANDSHAKE_COUNTERS * Int32Array.BYTES_PER_ELEMENT);
+}
+
+/** This thread counts its handshakes in `buffer`, with every other thread given the same buffer. */
+export function shareHandshakeCounters(buffer: SharedArrayBuffer): void {
+  sharedHandshakes = new Int32Array(buffer);
+  handshakesBySshd.clear();
+}
+
+function handshakeSlots(address: string, port: number): Limiter | SharedLimiter {
   const key = `${address}:${port}`;
   let limiter = handshakesBySshd.get(key);
-  if (!limiter) handshakesBySshd.set(key, (limiter = new Limiter(CONCURRENT_HANDSHAKES)));
+  if (!limiter) {
+    // Two sshd's whose keys share a counter share its limit: slower, never above sshd's.
+    limiter = sharedHandshakes ? new SharedLimiter(sharedHandshakes, counterOf(key), CONCURRENT_HANDSHAKES) : new Limiter(CONCURRENT_HANDSHAKES);
+    handshakesBySshd.set(key, limiter);
+  }
   return limiter;
+}
+
+/** FNV-1a of the sshd's address:port, onto the shared counters. */
+function counterOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % SHARED_HANDSHAKE_COUNTERS;
 }
 /** Default keepalive: a probe every 5 s, a host silent for ~15 s is lost. */
 export const DEFAULT_KEEPALIVE_MS = 15_000;

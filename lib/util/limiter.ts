@@ -17,3 +17,53 @@ export class Limiter {
     }
   }
 }
+
+/**
+ * A counting semaphore shared by the threads of one run: one Int32 counter in a
+ * SharedArrayBuffer, taken with compare-and-swap, waited on with
+ * Atomics.waitAsync (no thread blocks). Not FIFO across threads; a slot is never lost.
+ */
+const WAIT_RECHECK_MS = 250;
+
+export class SharedLimiter {
+  constructor(
+    private readonly counters: Int32Array,
+    private readonly index: number,
+    private readonly limit: number,
+  ) {}
+
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await job();
+    } finally {
+      Atomics.sub(this.counters, this.index, 1);
+      Atomics.notify(this.counters, this.index, 1);
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    for (;;) {
+      const held = Atomics.load(this.counters, this.index);
+      if (held < this.limit) {
+        if (Atomics.compareExchange(this.counters, this.index, held, held + 1) === held) return;
+        continue;
+      }
+      // The timeout re-checks now and then, so a wake-up that never comes costs a retry, not a hang.
+      const wait = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.counters, this.index, held, WAIT_RECHECK_MS);
+      if (!wait.async) continue;
+      // A pending waitAsync does not keep the thread's event loop alive: this timer does.
+      const alive = setInterval(() => undefined, WAIT_RECHECK_MS);
+      try {
+        await wait.value;
+      } finally {
+        clearInterval(alive);
+      }
+    }
+  }
+}
+
+/** Node 20 has Atomics.waitAsync; TypeScript's lib declares it from es2024 on. */
+interface AtomicsWaitAsync {
+  waitAsync(array: Int32Array, index: number, value: number, timeoutMs?: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}

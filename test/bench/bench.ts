@@ -9,6 +9,7 @@
 //   --out FILE.md     where the report goes (default bench-results.md in the cwd)
 //   --smoke           N=3, runs=1, runbook only; exits non-zero on any problem (for CI)
 //   --strategy S      runbook's --strategy (linear, free); default: runbook's own default
+//   --workers 1,2     runbook's --workers: the fleet scenario once per count (one count: every scenario)
 //   --big-file        only controller memory with big files (copy and copy_from_host of 200 MiB to 1 and 3 hosts, copy of 20 MiB to 100;
 //                     a 20 MiB template; 600 MiB of command output); with --hosts N, only the cases with N hosts
 import { writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { benchTool } from './scenarios.js';
 import { BIG_FILE_CASES, benchBigFile, renderBigFile } from './big-file.js';
 import { benchFleet, renderFleet, type FleetResult } from './fleet.js';
 
-interface BenchOptions { hosts: number[]; runs: number; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number; hostsGiven: boolean }
+interface BenchOptions { hosts: number[]; runs: number; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number; hostsGiven: boolean; workers: Array<number | undefined> }
 
 /** Above this many hosts, a host count is the fleet scenario (one sandbox is one /24 block). */
 const SANDBOX_MAX = 250;
@@ -37,11 +38,12 @@ function parseOptions(argv: string[]): BenchOptions {
       strategy: { type: 'string' },
       'big-file': { type: 'boolean', default: false },
       'fleet-sshds': { type: 'string', default: '25' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--big-file] [--strategy linear|free]');
+    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--big-file] [--strategy linear|free] [--workers 1,2]');
     process.exit(0);
   }
   const hosts = (values.hosts ?? '10,50').split(',').map((h) => Number(h.trim()));
@@ -50,14 +52,18 @@ function parseOptions(argv: string[]): BenchOptions {
   const fleetSshds = Number(values['fleet-sshds']);
   if (!Number.isInteger(fleetSshds) || fleetSshds < 1 || fleetSshds > SANDBOX_MAX) throw new Error(`--fleet-sshds: an integer 1..${SANDBOX_MAX} (got ${values['fleet-sshds']})`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a positive integer (got ${values.runs})`);
+  // --workers 1,2: the fleet scenario once per thread count; one count is also passed to every other scenario's runbook.
+  const workers = values.workers === undefined ? [undefined] : values.workers.split(',').map((w) => Number(w.trim()));
+  if (workers.some((w) => w !== undefined && (!Number.isInteger(w) || w < 1))) throw new Error(`--workers: positive integers, comma separated (got ${values.workers})`);
+  if (workers.length === 1 && workers[0] !== undefined) process.env.RUNBOOK_WORKERS = String(workers[0]);
   if (values.strategy !== undefined) {
     if (!['linear', 'free'].includes(values.strategy)) throw new Error(`--strategy: linear or free (got ${values.strategy})`);
     // The runbook CLI the bench spawns reads it from here (see RunbookTool).
     process.env.RUNBOOK_BENCH_STRATEGY = values.strategy;
   }
   return values.smoke
-    ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds, hostsGiven: false }
-    : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds, hostsGiven: values.hosts !== undefined };
+    ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds, hostsGiven: false, workers }
+    : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds, hostsGiven: values.hosts !== undefined, workers };
 }
 
 async function main(): Promise<number> {
@@ -82,7 +88,7 @@ async function main(): Promise<number> {
   const report = () => [renderReport(machine, results, started), ...fleets.map((f) => renderFleet(f).join('\n'))].join('\n');
   for (const hosts of opts.hosts) {
     if (hosts > SANDBOX_MAX) {
-      fleets.push(await benchFleet(hosts, opts.fleetSshds, opts.runs, log));
+      fleets.push(await benchFleet(hosts, opts.fleetSshds, opts.runs, log, opts.workers));
       writeFileSync(opts.out, report());
       continue;
     }

@@ -19,13 +19,15 @@ export interface FleetResult {
   sshds: number;
   runs: number;
   converge: FleetSample;
-  samples: Record<'no-op rerun' | 'dry-run (converged)', FleetSample[]>;
+  /** By scenario and thread count ('no-op rerun, 2 threads'). */
+  samples: Record<string, FleetSample[]>;
   problems: string[];
 }
 
 const FLEET_SSHD_CONFIG = 'MaxStartups 200:30:400\nMaxSessions 64\n';
 
-export async function benchFleet(hosts: number, sshds: number, runs: number, log: (line: string) => void): Promise<FleetResult> {
+/** `threads`: runbook's --workers values to measure (undefined: its own choice). */
+export async function benchFleet(hosts: number, sshds: number, runs: number, log: (line: string) => void, threads: Array<number | undefined> = [undefined]): Promise<FleetResult> {
   log(`[fleet N=${hosts}] starting ${sshds} sandbox sshd's`);
   const sandbox = await Sandbox.start({ count: sshds, prefix: 'fleet', sshdConfig: FLEET_SSHD_CONFIG });
   const workDir = mkdtempSync(join(os.tmpdir(), 'rbbench-fleet-'));
@@ -55,19 +57,23 @@ export async function benchFleet(hosts: number, sshds: number, runs: number, log
     const why = runProblem(converge, sshds);
     if (why) throw new Error(`fleet: converging the ${sshds} sshd's failed: ${why}`);
     log(`[fleet N=${hosts}] converged the ${sshds} sshd's in ${converge.wallS.toFixed(1)} s`);
-    const fleet = new RunbookTool(sandbox, workDir, { inventory, playbook, args });
-
-    const samples: FleetResult['samples'] = { 'no-op rerun': [], 'dry-run (converged)': [] };
-    for (const [scenario, mode] of [['no-op rerun', 'apply'], ['dry-run (converged)', 'check']] as Array<[keyof FleetResult['samples'], RunMode]>) {
-      for (let i = 0; i < runs; i++) {
-        const loadBefore = loadAverage();
-        const run = await fleet.run(mode);
-        const problem = runProblem(run, hosts);
-        const changed = Object.values(run.hosts).reduce((n, h) => n + h.changed, 0);
-        if (problem) problems.push(`fleet ${scenario} ${i + 1}: ${problem}`);
-        if (changed > 0) problems.push(`fleet ${scenario} ${i + 1} changed ${changed} on converged hosts`);
-        samples[scenario].push({ ...run, loadBefore });
-        log(`[fleet N=${hosts}] ${scenario} ${i + 1}/${runs}: ${run.wallS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(2)} s, RSS ${run.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
+    const samples: FleetResult['samples'] = {};
+    for (const count of threads) {
+      const fleet = new RunbookTool(sandbox, workDir, { inventory, playbook, args: [...args, ...(count === undefined ? [] : ['--workers', String(count)])] });
+      const label = count === undefined ? '' : `, ${count} thread${count === 1 ? '' : 's'}`;
+      for (const [scenario, mode] of [['no-op rerun', 'apply'], ['dry-run (converged)', 'check']] as Array<[string, RunMode]>) {
+        const key = `${scenario}${label}`;
+        samples[key] = [];
+        for (let i = 0; i < runs; i++) {
+          const loadBefore = loadAverage();
+          const run = await fleet.run(mode);
+          const problem = runProblem(run, hosts);
+          const changed = Object.values(run.hosts).reduce((n, h) => n + h.changed, 0);
+          if (problem) problems.push(`fleet ${key} ${i + 1}: ${problem}`);
+          if (changed > 0) problems.push(`fleet ${key} ${i + 1} changed ${changed} on converged hosts`);
+          samples[key].push({ ...run, loadBefore });
+          log(`[fleet N=${hosts}] ${key} ${i + 1}/${runs}: ${run.wallS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(2)} s, RSS ${run.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
+        }
       }
     }
     return { hosts, sshds, runs, converge, samples, problems };

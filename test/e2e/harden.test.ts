@@ -5,59 +5,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
 import { runbook, startRunbook, statuses } from './cli.js';
+import { killPids, processesUnder, processTable, waitFor } from './processes.js';
 
-/** PID -> parent PID and command name, for every process (read once). */
-function processTable(): Map<number, { ppid: number; comm: string }> {
-  const table = new Map<number, { ppid: number; comm: string }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      table.set(Number(entry), { ppid, comm });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return table;
-}
-
-/** Every process under a sandbox host's sshd (by its known PID, never by name): what runbook left running there. */
-function processesUnder(sshdPid: number): Array<{ pid: number; comm: string }> {
-  const table = processTable();
-  const found: Array<{ pid: number; comm: string }> = [];
-  const walk = (parent: number) => {
-    for (const [pid, { ppid, comm }] of table) {
-      if (ppid === parent) {
-        found.push({ pid, comm });
-        walk(pid);
-      }
-    }
-  };
-  walk(sshdPid);
-  return found;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function killPids(pids: number[], signal: NodeJS.Signals = 'SIGKILL'): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
 
 describe('hardening: interrupts, lost hosts, temp files, bad input, keys, known_hosts, secrets', function () {
   this.timeout(240_000);

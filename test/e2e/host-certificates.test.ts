@@ -128,11 +128,20 @@ describe('known_hosts @cert-authority: host certificates', function () {
     const good = readFileSync(keptFile, 'utf8');
     // The expired certificate of another host, signed by the same CA, in place of cert01's.
     const expired = (await sandbox.fileInfo('cert03', '/etc/ssh/ssh_host_ed25519_key-cert.pub')).content!.toString();
-    for (const stale of [expired, 'ssh-ed25519-cert-v01@openssh.com AAAAgarbage\n']) {
-      writeFileSync(keptFile, stale);
+    // Valid for every name, signed by a listed CA, but for cert05's key: found out during the handshake.
+    const anotherKey = (await sandbox.fileInfo('cert05', '/etc/ssh/ssh_host_ed25519_key-cert.pub')).content!.toString();
+    const stale: Array<[string, RegExp]> = [
+      [expired, /the certificate expired/],
+      ['ssh-ed25519-cert-v01@openssh.com AAAAgarbage\n', /malformed host certificate/],
+      [anotherKey, /the certificate is for another key/],
+    ];
+    for (const [copy, reason] of stale) {
+      writeFileSync(keptFile, copy);
+      const fetches = preauthCloses('cert01');
       const run = await apply('cert01', file, '-vvvv');
       assert.equal(run.code, 0, run.stdout + run.stderr);
-      assert.match(run.stderr, /<cert01> SSH: the kept host certificate is not accepted \(.+\): fetching the host's current one/);
+      assert.match(run.stderr, new RegExp(`<cert01> SSH: the kept host certificate is not accepted \\(${reason.source}.*\\): fetching the host's current one`));
+      assert.equal(preauthCloses('cert01') - fetches, 1, 'certificate fetches');
       assert.equal(readFileSync(keptFile, 'utf8'), good);
     }
   });

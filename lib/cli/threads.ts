@@ -1,0 +1,223 @@
+import { Worker } from 'node:worker_threads';
+import { InputError, type SourceLocation } from '../errors.js';
+import type { HostRecap, RunEvent, RunEventListener, TransportCounters } from '../engine/events.js';
+import { exitCodeFor } from '../engine/exit-code.js';
+import type { RunOptions, RunSummary } from '../engine/options.js';
+import type { KeyChoice } from '../transport/keys.js';
+import { handshakeCounters } from '../transport/ssh.js';
+import type { VaultSecret } from '../vault/secrets.js';
+import type { PromptAnswer } from './vars-prompt.js';
+import type { ApplyArgs } from './apply.js';
+
+/**
+ * Worker threads: the hosts of a run spread over several threads, each loading the same
+ * playbooks and inventory and running the engine on its slice of the hosts (its connections,
+ * its hosts' tasks), as an in-process shard. The main thread owns the reporter, the recap and
+ * the exit code, and keeps the threads in step where the linear strategy orders all hosts
+ * (RunOptions.coordinator), so results and output are those of one thread. Plays that need
+ * every host in one thread never get here (engine/shard.ts singleThreadReason).
+ */
+
+/** What the main thread asked for or read once: handed to the workers in memory, never by argv, env or disk. */
+export interface ThreadSecrets {
+  becomePassword?: string;
+  vaultSecrets: VaultSecret[];
+  privateKeys: Map<string, KeyChoice>;
+  /** vars_prompt answers the main thread read: asked once, never again per thread. */
+  promptAnswers: PromptAnswer[];
+}
+
+/** What a worker thread is started with. */
+export interface ThreadStart {
+  args: ApplyArgs;
+  hosts: string[];
+  forks: number;
+  secrets: ThreadSecrets;
+  handshakes: SharedArrayBuffer;
+}
+
+/** Messages a worker posts, in order on its port. */
+export type FromThread =
+  | { kind: 'events'; events: RunEvent[] }
+  | { kind: 'meet'; point: number[]; vote?: boolean }
+  | { kind: 'done'; hosts: Record<string, HostRecap>; transport: Record<string, TransportCounters> }
+  | { kind: 'failed'; error: { name: string; message: string; stack?: string; location?: SourceLocation } };
+
+/** Messages the main thread posts to a worker. */
+export type ToThread = { kind: 'go'; answer?: boolean } | { kind: 'abort' };
+
+/**
+ * Runs the plan's hosts over `threads` worker threads; the same events, recap and exit code as
+ * runPlaybooks. `forward` gets the threads' events (redacted there); `options.onEvent` the run's own.
+ */
+export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener }): Promise<RunSummary> {
+  const started = Date.now();
+  const { plan } = options;
+  const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
+  const slices = Array.from({ length: threaded.threads }, (_, i) => allHosts.filter((_, j) => j % threaded.threads === i));
+  options.onEvent({ type: 'run_start', hosts: allHosts, dryRun: options.dryRun, playbooks: options.playbookFiles, tasks: plan.reduce((n, p) => n + p.tasks.length, 0) });
+
+  const handshakes = handshakeCounters();
+  // Forks are hosts worked on at once across the run: shared out between the threads.
+  const forks = Math.max(1, Math.floor(options.forks / threaded.threads));
+  // Plain data only: yargs' argv also holds its own bookkeeping keys.
+  const args = JSON.parse(JSON.stringify(threaded.args)) as ApplyArgs;
+  const workers = slices.map((hosts) => new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: { args, hosts, forks, secrets: threaded.secrets, handshakes } satisfies ThreadStart }));
+  const abort = () => {
+    for (const worker of workers) worker.postMessage({ kind: 'abort' } satisfies ToThread);
+  };
+  options.signal?.addEventListener('abort', abort, { once: true });
+  if (options.signal?.aborted) abort();
+
+  const meeting = new Meeting(workers.length);
+  /** Each play's hosts, from every thread's play_start: one play_start for the run when they meet. */
+  const playHosts = new Map<number, Set<string>>();
+  const hosts: Record<string, HostRecap> = {};
+  const transport: Record<string, TransportCounters> = {};
+
+  const released = (point: number[]) => {
+    const [index, phase] = point;
+    if (point.length !== 2 || !playHosts.has(index)) return;
+    const { play, tasks } = plan[index];
+    if (phase === -1) {
+      const seen = playHosts.get(index)!;
+      options.onEvent({ type: 'play_start', play: play.name, index, hosts: plan[index].hosts.filter((h) => seen.has(h)), tasks: tasks.length });
+    } else if (phase === Infinity) {
+      options.onEvent({ type: 'play_end', play: play.name, index });
+    }
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (error: Error) => {
+        if (failed) return;
+        failed = true;
+        reject(error);
+      };
+      const go = (released: Array<{ thread: number; answer?: boolean }>) => {
+        for (const { thread, answer } of released) workers[thread].postMessage({ kind: 'go', answer } satisfies ToThread);
+      };
+      meeting.onRelease = released;
+      workers.forEach((worker, thread) => {
+        worker.on('message', (message: FromThread) => {
+          switch (message.kind) {
+            case 'events':
+              for (const event of message.events) {
+                if (event.type === 'play_start') {
+                  let seen = playHosts.get(event.index);
+                  if (!seen) playHosts.set(event.index, (seen = new Set()));
+                  for (const host of event.hosts) seen.add(host);
+                } else if (event.type !== 'run_start' && event.type !== 'play_end' && event.type !== 'recap') {
+                  threaded.forward(event);
+                }
+              }
+              return;
+            case 'meet':
+              return go(meeting.arrive(thread, message.point, message.vote));
+            case 'done':
+              Object.assign(hosts, message.hosts);
+              Object.assign(transport, message.transport);
+              go(meeting.leave(thread));
+              if (meeting.allLeft()) resolve();
+              return;
+            case 'failed':
+              return fail(threadError(message.error));
+          }
+        });
+        worker.on('error', (error) => fail(error));
+        worker.on('exit', (code) => {
+          if (!meeting.hasLeft(thread)) fail(new Error(`worker thread ${thread + 1} exited (code ${code}) before its hosts finished`));
+        });
+      });
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  // The recap in the run's host order, as one thread gives it.
+  const recap = Object.fromEntries(allHosts.filter((h) => hosts[h]).map((h) => [h, hosts[h]]));
+  const counters = Object.fromEntries(allHosts.filter((h) => transport[h]).map((h) => [h, transport[h]]));
+  options.onEvent({ type: 'recap', hosts: recap, transport: counters, durationMs: Date.now() - started });
+  return { hosts: recap, exitCode: exitCodeFor(recap) };
+}
+
+/** A worker's failure, as the error one thread would have thrown (bad input keeps its file:line). */
+function threadError(error: { name: string; message: string; stack?: string; location?: SourceLocation }): Error {
+  if (error.name === 'InputError') {
+    // The message already starts with the file:line.
+    const input = new InputError(error.message);
+    Object.defineProperty(input, 'location', { value: error.location });
+    return input;
+  }
+  const out = new Error(error.message);
+  out.stack = error.stack;
+  return out;
+}
+
+/** Points compared as tuples (engine/options.ts RunCoordinator); a shorter prefix comes first. */
+export function comparePoints(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] < b[i]) return -1;
+    if (a[i] > b[i]) return 1;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Where the threads are: each is running (past the last point it reached) or waiting at a point.
+ * Threads waiting at the lowest point go on once no running thread is still before it; the
+ * answer they get is the AND of the votes given there.
+ */
+export class Meeting {
+  private readonly last: number[][];
+  private readonly waiting: Array<{ point: number[]; vote?: boolean } | undefined>;
+  private readonly left: boolean[];
+  onRelease?: (point: number[]) => void;
+
+  constructor(threads: number) {
+    this.last = Array.from({ length: threads }, () => [-Infinity]);
+    this.waiting = Array.from({ length: threads }, () => undefined);
+    this.left = Array.from({ length: threads }, () => false);
+  }
+
+  arrive(thread: number, point: number[], vote?: boolean): Array<{ thread: number; answer?: boolean }> {
+    this.last[thread] = point;
+    this.waiting[thread] = { point, vote };
+    return this.release();
+  }
+
+  /** The thread finished: it is past every point. */
+  leave(thread: number): Array<{ thread: number; answer?: boolean }> {
+    this.left[thread] = true;
+    this.waiting[thread] = undefined;
+    return this.release();
+  }
+
+  hasLeft(thread: number): boolean {
+    return this.left[thread];
+  }
+
+  allLeft(): boolean {
+    return this.left.every(Boolean);
+  }
+
+  private release(): Array<{ thread: number; answer?: boolean }> {
+    const out: Array<{ thread: number; answer?: boolean }> = [];
+    for (;;) {
+      const waiting = this.waiting.flatMap((w, thread) => (w ? [{ thread, ...w }] : []));
+      if (waiting.length === 0) return out;
+      const lowest = waiting.reduce((low, w) => (comparePoints(w.point, low) < 0 ? w.point : low), waiting[0].point);
+      const behind = this.last.some((last, thread) => !this.left[thread] && !this.waiting[thread] && comparePoints(last, lowest) < 0);
+      if (behind) return out;
+      const here = waiting.filter((w) => comparePoints(w.point, lowest) === 0);
+      const votes = here.flatMap((w) => (w.vote === undefined ? [] : [w.vote]));
+      const answer = votes.length === 0 ? undefined : votes.every(Boolean);
+      this.onRelease?.(lowest);
+      for (const w of here) {
+        this.waiting[w.thread] = undefined;
+        out.push({ thread: w.thread, answer });
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+// What runs under a sandbox host's sshd, for tests that interrupt runbook (harden, workers).
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** PID -> parent PID and command name, for every process (read once). */
+export function processTable(): Map<number, { ppid: number; comm: string }> {
+  const table = new Map<number, { ppid: number; comm: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      table.set(Number(entry), { ppid, comm });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return table;
+}
+
+/** Every process under a sandbox host's sshd (by its known PID, never by name): what runbook left running there. */
+export function processesUnder(sshdPid: number): Array<{ pid: number; comm: string }> {
+  const table = processTable();
+  const found: Array<{ pid: number; comm: string }> = [];
+  const walk = (parent: number) => {
+    for (const [pid, { ppid, comm }] of table) {
+      if (ppid === parent) {
+        found.push({ pid, comm });
+        walk(pid);
+      }
+    }
+  };
+  walk(sshdPid);
+  return found;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function killPids(pids: number[], signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}

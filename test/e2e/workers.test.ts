@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { Sandbox } from '../sandbox/hosts.js';
+import { fixtures, runbook, startRunbook, type CliRun } from './cli.js';
+import { killPids, processesUnder, waitFor } from './processes.js';
+
+const fixture = (name: string) => join(fixtures, 'workers', name);
+
+/** Host | task | status of every result, sorted: what a run did, whatever the order hosts finished in. */
+function results(run: CliRun): string[] {
+  return run.events
+    .filter((e) => e.type === 'task_result')
+    .map((e) => `${e.host} | ${e.task} | ${e.status}${e.rescued ? ' (rescued)' : ''}`)
+    .sort();
+}
+
+/**
+ * Each play's results (sorted), split where play_start events are: a thread running ahead into
+ * the next play would put results under the wrong play. Within a play, the order of results
+ * is the hosts' (changes are confirmed in batches, so even one thread interleaves tasks).
+ */
+function byPlay(run: CliRun): string[][] {
+  const plays: string[][] = [];
+  for (const e of run.events) {
+    if (e.type === 'play_start') plays.push([`PLAY ${e.play} [${e.hosts.join(',')}]`]);
+    else if (e.type === 'task_result') plays[plays.length - 1].push(`${e.host} | ${e.handler ? 'HANDLER ' : ''}${e.task} | ${e.status}`);
+  }
+  return plays.map(([head, ...rest]) => [head, ...rest.sort()]);
+}
+
+/** Each host's results in the order they came: the same sequence whatever thread ran the host. */
+function perHost(run: CliRun): Record<string, string[]> {
+  const hosts: Record<string, string[]> = {};
+  for (const e of run.events) if (e.type === 'task_result') (hosts[e.host] ??= []).push(`${e.task} | ${e.status}`);
+  return hosts;
+}
+
+describe('worker threads: the hosts of a run spread over threads, the same run as one thread', function () {
+  this.timeout(300_000);
+  let sandbox: Sandbox;
+  let inventory: string;
+  const args = (playbook: string, ...more: string[]) => ['apply', inventory, fixture(playbook), '--known-hosts', sandbox.knownHostsFile, ...more];
+
+  before(async () => {
+    sandbox = await Sandbox.start({ count: 4, prefix: 'wk' });
+    inventory = join(sandbox.dir, 'inventory.yaml');
+    sandbox.writeInventory(inventory, { groups: { fleet: sandbox.hosts.map((h) => h.name) } });
+  });
+  after(async () => sandbox?.stop());
+
+  it('two threads give the results, recap, exit code and output order of one thread', async () => {
+    const one = await runbook([...args('fresh.yaml', '--output', 'json', '--workers', '1', '-v')]);
+    const two = await runbook([...args('fresh.yaml', '--output', 'json', '--workers', '2', '-v')]);
+    assert.doesNotMatch(one.stderr, /worker threads/);
+    assert.match(two.stderr, /runbook: 2 worker threads, 2 hosts or fewer each/);
+    assert.equal(one.code, 2, one.stderr);
+    assert.equal(two.code, one.code, two.stderr);
+    assert.deepEqual(two.recap, one.recap);
+    assert.deepEqual(one.recap!.wk02, { ok: 7, changed: 7, failed: 0, skipped: 2, unreachable: false, rescued: 1, ignored: 0 });
+    assert.equal(one.recap!.wk03.failed, 1);
+    assert.deepEqual(results(two), results(one));
+    assert.deepEqual(byPlay(two), byPlay(one));
+    assert.deepEqual(perHost(two), perHost(one));
+    // One run_start and one play_start per play, with every host, as one thread emits them.
+    assert.equal(two.events.filter((e) => e.type === 'run_start').length, 1);
+    assert.deepEqual(
+      two.events.filter((e) => e.type === 'play_start').map((e) => e.hosts),
+      [['wk01', 'wk02', 'wk03', 'wk04'], ['wk01', 'wk02', 'wk03', 'wk04'], ['wk01', 'wk02', 'wk04']],
+    );
+    for (const host of ['wk01', 'wk02', 'wk04']) {
+      const second = await sandbox.fileInfo(host, '/srv/w/second');
+      assert.equal(second.content?.toString(), `${host} second\n`);
+      assert.equal((await sandbox.fileInfo(host, '/srv/w/handled')).content?.toString(), 'handled\n');
+    }
+    assert.equal((await sandbox.fileInfo('wk02', '/srv/w/rescued')).content?.toString(), 'rescued\n');
+    assert.equal((await sandbox.fileInfo('wk03', '/srv/w/after')).exists, false, 'a failed host went on');
+    assert.equal((await sandbox.fileInfo('wk01', '/srv/w/chosen')).mode, '0600');
+    assert.equal((await sandbox.fileInfo('wk02', '/srv/w/chosen')).exists, false);
+  });
+
+  it('plain output: the same lines', async () => {
+    const one = await runbook([...args('fresh.yaml', '--output', 'plain', '--workers', '1')]);
+    const two = await runbook([...args('fresh.yaml', '--output', 'plain', '--workers', '3')]);
+    assert.equal(two.code, one.code);
+    // Everything but the run's duration.
+    const lines = (run: CliRun) => run.stdout.split('\n').filter((l) => !l.startsWith('total duration'));
+    assert.deepEqual([...lines(two)].sort(), [...lines(one)].sort());
+    // Each play's lines under its own header.
+    const plays = (run: CliRun) => lines(run).join('\n').split(/^PLAY /m).map((play) => play.split('\n').sort());
+    assert.deepEqual(plays(two), plays(one));
+  });
+
+  it('the no-op rerun over threads: one connection and at most two round trips per host', async () => {
+    const first = await runbook(args('converge.yaml', '--output', 'json', '--workers', '2'));
+    assert.equal(first.code, 0, first.stderr);
+    const before = Object.fromEntries(sandbox.hosts.map((h) => [h.name, sandbox.connectionsAccepted(h.name)]));
+    const noop = await runbook(args('converge.yaml', '--output', 'json', '--workers', '2', '-v'));
+    assert.equal(noop.code, 0, noop.stderr);
+    assert.match(noop.stderr, /2 worker threads/);
+    const recap = noop.events.find((e) => e.type === 'recap')!;
+    for (const host of sandbox.hosts) {
+      assert.equal(noop.recap![host.name].changed, 0);
+      assert.equal(noop.recap![host.name].ok, 4);
+      assert.equal(sandbox.connectionsAccepted(host.name) - before[host.name], 1, `connections to ${host.name}`);
+      assert.equal(recap.transport[host.name].connections, 1);
+      assert.ok(recap.transport[host.name].roundTrips <= 2, `round trips on ${host.name}: ${recap.transport[host.name].roundTrips}`);
+    }
+  });
+
+  it("the handshake limit per sshd holds across threads: thirty hosts behind one default sshd, three threads, no drop", async () => {
+    const one = (yaml.load(sandbox.inventoryYaml()) as any).all.hosts.wk01;
+    const names = Array.from({ length: 30 }, (_, i) => `alias${String(i + 1).padStart(2, '0')}`);
+    const aliases = join(sandbox.dir, 'aliases.yaml');
+    writeFileSync(aliases, yaml.dump({ all: { hosts: Object.fromEntries(names.map((n) => [n, { ...one }])) } }));
+    await sandbox.run('wk01', 'mkdir -p /srv/aliases');
+    const before = sandbox.connectionsAccepted('wk01');
+    const run = await runbook(['apply', aliases, fixture('aliases.yaml'), '--known-hosts', sandbox.knownHostsFile, '--output', 'json', '--workers', '3', '-v']);
+    assert.match(run.stderr, /3 worker threads/);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.equal(Object.values(run.recap!).filter((r) => r.changed === 1).length, 30);
+    assert.equal(sandbox.connectionsAccepted('wk01') - before, 30, 'one connection per inventory host');
+    // sshd (MaxStartups 10:30:100) logs each connection it drops; three threads of 8 handshakes each would pass 10.
+    assert.doesNotMatch(readFileSync(sandbox.host('wk01').logFile, 'utf8'), /past MaxStartups/);
+    assert.deepEqual((await sandbox.run('wk01', 'ls /srv/aliases')).stdout.trim().split('\n'), names);
+  });
+
+  it('a play that needs every host in one thread runs in one, and says so at -v', async () => {
+    const run = await runbook(args('run-once.yaml', '--output', 'json', '--workers', '2', '-v'));
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /runbook: one thread \(not 2\): task 'Once for the fleet' uses run_once \(.*run-once\.yaml:\d+:\d+\)/);
+    assert.deepEqual(run.events.filter((e) => e.type === 'task_result').map((e) => `${e.host} ${e.status}`), ['wk01 ok']);
+  });
+
+  it('--workers 0 is refused, naming the flag', async () => {
+    const run = await runbook(args('converge.yaml', '--workers', '0'));
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /--workers must be a whole number of at least 1/);
+  });
+
+  it('SIGINT with threads: remote commands stopped, every host interrupted in the recap, exit 130', async () => {
+    const { child, done } = startRunbook(args('sleep.yaml', '--output', 'json', '--workers', '2'));
+    const sleeping = await waitFor('a sleep on every host', () => {
+      const found = sandbox.hosts.map((h) => processesUnder(h.pid).filter((p) => p.comm === 'sleep'));
+      return found.every((f) => f.length > 0) ? found.flat() : undefined;
+    });
+    child.kill('SIGINT');
+    const run = await done;
+    try {
+      assert.equal(run.code, 130, run.stderr);
+      for (const h of sandbox.hosts) {
+        assert.equal(run.recap![h.name].interrupted, true, `${h.name} not marked interrupted`);
+        assert.equal((await sandbox.fileInfo(h.name, '/srv/never')).exists, false, 'a task started after the interrupt');
+        assert.deepEqual(await waitFor('no process left', () => (processesUnder(h.pid).length === 0 ? [] : undefined), 10_000), []);
+      }
+    } finally {
+      killPids(sleeping.map((p) => p.pid));
+    }
+  });
+});

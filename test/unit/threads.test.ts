@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { comparePoints, Meeting } from '../../lib/cli/threads.js';
+
+describe('worker threads: meeting points', () => {
+  it('compares points as tuples, a prefix first', () => {
+    assert.ok(comparePoints([0, -1], [0, 0, 0]) < 0);
+    assert.ok(comparePoints([0, 0, 3, 0, Infinity], [0, 0, 3, 1, 0]) < 0);
+    assert.ok(comparePoints([0, 0, 3, 0, 1], [0, 0, 3, 0, Infinity]) < 0);
+    assert.ok(comparePoints([0, Infinity], [0, 0, Infinity]) > 0);
+    assert.equal(comparePoints([1, 2], [1, 2]), 0);
+  });
+
+  it('lets threads go on only once none is still before the point, with the AND of the votes', () => {
+    const meeting = new Meeting(3);
+    const released: number[][] = [];
+    meeting.onRelease = (point) => released.push(point);
+    assert.deepEqual(meeting.arrive(0, [0, -1]), []);
+    assert.deepEqual(meeting.arrive(1, [0, -1]), []);
+    assert.deepEqual(meeting.arrive(2, [0, -1]), [{ thread: 0, answer: undefined }, { thread: 1, answer: undefined }, { thread: 2, answer: undefined }]);
+    // Thread 2 has no hosts in the batch: it goes straight to the batch's end, past the rounds.
+    assert.deepEqual(meeting.arrive(2, [0, 0, Infinity]), []);
+    assert.deepEqual(meeting.arrive(0, [0, 0, 1, 0, Infinity]), []);
+    assert.deepEqual(meeting.arrive(1, [0, 0, 1, 0, Infinity]), [{ thread: 0, answer: undefined }, { thread: 1, answer: undefined }]);
+    assert.deepEqual(meeting.arrive(0, [0, 0, Infinity], true), []);
+    assert.deepEqual(meeting.arrive(1, [0, 0, Infinity], false), [0, 1, 2].map((thread) => ({ thread, answer: false })));
+    assert.deepEqual(released, [[0, -1], [0, 0, 1, 0, Infinity], [0, 0, Infinity]]);
+  });
+
+  it('a thread that finished is past every point', () => {
+    const meeting = new Meeting(2);
+    assert.deepEqual(meeting.arrive(0, [1, Infinity], true), []);
+    assert.equal(meeting.allLeft(), false);
+    assert.deepEqual(meeting.leave(1), [{ thread: 0, answer: true }]);
+    assert.deepEqual(meeting.leave(0), []);
+    assert.equal(meeting.allLeft(), true);
+  });
+});
+
+describe('worker threads: the handshake limit per sshd holds across threads', () => {
+  it('three threads sharing one counter never hold more than the limit at once', async function () {
+    this.timeout(60_000);
+    const counters = new SharedArrayBuffer(8);
+    // [0]: the limiter's count; [1]: jobs running now (checked by each job against the limit).
+    const limiter = new URL('../../lib/util/limiter.js', import.meta.url).href;
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(limiter)}).then(async ({ SharedLimiter }) => {
+        const shared = new Int32Array(workerData);
+        const slots = new SharedLimiter(shared, 0, 3);
+        let most = 0;
+        await Promise.all(Array.from({ length: 40 }, () => slots.run(async () => {
+          most = Math.max(most, Atomics.add(shared, 1, 1) + 1);
+          await new Promise((r) => setTimeout(r, 1 + Math.random() * 3));
+          Atomics.sub(shared, 1, 1);
+        })));
+        parentPort.postMessage(most);
+      });`;
+    const most = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const worker = new Worker(code, { eval: true, workerData: counters });
+            worker.once('message', resolve);
+            worker.once('error', reject);
+          }),
+      ),
+    );
+    const shared = new Int32Array(counters);
+    assert.ok(Math.max(...most) <= 3, `held at once: ${most.join(', ')}`);
+    assert.equal(Math.max(...most), 3, 'the slots were used');
+    assert.equal(shared[0], 0, 'every slot was given back');
+  });
+});
