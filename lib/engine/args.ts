@@ -2,6 +2,7 @@ import type { ArgSpec, ArgType, ModuleDefinition } from '../modules/types.js';
 import { argRuleError } from '../modules/arg-rules.js';
 import { InputError } from '../errors.js';
 import { absolutePathError, convertType, normaliseMode } from '../playbook/args.js';
+import { isRelativeMode, resolveMode, symbolicModeError } from '../util/modes.js';
 
 /** Thrown when a rendered argument has the wrong type; the task fails with this message. */
 export class ArgumentError extends Error {
@@ -10,30 +11,23 @@ export class ArgumentError extends Error {
 
 /**
  * Octal mode as four digits, read as the digits the user wrote (0644 and 644 are both 0644;
- * see lib/playbook/args.ts), or an absolute symbolic mode.
+ * see lib/playbook/args.ts). A symbolic mode that does not depend on the path ('u=rw,g=r,o=')
+ * becomes octal too; one that does ('u+x', 'u=rw,g=r', 'a+X') stays symbolic, resolved by the
+ * module against the path's mode (lib/util/modes.ts, as Ansible resolves it).
  */
 export function normalizeMode(value: unknown): string {
   const octal = typeof value === 'string' && /[=+-]/.test(value) ? undefined : normaliseMode(value);
   if (octal !== undefined) return octal;
-  if (typeof value === 'string') return symbolicMode(value.trim());
-  throw new ArgumentError(`invalid mode ${JSON.stringify(value)}: use octal such as '0644'`);
-}
-
-/** Absolute symbolic modes only ('u=rw,g=r,o='): relative ones need the current mode. */
-function symbolicMode(text: string): string {
-  const bits = { u: 0, g: 0, o: 0 };
-  for (const clause of text.split(',')) {
-    const match = /^([ugoa]+)=([rwx]*)$/.exec(clause);
-    if (!match) throw new ArgumentError(`invalid mode '${text}': use octal such as '0644' or absolute symbolic 'u=rw,g=r,o=r'`);
-    const value = (match[2].includes('r') ? 4 : 0) + (match[2].includes('w') ? 2 : 0) + (match[2].includes('x') ? 1 : 0);
-    for (const who of match[1].replace('a', 'ugo')) bits[who as 'u' | 'g' | 'o'] = value;
-  }
-  return `0${bits.u}${bits.g}${bits.o}`;
+  if (typeof value !== 'string') throw new ArgumentError(`invalid mode ${JSON.stringify(value)}: use octal such as '0644'`);
+  const text = value.trim();
+  const error = symbolicModeError(text);
+  if (error) throw new ArgumentError(error);
+  return isRelativeMode(text) ? text : resolveMode(text, '0000', false);
 }
 
 /** A rendered argument in its declared type: the loader's conversion, failing the task instead of the load. */
 export function coerce(name: string, value: unknown, type: ArgType, elements?: ArgType): unknown {
-  // At run time an absolute symbolic mode becomes octal, so it compares with the host's.
+  // At run time an absolute symbolic mode becomes octal, so it compares with the host's; a relative one is the module's to resolve.
   if (type === 'mode') return normalizeMode(value);
   try {
     return convertType(value, type, elements, `argument '${name}'`, undefined, undefined, false);

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { pathFact } from '../facts/path.js';
 import { aptSourcesFact, APT_SOURCE_LIST as SOURCE_LIST, APT_SOURCE_PARTS as SOURCE_PARTS } from '../facts/package.js';
 import { shellQuote } from '../util/shell.js';
-import { isSecretMode, queueChange, sha256, snapshot } from './file-state.js';
+import { isSecretMode, queueChange, sha256, snapshot, modeAfter } from './file-state.js';
 import type { ApplyContext, CheckResult, FileDiff, ModuleDefinition, PathState } from './types.js';
 
 interface AptRepositoryArgs {
@@ -171,8 +171,8 @@ export const aptRepository: ModuleDefinition<AptRepositoryArgs, RepositoryPlan> 
     if (plan.changed && ctx.diff) {
       for (const { path, content, isNew } of plan.write) {
         if (plan.before.get(path) === content) continue;
-        const state = (content?: string): PathState => ({ path, exists: content !== undefined, type: 'file', mode: isNew ? (args.mode ?? '0644') : undefined, sha256: content === undefined ? undefined : sha256(Buffer.from(content)) });
-        diff.push({ path, secret: isSecretMode(args.mode), before: snapshot(state(plan.before.get(path)), plan.before.get(path)), after: snapshot(state(content), content) });
+        const state = (content?: string): PathState => ({ path, exists: content !== undefined, type: 'file', mode: isNew ? modeAfter(args.mode, '0644', false) : undefined, sha256: content === undefined ? undefined : sha256(Buffer.from(content)) });
+        diff.push({ path, secret: isSecretMode(modeAfter(args.mode, '0644', false)), before: snapshot(state(plan.before.get(path)), plan.before.get(path)), after: snapshot(state(content), content) });
       }
       for (const path of plan.remove) diff.push({ path, secret: false, before: snapshot({ path, exists: true, type: 'file' }, plan.before.get(path)), after: { exists: false } });
     }
@@ -194,7 +194,7 @@ export const aptRepository: ModuleDefinition<AptRepositoryArgs, RepositoryPlan> 
       // Ansible rewrites every file from its parse; only those whose bytes change need writing.
       if (plan.before.get(path) === content) continue;
       // Atomic, as every write: an existing file keeps its mode, a new one gets `mode` (0644).
-      ctx.transport.writeFile(path, Buffer.from(content), { ...ctx.privilege, ...(isNew ? { mode: args.mode ?? '0644' } : keep) });
+      ctx.transport.writeFile(path, Buffer.from(content), { ...ctx.privilege, ...(isNew ? { mode: modeAfter(args.mode, '0644', false) } : keep) });
     }
     if (plan.remove.length > 0) queueChange(ctx, `rm -f -- ${plan.remove.map(shellQuote).join(' ')}`);
     if (args.update_cache) {

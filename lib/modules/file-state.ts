@@ -5,6 +5,7 @@ import { groupFact, pathFact, userFact } from '../facts/index.js';
 import type { ContentSource } from '../transport/types.js';
 import { shellQuote } from '../util/shell.js';
 import { atomicCopyStep } from '../transport/scripts.js';
+import { resolveMode } from '../util/modes.js';
 
 /** The owner and mode arguments every file-making module takes, as Ansible's file modules do. */
 export function fileMetadataArgs(defaultMode?: string): Record<'mode' | 'owner' | 'group', ArgSpec> {
@@ -66,6 +67,15 @@ function printable(content: Buffer | undefined): string | undefined {
   return content.toString('utf8');
 }
 
+/**
+ * The mode a path gets from the task's `mode`: resolved against its current mode (a symbolic mode
+ * may be relative: 'u+x', 'a+X'), or against the mode it is created with (0644 a file, 0755 a
+ * directory: Ansible's modules create under umask 022, then apply the mode). No `mode`: unchanged.
+ */
+export function modeAfter(mode: string | undefined, current: string | undefined, isDirectory: boolean): string | undefined {
+  return mode === undefined ? current : resolveMode(mode, current ?? (isDirectory ? '0755' : '0644'), isDirectory);
+}
+
 /** The file's current state; anything but a regular file (or nothing) is an error. */
 export async function currentRegularFile(path: string, ctx: ModuleContext): Promise<PathState> {
   const current = await ctx.facts.path(path);
@@ -82,7 +92,7 @@ export function regularFileAfter(current: PathState, desired: DesiredFile, ctx: 
     path: desired.path,
     exists: true,
     type: 'file',
-    mode: desired.mode ?? current.mode ?? '0644',
+    mode: modeAfter(desired.mode, current.mode, false) ?? '0644',
     owner: desired.owner ?? current.owner ?? ctx.user,
     group: desired.group ?? current.group ?? ctx.user,
   };

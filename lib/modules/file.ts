@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { shellQuote } from '../util/shell.js';
 import { pathFact } from '../facts/path.js';
 import { treeFact } from '../facts/tree.js';
-import { applyRegularFile, describeChanges, planRegularFile, queueChange, setMetadata, snapshot, fileMetadataArgs } from './file-state.js';
+import { applyRegularFile, describeChanges, modeAfter, planRegularFile, queueChange, setMetadata, snapshot, fileMetadataArgs } from './file-state.js';
 import type { CheckResult, ModuleContext, ModuleDefinition, PathState } from './types.js';
 
 interface FileArgs {
@@ -25,6 +25,10 @@ interface FileData {
   created?: string[];
   /** recurse: some path below the directory needs its owner, group or mode set. */
   recurseTree?: boolean;
+  /** The mode to set on the path (args.mode resolved against its current mode), and on each directory made. */
+  mode?: string;
+  /** recurse with a mode that depends on each path (symbolic): the paths below, by the mode each gets. */
+  modesBelow?: Array<{ mode: string; paths: string[] }>;
 }
 
 export const file: ModuleDefinition<FileArgs, FileData> = {
@@ -66,10 +70,10 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
           : { changed: false, data: { action: 'none', args, isLink: false } };
       case 'file':
         if (!current.exists) throw new Error(`${args.path} does not exist (use state=touch to create it)`);
-        return planRegularFile({ path: args.path, mode: args.mode, owner: args.owner, group: args.group }, ctx).then((plan) => ({ ...plan, data: { action: 'metadata', args, isLink: false } }));
+        return planRegularFile({ path: args.path, mode: args.mode, owner: args.owner, group: args.group }, ctx).then((plan) => ({ ...plan, data: { action: 'metadata', args, isLink: false, mode: modeAfter(args.mode, current.mode, false) } }));
       case 'touch':
         if (current.exists) return planMetadata(current, args, ctx, current.type === 'link');
-        return planRegularFile({ path: args.path, content: Buffer.alloc(0), mode: args.mode, owner: args.owner, group: args.group }, ctx).then((plan) => ({ ...plan, data: { action: 'touch', args, isLink: false } }));
+        return planRegularFile({ path: args.path, content: Buffer.alloc(0), mode: args.mode, owner: args.owner, group: args.group }, ctx).then((plan) => ({ ...plan, data: { action: 'touch', args, isLink: false, mode: plan.predicted?.[0]?.mode } }));
       case 'directory':
         if (current.exists && current.type !== 'directory') throw new Error(`${args.path} exists and is a ${current.type}, not a directory`);
         if (current.exists) return args.recurse ? planRecursive(current, args, ctx) : planMetadata(current, args, ctx, false);
@@ -92,7 +96,8 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
         // Each directory made gets the owner and mode, as Ansible's loop over the path's parts;
         // one made meanwhile by someone else is left as it is.
         for (const dir of check.data!.created ?? [args.path]) {
-          const made = [`mkdir -- ${shellQuote(dir)}`, ...ownership(dir, args), ...(args.mode !== undefined ? [`chmod ${args.mode} -- ${shellQuote(dir)}`] : [])];
+          const mode = check.data!.mode;
+          const made = [`mkdir -- ${shellQuote(dir)}`, ...ownership(dir, args), ...(mode !== undefined ? [`chmod ${mode} -- ${shellQuote(dir)}`] : [])];
           queueChange(ctx, `[ -d ${shellQuote(dir)} ] || { ${made.join(' && ')}; }`);
         }
         break;
@@ -104,14 +109,17 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
         break;
       }
       case 'touch':
-        applyRegularFile({ desired: { path: args.path, content: Buffer.alloc(0), mode: args.mode, owner: args.owner, group: args.group }, writeContent: true, contents: new Map() }, ctx);
+        applyRegularFile({ desired: { path: args.path, content: Buffer.alloc(0), mode: check.data!.mode, owner: args.owner, group: args.group }, writeContent: true, contents: new Map() }, ctx);
         break;
       case 'metadata':
         if (check.data!.recurseTree) {
           // The directory and everything below: chown -R never follows links (-P is its default),
-          // chmod -R skips them. Ansible's walk, minus following links (see README).
-          queueChange(ctx, [...ownership(args.path, args, '-R'), ...(args.mode !== undefined ? [`chmod -R ${args.mode} -- ${path}`] : [])].join(' && '));
-        } else setMetadata(args.path, args, ctx, isLink);
+          // chmod -R skips them. Ansible's walk, minus following links (see README). A mode that
+          // depends on each path is set path by path, resolved as Ansible resolves it.
+          const below = check.data!.modesBelow;
+          const chmod = args.mode === undefined ? [] : below ? [`chmod ${check.data!.mode} -- ${path}`, ...below.map(({ mode, paths }) => `printf '%s\\0' ${paths.map(shellQuote).join(' ')} | xargs -0r chmod ${mode} --`)] : [`chmod -R ${args.mode} -- ${path}`];
+          queueChange(ctx, [...ownership(args.path, args, '-R'), ...chmod].join(' && '));
+        } else setMetadata(args.path, { mode: check.data!.mode, owner: args.owner, group: args.group }, ctx, isLink);
         break;
     }
     return { changed: true };
@@ -119,7 +127,7 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
 };
 
 function planMetadata(current: PathState, args: FileArgs, ctx: ModuleContext, isLink: boolean): CheckResult<FileData> {
-  const after: PathState = { ...current, mode: isLink ? current.mode : (args.mode ?? current.mode), owner: args.owner ?? current.owner, group: args.group ?? current.group };
+  const after: PathState = { ...current, mode: isLink ? current.mode : modeAfter(args.mode, current.mode, current.type === 'directory'), owner: args.owner ?? current.owner, group: args.group ?? current.group };
   const changes = describeChanges(current, after, false);
   return {
     changed: changes.length > 0,
@@ -127,7 +135,7 @@ function planMetadata(current: PathState, args: FileArgs, ctx: ModuleContext, is
     predicted: changes.length > 0 ? [after] : undefined,
     diff: changes.length > 0 && ctx.diff ? [{ path: args.path, secret: true, before: snapshot(current), after: snapshot(after) }] : [],
     result: { path: args.path, state: current.type, mode: after.mode, owner: after.owner, group: after.group },
-    data: { action: changes.length > 0 ? 'metadata' : 'none', args, isLink },
+    data: { action: changes.length > 0 ? 'metadata' : 'none', args, isLink, mode: isLink ? undefined : args.mode === undefined ? undefined : after.mode },
   };
 }
 
@@ -151,13 +159,14 @@ async function planDirectories(current: PathState, args: FileArgs, ctx: ModuleCo
     if (!state.exists) missing.push(dir);
   }
   const created = [...missing, args.path];
-  const made = (path: string): PathState => ({ path, exists: true, type: 'directory', mode: args.mode ?? '0755', owner: args.owner ?? ctx.user, group: args.group ?? ctx.user });
+  const mode = modeAfter(args.mode, undefined, true);
+  const made = (path: string): PathState => ({ path, exists: true, type: 'directory', mode: mode ?? '0755', owner: args.owner ?? ctx.user, group: args.group ?? ctx.user });
   const plan = planCreation(current, made(args.path), 'mkdir', args);
   return {
     ...plan,
     message: missing.length > 0 ? `${plan.message} with parents ${missing.join(', ')}` : plan.message,
     predicted: created.map(made),
-    data: { ...plan.data!, created },
+    data: { ...plan.data!, created, mode },
   };
 }
 
@@ -165,9 +174,11 @@ async function planDirectories(current: PathState, args: FileArgs, ctx: ModuleCo
 async function planRecursive(current: PathState, args: FileArgs, ctx: ModuleContext): Promise<CheckResult<FileData>> {
   const top = planMetadata(current, args, ctx, false);
   const tree = await ctx.facts.get(treeFact(args.path));
-  const differs = tree.entries.filter(
-    (entry) => (args.owner !== undefined && entry.owner !== args.owner) || (args.group !== undefined && entry.group !== args.group) || (args.mode !== undefined && entry.type !== 'link' && entry.mode !== args.mode),
-  );
+  const modeOf = (entry: { type: string; mode: string }) => (args.mode === undefined || entry.type === 'link' ? entry.mode : modeAfter(args.mode, entry.mode, entry.type === 'directory')!);
+  const differs = tree.entries.filter((entry) => (args.owner !== undefined && entry.owner !== args.owner) || (args.group !== undefined && entry.group !== args.group) || modeOf(entry) !== entry.mode);
+  // A symbolic mode gives each path its own result: those that change, by the mode they get.
+  const modesBelow = new Map<string, string[]>();
+  if (args.mode !== undefined && !/^[0-7]{4}$/.test(args.mode)) for (const entry of differs) if (modeOf(entry) !== entry.mode) modesBelow.set(modeOf(entry), [...(modesBelow.get(modeOf(entry)) ?? []), entry.path]);
   if (differs.length === 0) return top;
   const below = `${differs.length} path${differs.length === 1 ? '' : 's'} below: ${describeTreeChange(args)}`;
   return {
@@ -176,7 +187,7 @@ async function planRecursive(current: PathState, args: FileArgs, ctx: ModuleCont
     message: [top.message, below].filter(Boolean).join(', '),
     // The tree's own fact is forgotten once the directory changes; entries keep no prediction (their checksums are not known here).
     predicted: top.predicted ?? [{ ...current }],
-    data: { action: 'metadata', args, isLink: false, recurseTree: true },
+    data: { action: 'metadata', args, isLink: false, recurseTree: true, mode: modeAfter(args.mode, current.mode, true), modesBelow: args.mode !== undefined && !/^[0-7]{4}$/.test(args.mode) ? [...modesBelow].map(([mode, paths]) => ({ mode, paths })) : undefined },
   };
 }
 

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { commandFact } from '../facts/command.js';
 import { shellQuote } from '../util/shell.js';
-import { describeChanges, fileMetadataArgs, planRegularFile, regularFileAfter, setMetadata, writeFacts } from './file-state.js';
+import { describeChanges, fileMetadataArgs, planRegularFile, regularFileAfter, setMetadata, writeFacts, modeAfter } from './file-state.js';
 import { curlConfig, curlFact, headerList, requireCurl, urlArgs, type RequestArgs } from './http-request.js';
 import type { CheckResult, ModuleContext, ModuleDefinition, PathState } from './types.js';
 
@@ -149,7 +149,7 @@ export const getUrl: ModuleDefinition<GetUrlArgs, GetUrlPlan> = {
   async apply(args, check: CheckResult<GetUrlPlan>, ctx) {
     const plan = check.data!;
     if (!plan.download) {
-      setMetadata(plan.dest, { mode: args.mode, owner: args.owner, group: args.group }, ctx, false);
+      setMetadata(plan.dest, { mode: args.mode === undefined ? undefined : plan.after.mode, owner: args.owner, group: args.group }, ctx, false);
       return { changed: true };
     }
     const config = curlConfig(args, { url: args.url, headers: headerList(args.headers), timeout: args.timeout, followRedirects: true });
@@ -164,8 +164,8 @@ export const getUrl: ModuleDefinition<GetUrlArgs, GetUrlPlan> = {
     }
     if (outcome !== 'same' && outcome !== 'new') throw new Error(`get_url: unexpected answer from the host: ${said.slice(0, 200)}`);
     // Owner, group and mode as asked, on the new file or the one that stayed.
-    const metadata = { mode: args.mode, owner: args.owner, group: args.group };
     const before = outcome === 'same' ? plan.current : { ...plan.current, exists: true, mode: plan.current.exists ? plan.current.mode : '0644', owner: plan.current.exists ? plan.current.owner : ctx.user, group: plan.current.exists ? plan.current.group : ctx.user };
+    const metadata = { mode: modeAfter(args.mode, before.mode, false), owner: args.owner, group: args.group };
     const metadataChanges = describeChanges(before, { ...before, ...Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined)) }, false);
     if (metadataChanges.length > 0) setMetadata(plan.dest, metadata, ctx, false);
     return { changed: outcome === 'new' || metadataChanges.length > 0, message: outcome === 'same' ? (metadataChanges.join(', ') || 'the same bytes') : undefined, result: { checksum_src: value, status_code: 200, msg: 'OK' } };

@@ -1,3 +1,4 @@
+import { isRelativeMode } from '../util/modes.js';
 import { posix } from 'node:path';
 import { pathFact } from '../facts/path.js';
 import { shellQuote } from '../util/shell.js';
@@ -159,6 +160,7 @@ export const uri: ModuleDefinition<UriArgs> = {
   validate: (args) => (typeof args.method === 'string' && !/\{\{/.test(args.method) && !/^[A-Z]+$/.test(args.method) ? "Parameter 'method' needs to be a single word in uppercase, like GET or POST." : undefined),
   prefetch: (args) => [curlFact(), ...[args.creates, args.removes].filter((p): p is string => p !== undefined).map((p) => pathFact(p))],
   async check(args, ctx) {
+    if (args.mode !== undefined && isRelativeMode(args.mode)) throw new Error(`uri: a mode relative to the current one ('${args.mode}') is not supported here yet: give it in octal`);
     if (args.creates !== undefined && (await ctx.facts.path(args.creates)).exists) {
       return { changed: false, result: { stdout: `skipped, since '${args.creates}' exists`, changed: false } };
     }

@@ -151,7 +151,7 @@ export function normaliseMode(value: unknown, writtenAs?: string): string | unde
     digits = radixPrefixed ? value.toString(8) : String(value);
   } else if (typeof value === 'string') {
     const text = value.trim();
-    if (/^[ugoa]*[-+=][rwxXstugo]*([,][ugoa]*[-+=][rwxXstugo]*)*$/.test(text)) return text;
+    if (/^[ugoa]*(?:[-+=][rwxXstugo]*)+(?:,[ugoa]*(?:[-+=][rwxXstugo]*)+)*$/.test(text)) return text;
     digits = /^0o[0-7]+$/i.test(text) ? text.slice(2) : text;
   }
   if (digits === undefined || !/^[0-7]{1,5}$/.test(digits)) return undefined;

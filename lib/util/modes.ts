@@ -26,10 +26,11 @@ export function symbolicModeError(text: string): string | undefined {
   return undefined;
 }
 
-/** Whether the mode needs the path's current mode (a relative or X clause); absolute ones resolve alone. */
+/** Whether the mode's result depends on the path (its current mode, or being a directory); octal never does. */
 export function isRelativeMode(text: string): boolean {
   if (octalMode(text)) return false;
-  return text.split(',').some((clause) => /[-+]|X|=.*[ugo]/.test(clause.replace(/^[ugoa]*/, '')));
+  const results = new Set([false, true].flatMap((dir) => ['0000', '7777'].map((current) => resolveMode(text, current, dir))));
+  return results.size > 1;
 }
 
 const USER_BITS: Record<'u' | 'g' | 'o', number> = { u: 0o4700, g: 0o2070, o: 0o1007 };
