@@ -19,7 +19,8 @@ import { createReporter } from '../report/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { configuredInventory, connectionRunOptions, loadInventories, settleSession, type ConnectionArgs, type Session } from './session.js';
 import { connectionDetails } from './verbose.js';
-import { askPassphrase } from './prompt.js';
+import { askPassphrase, promptHidden, promptVisible } from './prompt.js';
+import { askVarsPrompts } from './vars-prompt.js';
 import { KeyError, loadPrivateKey, type KeyChoice } from '../transport/keys.js';
 import type { Inventory } from '../inventory/types.js';
 import type { PlannedPlay } from '../engine/preflight.js';
@@ -68,6 +69,11 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     return 0;
   }
   warnUnknownTags(loaded.plays, [...splitList(args.tags), ...splitList(args.skipTags)]);
+  // Every play's questions, before planning: the answers are play variables the plan may render.
+  const promptAnswers = await askVarsPrompts(loaded.plays, parseExtraVars(args.extraVars), process.stdin.isTTY ? { hidden: promptHidden, visible: promptVisible } : undefined, {
+    listing: Boolean(args.listHosts || args.listTasks || args.listTags),
+    warn: (message) => process.stderr.write(`[WARNING]: ${message}\n`),
+  });
   const { inventory, extraVars, plan } = planApply(args, session, registry, loaded, shard);
 
   if (args.listHosts || args.listTasks || args.listTags) {
@@ -88,7 +94,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     summary =
       threads > 1
         ? // The threads redacted their events (they decrypted what the run reads): passed on as they are.
-          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys }, forward: (event) => reporter.onEvent(event) })
+          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys, promptAnswers }, forward: (event) => reporter.onEvent(event) })
         : await runPlaybooks(options, registry);
     await reporter.finish();
   } finally {

@@ -36,3 +36,17 @@ export function promptHidden(question: string): Promise<string> {
 export function askPassphrase(file: string): Promise<string> {
   return promptHidden(`Enter passphrase for ${file}: `);
 }
+
+/** Reads a line from the terminal with echo (vars_prompt with private: false). */
+export async function promptVisible(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  const reader = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      reader.once('SIGINT', () => reject(new Error(`${question.replace(/:\s*$/, '')}: interrupted`)));
+      reader.question(question, resolve);
+    });
+  } finally {
+    reader.close();
+  }
+}

@@ -13,6 +13,7 @@ import { parseShard } from '../engine/shard.js';
 import { loadPlaybooks, planApply, runOptions } from './apply.js';
 import { settleSession } from './session.js';
 import type { FromThread, ThreadStart, ToThread } from './threads.js';
+import { applyPromptAnswers } from './vars-prompt.js';
 
 const port = parentPort!;
 const start = workerData as ThreadStart;
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     const session = await settleSession(args, { becomePassword: secrets.becomePassword });
     const registry = defaultRegistry();
     const loaded = loadPlaybooks(args, session, registry);
+    applyPromptAnswers(loaded.plays, secrets.promptAnswers);
     const shard = args.shard !== undefined ? parseShard(args.shard, args.shardBy) : undefined;
     const { inventory, extraVars, plan } = planApply(args, session, registry, loaded, shard, new Set(start.hosts));
     prepared = { registry, options: runOptions(args, session, { inventory, extraVars, plan, playbookFiles: loaded.playbookFiles }) };

@@ -6,6 +6,7 @@ import type { RunOptions, RunSummary } from '../engine/options.js';
 import type { KeyChoice } from '../transport/keys.js';
 import { handshakeCounters } from '../transport/ssh.js';
 import type { VaultSecret } from '../vault/secrets.js';
+import type { PromptAnswer } from './vars-prompt.js';
 import type { ApplyArgs } from './apply.js';
 
 /**
@@ -22,6 +23,8 @@ export interface ThreadSecrets {
   becomePassword?: string;
   vaultSecrets: VaultSecret[];
   privateKeys: Map<string, KeyChoice>;
+  /** vars_prompt answers the main thread read: asked once, never again per thread. */
+  promptAnswers: PromptAnswer[];
 }
 
 /** What a worker thread is started with. */

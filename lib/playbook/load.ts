@@ -7,19 +7,18 @@ import { loadYamlFile, locationOf, parseYaml, valueLocationOf } from '../yaml/lo
 import { RAW_PARAMS, isTemplated } from './args.js';
 import { roleSearchPath, type PlayRoles } from './roles.js';
 import { NOTHING_INHERITED, becomeMethodOf, connectionOf, flag, inheritFrom, isMapping, mapping, parseEntries, parseTask, portOf, roleEntries, roleRef, tagList, unsupportedAnsibleKeywords, type Inherited, type TaskContext } from './task.js';
-import { builtTask, flattenEntries, type PlaySpec, type TaskSpec } from './types.js';
+import { builtTask, flattenEntries, type PlaySpec, type TaskSpec, type VarPrompt } from './types.js';
 
 /** Play keywords (Ansible 2.14's Play and Base attributes) runbook carries out. */
 const PLAY_KEYWORDS = [
   'name', 'hosts', 'vars', 'vars_files', 'tags', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks', 'post_tasks',
   'handlers', 'gather_facts', 'gather_subset', 'gather_timeout', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal',
   'remote_user', 'port', 'connection', 'environment', 'module_defaults', 'no_log', 'ignore_errors', 'check_mode', 'run_once',
-  'collections', 'become_method', 'order',
+  'collections', 'become_method', 'order', 'vars_prompt',
 ];
 /** The other play keywords of Ansible 2.14: refused by name, with why where it helps. */
 const UNSUPPORTED_PLAY_KEYWORDS: Record<string, string> = {
   include_playbook: `'include_playbook' is not supported (removed from Ansible too): use import_playbook`,
-  vars_prompt: `'vars_prompt' is not supported: runbook never stops to ask; pass the variables with -e`,
   force_handlers: `'force_handlers' is not supported: handlers of a failed host do not run`,
   fact_path: `'fact_path' is not supported: runbook does not gather local facts (facts.d)`,
   ...unsupportedAnsibleKeywords(['ignore_unreachable', 'throttle', 'timeout', 'debugger', 'diff', 'become_flags', 'become_exe', 'delegate_to', 'delegate_facts'], ' on a play (set it on the tasks)'),
@@ -111,7 +110,9 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
 
   const hosts = hostPattern(raw.hosts, 'hosts' in raw ? at('hosts') : location);
   const tags = [...new Set([...tagList(raw.tags, at('tags')), ...imported.tags])];
-  const vars = { ...mapping(raw.vars, 'vars', at('vars')), ...varsFiles(raw.vars_files, ctx.baseDir, at('vars_files')), ...imported.vars };
+  const fromFiles = { ...varsFiles(raw.vars_files, ctx.baseDir, at('vars_files')), ...imported.vars };
+  const vars = { ...mapping(raw.vars, 'vars', at('vars')), ...fromFiles };
+  const varsPrompt = 'vars_prompt' in raw ? varPrompts(raw.vars_prompt, at('vars_prompt'), fromFiles) : undefined;
 
   // Handlers first: every notify, of a task or of a handler, must reach one of them.
   // Play keywords every task takes unless it (or its block) says otherwise; the connection ones stay on the play.
@@ -153,6 +154,7 @@ function parsePlay(raw: unknown, fallback: SourceLocation, ctx: Omit<TaskContext
     handlers: roles.handlers,
     location,
     baseDir: ctx.baseDir,
+    ...(varsPrompt ? { varsPrompt } : {}),
     publicRoles: roles.public,
   };
   const privateRoleVars = imported.privateRoleVars ?? envFlag(process.env.ANSIBLE_PRIVATE_ROLE_VARS);
@@ -269,4 +271,34 @@ function gatherSubset(value: unknown, location: SourceLocation): string[] {
     throw new InputError((error as Error).message, location);
   }
   return names.map((n) => n.trim());
+}
+
+const VAR_PROMPT_KEYS = ['name', 'prompt', 'default', 'private', 'confirm', 'unsafe'];
+const VAR_PROMPT_UNSUPPORTED: Record<string, string> = {
+  encrypt: "vars_prompt 'encrypt' is not supported yet (runbook has no password_hash): hash the value before passing it with -e",
+  salt: "vars_prompt 'salt' is not supported yet (it goes with 'encrypt')",
+  salt_size: "vars_prompt 'salt_size' is not supported yet (it goes with 'encrypt')",
+};
+
+/** vars_prompt: a list of mappings, each with a name; asked by the CLI before any host is touched. */
+function varPrompts(raw: unknown, location: SourceLocation, fromFiles: Record<string, unknown>): VarPrompt[] {
+  if (!Array.isArray(raw)) throw new InputError('vars_prompt must be a list of mappings with name:', location);
+  return raw.map((entry, index) => {
+    const where = locationOf(raw, index) ?? location;
+    if (!isMapping(entry) || typeof entry.name !== 'string' || entry.name === '') throw new InputError('a vars_prompt entry needs a name:', where);
+    for (const key of Object.keys(entry)) {
+      const at = locationOf(entry, key) ?? where;
+      if (VAR_PROMPT_UNSUPPORTED[key]) throw new InputError(VAR_PROMPT_UNSUPPORTED[key], at);
+      if (!VAR_PROMPT_KEYS.includes(key)) throw new InputError(`unknown vars_prompt key '${key}'${didYouMean(key, [...VAR_PROMPT_KEYS, ...Object.keys(VAR_PROMPT_UNSUPPORTED)])}`, at);
+    }
+    return {
+      name: entry.name,
+      prompt: entry.prompt === undefined || entry.prompt === null ? undefined : String(entry.prompt),
+      default: entry.default ?? undefined,
+      private: flag(entry.private, 'private', where) ?? true,
+      confirm: flag(entry.confirm, 'confirm', where) ?? false,
+      shadowed: entry.name in fromFiles,
+      location: where,
+    };
+  });
 }

@@ -131,6 +131,21 @@ export interface PlaySpec {
   location: SourceLocation;
   /** Directory of the playbook file; templates and src files are looked up relative to it. */
   baseDir: string;
+  /** vars_prompt: answered once before any host is touched (lib/cli); the answers become play variables. */
+  varsPrompt?: VarPrompt[];
+}
+
+/** One vars_prompt entry. `prompt` and `default` may be templates (play and extra vars). */
+export interface VarPrompt {
+  name: string;
+  prompt?: string;
+  default?: unknown;
+  /** Typing is not echoed, and the answer is a secret in every output (default true, as Ansible). */
+  private: boolean;
+  confirm: boolean;
+  /** vars_files or import_playbook vars of the same name win over the answer, as in Ansible. */
+  shadowed: boolean;
+  location: SourceLocation;
 }
 
 /** A task runbook adds itself (fact gathering, an implicit handler flush): a task's defaults plus what makes it. */

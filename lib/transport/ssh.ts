@@ -9,8 +9,11 @@ import { fingerprint, keyType, knownHostsFor, knownHostsName, recordKnownKey, ty
 import { InterruptedError, TimeoutError, UnreachableError, type ContentSource, type ExecOptions, type ExecResult, type Privilege } from './types.js';
 import { KILL_GRACE_MS, QueuedTransport, abortReason, sendInput } from './queued.js';
 
-/** sshd's MaxSessions defaults to 10 channels per connection; stay below it. */
+/** sshd's MaxSessions defaults to 10 channels per connection; stay below it (see onChannel). */
 const CHANNELS_PER_CONNECTION = 8;
+/** A channel refused this many times in a row is an error; the first waits take 100 ms, 200 ms, ... when none is open. */
+const CHANNEL_REFUSALS = 10;
+const REFUSAL_PAUSE_MS = 100;
 /**
  * sshd's MaxStartups 10:30:100 starts dropping unauthenticated connections past 10, and it
  * frees a slot a moment after the client sees authentication succeed: stay below 10 per sshd.
@@ -86,6 +89,9 @@ export { UnreachableError };
 
 /** sshd closed the connection before the key exchange (MaxStartups load shedding). */
 class ShedConnection extends UnreachableError {}
+
+/** sshd refused to open a channel (SSH_MSG_CHANNEL_OPEN_FAILURE): nothing ran, it may be tried again. */
+class ChannelRefused extends Error {}
 
 /** Preferred host key algorithms for the key types already known, so a known key is offered first. */
 const ALGORITHMS_BY_KEY_TYPE: Record<string, string[]> = {
@@ -261,7 +267,7 @@ export class SshTransport extends QueuedTransport {
     const client = await this.connect();
     const { line, viaSudo, preamble } = privileged(options.cwd ? `cd ${shellQuote(options.cwd)} && ${command}` : command, options, this.target.user, this.target.becomePassword);
     const parts = [...preamble, ...(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []), ...stdinParts];
-    return this.channels.run(
+    return this.onChannel(
       () =>
         new Promise<ExecResult>((resolve, reject) => {
           if (this.interrupted) return reject(new InterruptedError(`${this.host}: interrupted`));
@@ -271,6 +277,13 @@ export class SshTransport extends QueuedTransport {
           const sent = parts.reduce((total, part) => total + (Buffer.isBuffer(part) ? part.length : part.size), 0) - preamble.reduce((total, part) => total + part.length, 0);
           this.detail(`EXEC #${trip} ${viaSudo ? `through sudo as ${options.becomeUser ?? 'root'}${preamble.length > 0 ? ' (password on stdin)' : ''}` : `as ${this.target.user}`}${options.what ? `, ${options.what}` : ''}; ${sent} bytes of input`);
           client.exec(line, (err, stream) => {
+            if (err && !this.lostReason && typeof (err as { reason?: unknown }).reason === 'number') {
+              // One slot fewer (sshd's count of our channels is not known: opens in flight, closed ones
+              // it has not freed), taken before this slot is given back, so it does not pass to the next open.
+              this.channels.lower(this.channels.holders - 1);
+              this.detail(`sshd refused a channel (${err.message}) with ${this.running.size} running; at most ${this.channels.capacity} at once from now on`);
+              return reject(new ChannelRefused(`${this.host}: ${err.message}`));
+            }
             if (err) return reject(this.lostReason ? this.lost() : new UnreachableError(`${this.host}: ${err.message}`));
             this.running.set(stream, viaSudo);
             const stdout = new OutputBuffer(options.maxOutput);
@@ -319,6 +332,29 @@ export class SshTransport extends QueuedTransport {
           });
         }),
     );
+  }
+
+  /**
+   * A job holding one of this connection's channel slots. sshd refuses a session past its
+   * MaxSessions (10 by default), and it counts a channel we closed until its next main-loop
+   * turn frees it: closes and opens that arrive in one batch of packets are all counted at
+   * once, so eight slots can meet a full sshd ("no more sessions" in its log, "open failed"
+   * here), as can a MaxSessions below eight. A refused open ran nothing: the connection keeps
+   * one channel fewer from then on (down to what sshd has room for, after a few refusals), and
+   * the open waits for one of the others to end (a moment, when none is open) and tries again.
+   */
+  private async onChannel<T>(job: () => Promise<T>): Promise<T> {
+    for (let refusals = 1; ; refusals++) {
+      try {
+        return await this.channels.run(job);
+      } catch (error) {
+        if (!(error instanceof ChannelRefused)) throw error;
+        if (refusals > CHANNEL_REFUSALS) throw new UnreachableError(`${error.message} (sshd refused it ${CHANNEL_REFUSALS} times: its MaxSessions?)`, { cause: error });
+        // With channels open, the retry waits for one to end (the limit is now below the holders);
+        // with none, only closed ones sshd has not freed yet stand in the way: a moment suffices.
+        if (this.running.size === 0) await new Promise((resolve) => setTimeout(resolve, REFUSAL_PAUSE_MS * refusals));
+      }
+    }
   }
 
   /** One -vvvv line, as Ansible's connection plugin prints them. */

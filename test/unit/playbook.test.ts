@@ -374,8 +374,18 @@ describe('playbook loader', () => {
       assertInputError('- hosts: all\n  module_defaults:\n    group/aws: {region: x}\n  tasks: []\n', 3, 5, /module_defaults for action groups \('group\/aws'\) are not supported/);
     });
 
+    it('vars_prompt: entries with names and flags; encrypt and unknown keys refused at their line', () => {
+      const [parsed] = load('- hosts: all\n  vars_files: []\n  vars_prompt:\n    - name: v\n      prompt: Version?\n      default: "1"\n      private: no\n    - name: t\n      confirm: yes\n  tasks: []\n');
+      assert.deepEqual(parsed.varsPrompt?.map(({ name, prompt, default: fallback, private: hidden, confirm, shadowed }) => ({ name, prompt, fallback, hidden, confirm, shadowed })), [
+        { name: 'v', prompt: 'Version?', fallback: '1', hidden: false, confirm: false, shadowed: false },
+        { name: 't', prompt: undefined, fallback: undefined, hidden: true, confirm: true, shadowed: false },
+      ]);
+      assertInputError('- hosts: all\n  vars_prompt:\n    - name: p\n      encrypt: sha512_crypt\n  tasks: []\n', 4, 7, /vars_prompt 'encrypt' is not supported yet/);
+      assertInputError('- hosts: all\n  vars_prompt:\n    - name: p\n      promt: x\n  tasks: []\n', 4, 7, /unknown vars_prompt key 'promt' \(did you mean 'prompt'\?\)/);
+      assertInputError('- hosts: all\n  vars_prompt:\n    - prompt: x\n  tasks: []\n', 3, 7, /a vars_prompt entry needs a name/);
+    });
+
     it('every other Ansible keyword is refused by name, at its line', () => {
-      assertInputError('- hosts: all\n  vars_prompt: []\n  tasks: []\n', 2, 3, /'vars_prompt' is not supported/);
       assertInputError('- hosts: all\n  force_handlers: true\n  tasks: []\n', 2, 3, /'force_handlers' is not supported/);
       assertInputError('- hosts: all\n  debugger: on_failed\n  tasks: []\n', 2, 3, /'debugger' is an Ansible keyword runbook does not support on a play/);
       assertInputError('- hosts: all\n  order: shuffle\n  tasks: []\n', 2, 3, /order "shuffle" is not supported/);
