@@ -116,9 +116,11 @@ export const file: ModuleDefinition<FileArgs, FileData> = {
           // The directory and everything below: chown -R never follows links (-P is its default),
           // chmod -R skips them. Ansible's walk, minus following links (see README). A mode that
           // depends on each path is set path by path, resolved as Ansible resolves it.
-          const below = check.data!.modesBelow;
-          const chmod = args.mode === undefined ? [] : below ? [`chmod ${check.data!.mode} -- ${path}`, ...below.map(({ mode, paths }) => `printf '%s\\0' ${paths.map(shellQuote).join(' ')} | xargs -0r chmod ${mode} --`)] : [`chmod -R ${args.mode} -- ${path}`];
-          queueChange(ctx, [...ownership(args.path, args, '-R'), ...chmod].join(' && '));
+          // The paths come on stdin, NUL-separated: no command-line limit however big the tree.
+          const below = check.data!.modesBelow ?? [];
+          const lists = below.map(({ paths }) => Buffer.from(paths.map((p) => `${p}\0`).join('')));
+          const chmod = args.mode === undefined ? [] : check.data!.modesBelow ? [`chmod ${check.data!.mode} -- ${path}`, ...below.map(({ mode }, i) => `head -c ${lists[i].length} | xargs -0r chmod ${mode} --`)] : [`chmod -R ${args.mode} -- ${path}`];
+          ctx.transport.queue({ script: [...ownership(args.path, args, '-R'), ...chmod].join(' && '), ...(lists.length > 0 ? { stdin: lists } : {}), privilege: ctx.privilege });
         } else setMetadata(args.path, { mode: check.data!.mode, owner: args.owner, group: args.group }, ctx, isLink);
         break;
     }

@@ -65,7 +65,8 @@ describe('relative modes in file and copy (facts in, commands out)', () => {
       { path: '/t/a/done', type: 'file', mode: '0640', owner: 'root', group: 'root' },
     ] } };
     const scripts = await queued(file, { path: '/t', state: 'directory', recurse: true, mode: 'u=rwX,g=rX,o=' }, context([dir('/t', '0750')], tree));
-    assert.deepEqual(scripts, ["chmod 0750 -- /t && printf '%s\\0' /t/a /t/a/exec | xargs -0r chmod 0750 -- && printf '%s\\0' /t/a/plain | xargs -0r chmod 0640 --"]);
+    assert.deepEqual(scripts, ['chmod 0750 -- /t && head -c 15 | xargs -0r chmod 0750 -- && head -c 11 | xargs -0r chmod 0640 --']);
+    assert.deepEqual(stdins.at(-1), ['/t/a\0/t/a/exec\0', '/t/a/plain\0']);
   });
 
   it('copy: a new file resolves against 0644, an existing one against its mode', async () => {
@@ -95,12 +96,17 @@ function context(paths: PathState[], other: Record<string, unknown> = {}): Modul
   };
 }
 
+const stdins: string[][] = [];
+
 async function queued(module: ModuleDefinition, args: Record<string, unknown>, ctx: ModuleContext): Promise<string[]> {
   const full = withDefaults(module, args);
   const check = await module.check(full, ctx);
   const scripts: string[] = [];
   const transport = {
-    queue: (step: RemoteStep) => scripts.push(step.script),
+    queue: (step: RemoteStep) => {
+      scripts.push(step.script);
+      stdins.push(((step.stdin ?? []) as Buffer[]).map((b) => b.toString()));
+    },
     writeFile: (path: string, content: Buffer, options: object) => scripts.push(`write ${path} ${content.length} ${JSON.stringify(options)}`),
   };
   await module.apply(full, check, { ...ctx, transport, transportOf: () => transport } as unknown as ApplyContext);
