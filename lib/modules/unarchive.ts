@@ -42,6 +42,8 @@ interface LocalArchive {
   members: ArchiveMember[];
 }
 
+const URL_SRC = 'unarchive: a URL src is not supported yet (fetch it with get_url, then remote_src: true)';
+
 interface UnarchiveData {
   /** What to extract (undefined: nothing, only ownership and modes to set). */
   extract?: { format: ArchiveFormat; local?: Buffer | ContentSource };
@@ -77,10 +79,11 @@ export const unarchive: ModuleDefinition<UnarchiveArgs, UnarchiveData> = {
     io_buffer_size: { type: 'int', default: 65536, description: 'accepted, unused' },
   },
   mutuallyExclusive: [['include', 'exclude'], ['copy', 'remote_src']],
-  validate: (args) => (typeof args.src === 'string' && args.src.includes('://') ? 'unarchive: a URL src is not supported yet (fetch it with get_url, then remote_src: true)' : undefined),
+  validate: (args) => (typeof args.src === 'string' && args.src.includes('://') ? URL_SRC : undefined),
   prefetch(args, ctx) {
     const remote = remoteSrc(args);
     const requests = [statFact({ path: args.dest, follow: true }), ...(args.creates ? [pathFact(args.creates)] : [])];
+    if (args.src.includes('://')) return requests;
     if (remote) return [...requests, pathFact(args.src), archiveFact(remoteParam(args))];
     if (ctx.baseDir === undefined) return requests;
     try {
@@ -94,6 +97,8 @@ export const unarchive: ModuleDefinition<UnarchiveArgs, UnarchiveData> = {
     if (!remoteSrc(args)) localArchive(args, ctx.baseDir);
   },
   async check(args, ctx) {
+    // A templated URL is known only now.
+    if (args.src.includes('://')) throw new Error(URL_SRC);
     const result: Record<string, unknown> = { dest: args.dest, src: args.src };
     if (args.creates && (await ctx.facts.path(args.creates)).exists) {
       return { changed: false, skipped: true, message: `skipped, since ${args.creates} exists`, result: { msg: `skipped, since ${args.creates} exists` } };

@@ -117,6 +117,7 @@ describe('unarchive, host-free (facts in, decision and commands out)', () => {
     const skipped = await unarchive.check(skipping, ctx);
     assert.deepEqual([skipped.skipped, skipped.message], [true, 'skipped, since /srv/x/app exists']);
     assert.equal(unarchive.validate!(withDefaults(unarchive, { src: 'https://x/a.tgz', dest })), 'unarchive: a URL src is not supported yet (fetch it with get_url, then remote_src: true)');
+    await assert.rejects(unarchive.check(withDefaults(unarchive, { src: 'https://x/a.tgz', dest, remote_src: true }), ctx), /a URL src is not supported yet/);
   });
 
   it('the archive fact: a missing dest or src is an answer; find output that does not parse is an error', () => {
