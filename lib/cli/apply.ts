@@ -9,7 +9,7 @@ import type { RunEvent } from '../engine/events.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { runInThreads } from './threads.js';
 import { wholeNumber } from './flags.js';
-import { planRun } from '../engine/plan.js';
+import { planRun, preflight } from '../engine/plan.js';
 import { redact } from '../vault/redact.js';
 import { configureVault, type VaultArgs } from './vault-options.js';
 import { defaultRegistry } from '../modules/index.js';
@@ -74,17 +74,22 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     listing: Boolean(args.listHosts || args.listTasks || args.listTags),
     warn: (message) => process.stderr.write(`[WARNING]: ${message}\n`),
   });
-  const { inventory, extraVars, plan } = planApply(args, session, registry, loaded, shard);
+  // Every task rendered for every host before any is touched (preflight): here, or with worker
+  // threads in each thread for its own hosts, before any thread goes on.
+  const { inventory, extraVars, plan } = planApply(args, session, registry, loaded, shard, undefined, false);
+  const checkPlan = () => preflight(plan, inventory, registry, extraVars);
 
   if (args.listHosts || args.listTasks || args.listTags) {
+    checkPlan();
     listPlan(plan, args);
     return 0;
   }
+  const threads = threadsFor(plan, registry, session, threadsWanted);
+  if (threads === 1) checkPlan();
 
   const privateKeys = await loadPrivateKeys(plan, inventory);
   const reporter = await createReporter(session.output, { out: process.stdout, diff: args.diff, color: session.color, verbosity: session.verbosity });
   if (session.verbosity >= 3) for (const line of connectionDetails(inventory, plan.flatMap((p) => p.hosts), session)) process.stderr.write(`${line}\n`);
-  const threads = threadsFor(plan, registry, session, threadsWanted);
   const interrupt = onInterrupt();
   let summary;
   try {
@@ -119,14 +124,15 @@ export function loadPlaybooks(args: ApplyArgs, session: Session, registry: Modul
   return { inventoryFiles, playbookFiles, plays };
 }
 
-/** The inventory read and the run planned; `only`: a worker thread's hosts. */
-export function planApply(args: ApplyArgs, session: Session, registry: ModuleRegistry, loaded: LoadedPlaybooks, shard: ShardSpec | undefined, only?: ReadonlySet<string>) {
+/** The inventory read and the run planned; `only`: a worker thread's hosts; `check` false: no preflight yet. */
+export function planApply(args: ApplyArgs, session: Session, registry: ModuleRegistry, loaded: LoadedPlaybooks, shard: ShardSpec | undefined, only?: ReadonlySet<string>, check = true) {
   // group_vars/ and host_vars/ next to the (first) playbook are layered in; plays from other
   // folders get theirs in engine/vars.ts.
   const inventory = loadInventories(loaded.inventoryFiles, args, session.config, dirname(loaded.playbookFiles[0]));
   const extraVars = parseExtraVars(args.extraVars);
   const { plays } = loaded;
-  const plan = startAtTask(planRun({ inventory, plays, registry, extraVars, tags: splitList(args.tags), skipTags: splitList(args.skipTags), limit: args.limit, shard, only }), args.startAtTask);
+  const plan = startAtTask(planRun({ inventory, plays, registry, extraVars, tags: splitList(args.tags), skipTags: splitList(args.skipTags), limit: args.limit, shard, only, preflight: false }), args.startAtTask);
+  if (check) preflight(plan, inventory, registry, extraVars);
   return { inventory, extraVars, plan };
 }
 

@@ -93,6 +93,8 @@ async function main(): Promise<void> {
   } finally {
     process.stderr.write = write;
   }
+  // Every thread checked its hosts (preflight) before any thread touches one.
+  await coordinator.meet([-1]);
   const summary = await runPlaybooks({ ...prepared.options, forks: start.forks, signal: abort.signal, privateKeys, onEvent: emit, coordinator }, prepared.registry);
   flush();
   post({ kind: 'done', hosts: summary.hosts, transport });

@@ -55,7 +55,6 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
   const slices = Array.from({ length: threaded.threads }, (_, i) => allHosts.filter((_, j) => j % threaded.threads === i));
-  options.onEvent({ type: 'run_start', hosts: allHosts, dryRun: options.dryRun, playbooks: options.playbookFiles, tasks: plan.reduce((n, p) => n + p.tasks.length, 0) });
 
   const handshakes = handshakeCounters();
   // Forks are hosts worked on at once across the run: shared out between the threads.
@@ -77,6 +76,11 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
 
   const released = (point: number[]) => {
     const [index, phase] = point;
+    // [-1]: every thread checked its hosts; the run starts.
+    if (point.length === 1 && index === -1) {
+      options.onEvent({ type: 'run_start', hosts: allHosts, dryRun: options.dryRun, playbooks: options.playbookFiles, tasks: plan.reduce((n, p) => n + p.tasks.length, 0) });
+      return;
+    }
     if (point.length !== 2 || !playHosts.has(index)) return;
     const { play, tasks } = plan[index];
     if (phase === -1) {

@@ -18,6 +18,8 @@ export interface PlanInput {
   shard?: ShardSpec;
   /** A worker thread's hosts: the plan is the whole run's, restricted to these (after the checks a shard makes). */
   only?: ReadonlySet<string>;
+  /** false: the caller runs preflight() itself (worker threads each check their own hosts, before any is touched). */
+  preflight?: boolean;
 }
 
 /** Which hosts and tasks each play runs, checked whole before any host is touched. */
@@ -41,8 +43,8 @@ export function planRun(input: PlanInput): PlannedPlay[] {
   const sharded = input.shard ? restrictToShard(plan, inventory, input.shard) : plan;
   const only = input.only;
   const sliced = only ? sharded.map((p) => ({ ...p, hosts: p.hosts.filter((h) => only.has(h)) })) : sharded;
-  preflight(sliced, inventory, input.registry, input.extraVars);
+  if (input.preflight !== false) preflight(sliced, inventory, input.registry, input.extraVars);
   return sliced;
 }
 
-export type { PlannedPlay };
+export { preflight, type PlannedPlay };

@@ -133,6 +133,16 @@ describe('worker threads: the hosts of a run spread over threads, the same run a
     assert.deepEqual(run.events.filter((e) => e.type === 'task_result').map((e) => `${e.host} ${e.status}`), ['wk01 ok']);
   });
 
+  it('bad input found in the threads: exit 1 with file:line, no host touched', async () => {
+    const before = sandbox.hosts.map((h) => sandbox.connectionsAccepted(h.name));
+    const run = await runbook(args('undefined.yaml', '--output', 'json', '--workers', '2', '-v'));
+    assert.match(run.stderr, /2 worker threads/);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /undefined\.yaml:\d+:\d+: .*nowhere_defined/);
+    assert.deepEqual(run.events, [], 'nothing was reported as run');
+    assert.deepEqual(sandbox.hosts.map((h) => sandbox.connectionsAccepted(h.name)), before, 'a host was contacted');
+  });
+
   it('--workers 0 is refused, naming the flag', async () => {
     const run = await runbook(args('converge.yaml', '--workers', '0'));
     assert.equal(run.code, 1);
