@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { requestKey, treeFact, type FactRequest } from '../../lib/facts/index.js';
+import { requestKey, treeFact } from '../../lib/facts/index.js';
 import { treeKind, type TreeState } from '../../lib/facts/tree.js';
 import { copy } from '../../lib/modules/copy.js';
 import type { CommandAnswer } from '../../lib/facts/command.js';
@@ -18,42 +18,14 @@ import { WRITE_END, atomicWriteStep, combinedScript } from '../../lib/transport/
 import type { RemoteStep } from '../../lib/transport/types.js';
 import { backupsNamedAlike } from '../compat/harness.js';
 import { withDefaults } from './module-args.js';
+import { hostFreeContext } from './module-context.js';
 
 const dir = (path: string, mode = '0755', owner = 'root'): PathState => ({ path, exists: true, type: 'directory', mode, owner, group: owner });
 const regular = (path: string, sha256: string, mode = '0644'): PathState => ({ path, exists: true, type: 'file', mode, owner: 'root', group: 'root', size: 3, sha256 });
 
 /** Facts in (paths, other kinds by request key), nothing else: these modules must not ask more. */
 function context(paths: PathState[], other: Record<string, unknown> = {}): ModuleContext {
-  const byPath = new Map(paths.map((p) => [p.path, p]));
-  return {
-    host: 'h',
-    user: 'root',
-    vars: {},
-    privilege: { become: false },
-    dryRun: true,
-    diff: false,
-    noLog: false,
-    baseDir: '/nonexistent',
-    facts: {
-      path: async (p: string) => ({ ...(byPath.get(p) ?? { path: p, exists: false }) }),
-      content: async () => undefined,
-      get: async (request: FactRequest) => {
-        const key = requestKey(request);
-        if (!(key in other)) throw new Error(`asked for ${key}`);
-        return other[key];
-      },
-      want: () => {},
-    } as never,
-    factsOf: () => {
-      throw new Error('no other host');
-    },
-    render: (t) => t,
-    progress: () => {},
-    changedPaths: () => [],
-    evaluate: () => true,
-    expression: () => undefined,
-    verbosity: 0,
-  };
+  return hostFreeContext({ paths, other });
 }
 
 

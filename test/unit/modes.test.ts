@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { requestKey, treeFact, type FactRequest } from '../../lib/facts/index.js';
+import { requestKey, treeFact } from '../../lib/facts/index.js';
 import { normalizeMode } from '../../lib/engine/args.js';
 import { copy } from '../../lib/modules/copy.js';
 import { file } from '../../lib/modules/file.js';
@@ -8,6 +8,7 @@ import type { ApplyContext, ModuleContext, ModuleDefinition, PathState } from '.
 import type { RemoteStep } from '../../lib/transport/types.js';
 import { resolveMode, symbolicModeError } from '../../lib/util/modes.js';
 import { withDefaults } from './module-args.js';
+import { hostFreeContext } from './module-context.js';
 
 describe('modes relative to the current one, as ansible-core 2.14 resolves them', () => {
   it('equals AnsibleModule._symbolic_mode_to_octal case for case', () => {
@@ -78,22 +79,7 @@ describe('relative modes in file and copy (facts in, commands out)', () => {
 });
 
 function context(paths: PathState[], other: Record<string, unknown> = {}): ModuleContext {
-  const byPath = new Map(paths.map((p) => [p.path, p]));
-  return {
-    host: 'h', user: 'root', vars: {}, privilege: { become: false }, dryRun: true, diff: false, noLog: false, baseDir: '/nonexistent',
-    facts: {
-      path: async (p: string) => ({ ...(byPath.get(p) ?? { path: p, exists: false }) }),
-      content: async () => undefined,
-      get: async (request: FactRequest) => {
-        const key = requestKey(request);
-        if (!(key in other)) throw new Error(`asked for ${key}`);
-        return other[key];
-      },
-      want: () => {},
-    } as never,
-    factsOf: () => { throw new Error('no other host'); },
-    render: (t) => t, progress: () => {}, changedPaths: () => [], evaluate: () => true, expression: () => undefined, verbosity: 0,
-  };
+  return hostFreeContext({ paths, other });
 }
 
 const stdins: string[][] = [];

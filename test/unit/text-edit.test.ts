@@ -8,6 +8,7 @@ import type { FilePlan } from '../../lib/modules/file-state.js';
 import type { ModuleContext, ModuleDefinition, PathState } from '../../lib/modules/types.js';
 import { fixtures } from '../e2e/cli.js';
 import { withDefaults } from './module-args.js';
+import { hostFreeContext } from './module-context.js';
 
 interface Case {
   m: 'lineinfile' | 'blockinfile' | 'replace';
@@ -22,29 +23,8 @@ const modules: Record<Case['m'], ModuleDefinition> = { lineinfile, blockinfile, 
 /** Facts in: one regular file with this text (or none); the module asks nothing else. */
 function context(path: string, text: string | undefined): ModuleContext {
   const state: PathState = text === undefined ? { path, exists: false } : { path, exists: true, type: 'file', mode: '0644', owner: 'root', group: 'root', size: text.length };
-  return {
-    host: 'h',
-    user: 'root',
-    vars: {},
-    privilege: { become: false },
-    dryRun: true,
-    diff: false,
-    noLog: false,
-    baseDir: '/nonexistent',
-    facts: {
-      path: async (p: string) => (p === path ? { ...state } : p === '/srv' ? { path: p, exists: true, type: 'directory', mode: '0755', owner: 'root', group: 'root' } : { path: p, exists: false }),
-      content: async (p: string) => (p === path && text !== undefined ? Buffer.from(text) : undefined),
-    } as never,
-    factsOf: () => {
-      throw new Error('no other host');
-    },
-    render: (t) => t,
-    progress: () => {},
-    changedPaths: () => [],
-    evaluate: () => true,
-    expression: () => undefined,
-    verbosity: 0,
-  };
+  const srv: PathState = { path: '/srv', exists: true, type: 'directory', mode: '0755', owner: 'root', group: 'root' };
+  return hostFreeContext({ paths: [state, srv], contents: text === undefined ? {} : { [path]: text } });
 }
 
 

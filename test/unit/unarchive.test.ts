@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { pathFact, requestKey, type FactRequest } from '../../lib/facts/index.js';
+import { pathFact, requestKey } from '../../lib/facts/index.js';
 import { archiveFact, archiveKind, mergeListings, parseTarListing, type ArchiveMember, type ArchiveState, type DiskEntry } from '../../lib/facts/archive.js';
 import { planUnarchive, unarchive } from '../../lib/modules/unarchive.js';
 import type { ApplyContext, ModuleContext } from '../../lib/modules/types.js';
 import type { RemoteStep } from '../../lib/transport/types.js';
 import { withDefaults } from './module-args.js';
+import { hostFreeContext } from './module-context.js';
 
 const T = 1709287200; // 2024-03-01 10:00:00 UTC
 const member = (name: string, type: ArchiveMember['type'], mode: number, extra: Partial<ArchiveMember> = {}): ArchiveMember => ({ name, type, mode, uname: 'root', gname: 'root', uid: 0, gid: 0, size: type === 'file' ? 4 : 0, mtime: { seconds: T }, ...extra });
@@ -134,33 +135,5 @@ describe('unarchive, host-free (facts in, decision and commands out)', () => {
 });
 
 function context(facts: Record<string, unknown>, baseDir: string): ModuleContext {
-  return {
-    host: 'h',
-    user: 'root',
-    vars: {},
-    privilege: { become: false },
-    dryRun: false,
-    diff: false,
-    noLog: false,
-    baseDir,
-    facts: {
-      get: async (request: FactRequest) => {
-        const key = requestKey(request);
-        if (!(key in facts)) throw new Error(`asked for ${key}`);
-        return facts[key];
-      },
-      path: async (path: string) => (facts[requestKey({ kind: { name: 'path', key: (p: string) => p } as never, param: path })] as never) ?? { path, exists: false },
-      want: () => {},
-      content: async () => undefined,
-    } as never,
-    factsOf: () => {
-      throw new Error('no other host');
-    },
-    render: (t) => t,
-    progress: () => {},
-    changedPaths: () => [],
-    evaluate: () => true,
-    expression: () => undefined,
-    verbosity: 0,
-  };
+  return hostFreeContext({ other: facts }, { baseDir, dryRun: false });
 }
