@@ -14,6 +14,7 @@ const setup: Record<string, string> = {
   replace: 'printf "x=1\\nx=2\\n" > /srv/m/replace',
   group: 'groupadd m-doomed',
   user: 'useradd -m m-doomed',
+  authorized_key: 'useradd -m m-keys',
   copy_from_host: 'printf secret > /srv/m/source && chmod 0640 /srv/m/source && chown nobody:root /srv/m/source',
   git: [
     'rm -rf /srv/m/origin.git /srv/m/checkout /srv/m/work && git init -q --bare /srv/m/origin.git && git init -q /srv/m/work && cd /srv/m/work',
@@ -50,6 +51,9 @@ const elsewhere: Record<string, string> = {
   service: 'needs systemd: covered with the systemctl stand-in by the compat fixture service',
   fetch: 'changes the controller, not the host: covered by the compat fixture fetch and unit tests',
   wait_for_connection: 'never changes a host: covered by the compat fixture wait-for-connection',
+  raw: 'skipped in a dry-run (as Ansible check mode) and always changed: covered by the compat fixture raw',
+  unarchive: 'covered by the compat fixture unarchive (its archives in files/) and test/unit/unarchive.test.ts',
+  dpkg_selections: "changes dpkg's database: needs a host with its own /usr and dpkg state (Sandbox option packages): covered by the compat fixture dpkg-selections and test/unit/apt.test.ts",
 };
 
 describe('every module: check → apply → check on a real host', function () {
