@@ -237,7 +237,6 @@ export const authorizedKey: ModuleDefinition<AuthorizedKeyArgs, AuthorizedKeyPla
 /** Facts as they will be once manage_dir made the directory: the key file's write is planned against it. */
 function withDirectory(ctx: ModuleContext, directory: string): ModuleContext['facts'] {
   return {
-    ...ctx.facts,
     get: (request) => ctx.facts.get(request),
     want: (requests) => ctx.facts.want(requests),
     content: (path) => ctx.facts.content(path),

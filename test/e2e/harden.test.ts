@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
 import { runbook, startRunbook, statuses } from './cli.js';
-import { killPids, processesUnder, processTable, waitFor } from './processes.js';
+import { killPids, noProcessLeft, processesUnder, processTable, sleepOnEveryHost, waitFor } from './processes.js';
 
 
 describe('hardening: interrupts, lost hosts, temp files, bad input, keys, known_hosts, secrets', function () {
@@ -30,10 +30,7 @@ describe('hardening: interrupts, lost hosts, temp files, bad input, keys, known_
   it('SIGINT stops starting tasks, kills what runs on the hosts, prints the recap with interrupted hosts, exits 130', async () => {
     const file = playbook('sleep.yaml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: sleep 60; touch /srv/slept\n    - copy: {dest: /srv/after-interrupt, content: "x\\n"}\n`);
     const { child, done } = startRunbook(base(file));
-    const sleeping = await waitFor('a sleep on every host', () => {
-      const found = sandbox.hosts.map((h) => processesUnder(h.pid).filter((p) => p.comm === 'sleep'));
-      return found.every((f) => f.length > 0) ? found.flat() : undefined;
-    });
+    const sleeping = await sleepOnEveryHost(sandbox.hosts);
     child.kill('SIGINT');
     const run = await done;
     try {
@@ -43,7 +40,7 @@ describe('hardening: interrupts, lost hosts, temp files, bad input, keys, known_
         assert.equal((await sandbox.fileInfo(h.name, '/srv/after-interrupt')).exists, false, 'a task started after the interrupt');
         assert.equal((await sandbox.fileInfo(h.name, '/srv/slept')).exists, false);
         // runbook closed its connections: nothing of its session is left under the host's sshd.
-        assert.deepEqual(await waitFor('no process left', () => (processesUnder(h.pid).length === 0 ? [] : undefined), 10_000), []);
+        assert.deepEqual(await noProcessLeft(h.pid), []);
       }
     } finally {
       killPids(sleeping.map((p) => p.pid));

@@ -53,3 +53,16 @@ export function killPids(pids: number[], signal: NodeJS.Signals = 'SIGKILL'): vo
     }
   }
 }
+
+/** Waits until a `sleep` runs under every host's sshd (a task is on every host): those processes. */
+export function sleepOnEveryHost(hosts: Array<{ pid: number }>): Promise<Array<{ pid: number; comm: string }>> {
+  return waitFor('a sleep on every host', () => {
+    const found = hosts.map((h) => processesUnder(h.pid).filter((p) => p.comm === 'sleep'));
+    return found.every((f) => f.length > 0) ? found.flat() : undefined;
+  });
+}
+
+/** Waits until nothing of runbook's sessions is left under a host's sshd; resolves to [] (asserted by the caller). */
+export function noProcessLeft(sshdPid: number): Promise<Array<{ pid: number; comm: string }>> {
+  return waitFor('no process left', () => (processesUnder(sshdPid).length === 0 ? [] : undefined), 10_000);
+}

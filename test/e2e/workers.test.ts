@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { Sandbox } from '../sandbox/hosts.js';
 import { fixtures, runbook, startRunbook, type CliRun } from './cli.js';
-import { killPids, processesUnder, waitFor } from './processes.js';
+import { killPids, noProcessLeft, sleepOnEveryHost } from './processes.js';
 
 const fixture = (name: string) => join(fixtures, 'workers', name);
 
@@ -151,10 +151,7 @@ describe('worker threads: the hosts of a run spread over threads, the same run a
 
   it('SIGINT with threads: remote commands stopped, every host interrupted in the recap, exit 130', async () => {
     const { child, done } = startRunbook(args('sleep.yaml', '--output', 'json', '--workers', '2'));
-    const sleeping = await waitFor('a sleep on every host', () => {
-      const found = sandbox.hosts.map((h) => processesUnder(h.pid).filter((p) => p.comm === 'sleep'));
-      return found.every((f) => f.length > 0) ? found.flat() : undefined;
-    });
+    const sleeping = await sleepOnEveryHost(sandbox.hosts);
     child.kill('SIGINT');
     const run = await done;
     try {
@@ -162,7 +159,7 @@ describe('worker threads: the hosts of a run spread over threads, the same run a
       for (const h of sandbox.hosts) {
         assert.equal(run.recap![h.name].interrupted, true, `${h.name} not marked interrupted`);
         assert.equal((await sandbox.fileInfo(h.name, '/srv/never')).exists, false, 'a task started after the interrupt');
-        assert.deepEqual(await waitFor('no process left', () => (processesUnder(h.pid).length === 0 ? [] : undefined), 10_000), []);
+        assert.deepEqual(await noProcessLeft(h.pid), []);
       }
     } finally {
       killPids(sleeping.map((p) => p.pid));
