@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { Sandbox } from '../sandbox/hosts.js';
 import { SshTransport } from '../../lib/transport/ssh.js';
@@ -74,5 +77,32 @@ describe('one SSH connection, packet by packet', function () {
     assert.deepEqual(sent(trace, /GLOBAL_REQUEST/), []);
     assert.deepEqual(detail.filter((line) => /internals differ/.test(line)), []);
     assert.ok(detail.some((line) => /authenticated as \S+ \(publickey; offered: key file\)/.test(line)), detail.join('\n'));
+  });
+
+  it('logs in with ECDSA and RSA keys too (signed at once, by the key object made once)', async () => {
+    const host = sandbox.hosts[0];
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-wire-keys-'));
+    try {
+      const files = [['ecdsa', '384'], ['rsa', '3072']].map(([type, bits]) => {
+        const file = join(dir, type);
+        execFileSync('ssh-keygen', ['-q', '-t', type, '-b', bits, '-N', '', '-f', file]);
+        return file;
+      });
+      const added = await sandbox.run('wire01', `cat >> ~${host.user}/.ssh/authorized_keys`, files.map((file) => readFileSync(`${file}.pub`, 'utf8')).join(''));
+      assert.equal(added.code, 0, added.stderr);
+      for (const file of files) {
+        const trace: string[] = [];
+        const transport = new SshTransport({ host: 'wire01', address: host.address, port: host.port, user: host.user, privateKey: readFileSync(file), knownHostsFile: sandbox.knownHostsFile, acceptNewHostKeys: false, connectTimeoutMs: 20_000, protocolTrace: (line) => trace.push(line) });
+        try {
+          const result = await transport.exec('echo ok', { become: false });
+          assert.equal(result.stdout.toString(), 'ok\n', file);
+        } finally {
+          await transport.close();
+        }
+        assert.deepEqual(sent(trace, /USERAUTH_REQUEST/), ['Outbound: Sending USERAUTH_REQUEST (publickey)'], file);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

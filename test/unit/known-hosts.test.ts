@@ -4,6 +4,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { knownHostsFor, recordKnownKey } from '../../lib/transport/known-hosts.js';
+import ssh2, { type ParsedKey } from 'ssh2';
 import { parsedPrivateKey } from '../../lib/transport/keys.js';
 
 /**
@@ -92,7 +93,7 @@ describe('known_hosts lookups', function () {
 
 /** Private keys are parsed once per process; the parsed key signs as the file's key. */
 describe('private keys parsed once', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'runbook-keys-'));
@@ -111,6 +112,32 @@ describe('private keys parsed once', function () {
     const signature = key.sign(Buffer.from('data'));
     assert.ok(key.verify(Buffer.from('data'), signature));
     assert.equal(key.getPublicSSH().toString('base64'), readFileSync(join(dir, 'plain.pub'), 'utf8').split(' ')[1]);
+  });
+
+  it('signs as ssh2 does (its own parse of the file verifies), for each key type, with the default hash and the ones ssh2 names', () => {
+    const cases: Array<[string, string[], Array<string | undefined>]> = [
+      ['ed25519', [], [undefined]],
+      ['ecdsa', ['-b', '256'], [undefined]],
+      ['ecdsa', ['-b', '384'], [undefined]],
+      ['ecdsa', ['-b', '521'], [undefined]],
+      ['rsa', ['-b', '2048'], [undefined, 'sha256', 'sha512']],
+    ];
+    for (const [type, bits, hashes] of cases) {
+      const file = join(dir, `${type}${bits.join('')}`);
+      execFileSync('ssh-keygen', ['-q', '-t', type, ...bits, '-N', '', '-f', file]);
+      const key = parsedPrivateKey(readFileSync(file));
+      assert.ok(!(key instanceof Error));
+      const own = ssh2.utils.parseKey(readFileSync(file)) as ParsedKey | ParsedKey[];
+      const reference = Array.isArray(own) ? own[0] : own;
+      assert.equal(key.type, reference.type);
+      for (const hash of hashes) {
+        const data = Buffer.from(`signed with ${hash}`);
+        const signature = key.sign(data, hash);
+        assert.ok(Buffer.isBuffer(signature), `${file} ${hash}`);
+        assert.equal(reference.verify(data, signature, hash), true, `${file} ${hash}`);
+        assert.equal(reference.verify(Buffer.from('other data'), signature, hash), false, `${file} ${hash}`);
+      }
+    }
   });
 
   it('needs the right passphrase for a protected key', () => {
