@@ -90,6 +90,24 @@ export default function ${args.pluginData.name.replace(/\W/g, '_')}(...args) {
   },
 };
 
+/**
+ * yargs() guesses a version when it is made: it walks up from the current directory reading every
+ * directory for a package.json (and builds an AssertionError when there is none), to be replaced at
+ * once by main.ts's .version(VERSION). The bundle skips the guess. If yargs changes the line, the
+ * build says so and bundles it as it is (slower, never different).
+ */
+const yargsVersionGuess = {
+  name: 'yargs-version-guess',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
+      const contents = readFileSync(args.path, 'utf8');
+      const guess = '        yargs.version();\n';
+      if (!contents.includes(guess)) return { contents, loader: 'js', warnings: [{ text: `bundle: ${args.path} no longer calls yargs.version() in its factory; tools/bundle.mjs leaves it as it is` }] };
+      return { contents: contents.replace(guess, ''), loader: 'js' };
+    });
+  },
+};
+
 const result = await esbuild.build({
   stdin: {
     // thread-worker.js: each worker thread's code (lib/cli/threads.ts starts dist/bundle/thread-worker.js,
@@ -103,12 +121,14 @@ const result = await esbuild.build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // A native addon: required at run time from node_modules, as ssh2 does.
-  external: ['cpu-features'],
+  // cpu-features: a native addon, required at run time from node_modules, as ssh2 does. node-forge
+  // (a fifth of the bundle) and jmespath: only certificate modules and json_query use them, so they
+  // load from node_modules when first used instead of being read at every start.
+  external: ['cpu-features', 'node-forge', 'jmespath'],
   // import.meta.url of every bundled module is the bundle's own (threads.ts finds thread-worker.js beside it).
   define: { 'import.meta.url': '__runbookBundleUrl' },
   banner: { js: "const __runbookBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [bundledRequire, ssh2Binding, lazyDefaultExports],
+  plugins: [bundledRequire, ssh2Binding, lazyDefaultExports, yargsVersionGuess],
   // Less to read at every start (the code cache keeps the names, so stacks still name functions).
   minifyWhitespace: true,
   minifySyntax: true,
