@@ -65,8 +65,6 @@ export function loadBundle({ cache = cacheFile } = {}) {
   const script = new vm.Script(wrapped, {
     filename: bundleFile,
     cachedData: read.data,
-    // A dependency's import() loads as it would outside vm (the constant: Node >= 20.?).
-    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const cacheStatus = read.data === undefined ? read.status : script.cachedDataRejected ? 'rejected' : 'accepted';
   if (process.env.RUNBOOK_DEBUG_CACHE) process.stderr.write(`runbook: code cache ${cacheStatus}\n`);

@@ -91,20 +91,37 @@ export default function ${args.pluginData.name.replace(/\W/g, '_')}(...args) {
 };
 
 /**
- * yargs() guesses a version when it is made: it walks up from the current directory reading every
- * directory for a package.json (and builds an AssertionError when there is none), to be replaced at
- * once by main.ts's .version(VERSION). The bundle skips the guess. If yargs changes the line, the
- * build says so and bundles it as it is (slower, never different).
+ * Dependency lines the bundle changes for start-up time, each only where the line is exactly as
+ * expected (else the build warns and bundles the file as it is: slower, never different).
+ * - yargs() guesses a version when made: it walks up from the current directory reading every
+ *   directory for a package.json (and builds an AssertionError when there is none), to be replaced
+ *   at once by main.ts's .version(VERSION).
+ * - ssh2's index loads its HTTP(S) agents (node's http, https and tls) and its SSH server for
+ *   every client: runbook uses neither, so they load if something reads them.
  */
-const yargsVersionGuess = {
-  name: 'yargs-version-guess',
+const EDITS = [
+  { file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/, edits: [['        yargs.version();\n', '']] },
+  {
+    file: /[\\/]ssh2[\\/]lib[\\/]index\.js$/,
+    edits: [
+      ["const {\n  SSHTTPAgent: HTTPAgent,\n  SSHTTPSAgent: HTTPSAgent,\n} = require('./http-agents.js');\n", ''],
+      ['  HTTPAgent,\n  HTTPSAgent,\n', "  get HTTPAgent() { return require('./http-agents.js').SSHTTPAgent; },\n  get HTTPSAgent() { return require('./http-agents.js').SSHTTPSAgent; },\n"],
+      ["  Server: require('./server.js'),\n", "  get Server() { return require('./server.js'); },\n"],
+    ],
+  },
+];
+const dependencyEdits = {
+  name: 'dependency-edits',
   setup(build) {
-    build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
-      const contents = readFileSync(args.path, 'utf8');
-      const guess = '        yargs.version();\n';
-      if (!contents.includes(guess)) return { contents, loader: 'js', warnings: [{ text: `bundle: ${args.path} no longer calls yargs.version() in its factory; tools/bundle.mjs leaves it as it is` }] };
-      return { contents: contents.replace(guess, ''), loader: 'js' };
-    });
+    for (const { file, edits } of EDITS) {
+      build.onLoad({ filter: file }, (args) => {
+        const original = readFileSync(args.path, 'utf8');
+        if (edits.some(([from]) => !original.includes(from))) {
+          return { contents: original, loader: 'js', warnings: [{ text: `bundle: ${args.path} changed; tools/bundle.mjs bundles it unedited (start-up a little slower)` }] };
+        }
+        return { contents: edits.reduce((text, [from, to]) => text.replace(from, to), original), loader: 'js' };
+      });
+    }
   },
 };
 
@@ -128,7 +145,7 @@ const result = await esbuild.build({
   // import.meta.url of every bundled module is the bundle's own (threads.ts finds thread-worker.js beside it).
   define: { 'import.meta.url': '__runbookBundleUrl' },
   banner: { js: "const __runbookBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [bundledRequire, ssh2Binding, lazyDefaultExports, yargsVersionGuess],
+  plugins: [bundledRequire, ssh2Binding, lazyDefaultExports, dependencyEdits],
   // Less to read at every start (the code cache keeps the names, so stacks still name functions).
   minifyWhitespace: true,
   minifySyntax: true,
@@ -140,6 +157,10 @@ const result = await esbuild.build({
 });
 if (result.errors.length > 0) process.exit(1);
 const bundled = readFileSync(join(outdir, 'runbook.cjs'));
+// A script compiled from V8's code cache has no loader for import() ("A dynamic import callback was
+// not specified"): every module must come by require. Name the importer rather than fail at run time.
+const dynamicImport = /\bimport\((?!\s*\))/.exec(bundled.toString('latin1'));
+if (dynamicImport) throw new Error(`bundle: runbook.cjs calls import() (${bundled.toString('latin1', dynamicImport.index - 80, dynamicImport.index + 40)}): load it with require (see lib/cli/prompt.ts)`);
 const nonAscii = bundled.findIndex((byte) => byte > 0x7f);
 if (nonAscii !== -1) throw new Error(`bundle: runbook.cjs has a non-ASCII byte at offset ${nonAscii}; bin/load-bundle.js reads it as latin1`);
 
