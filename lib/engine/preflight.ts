@@ -7,7 +7,7 @@ import type { TagFilter } from '../playbook/tags.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
 import { isTemplated, referencedVariables, renderTemplateFile, renderTemplateFilePieces, renderValue } from '../template/index.js';
 import { loadVarsFile } from '../modules/include_vars.js';
-import { moduleArgs } from './args.js';
+import { renderTaskArgs } from './args.js';
 import { buildHostvars, groupsRecord, itemVars } from './vars.js';
 
 export interface PlannedPlay {
@@ -63,7 +63,7 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
           for (const condition of task.when) renderValue(`{{ ${condition} }}`, vars, origin);
           let args: Record<string, unknown>;
           try {
-            args = moduleArgs(module, renderValue(task.args, vars, origin) as Record<string, unknown>);
+            args = renderTaskArgs(module, task.args, vars, origin).args;
           } catch (error) {
             if (error instanceof InputError) throw error;
             throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
