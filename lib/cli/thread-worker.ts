@@ -1,6 +1,9 @@
-// A worker thread of a run (see threads.ts): loads the playbooks and inventory as the main thread
-// did, runs the engine on its slice of the hosts, and posts the events to the main thread.
+// A worker thread of a run (see threads.ts): takes the run the main thread loaded (or loads the
+// playbooks and inventory again when they cannot travel as data), runs the engine on its slice
+// of the hosts, and posts the events to the main thread.
+import { deserialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { preflight } from '../engine/plan.js';
 import { runPlaybooks } from '../engine/run.js';
 import type { RunEvent } from '../engine/events.js';
 import type { RunCoordinator } from '../engine/options.js';
@@ -12,7 +15,7 @@ import { setVaultSecrets } from '../vault/secrets.js';
 import { parseShard } from '../engine/shard.js';
 import { loadPlaybooks, planApply, runOptions } from './apply.js';
 import { settleSession } from './session.js';
-import type { FromThread, ThreadStart, ToThread } from './threads.js';
+import type { FromThread, SharedRun, ThreadStart, ToThread } from './threads.js';
 import { applyPromptAnswers } from './vars-prompt.js';
 
 const port = parentPort!;
@@ -85,11 +88,21 @@ async function main(): Promise<void> {
   try {
     const session = await settleSession(args, { becomePassword: secrets.becomePassword });
     const registry = defaultRegistry();
-    const loaded = loadPlaybooks(args, session, registry);
-    applyPromptAnswers(loaded.plays, secrets.promptAnswers);
-    const shard = args.shard !== undefined ? parseShard(args.shard, args.shardBy) : undefined;
-    const { inventory, extraVars, plan } = planApply(args, session, registry, loaded, shard, new Set(start.hosts));
-    prepared = { registry, options: runOptions(args, session, { inventory, extraVars, plan, playbookFiles: loaded.playbookFiles }) };
+    const only = new Set(start.hosts);
+    let run: SharedRun;
+    if (start.run) {
+      // As the main thread loaded and planned it: this thread's hosts picked, checked here (preflight).
+      const shared = deserialize(new Uint8Array(start.run)) as SharedRun;
+      const plan = shared.plan.map((p) => ({ ...p, hosts: p.hosts.filter((h) => only.has(h)) }));
+      preflight(plan, shared.inventory, registry, shared.extraVars);
+      run = { ...shared, plan };
+    } else {
+      const loaded = loadPlaybooks(args, session, registry);
+      applyPromptAnswers(loaded.plays, secrets.promptAnswers);
+      const shard = args.shard !== undefined ? parseShard(args.shard, args.shardBy) : undefined;
+      run = { ...planApply(args, session, registry, loaded, shard, only), playbookFiles: loaded.playbookFiles };
+    }
+    prepared = { registry, options: runOptions(args, session, run) };
   } finally {
     process.stderr.write = write;
   }

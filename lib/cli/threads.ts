@@ -1,3 +1,4 @@
+import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { InputError, type SourceLocation } from '../errors.js';
 import type { HostRecap, RunEvent, RunEventListener, TransportCounters } from '../engine/events.js';
@@ -5,6 +6,7 @@ import { exitCodeFor } from '../engine/exit-code.js';
 import type { RunOptions, RunSummary } from '../engine/options.js';
 import type { KeyChoice } from '../transport/keys.js';
 import { handshakeCounters } from '../transport/ssh.js';
+import { hasSecrets } from '../vault/redact.js';
 import type { VaultSecret } from '../vault/secrets.js';
 import type { PromptAnswer } from './vars-prompt.js';
 import type { ApplyArgs } from './apply.js';
@@ -27,6 +29,14 @@ export interface ThreadSecrets {
   promptAnswers: PromptAnswer[];
 }
 
+/** What the main thread loaded and planned, handed to every thread (its own hosts picked there). */
+export interface SharedRun {
+  inventory: RunOptions['inventory'];
+  extraVars: RunOptions['extraVars'];
+  plan: RunOptions['plan'];
+  playbookFiles: string[];
+}
+
 /** What a worker thread is started with. */
 export interface ThreadStart {
   args: ApplyArgs;
@@ -34,6 +44,11 @@ export interface ThreadStart {
   forks: number;
   secrets: ThreadSecrets;
   handshakes: SharedArrayBuffer;
+  /**
+   * The run as the main thread loaded it (v8-serialised SharedRun, written once and read by every
+   * thread): unset when it cannot travel as data, and then the thread loads it again.
+   */
+  run?: SharedArrayBuffer;
 }
 
 /** Messages a worker posts, in order on its port. */
@@ -61,7 +76,10 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   const forks = Math.max(1, Math.floor(options.forks / threaded.threads));
   // Plain data only: yargs' argv also holds its own bookkeeping keys.
   const args = JSON.parse(JSON.stringify(threaded.args)) as ApplyArgs;
-  const workers = slices.map((hosts) => new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: { args, hosts, forks, secrets: threaded.secrets, handshakes } satisfies ThreadStart }));
+  const run = sharedRun(options);
+  if (typeof run === 'string' && (options.verbosity ?? 0) >= 1) process.stderr.write(`runbook: each worker thread loads the playbooks and inventory again: ${run}\n`);
+  const workerData = (hosts: string[]): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run });
+  const workers = slices.map((hosts) => new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: workerData(hosts) }));
   const abort = () => {
     for (const worker of workers) worker.postMessage({ kind: 'abort' } satisfies ToThread);
   };
@@ -144,6 +162,49 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   const counters = Object.fromEntries(allHosts.filter((h) => transport[h]).map((h) => [h, transport[h]]));
   options.onEvent({ type: 'recap', hosts: recap, transport: counters, durationMs: Date.now() - started });
   return { hosts: recap, exitCode: exitCodeFor(recap) };
+}
+
+/**
+ * The loaded run as one buffer every thread reads (a thread's start then costs no YAML parsing,
+ * inventory building or planning), or why it cannot go as data: a loader's function (include_tasks),
+ * an object of a class (a locked vault value), or vault values, which are marked secret by object
+ * identity (vault/redact.ts) that a copy would lose.
+ */
+export function sharedRun(options: RunOptions): SharedArrayBuffer | string {
+  if (hasSecrets()) return 'the run holds vault values or secret answers';
+  const run: SharedRun = { inventory: options.inventory, extraVars: options.extraVars, plan: options.plan, playbookFiles: options.playbookFiles };
+  const reason = notPlainData(run);
+  if (reason) return reason;
+  const bytes = serialize(run);
+  const shared = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(shared).set(bytes);
+  return shared;
+}
+
+/** What in `value` a structured clone would not give back as it is (a function, a class's object), or undefined. */
+export function notPlainData(value: unknown, seen = new Set<object>(), path = 'run'): string | undefined {
+  if (typeof value === 'function') return `${path} is a function`;
+  if (typeof value === 'symbol') return `${path} is a symbol`;
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (value instanceof Map && proto === Map.prototype) {
+    for (const [key, inner] of value) {
+      const reason = notPlainData(key, seen, `${path} key`) ?? notPlainData(inner, seen, `${path}.get(${String(key)})`);
+      if (reason) return reason;
+    }
+    return undefined;
+  }
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return `${path} is a ${(value as object).constructor?.name ?? 'class'} object`;
+  if (Object.getOwnPropertySymbols(value).length > 0) return `${path} has symbol keys`;
+  for (const key of Object.getOwnPropertyNames(value)) {
+    if (key === 'length' && Array.isArray(value)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+    if (!descriptor.enumerable || descriptor.get || descriptor.set) return `${path}.${key} is not a plain property`;
+    const reason = notPlainData(descriptor.value, seen, `${path}.${key}`);
+    if (reason) return reason;
+  }
+  return undefined;
 }
 
 /** A worker's failure, as the error one thread would have thrown (bad input keeps its file:line). */

@@ -55,6 +55,8 @@ describe('worker threads: the hosts of a run spread over threads, the same run a
     const two = await runbook([...args('fresh.yaml', '--output', 'json', '--workers', '2', '-v')]);
     assert.doesNotMatch(one.stderr, /worker threads/);
     assert.match(two.stderr, /runbook: 2 worker threads, 2 hosts or fewer each/);
+    // The run went to the threads as the main thread loaded it.
+    assert.doesNotMatch(two.stderr, /loads the playbooks and inventory again/);
     assert.equal(one.code, 2, one.stderr);
     assert.equal(two.code, one.code, two.stderr);
     assert.deepEqual(two.recap, one.recap);
@@ -78,6 +80,21 @@ describe('worker threads: the hosts of a run spread over threads, the same run a
     assert.equal((await sandbox.fileInfo('wk03', '/srv/w/after')).exists, false, 'a failed host went on');
     assert.equal((await sandbox.fileInfo('wk01', '/srv/w/chosen')).mode, '0600');
     assert.equal((await sandbox.fileInfo('wk02', '/srv/w/chosen')).exists, false);
+  });
+
+  it('a plan the threads cannot take as data (include_tasks): each thread loads the run again, the same results', async () => {
+    const one = await runbook(args('include.yaml', '--output', 'json', '--workers', '1', '-v'));
+    const two = await runbook(args('include.yaml', '--output', 'json', '--workers', '2', '-v'));
+    assert.match(two.stderr, /runbook: each worker thread loads the playbooks and inventory again: run\.plan\.0\.play\.body\.\d+\.includeTasks is a function/);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(two.code, 0, two.stderr);
+    assert.deepEqual(two.recap, one.recap);
+    assert.deepEqual(perHost(two), perHost(one));
+    for (const host of sandbox.hosts) {
+      assert.equal((await sandbox.fileInfo(host.name, '/srv/inc/after')).content?.toString(), `${host.name} after\n`);
+      assert.equal((await sandbox.fileInfo(host.name, '/srv/inc/second')).content?.toString(), 'second\n');
+      assert.equal((await sandbox.fileInfo(host.name, '/srv/inc/name')).mode, '0600');
+    }
   });
 
   it('plain output: the same lines', async () => {

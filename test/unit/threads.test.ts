@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { comparePoints, Meeting } from '../../lib/cli/threads.js';
+import { deserialize } from 'node:v8';
+import { comparePoints, Meeting, notPlainData, sharedRun, type SharedRun } from '../../lib/cli/threads.js';
+import { LockedVaultValue } from '../../lib/vault/locked.js';
+import type { RunOptions } from '../../lib/engine/options.js';
 
 describe('worker threads: meeting points', () => {
   it('compares points as tuples, a prefix first', () => {
@@ -70,5 +73,36 @@ describe('worker threads: the handshake limit per sshd holds across threads', ()
     assert.ok(Math.max(...most) <= 3, `held at once: ${most.join(', ')}`);
     assert.equal(Math.max(...most), 3, 'the slots were used');
     assert.equal(shared[0], 0, 'every slot was given back');
+  });
+});
+
+describe('worker threads: the run the main thread loaded goes to every thread as data', () => {
+  const task = { name: 'Name', module: 'copy', args: { dest: '/srv/x', content: '{{ inventory_hostname }}' }, vars: {}, when: [], tags: [], notify: [], loopVar: 'item', runOnce: false, ignoreErrors: false, noLog: false, listen: [], location: { file: '/p.yaml', line: 3, column: 5 } };
+  const play = { name: 'P', hosts: 'all', vars: { port: 8080 }, tags: [], gatherFacts: false, anyErrorsFatal: false, gatherSubset: ['all'], body: [task], tasks: [task], handlers: [], location: { file: '/p.yaml', line: 1, column: 3 }, baseDir: '/' };
+  const inventory = {
+    file: '/inv.yaml',
+    hosts: new Map([['a', { name: 'a', vars: { x: [1, { y: null }] }, groups: ['all'], connection: { address: '127.0.0.1', port: 22, user: 'root', become: false } }]]),
+    groups: new Map([['all', ['a']], ['ungrouped', ['a']]]),
+  };
+  const options = (plan: unknown[]) => ({ inventory, extraVars: { e: 'x' }, plan, playbookFiles: ['/p.yaml'] }) as unknown as RunOptions;
+
+  it('a plan of plain data, maps and lists travels whole, the same objects shared as in the plan', () => {
+    const plan = [{ play, hosts: ['a'], body: play.body, tasks: play.tasks, tagFilter: { tags: [], skipTags: [] } }, { play, hosts: ['a'], body: [], tasks: [] }];
+    const shared = sharedRun(options(plan));
+    assert.ok(shared instanceof SharedArrayBuffer, String(shared));
+    const run = deserialize(new Uint8Array(shared)) as SharedRun;
+    assert.deepEqual(run.plan, plan);
+    assert.deepEqual(run.inventory, inventory);
+    assert.ok(run.inventory.hosts instanceof Map);
+    assert.equal(run.plan[1].play, run.plan[0].play, 'one play object, as in the main thread');
+    assert.equal(run.plan[0].tasks[0], run.plan[0].play.body[0]);
+  });
+
+  it('what a copy would change is named, and the thread loads the run itself', () => {
+    const including = { ...task, includeTasks: () => [] };
+    assert.match(String(sharedRun(options([{ play: { ...play, body: [including], tasks: [including] }, hosts: ['a'], body: [including], tasks: [including] }]))), /run\.plan\.0\.play\.body\.0\.includeTasks is a function/);
+    assert.match(String(notPlainData({ vars: { secret: new LockedVaultValue('$ANSIBLE_VAULT;1.1;AES256', 'no vault password') } })), /run\.vars\.secret is a LockedVaultValue object/);
+    assert.match(String(notPlainData({ hosts: new Map([['a', { when: new Date(0) }]]) })), /run\.hosts\.get\(a\)\.when is a Date object/);
+    assert.equal(notPlainData({ a: [1, 'b', null, undefined, true, { c: new Map() }], d: Object.create(null) }), undefined);
   });
 });
