@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `runbook --version` loads nothing else. Everything else runs the bundle (dist/bundle, made by
-// `npm run build`) while it is newer than dist/lib: `tsc` alone rewrites dist/lib and then dist/lib runs.
+// `runbook --version` loads nothing else. Everything else runs the bundle (dist/bundle/runbook.cjs
+// with its code cache, made by `npm run build`; see bin/load-bundle.js) while it is newer than
+// dist/lib: `tsc` alone rewrites dist/lib and then dist/lib runs.
 import { statSync } from 'node:fs';
 
 const argv = process.argv.slice(2);
@@ -9,7 +10,7 @@ if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${VERSION}\n`);
 } else {
   const modified = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-  const bundled = modified('../dist/bundle/main.js') >= modified('../dist/lib/cli/main.js');
-  const { main } = await import(bundled ? '../dist/bundle/main.js' : '../dist/lib/cli/main.js');
+  const bundled = modified('../dist/bundle/runbook.cjs') >= modified('../dist/lib/cli/main.js');
+  const { main } = bundled ? (await import('./load-bundle.js')).loadBundle().exports : await import('../dist/lib/cli/main.js');
   main(argv).then((code) => { process.exitCode = code; });
 }

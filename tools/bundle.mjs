@@ -1,9 +1,13 @@
-// Bundles the compiled CLI (dist/lib) into dist/bundle with esbuild: a few files instead of ~250
-// modules to resolve, read and link at every start (measured in README, Benchmark: start-up).
+// Bundles the compiled CLI (dist/lib) and its dependencies into one CommonJS file with esbuild,
+// dist/bundle/runbook.cjs, and writes V8's code cache for it (tools/bundle-cache.mjs): a start
+// then reads two files and deserializes compiled code instead of resolving, reading, parsing and
+// compiling ~300 modules (measured in README, Benchmark: start-up). bin/load-bundle.js runs it.
+// One CommonJS file because Node 20 can only use a code cache for a vm.Script, not for ES modules.
 // bin/runbook.js runs the bundle only while it is newer than dist/lib (tsc alone leaves it stale,
-// and then dist/lib runs). ssh2 stays outside: it loads its native crypto binding by relative path.
-// Without esbuild installed (an older node_modules) this says so and leaves dist/lib to run.
-import { rmSync } from 'node:fs';
+// and then dist/lib runs). Without esbuild installed (an older node_modules) this says so and
+// leaves dist/lib to run.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,17 +21,157 @@ try {
 }
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
-await esbuild.build({
-  // thread-worker.js: each worker thread's entry (lib/cli/threads.ts starts it beside main.js).
-  entryPoints: [join(root, 'dist', 'lib', 'cli', 'main.js'), join(root, 'dist', 'lib', 'cli', 'thread-worker.js')],
-  outdir,
+
+/**
+ * dist/lib loads some packages on first use through `createRequire(import.meta.url)` (an ES module
+ * has no synchronous import otherwise). esbuild cannot follow a require it did not see declared as
+ * Node's own, so here that local require becomes the bundle's: the packages are bundled (and cached)
+ * and still load on first use, since esbuild runs a bundled CommonJS package when first required.
+ */
+const bundledRequire = {
+  name: 'bundled-require',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/]lib[\\/].*\.js$/ }, (args) => {
+      let contents = readFileSync(args.path, 'utf8');
+      const declaration = /^const (\w+) = createRequire\(import\.meta\.url\);$/m.exec(contents);
+      if (!declaration) return { contents, loader: 'js' };
+      const name = declaration[1];
+      contents = contents.replace(declaration[0], '');
+      if (name !== 'require') contents = contents.replace(new RegExp(`\\b${name}\\(`, 'g'), 'require(');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * ssh2 loads its native crypto binding (faster ciphers) by a path relative to its own file, which
+ * the bundle is not: the path is resolved from wherever ssh2 is installed instead. Without the
+ * binding ssh2 falls back to its JavaScript ciphers, so a missing one would only be slower:
+ * hence the build fails rather than lose it silently when ssh2 changes the line.
+ */
+const SSH2_BINDING = "require('./crypto/build/Release/sshcrypto.node')";
+const ssh2Binding = {
+  name: 'ssh2-binding',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]ssh2[\\/]lib[\\/]protocol[\\/]crypto\.js$/ }, (args) => {
+      const contents = readFileSync(args.path, 'utf8');
+      if (!contents.includes(SSH2_BINDING)) throw new Error(`bundle: ${args.path} no longer loads ${SSH2_BINDING}; update tools/bundle.mjs`);
+      const resolved = "require(require('path').join(require('path').dirname(require.resolve('ssh2/package.json')), 'lib', 'protocol', 'crypto', 'build', 'Release', 'sshcrypto.node'))";
+      return { contents: contents.replace(SSH2_BINDING, resolved), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Packages whose default export is a function only help output calls (yargs' usage rendering):
+ * bundled, but loaded on the first call. string-width builds an Intl.Segmenter when loaded (~20 ms
+ * of CPU), cliui pulls in wrap-ansi and ansi-styles; `runbook apply` needs none of them.
+ */
+const LAZY_DEFAULT_EXPORTS = /^(string-width|cliui)$/;
+const lazyDefaultExports = {
+  name: 'lazy-default-exports',
+  setup(build) {
+    build.onResolve({ filter: LAZY_DEFAULT_EXPORTS }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { real: true } });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-default-export', pluginData: { name: args.path } };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-default-export' }, (args) => ({
+      contents: `let loaded;
+export default function ${args.pluginData.name.replace(/\W/g, '_')}(...args) {
+  loaded ??= require(${JSON.stringify(args.path)}).default;
+  return loaded(...args);
+}
+`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+/**
+ * Dependency lines the bundle changes for start-up time, each only where the line is exactly as
+ * expected (else the build warns and bundles the file as it is: slower, never different).
+ * - yargs() guesses a version when made: it walks up from the current directory reading every
+ *   directory for a package.json (and builds an AssertionError when there is none), to be replaced
+ *   at once by main.ts's .version(VERSION).
+ * - ssh2's index loads its HTTP(S) agents (node's http, https and tls) and its SSH server for
+ *   every client: runbook uses neither, so they load if something reads them.
+ */
+const EDITS = [
+  { file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/, edits: [['        yargs.version();\n', '']] },
+  {
+    file: /[\\/]ssh2[\\/]lib[\\/]index\.js$/,
+    edits: [
+      ["const {\n  SSHTTPAgent: HTTPAgent,\n  SSHTTPSAgent: HTTPSAgent,\n} = require('./http-agents.js');\n", ''],
+      ['  HTTPAgent,\n  HTTPSAgent,\n', "  get HTTPAgent() { return require('./http-agents.js').SSHTTPAgent; },\n  get HTTPSAgent() { return require('./http-agents.js').SSHTTPSAgent; },\n"],
+      ["  Server: require('./server.js'),\n", "  get Server() { return require('./server.js'); },\n"],
+    ],
+  },
+];
+const dependencyEdits = {
+  name: 'dependency-edits',
+  setup(build) {
+    for (const { file, edits } of EDITS) {
+      build.onLoad({ filter: file }, (args) => {
+        const original = readFileSync(args.path, 'utf8');
+        if (edits.some(([from]) => !original.includes(from))) {
+          return { contents: original, loader: 'js', warnings: [{ text: `bundle: ${args.path} changed; tools/bundle.mjs bundles it unedited (start-up a little slower)` }] };
+        }
+        return { contents: edits.reduce((text, [from, to]) => text.replace(from, to), original), loader: 'js' };
+      });
+    }
+  },
+};
+
+const result = await esbuild.build({
+  stdin: {
+    // thread-worker.js: each worker thread's code (lib/cli/threads.ts starts dist/bundle/thread-worker.js,
+    // written below, which runs it from this same bundle and cache).
+    contents: "export { main } from './dist/lib/cli/main.js';\nexport function runThreadWorker() { return import('./dist/lib/cli/thread-worker.js'); }\n",
+    resolveDir: root,
+    sourcefile: 'runbook-entry.js',
+  },
+  outfile: join(outdir, 'runbook.cjs'),
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['ssh2'],
-  // CommonJS dependencies bundled into ESM still call require for Node's own modules.
-  banner: { js: "import { createRequire as __runbookRequire } from 'node:module'; const require = __runbookRequire(import.meta.url);" },
+  // cpu-features: a native addon, required at run time from node_modules, as ssh2 does. node-forge
+  // (a fifth of the bundle) and jmespath: only certificate modules and json_query use them, so they
+  // load from node_modules when first used instead of being read at every start.
+  external: ['cpu-features', 'node-forge', 'jmespath'],
+  // import.meta.url of every bundled module is the bundle's own (threads.ts finds thread-worker.js beside it).
+  define: { 'import.meta.url': '__runbookBundleUrl' },
+  banner: { js: "const __runbookBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [bundledRequire, ssh2Binding, lazyDefaultExports, dependencyEdits],
+  // Less to read at every start (the code cache keeps the names, so stacks still name functions).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // Pure ASCII (non-ASCII in strings is escaped, comments are gone): bin/load-bundle.js reads it as
+  // latin1, a one-byte string made without decoding. Licences of what is bundled: runbook.cjs.LEGAL.txt.
+  charset: 'ascii',
+  legalComments: 'external',
   logLevel: 'warning',
 });
+if (result.errors.length > 0) process.exit(1);
+const bundled = readFileSync(join(outdir, 'runbook.cjs'));
+// A script compiled from V8's code cache has no loader for import() ("A dynamic import callback was
+// not specified"): every module must come by require. Name the importer rather than fail at run time.
+const dynamicImport = /\bimport\((?!\s*\))/.exec(bundled.toString('latin1'));
+if (dynamicImport) throw new Error(`bundle: runbook.cjs calls import() (${bundled.toString('latin1', dynamicImport.index - 80, dynamicImport.index + 40)}): load it with require (see lib/cli/prompt.ts)`);
+const nonAscii = bundled.findIndex((byte) => byte > 0x7f);
+if (nonAscii !== -1) throw new Error(`bundle: runbook.cjs has a non-ASCII byte at offset ${nonAscii}; bin/load-bundle.js reads it as latin1`);
+
+writeFileSync(
+  join(outdir, 'thread-worker.js'),
+  "// Written by tools/bundle.mjs: a worker thread's entry (lib/cli/threads.ts), run from the cached bundle.\n" +
+    "import { loadBundle } from '../../bin/load-bundle.js';\n\nawait loadBundle().exports.runThreadWorker();\n",
+);
+
+// The code cache, from a training run in a process of its own (see tools/bundle-cache.mjs).
+const cache = spawnSync(process.execPath, [join(root, 'tools', 'bundle-cache.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (cache.status !== 0) {
+  console.warn('bundle: no code cache written; runbook runs the bundle without it (slower start)');
+}

@@ -151,7 +151,11 @@ function skipHelpRendering(parser: Argv): void {
 function explainYargs(message: string): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
   if (!unknown) return message;
-  const names = unknown[1].split(', ').map((n) => (n.length === 1 ? `-${n}` : n.startsWith('-') ? n : `--${n}`));
+  const listed = unknown[1].split(', ');
+  // yargs lists --bogus-flag also as its camelCase alias bogusFlag: name it once, as typed.
+  const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const typed = listed.filter((n) => n === kebab(n) || !listed.includes(kebab(n)));
+  const names = typed.map((n) => (n.length === 1 ? `-${n}` : n.startsWith('-') ? n : `--${n}`));
   return `unknown flag${names.length > 1 ? 's' : ''} ${names.join(', ')} (runbook apply --help lists the flags)`;
 }
 

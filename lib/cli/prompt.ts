@@ -1,3 +1,9 @@
+import { createRequire } from 'node:module';
+
+// readline loads when a visible prompt is first asked (few runs ask); a require rather than import():
+// the bundle runs from V8's code cache, where import() has no loader to call (bin/load-bundle.js).
+const require = createRequire(import.meta.url);
+
 /**
  * Reads a line from the terminal without echoing it: vault passwords, -K, key passphrases.
  * Ctrl-C rejects; backspace edits. Only called when stdin is a terminal.
@@ -39,7 +45,7 @@ export function askPassphrase(file: string): Promise<string> {
 
 /** Reads a line from the terminal with echo (vars_prompt with private: false). */
 export async function promptVisible(question: string): Promise<string> {
-  const { createInterface } = await import('node:readline');
+  const { createInterface } = require('node:readline') as typeof import('node:readline');
   const reader = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   try {
     return await new Promise<string>((resolve, reject) => {

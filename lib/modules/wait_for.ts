@@ -1,9 +1,15 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { contentOrPending, fileReadRequests, readHostFile } from './pki-util.js';
 import type { ModuleContext, ModuleDefinition } from './types.js';
+
+// http, https and tls load when a wait_for first needs them: every run starts this module, few use them.
+const require = createRequire(import.meta.url);
+const web = (secure: boolean) => (secure ? require('node:https') : require('node:http')) as typeof https | typeof http;
+const tlsModule = () => require('node:tls') as typeof tls;
 
 interface WaitForArgs {
   host?: string;
@@ -53,7 +59,7 @@ export function probeOnce(target: ProbeTarget, timeoutMs: number): Promise<Probe
     };
     if (target.url) {
       const url = new URL(target.url);
-      const client = url.protocol === 'https:' ? https : http;
+      const client = web(url.protocol === 'https:');
       // No keep-alive agent: a pooled socket would outlive the run and hold the process open.
       const request = client.get(url, { agent: false, ca: target.ca, timeout: timeoutMs }, (response) => {
         const chunks: Buffer[] = [];
@@ -73,7 +79,7 @@ export function probeOnce(target: ProbeTarget, timeoutMs: number): Promise<Probe
     const host = target.host!;
     const options = { host, port: target.port!, timeout: timeoutMs };
     const socket = target.ca
-      ? tls.connect({ ...options, ca: target.ca, servername: net.isIP(host) ? undefined : host }, () => finish({ ready: true }, () => socket.destroy()))
+      ? tlsModule().connect({ ...options, ca: target.ca, servername: net.isIP(host) ? undefined : host }, () => finish({ ready: true }, () => socket.destroy()))
       : net.connect(options, () => finish({ ready: true }, () => socket.destroy()));
     socket.on('timeout', () => finish({ ready: false, error: `no answer within ${Math.ceil(timeoutMs / 1000)}s` }, () => socket.destroy()));
     socket.on('error', (error) => finish({ ready: false, error: describeError(error) }, () => socket.destroy()));

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkHostCertificate, describeCertificate, describeKey, plainPublicKey, type CertificateAuthority, type CertificateVerdict } from './host-certificate.js';
 import { fetchHostCertificate, KeyscanUnreachableError, type CertificateFetch } from './keyscan.js';
@@ -152,13 +152,26 @@ export function cacheFile(knownHostsFile: string, name: string): string {
   return join(`${knownHostsFile}.certificates`, `${createHash('sha256').update(name).digest('hex').slice(0, 32)}-cert.pub`);
 }
 
-/** A kept certificate, or undefined (none, unreadable or garbage: it is fetched again then). */
+/** Kept certificates read in this process, by file, with the version of the file they were read from. */
+const keptCertificates = new Map<string, { version: string; blob: Buffer | undefined }>();
+
+/**
+ * A kept certificate, or undefined (none, unreadable or garbage: it is fetched again then). Read
+ * once per version of its file: the inventory aliases of one sshd share it.
+ */
 function readCachedCertificate(knownHostsFile: string, name: string): Buffer | undefined {
+  const file = cacheFile(knownHostsFile, name);
   try {
-    const text = readFileSync(cacheFile(knownHostsFile, name), 'utf8');
-    if (text.length > 64 * 1024) return undefined;
+    const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
+    if (!stat) return undefined;
+    const version = `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+    const kept = keptCertificates.get(file);
+    if (kept?.version === version) return kept.blob;
+    const text = stat.size > 64 * 1024 ? '' : readFileSync(file, 'utf8');
     const [, base64] = text.trim().split(/\s+/);
-    return base64 ? Buffer.from(base64, 'base64') : undefined;
+    const blob = base64 ? Buffer.from(base64, 'base64') : undefined;
+    keptCertificates.set(file, { version, blob });
+    return blob;
   } catch {
     return undefined;
   }

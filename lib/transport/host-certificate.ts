@@ -208,7 +208,7 @@ export function checkHostCertificate(blob: Buffer, check: CertificateCheck): Cer
   if (revokedKey) return refuse(`the host key is marked @revoked at ${revokedKey.where}`);
   if (!certificate.key.equals(check.hostKey)) return refuse(`the certificate is for another key (${describeKey(certificate.key)}), not the host key`);
   if (certificate.certType !== HOST_CERTIFICATE) return refuse(`the certificate is not a host certificate (type ${certificate.certType})`);
-  const signatureProblem = verifySignature(certificate);
+  const signatureProblem = verifiedSignature(blob, certificate);
   if (signatureProblem) return refuse(signatureProblem);
   const now = BigInt(Math.floor(check.now));
   if (now < certificate.validAfter) return refuse(`the certificate is not valid yet (valid from ${timestamp(certificate.validAfter)})`);
@@ -261,6 +261,23 @@ const ECDSA_CURVES: Record<string, { curve: string; hash: string; size: number }
   'ecdsa-sha2-nistp521': { curve: 'P-521', hash: 'sha512', size: 66 },
 };
 const RSA_SIGNATURE_HASHES: Record<string, string> = { 'rsa-sha2-256': 'sha256', 'rsa-sha2-512': 'sha512' };
+
+/** Signature checks of this process, by certificate blob: a CA's signature over it is a fact that does not change. */
+const signatureChecks = new Map<string, string | undefined>();
+const SIGNATURE_CHECKS_KEPT = 10_000;
+
+/**
+ * verifySignature, once per certificate: a connection checks its host's certificate twice (before
+ * the handshake and for the key it shows), and a fleet's aliases of one sshd share it.
+ */
+function verifiedSignature(blob: Buffer, certificate: HostCertificate): string | undefined {
+  const id = blob.toString('base64');
+  if (signatureChecks.has(id)) return signatureChecks.get(id);
+  const problem = verifySignature(certificate);
+  if (signatureChecks.size >= SIGNATURE_CHECKS_KEPT) signatureChecks.clear();
+  signatureChecks.set(id, problem);
+  return problem;
+}
 
 /** Returns why the CA's signature does not verify, or undefined when it does. */
 function verifySignature(certificate: HostCertificate): string | undefined {

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import ssh2 from 'ssh2';
+import ssh2, { type ParsedKey } from 'ssh2';
 
 const { utils } = ssh2;
 
@@ -8,7 +9,7 @@ export type KeyChoice = { key: Buffer; passphrase?: string } | { useAgent: true 
 
 /** Whether a key can be used as it is (parses, needs no passphrase). */
 export function usableWithoutPassphrase(key: Buffer): boolean {
-  return !(utils.parseKey(key) instanceof Error);
+  return !(parsedPrivateKey(key) instanceof Error);
 }
 
 /** Why a key cannot be used, naming the file, with what to do about it. */
@@ -42,4 +43,24 @@ export async function loadPrivateKey(file: string, options: { agent?: string; as
   const decrypted = utils.parseKey(key, passphrase);
   if (decrypted instanceof Error) throw new KeyError(`private key ${file}: wrong passphrase (${decrypted.message}); or add it to ssh-agent with 'ssh-add ${file}'`, { cause: decrypted });
   return { key, passphrase };
+}
+
+/** Keys parsed in this process (a thread has its own), by a hash of the key and its passphrase. */
+const parsedKeys = new Map<string, ParsedKey | Error>();
+
+/**
+ * A private key as ssh2 uses it, parsed once per process: ssh2 parses a key given as bytes on
+ * every connect (PEM decoding, a public key export), the largest share of its CPU per connection
+ * after the key exchange itself. An OpenSSH key file holds a list (ssh2 takes its first key, as here).
+ */
+export function parsedPrivateKey(key: Buffer, passphrase?: string): ParsedKey | Error {
+  const id = createHash('sha256').update(key).update(passphrase === undefined ? '\0' : `\x01${passphrase}`).digest('base64');
+  let parsed = parsedKeys.get(id);
+  if (!parsed) {
+    const result = utils.parseKey(key, passphrase) as ParsedKey | ParsedKey[] | Error;
+    parsed = Array.isArray(result) ? (result[0] ?? new Error('no key in the file')) : result;
+    if (!(parsed instanceof Error) && !parsed.isPrivateKey()) parsed = new Error('not a private key');
+    parsedKeys.set(id, parsed);
+  }
+  return parsed;
 }

@@ -1,6 +1,6 @@
 import { connect as tcpConnect } from 'node:net';
 import type { Writable } from 'node:stream';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Client, type AnyAuthMethod, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { Limiter, SharedLimiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
 import { CertificateTrust } from './certificate-trust.js';
@@ -8,6 +8,8 @@ import { plainPublicKey } from './host-certificate.js';
 import { fingerprint, keyType, knownHostsFor, knownHostsName, recordKnownKey, type KnownHostEntries } from './known-hosts.js';
 import { InterruptedError, TimeoutError, UnreachableError, type ContentSource, type ExecOptions, type ExecResult, type Privilege } from './types.js';
 import { KILL_GRACE_MS, QueuedTransport, abortReason, sendInput } from './queued.js';
+import { parsedPrivateKey } from './keys.js';
+import { declineHostKeyProofs, signPublicKeyAtOnce } from './ssh2-protocol.js';
 
 /** sshd's MaxSessions defaults to 10 channels per connection; stay below it (see onChannel). */
 const CHANNELS_PER_CONNECTION = 8;
@@ -83,6 +85,8 @@ export interface SshTarget {
    * and time. Never a command line (it may quote a secret), never a password or key.
    */
   log?: (line: string) => void;
+  /** ssh2's own debug lines, one per packet sent or received (tests count them; never shown to users). */
+  protocolTrace?: (line: string) => void;
 }
 
 export { UnreachableError };
@@ -206,12 +210,21 @@ export class SshTransport extends QueuedTransport {
         const shed = connected && !negotiated && refusal === undefined;
         fail(refusal ?? `ssh to ${user}@${address}:${port} failed: ${err.message}`, shed);
       });
+      const { privateKey, passphrase, agent } = this.target;
+      // Parsed once per process, not on every connect (keys.ts).
+      const key = privateKey ? parsedPrivateKey(privateKey, passphrase) : undefined;
+      if (key instanceof Error) throw new Error(`Cannot parse privateKey: ${key.message}`, { cause: key });
+      // Straight to the key, then the agent: ssh2 would first try 'none', a round trip sshd always refuses.
+      const methods: AnyAuthMethod[] = [];
+      if (key) methods.push({ type: 'publickey', username: user, key });
+      if (agent) methods.push({ type: 'agent', username: user, agent });
+      if (methods.length === 0) methods.push({ type: 'none', username: user });
+      const authHandler: AuthHandlerMiddleware = (_left, _partial, next) => next(methods.shift() ?? (false as never));
       const config: ConnectConfig = {
         sock: socket,
         username: user,
-        privateKey: this.target.privateKey,
-        passphrase: this.target.passphrase,
-        agent: this.target.agent,
+        authHandler,
+        debug: this.target.protocolTrace,
         readyTimeout: connectTimeoutMs,
         // ssh2 gives up when more than keepaliveCountMax probes in a row go unanswered.
         keepaliveInterval: Math.max(100, Math.round(keepaliveMs / KEEPALIVE_PROBES)),
@@ -234,6 +247,9 @@ export class SshTransport extends QueuedTransport {
       };
       if (preferred.length > 0) config.algorithms = { serverHostKey: preferred as never };
       client.connect(config);
+      // Two round trips fewer per connection (ssh2-protocol.ts); ssh2 as it is when they cannot be had.
+      if (!declineHostKeyProofs(client)) this.detail('ssh2 internals differ from the version runbook knows: the host will prove its host keys (a round trip more)');
+      if (key && !signPublicKeyAtOnce(client, key)) this.detail('ssh2 internals differ from the version runbook knows: the key is checked before it signs (a round trip more)');
     });
   }
 

@@ -10,6 +10,8 @@
 //   --smoke           N=3, runs=1, runbook only; exits non-zero on any problem (for CI)
 //   --strategy S      runbook's --strategy (linear, free); default: runbook's own default
 //   --workers 1,2     runbook's --workers: the fleet scenario once per count (one count: every scenario)
+//   --startup         only start-up: node -e 0, runbook --version, runbook apply to its first connection (medians of
+//                     --runs, at least 9, alternated)
 //   --big-file        only controller memory with big files (copy and copy_from_host of 200 MiB to 1 and 3 hosts, copy of 20 MiB to 100;
 //                     a 20 MiB template; 600 MiB of command output); with --hosts N, only the cases with N hosts
 import { writeFileSync } from 'node:fs';
@@ -20,8 +22,9 @@ import { allProblems, renderReport, treeMismatches, type HostCountResult } from 
 import { benchTool } from './scenarios.js';
 import { BIG_FILE_CASES, benchBigFile, renderBigFile } from './big-file.js';
 import { benchFleet, renderFleet, type FleetResult } from './fleet.js';
+import { benchStartup, renderStartup, startupProblems } from './startup.js';
 
-interface BenchOptions { hosts: number[]; runs: number; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number; hostsGiven: boolean; workers: Array<number | undefined> }
+interface BenchOptions { hosts: number[]; runs: number; startupOnly: boolean; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number; hostsGiven: boolean; workers: Array<number | undefined> }
 
 /** Above this many hosts, a host count is the fleet scenario (one sandbox is one /24 block). */
 const SANDBOX_MAX = 250;
@@ -37,13 +40,14 @@ function parseOptions(argv: string[]): BenchOptions {
       smoke: { type: 'boolean', default: false },
       strategy: { type: 'string' },
       'big-file': { type: 'boolean', default: false },
+      startup: { type: 'boolean', default: false },
       'fleet-sshds': { type: 'string', default: '25' },
       workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--big-file] [--strategy linear|free] [--workers 1,2]');
+    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--startup] [--big-file] [--strategy linear|free] [--workers 1,2]');
     process.exit(0);
   }
   const hosts = (values.hosts ?? '10,50').split(',').map((h) => Number(h.trim()));
@@ -62,8 +66,8 @@ function parseOptions(argv: string[]): BenchOptions {
     process.env.RUNBOOK_BENCH_STRATEGY = values.strategy;
   }
   return values.smoke
-    ? { hosts: [3], runs: 1, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds, hostsGiven: false, workers }
-    : { hosts, runs, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds, hostsGiven: values.hosts !== undefined, workers };
+    ? { hosts: [3], runs: 1, startupOnly: false, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds, hostsGiven: false, workers }
+    : { hosts, runs, startupOnly: values.startup, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds, hostsGiven: values.hosts !== undefined, workers };
 }
 
 async function main(): Promise<number> {
@@ -79,13 +83,21 @@ async function main(): Promise<number> {
     console.log(`\n${report}`);
     return results.some((r) => r.code !== 0) ? 1 : 0;
   }
+  // Start-up first, before any sandbox host competes for the CPU (medians of at least 9 runs but in a smoke run).
+  const startup = await benchStartup(opts.smoke ? 1 : Math.max(9, opts.runs), log);
+  if (opts.startupOnly) {
+    const report = renderStartup(startup);
+    writeFileSync(opts.out, report);
+    console.log(report);
+    return startupProblems(startup).length ? 1 : 0;
+  }
   if (!opts.skipAnsible) ensurePackage('ansible-playbook', 'ansible-core');
   const machine = machineFacts(!opts.skipAnsible);
   log(`bench: hosts ${opts.hosts.join(',')}, runs ${opts.runs}, ${opts.skipAnsible ? 'runbook only' : 'runbook then ansible'}`);
 
   const results: HostCountResult[] = [];
   const fleets: FleetResult[] = [];
-  const report = () => [renderReport(machine, results, started), ...fleets.map((f) => renderFleet(f).join('\n'))].join('\n');
+  const report = () => [renderReport(machine, results, started), renderStartup(startup), ...fleets.map((f) => renderFleet(f).join('\n'))].join('\n');
   for (const hosts of opts.hosts) {
     if (hosts > SANDBOX_MAX) {
       fleets.push(await benchFleet(hosts, opts.fleetSshds, opts.runs, log, opts.workers));
@@ -102,7 +114,7 @@ async function main(): Promise<number> {
   writeFileSync(opts.out, report());
   console.log(`\n${report()}`);
   log(`bench: report written to ${opts.out}`);
-  const problems = [...allProblems(results), ...treeMismatches(results), ...fleets.flatMap((f) => f.problems)];
+  const problems = [...startupProblems(startup), ...allProblems(results), ...treeMismatches(results), ...fleets.flatMap((f) => f.problems)];
   return problems.length ? 1 : 0;
 }
 

@@ -1,0 +1,74 @@
+// Runs dist/bundle/runbook.cjs (made by tools/bundle.mjs) with V8's code cache: the bundle is
+// compiled once at build time and the compiled code written beside it (runbook.cjs.cache), so a
+// start deserializes code instead of parsing and compiling ~2 MB of JavaScript. Node 20 has no
+// module.enableCompileCache and no cachedData for ES modules, hence one CommonJS file run through
+// vm.Script. V8 refuses a cache made by another V8 version, other V8 flags or another source
+// (cachedDataRejected): then the bundle compiles as any script would, only slower, never broken.
+// Both bin/runbook.js and each worker thread (dist/bundle/thread-worker.js) start here.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import zlib from 'node:zlib';
+
+export const bundleFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bundle', 'runbook.cjs');
+export const cacheFile = `${bundleFile}.cache`;
+
+/**
+ * The cache file: CACHE_MAGIC, the CRC-32 of the bundle it was made from, the CRC-32 of V8's data,
+ * 4 bytes of padding (V8's data stays 8-byte aligned), then V8's data. V8 itself checks little of
+ * it (version, flags, source length: a damaged body crashes the process), so the loader checks both
+ * CRCs first and compiles from source when either differs. Written by tools/bundle-cache.mjs.
+ */
+export const CACHE_MAGIC = 'RBC1';
+const HEADER = 16;
+
+/** The checksum of the header; Node 20 before 20.15 has no zlib.crc32, and then no cache is used. */
+export const checksum = typeof zlib.crc32 === 'function' ? (bytes) => zlib.crc32(bytes) : undefined;
+
+export function cacheFileBytes(source, data) {
+  const header = Buffer.alloc(HEADER);
+  header.write(CACHE_MAGIC, 0, 'latin1');
+  header.writeUInt32LE(checksum(source), 4);
+  header.writeUInt32LE(checksum(data), 8);
+  return Buffer.concat([header, data]);
+}
+
+/** V8's data from a cache file made for `source`, or why there is none. */
+function readCache(path, source) {
+  let file;
+  try {
+    file = readFileSync(path);
+  } catch {
+    return { status: 'absent' };
+  }
+  if (!checksum) return { status: 'absent' };
+  const data = file.subarray(HEADER);
+  const intact = file.length > HEADER && file.toString('latin1', 0, 4) === CACHE_MAGIC && file.readUInt32LE(4) === checksum(source) && file.readUInt32LE(8) === checksum(data);
+  return intact ? { status: 'read', data } : { status: 'damaged' };
+}
+
+/**
+ * Compiles and runs the bundle as Node would a CommonJS module; returns its exports, the compiled
+ * script (tools/bundle-cache.mjs writes its code cache after a training run) and what became of
+ * the cache: absent, damaged (its checksums differ: not handed to V8), rejected (by V8: another
+ * Node, other flags) or accepted. `cache: null` compiles from source alone.
+ */
+export function loadBundle({ cache = cacheFile } = {}) {
+  const bytes = readFileSync(bundleFile);
+  // ASCII only (tools/bundle.mjs checks): latin1 makes the string without decoding UTF-8.
+  const source = bytes.toString('latin1');
+  const read = cache === null ? { status: 'absent' } : readCache(cache, bytes);
+  // The same wrapper Node puts around a CommonJS file; one line, so line numbers in stacks stay true.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
+  const script = new vm.Script(wrapped, {
+    filename: bundleFile,
+    cachedData: read.data,
+  });
+  const cacheStatus = read.data === undefined ? read.status : script.cachedDataRejected ? 'rejected' : 'accepted';
+  if (process.env.RUNBOOK_DEBUG_CACHE) process.stderr.write(`runbook: code cache ${cacheStatus}\n`);
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile));
+  return { exports: module.exports, script, source: bytes, cacheStatus };
+}
