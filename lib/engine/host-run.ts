@@ -27,7 +27,7 @@ export interface ConnectionSettings {
 
 /** Which connection a spec makes: the controller, or a login user at an address and port. */
 export function connectionKey(connection: ConnectionSpec): string {
-  return connection.local ? 'local' : `${connection.user}@${connection.address}:${connection.port}`;
+  return connection.local ? 'local' : `${connection.user}@${connection.address}:${connection.port}${connection.privateKeyFile ? ` ${connection.privateKeyFile}` : ''}`;
 }
 
 /**
@@ -154,6 +154,15 @@ export class HostRun {
       this.caches.set(key, cache);
     }
     return cache;
+  }
+
+  /**
+   * Forgets every cached fact. A task on the controller (a local connection) calls this first: the
+   * controller is shared by every host whose connection is local, and another host's task may have
+   * changed it since.
+   */
+  forgetFacts(): void {
+    this.caches.clear();
   }
 
   /** Each user's view must hear of a change made as another user. */

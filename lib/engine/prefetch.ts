@@ -17,6 +17,8 @@ export function prefetchPlay(scope: RunScope, run: HostRun, play: PlaySpec, task
 
 /** The facts these tasks' checks will need, wanted now: they join the host's next probe (a dynamic include's tasks too). */
 export function prefetchTasks(scope: RunScope, run: HostRun, play: PlaySpec, tasks: TaskSpec[], layers: VarLayers): void {
+  // On the controller (a local connection) every task reads the facts it needs when it runs: other hosts' tasks may change the controller in between.
+  if (run.connection.local) return;
   for (const task of tasks) {
     // The tasks an include will load join this probe when their file and items are known now.
     if (task.includeTasks && !run.prefetched.has(task)) {

@@ -14,7 +14,8 @@ import { RunOnceScopes } from './run-once.js';
 import { settle } from './results.js';
 import { serialBatches } from './serial.js';
 import { execute, runHostPlay, takeStep, type PlayRun } from './step.js';
-import { playConnection, wholeNumber, type RunScope } from './task.js';
+import { wholeNumber, type RunScope } from './task.js';
+import { playConnection, rememberPlayConnectionVariables } from './connection.js';
 import { buildHostvars, groupsRecord, taskVars, type VarLayers } from './vars.js';
 
 /**
@@ -147,7 +148,9 @@ class PlayBatch {
     const runs = this.hosts.map((h) => this.scope.hostRun(h));
     for (const run of runs) {
       // The play's remote_user, port and connection, where the host's inventory variables do not set them.
-      run.useConnection(playConnection(run, this.play, taskVars(this.layersOf(run.name))));
+      const vars = taskVars(this.layersOf(run.name));
+      run.useConnection(playConnection(run.host.connection, this.play, { inventoryVars: run.host.vars, vars }));
+      rememberPlayConnectionVariables(run, vars);
       wantGatheredFacts(run, this.play);
       prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
     }

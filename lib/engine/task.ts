@@ -11,6 +11,7 @@ import { moduleArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
 import { factsOf, itemVars, type VarLayers } from './vars.js';
+import { connectionUnder, connectionVariablesChanged } from './connection.js';
 import { holdsSecret, readsSecret } from '../vault/redact.js';
 
 /** What the engine shares with every task of a run. */
@@ -77,42 +78,12 @@ function combineItems(outcomes: ItemOutcome[]): TaskOutcome {
   };
 }
 
-/** Connection keywords of a play or task: where the host's inventory variables do not set these, they do. */
-interface ConnectionKeywords {
-  remoteUser?: string;
-  port?: number | string;
-  connection?: 'local' | 'ssh';
-}
-
-/**
- * The connection a host's tasks use under these keywords, as Ansible's PlayContext: the keyword
- * overrides what `base` has unless the host's variables set it (ansible_user, ansible_port,
- * ansible_connection win over remote_user, port, connection; -u is below the keywords).
- */
-function connectionUnder(run: HostRun, base: ConnectionSpec, keywords: ConnectionKeywords, vars: Record<string, unknown>, origin: { what: string; location: SourceLocation }): ConnectionSpec {
-  const hostVars = run.host.vars;
-  const set = (...names: string[]) => names.some((n) => hostVars[n] !== undefined && hostVars[n] !== null);
-  const spec: ConnectionSpec = { ...base };
-  if (keywords.connection !== undefined && !set('ansible_connection')) spec.local = keywords.connection === 'local';
-  if (keywords.remoteUser !== undefined && !set('ansible_user', 'ansible_ssh_user')) {
-    const user = renderValue(keywords.remoteUser, vars, origin);
-    if (typeof user !== 'string' || user === '') throw new InputError(`remote_user must render to a user name, got ${JSON.stringify(user)}`, origin.location);
-    spec.user = user;
-  }
-  if (keywords.port !== undefined && !set('ansible_port', 'ansible_ssh_port')) spec.port = wholeNumber(keywords.port, 'port', vars, origin);
-  return spec;
-}
-
-/** The connection a play's tasks use on this host (the inventory's unless the play says otherwise). */
-export function playConnection(run: HostRun, play: PlaySpec, vars: Record<string, unknown>): ConnectionSpec {
-  return connectionUnder(run, run.host.connection, play, vars, { what: `play '${play.name}'`, location: play.location });
-}
-
 /** The host run whose connection a task uses: the task's host, another reached through delegate_to, or the same host reached as the task's connection keywords say. */
 function targetOf(scope: RunScope, run: HostRun, task: TaskSpec, vars: Record<string, unknown>, origin: { what: string; location: SourceLocation }): HostRun {
   if (task.delegateTo !== undefined) return scope.hostRun(String(renderValue(task.delegateTo, vars, origin)));
-  if (task.remoteUser === undefined && task.port === undefined && task.connection === undefined) return run;
-  return run.variant(connectionUnder(run, run.connection, task, vars, origin));
+  const keywords = task.remoteUser !== undefined || task.port !== undefined || task.connection !== undefined;
+  if (!keywords && !connectionVariablesChanged(run, vars)) return run;
+  return run.variant(connectionUnder(run.connection, task, { inventoryVars: run.host.vars, vars }, origin));
 }
 
 /**
@@ -327,6 +298,7 @@ async function attemptItem(
 ): Promise<TaskOutcome> {
   const origin = { what: `task '${task.name}'`, location: task.location };
   const privilege = taskPrivilege(target, play, task);
+  if (target.connection.local) target.forgetFacts();
   const facts = target.facts(privilege);
   let args: Record<string, unknown>;
   let readVault = false;
@@ -381,8 +353,9 @@ async function attemptItem(
     if (check.changed && runsForReal) {
       const applyContext: ApplyContext = { ...context, transport: withEnvironment(bounded(target.transport, deadline), environment), transportOf: (name) => scope.hostRun(name).transport };
       const applied = await module.apply(args, check, applyContext);
-      // A delegated task's changes are made before its result counts: they belong to another host's queue.
-      if (target !== run) {
+      // A delegated task's changes are made before its result counts: they belong to another host's
+      // queue. So are a task's on the controller, which every host with a local connection shares.
+      if (target !== run || target.connection.local) {
         const queued = target.transport.stepsQueued;
         await applyContext.transport.flush();
         if (target.transport.stepsMade < queued) throw new Error(`a change queued on ${target.name} before this task's failed, so this task's was not made`);

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isExecutable } from '../util/files.js';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { basename, extname } from 'node:path';
 import { InputError } from '../errors.js';
 import { decryptWith, encrypt, isVaultText, parseEnvelope, VaultFormatError } from './envelope.js';
 import { markSecret } from './redact.js';
@@ -38,14 +39,19 @@ export async function loadVaultSecrets(options: VaultSecretOptions): Promise<Vau
       if (answer === '') throw new InputError('an empty vault password was given');
       secrets.push({ id, password: Buffer.from(answer, 'utf8'), source: 'prompt' });
     } else {
-      secrets.push({ id, password: readPasswordFile(source), source });
+      secrets.push({ id, password: readPasswordFile(source, id), source });
     }
   }
   return secrets;
 }
 
-/** A password file's content stripped of surrounding whitespace; an executable file is run and its stdout used. */
-export function readPasswordFile(file: string): Buffer {
+/**
+ * A password file's content stripped of surrounding whitespace. An executable file is run and its
+ * stdout used; one named `*-client` (`*-client.py`, ...) is a vault-id client script, run as
+ * `FILE --vault-id ID` with exit code 2 meaning "no secret for that id", as ansible-vault runs it
+ * (parsing/vault/__init__.py). A plain script's stderr stays the terminal's, so it can prompt.
+ */
+export function readPasswordFile(file: string, vaultId = 'default'): Buffer {
   let stat;
   try {
     stat = statSync(file);
@@ -55,11 +61,7 @@ export function readPasswordFile(file: string): Buffer {
   if (!stat.isFile()) throw new InputError(`the vault password file ${file} is not a file`);
   let password: Buffer;
   if (isExecutable(file)) {
-    try {
-      password = stripNewlines(execFileSync(file, [], { stdio: ['ignore', 'pipe', 'pipe'] }));
-    } catch (error) {
-      throw new InputError(`the vault password script ${file} failed: ${(error as Error).message.split('\n')[0]}`);
-    }
+    password = stripNewlines(isClientScript(file) ? runClientScript(file, vaultId) : runPasswordScript(file));
   } else {
     password = Buffer.from(readFileSync(file).toString('utf8').trim(), 'utf8');
   }
@@ -67,6 +69,34 @@ export function readPasswordFile(file: string): Buffer {
   return password;
 }
 
+/** Ansible's script_is_client: the name without its extension ends in `-client`. */
+export function isClientScript(file: string): boolean {
+  return basename(file, extname(file)).endsWith('-client');
+}
+
+function runPasswordScript(file: string): Buffer {
+  try {
+    return execFileSync(file, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  } catch (error) {
+    throw new InputError(`the vault password script ${file} failed: ${(error as Error).message.split('\n')[0]}`, undefined, { cause: error });
+  }
+}
+
+/** Exit code with which a client script says it has no secret for the vault id asked. */
+const VAULT_ID_UNKNOWN = 2;
+
+function runClientScript(file: string, vaultId: string): Buffer {
+  const run = spawnSync(file, ['--vault-id', vaultId], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (run.error) throw new InputError(`the vault password client script ${file} could not run: ${run.error.message}`, undefined, { cause: run.error });
+  const said = run.stderr.toString('utf8').trim().split('\n')[0];
+  const because = said ? `: ${said}` : '';
+  if (run.status === VAULT_ID_UNKNOWN) throw new InputError(`the vault password client script ${file} has no secret for vault id '${vaultId}'${because}`);
+  if (run.status !== 0) {
+    const how = run.status === null ? `was killed by ${run.signal}` : `exited with ${run.status}`;
+    throw new InputError(`the vault password client script ${file} ${how} when asked for vault id '${vaultId}'${because}`);
+  }
+  return run.stdout;
+}
 
 function stripNewlines(buffer: Buffer): Buffer {
   let start = 0;

@@ -368,7 +368,9 @@ describe('flags: bad values exit 1 naming the flag, before any host is touched',
 });
 
 describe('runbook doc: generated from every registered module', () => {
-  it('lists every module, and shows each one\'s arguments and an example that loads as a playbook', async () => {
+  it('lists every module, and shows each one\'s arguments and an example that loads as a playbook', async function () {
+    // One runbook process per module (some 50): minutes on a loaded 2-vCPU machine.
+    this.timeout(600_000);
     const { builtinModules } = await import('../../lib/modules/index.js');
     const { defaultRegistry } = await import('../../lib/modules/index.js');
     const { parsePlaybookText } = await import('../../lib/playbook/load.js');

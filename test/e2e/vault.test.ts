@@ -92,6 +92,44 @@ describe('runbook vault, with ansible-vault', function () {
     assert.equal(fromEnv.stdout, plaintext);
   });
 
+  it('a vault-id client script (*-client) is asked for each id, as ansible-vault asks it; exit 2 means no secret for that id', async () => {
+    // Prints the password of the id it is asked for; records every question so the test sees them.
+    const asked = join(dir, 'asked');
+    const client = join(dir, 'keyring-client.sh');
+    writeFileSync(client, `#!/bin/sh\necho "$*" >> '${asked}'\n[ "$1" = --vault-id ] || exit 9\ncase "$2" in\n  prod) echo prod-password ;;\n  default) echo first-password ;;\n  *) echo "no secret named $2" >&2; exit 2 ;;\nesac\n`);
+    chmodSync(client, 0o755);
+    const file = join(dir, 'client.yml');
+    writeFileSync(file, plaintext);
+    await exec('ansible-vault', ['encrypt', '--vault-id', `prod@${join(dir, 'pw-prod')}`, file]);
+
+    // The oracle first: ansible-vault opens it through the client script, asking for 'prod'.
+    writeFileSync(asked, '');
+    assert.equal((await exec('ansible-vault', ['view', '--vault-id', `prod@${client}`, file])).stdout, plaintext);
+    assert.equal(readFileSync(asked, 'utf8'), '--vault-id prod\n');
+    writeFileSync(asked, '');
+    const view = await runbook(['vault', 'view', file, '--vault-id', `prod@${client}`]);
+    assert.equal(view.code, 0, view.stderr);
+    assert.equal(view.stdout, plaintext);
+    assert.equal(readFileSync(asked, 'utf8'), '--vault-id prod\n');
+
+    // As --vault-password-file the script is asked for the id 'default'.
+    const plain = join(dir, 'client-default.yml');
+    writeFileSync(plain, plaintext);
+    await exec('ansible-vault', ['encrypt', '--vault-password-file', join(dir, 'pw'), plain]);
+    writeFileSync(asked, '');
+    const asDefault = await runbook(['vault', 'view', plain, '--vault-password-file', client]);
+    assert.equal(readFileSync(asked, 'utf8'), '--vault-id default\n');
+    assert.equal(asDefault.code, 0, asDefault.stderr);
+    assert.equal(asDefault.stdout, plaintext);
+
+    // No secret for the id: both tools fail, runbook naming the script, the id and what it said.
+    await assert.rejects(exec('ansible-vault', ['view', '--vault-id', `staging@${client}`, file]));
+    const unknown = await runbook(['vault', 'view', file, '--vault-id', `staging@${client}`]);
+    assert.equal(unknown.code, 1);
+    assert.ok(unknown.stderr.includes(`the vault password client script ${client} has no secret for vault id 'staging': no secret named staging`), unknown.stderr);
+    assert.equal(unknown.stdout, '');
+  });
+
   it('asks for a password only on a terminal, and refuses none at all', async () => {
     const none = await runbook(['vault', 'view', join(dir, 'b.yml')]);
     assert.equal(none.code, 1);

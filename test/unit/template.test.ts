@@ -343,16 +343,15 @@ describe('template: renderValue and omit', () => {
   });
 });
 
-describe('template: performance', () => {
-  it('renders a typical argument quickly (no autoescape, cached compile)', () => {
+describe('template: compile once', () => {
+  // How fast rendering is belongs to the benchmark (npm run bench), not to a timed test.
+  it('renders without autoescape and compiles each text once (the second use is the cached compile)', async () => {
+    const { compiled } = await import('../../lib/template/environment.js');
     const context = { ...vars(), item: 7 };
     assert.equal(renderString('{{ "<b>" }}&', context), '<b>&');
-    const count = 100_000;
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < count; i++) renderString('{{ base }}/file{{ item }}.txt', context);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    // Typically 1.5-4M renders/s; the bound only catches pathological regressions on a loaded CI box.
-    assert.ok(seconds < 2, `100k renders took ${seconds.toFixed(2)}s`);
+    const text = '{{ base }}/file{{ item }}.txt';
+    assert.equal(renderString(text, context), "/srv/app/file7.txt");
+    assert.equal(compiled(text, 'expression', undefined), compiled(text, 'expression', undefined));
   });
 });
 

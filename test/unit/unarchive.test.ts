@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pathFact, requestKey } from '../../lib/facts/index.js';
 import { archiveFact, archiveKind, mergeListings, parseTarListing, type ArchiveMember, type ArchiveState, type DiskEntry } from '../../lib/facts/archive.js';
 import { planUnarchive, unarchive } from '../../lib/modules/unarchive.js';
@@ -97,7 +99,7 @@ describe('unarchive, host-free (facts in, decision and commands out)', () => {
     const destStat = { exists: true, isdir: true, mode: '0755', pw_name: 'root', gr_name: 'root', uid: 0, gid: 0, size: 4096 };
     const empty: ArchiveState = { destIsDir: true, disk: new Map([['', onDisk('directory', 0o755)]]), ...ids };
     const facts: Record<string, unknown> = {};
-    const ctx = context(facts, '/work/wt/unarchive/test/compat/fixtures/unarchive');
+    const ctx = context(facts, join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'compat', 'fixtures', 'unarchive'));
     const requests = unarchive.prefetch!(local, { host: 'h', baseDir: ctx.baseDir });
     for (const request of requests) facts[requestKey(request)] = request.kind === archiveKind ? empty : destStat;
     assert.deepEqual((requests.find((r) => r.kind === archiveKind)!.param as { tops: string[] }).tops, ['app-1.0']);
