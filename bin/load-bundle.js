@@ -5,15 +5,18 @@
 // vm.Script. V8 refuses a cache made by another V8 version, other V8 flags or another source
 // (cachedDataRejected): then the bundle compiles as any script would, only slower, never broken.
 // Both bin/runbook.js and each worker thread (dist/bundle/thread-worker.js) start here.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
-import zlib from 'node:zlib';
+// CommonJS (bin/package.json), so that bin/runbook.js needs no ES-module loader.
+'use strict';
+const { readFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
+const zlib = require('node:zlib');
 
-export const bundleFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bundle', 'runbook.cjs');
-export const cacheFile = `${bundleFile}.cache`;
+const bundleFile = join(__dirname, '..', 'dist', 'bundle', 'runbook.cjs');
+exports.bundleFile = bundleFile;
+const cacheFile = `${bundleFile}.cache`;
+exports.cacheFile = cacheFile;
 
 /**
  * The cache file: CACHE_MAGIC, the CRC-32 of the bundle it was made from, the CRC-32 of V8's data,
@@ -21,19 +24,22 @@ export const cacheFile = `${bundleFile}.cache`;
  * it (version, flags, source length: a damaged body crashes the process), so the loader checks both
  * CRCs first and compiles from source when either differs. Written by tools/bundle-cache.mjs.
  */
-export const CACHE_MAGIC = 'RBC1';
+const CACHE_MAGIC = 'RBC1';
+exports.CACHE_MAGIC = CACHE_MAGIC;
 const HEADER = 16;
 
 /** The checksum of the header; Node 20 before 20.15 has no zlib.crc32, and then no cache is used. */
-export const checksum = typeof zlib.crc32 === 'function' ? (bytes) => zlib.crc32(bytes) : undefined;
+const checksum = typeof zlib.crc32 === 'function' ? (bytes) => zlib.crc32(bytes) : undefined;
 
-export function cacheFileBytes(source, data) {
+exports.checksum = checksum;
+
+exports.cacheFileBytes = function cacheFileBytes(source, data) {
   const header = Buffer.alloc(HEADER);
   header.write(CACHE_MAGIC, 0, 'latin1');
   header.writeUInt32LE(checksum(source), 4);
   header.writeUInt32LE(checksum(data), 8);
   return Buffer.concat([header, data]);
-}
+};
 
 /** V8's data from a cache file made for `source`, or why there is none. */
 function readCache(path, source) {
@@ -55,7 +61,7 @@ function readCache(path, source) {
  * the cache: absent, damaged (its checksums differ: not handed to V8), rejected (by V8: another
  * Node, other flags) or accepted. `cache: null` compiles from source alone.
  */
-export function loadBundle({ cache = cacheFile } = {}) {
+exports.loadBundle = function loadBundle({ cache = cacheFile } = {}) {
   const bytes = readFileSync(bundleFile);
   // ASCII only (tools/bundle.mjs checks): latin1 makes the string without decoding UTF-8.
   const source = bytes.toString('latin1');
@@ -71,4 +77,4 @@ export function loadBundle({ cache = cacheFile } = {}) {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile));
   return { exports: module.exports, script, source: bytes, cacheStatus };
-}
+};

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { formatLocation } from '../errors.js';
 import type { RunEvent } from '../engine/events.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { runInThreads } from './threads.js';
+import { autoThreads, runInThreads } from './threads.js';
 import { wholeNumber } from './flags.js';
 import { planRun, preflight } from '../engine/plan.js';
 import { redact } from '../vault/redact.js';
@@ -39,15 +39,10 @@ export interface ApplyArgs extends ConnectionArgs, VaultArgs {
   shardBy?: string;
   strategy?: 'linear' | 'free';
   taskTimeout: number;
-  /** --workers N: threads the hosts are spread over (1: one thread); default: by host count and cores. */
+  /** --workers N: threads the hosts are spread over (1: one thread); default: threads.ts autoThreads. */
   workers?: unknown;
 }
 
-/**
- * Auto mode starts a worker thread per this many hosts (up to the cores): a thread costs about
- * a start-up of its own (loading the code, reading inventory and playbooks), measured in README.
- */
-const HOSTS_PER_THREAD = 100;
 
 /** Tags with a meaning of their own in --tags/--skip-tags. */
 const SPECIAL_TAGS = ['all', 'always', 'never', 'tagged', 'untagged'];
@@ -148,11 +143,10 @@ export function runOptions(args: ApplyArgs, session: Session, run: { inventory: 
   };
 }
 
-/** Threads the run uses: --workers N, else RUNBOOK_WORKERS, else one per core once the hosts pay for a thread's start. */
+/** Threads the run uses: --workers N, else RUNBOOK_WORKERS, else autoThreads. */
 function threadsFor(plan: PlannedPlay[], registry: ModuleRegistry, session: Session, wanted: number | undefined): number {
   const hosts = new Set(plan.flatMap((p) => p.hosts)).size;
-  const auto = wanted === undefined;
-  const count = Math.min(auto ? Math.min(availableParallelism(), Math.floor(hosts / HOSTS_PER_THREAD)) : wanted, hosts, session.forks);
+  const count = Math.min(wanted ?? autoThreads(hosts, availableParallelism()), hosts, session.forks);
   if (count <= 1) return 1;
   const reason = singleThreadReason(plan, registry);
   if (!reason) {

@@ -20,6 +20,23 @@ import type { ApplyArgs } from './apply.js';
  * every host in one thread never get here (engine/shard.ts singleThreadReason).
  */
 
+/** Without --workers: threads only on a machine of more cores than this (see autoThreads). */
+export const MIN_CORES_FOR_THREADS = 3;
+/** Without --workers: a thread per this many hosts, up to the cores (a thread's start costs ≈ 0.45 s of CPU). */
+export const HOSTS_PER_THREAD = 100;
+
+/**
+ * The thread count without --workers. On 2 cores, measured on this project's machine (README,
+ * Benchmark: worker threads), a second thread never paid off: the hosts' sshd's (tests, sandboxes)
+ * or the rest of the machine use the other core, and the second thread only adds its start, the
+ * copies of events and the meetings per linear round (+25% CPU, no shorter run). Above that, a
+ * thread per core once each has HOSTS_PER_THREAD hosts (not measured here: no such machine).
+ */
+export function autoThreads(hosts: number, cores: number): number {
+  if (cores < MIN_CORES_FOR_THREADS) return 1;
+  return Math.max(1, Math.min(cores, Math.floor(hosts / HOSTS_PER_THREAD)));
+}
+
 /** What the main thread asked for or read once: handed to the workers in memory, never by argv, env or disk. */
 export interface ThreadSecrets {
   becomePassword?: string;

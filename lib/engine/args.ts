@@ -3,6 +3,8 @@ import { argRuleError } from '../modules/arg-rules.js';
 import { InputError } from '../errors.js';
 import { absolutePathError, convertType, normaliseMode } from '../playbook/args.js';
 import { isRelativeMode, resolveMode, symbolicModeError } from '../util/modes.js';
+import { renderValue, type TemplateOrigin } from '../template/index.js';
+import { hasSecrets, readsSecret } from '../vault/redact.js';
 
 /** Thrown when a rendered argument has the wrong type; the task fails with this message. */
 export class ArgumentError extends Error {
@@ -72,4 +74,112 @@ export function moduleArgs(module: ModuleDefinition, rendered: Record<string, un
   const ruleError = argRuleError(module, args);
   if (ruleError) throw new ArgumentError(`${module.name}: ${ruleError}`);
   return args;
+}
+
+/**
+ * A task's arguments rendered with these variables and coerced for its module. Every host
+ * renders every task up to three times (preflight, prefetch, run), and most arguments come out
+ * the same for every host: those are remembered per task (`memo`) when they can only come out
+ * the same. That is, when every template in them is a bare `{{ name }}` (no filter, test,
+ * lookup or expression: nothing else can differ between two renderings) and each name holds
+ * text without a template, a number or a bool, with the same values as before; and no value of
+ * the run came from a vault (its reads must be noticed: see vault/redact.ts). A memo is keyed
+ * by those values: a task whose arguments differ per host stops being remembered.
+ */
+export function renderTaskArgs(module: ModuleDefinition, written: Record<string, unknown>, vars: Record<string, unknown>, origin: TemplateOrigin): { args: Record<string, unknown>; secret: boolean } {
+  const memo = memoOf(module, written);
+  const key = memo && memoKey(memo, vars);
+  if (key !== undefined) {
+    const known = memo!.results.get(key);
+    if (known) return { args: copied(known), secret: false };
+  }
+  const rendered = readsSecret(() => renderValue(written, vars, origin) as Record<string, unknown>);
+  const args = moduleArgs(module, rendered.value);
+  if (key !== undefined && !rendered.secret) remember(memo!, key, copied(args));
+  return { args, secret: rendered.secret };
+}
+
+/** The remembered arguments for these variables, if any (prefetch asks; it renders in its own way otherwise). */
+export function rememberedTaskArgs(module: ModuleDefinition, written: Record<string, unknown>, vars: Record<string, unknown>): Record<string, unknown> | undefined {
+  const memo = memoOf(module, written);
+  const key = memo && memoKey(memo, vars);
+  const known = key === undefined ? undefined : memo!.results.get(key);
+  return known && copied(known);
+}
+
+interface ArgsMemo {
+  module: string;
+  /** The names the templates read, in order; undefined: these arguments are never remembered. */
+  names?: string[];
+  results: Map<string, Record<string, unknown>>;
+}
+
+/** Distinct variable values remembered per task before it counts as differing per host. */
+const MEMO_ENTRIES = 16;
+const memos = new WeakMap<Record<string, unknown>, ArgsMemo>();
+const BARE_NAME = /\{\{ *([A-Za-z_][A-Za-z0-9_]*) *\}\}/g;
+
+function memoOf(module: ModuleDefinition, written: Record<string, unknown>): ArgsMemo | undefined {
+  if (hasSecrets()) return undefined;
+  let memo = memos.get(written);
+  if (!memo) {
+    const names = new Set<string>();
+    memo = { module: module.name, names: onlyBareNames(written, names) ? [...names] : undefined, results: new Map() };
+    memos.set(written, memo);
+  }
+  return memo.names && memo.module === module.name ? memo : undefined;
+}
+
+/** Whether every template inside `value` is a bare `{{ name }}` (collected into `names`), and nothing but plain data holds them. */
+function onlyBareNames(value: unknown, names: Set<string>): boolean {
+  if (typeof value === 'string') {
+    if (!value.includes('{')) return true;
+    const rest = value.replace(BARE_NAME, (_, name: string) => {
+      names.add(name);
+      return '';
+    });
+    return !rest.includes('{') && !rest.includes('}') && ![...names].some((name) => name in Object.prototype);
+  }
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return true;
+  if (Array.isArray(value)) return value.every((item) => onlyBareNames(item, names));
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.entries(value).every(([key, item]) => !key.includes('{') && onlyBareNames(item, names));
+  }
+  return false;
+}
+
+/** The values the templates read, as one key; undefined when one is not plain text, a number or a bool. */
+function memoKey(memo: ArgsMemo, vars: Record<string, unknown>): string | undefined {
+  let key = '';
+  for (const name of memo.names!) {
+    const value = vars[name];
+    if (typeof value === 'string') {
+      if (value.includes('{')) return undefined;
+      key += `s${value.length}:${value}\0`;
+    } else if (typeof value === 'number') key += `n${value}\0`;
+    else if (typeof value === 'boolean') key += `b${value}\0`;
+    else return undefined;
+  }
+  return key;
+}
+
+function remember(memo: ArgsMemo, key: string, args: Record<string, unknown>): void {
+  if (memo.results.size >= MEMO_ENTRIES) {
+    // Different for (nearly) every host: not worth remembering.
+    memo.names = undefined;
+    memo.results.clear();
+    return;
+  }
+  memo.results.set(key, args);
+}
+
+/** A copy of the arguments' lists and mappings: a module may change what it was given. */
+function copied<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copied) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = copied(item);
+    return out as T;
+  }
+  return value;
 }

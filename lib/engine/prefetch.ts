@@ -1,6 +1,6 @@
 import type { PlaySpec, TaskSpec } from '../playbook/types.js';
 import { evaluateCondition, renderValue } from '../template/index.js';
-import { moduleArgs } from './args.js';
+import { moduleArgs, rememberedTaskArgs } from './args.js';
 import { lookAhead } from './include.js';
 import type { HostRun } from './host-run.js';
 import { taskPrivilege, type RunScope } from './task.js';
@@ -32,7 +32,7 @@ export function prefetchTasks(scope: RunScope, run: HostRun, play: PlaySpec, tas
     try {
       for (const { vars } of itemVars(layers, task)) {
         if (!task.when.every((condition) => evaluateCondition(condition, vars))) continue;
-        const args = moduleArgs(module, renderableArgs(task.args, vars));
+        const args = rememberedTaskArgs(module, task.args, vars) ?? moduleArgs(module, renderableArgs(task.args, vars));
         const cache = run.facts(taskPrivilege(run, play, task));
         const requests = module.prefetch(args, { host: run.name, baseDir: task.baseDir ?? play.baseDir });
         cache.want(requests);

@@ -7,7 +7,7 @@ import type { TagFilter } from '../playbook/tags.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
 import { isTemplated, referencedVariables, renderTemplateFile, renderTemplateFilePieces, renderValue } from '../template/index.js';
 import { loadVarsFile } from '../modules/include_vars.js';
-import { moduleArgs } from './args.js';
+import { renderTaskArgs } from './args.js';
 import { buildHostvars, groupsRecord, itemVars } from './vars.js';
 
 export interface PlannedPlay {
@@ -63,7 +63,7 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
           for (const condition of task.when) renderValue(`{{ ${condition} }}`, vars, origin);
           let args: Record<string, unknown>;
           try {
-            args = moduleArgs(module, renderValue(task.args, vars, origin) as Record<string, unknown>);
+            args = renderTaskArgs(module, task.args, vars, origin).args;
           } catch (error) {
             if (error instanceof InputError) throw error;
             throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
@@ -118,6 +118,15 @@ function includedNames(args: Record<string, unknown>, baseDir: string): string[]
 }
 
 function readsRegistered(task: TaskSpec, registers: { has(name: string): boolean }): boolean {
+  const names = referencedNames(task);
+  return names.length > 0 && (registers.has('*') || names.some((n) => registers.has(n)));
+}
+
+/** Every name a task's arguments, loop and conditions read (once per task: preflight asks for every host). */
+const namesOfTask = new WeakMap<TaskSpec, string[]>();
+function referencedNames(task: TaskSpec): string[] {
+  let names = namesOfTask.get(task);
+  if (names) return names;
   const texts: string[] = [];
   const collect = (value: unknown): void => {
     if (typeof value === 'string') texts.push(value.includes('{{') || value.includes('{%') ? value : '');
@@ -125,6 +134,7 @@ function readsRegistered(task: TaskSpec, registers: { has(name: string): boolean
     else if (value && typeof value === 'object') Object.values(value).forEach(collect);
   };
   collect([task.args, task.loop]);
-  const names = [...texts.filter(Boolean).flatMap((t) => referencedVariables(t, { includeOptional: true })), ...task.when.flatMap((c) => referencedVariables(c, { expression: true, includeOptional: true }))];
-  return names.length > 0 && (registers.has('*') || names.some((n) => registers.has(n)));
+  names = [...texts.filter(Boolean).flatMap((t) => referencedVariables(t, { includeOptional: true })), ...task.when.flatMap((c) => referencedVariables(c, { expression: true, includeOptional: true }))];
+  namesOfTask.set(task, names);
+  return names;
 }

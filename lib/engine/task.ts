@@ -7,7 +7,7 @@ import { shellQuote } from '../util/shell.js';
 import { KILL_GRACE_MS } from '../transport/queued.js';
 import { InterruptedError, StepFailure, UnreachableError, type HostTransport, type Privilege } from '../transport/types.js';
 import { evaluateCondition, renderTemplateFile, renderTemplateFilePieces, renderValue } from '../template/index.js';
-import { moduleArgs } from './args.js';
+import { renderTaskArgs } from './args.js';
 import type { RunEventListener, TaskStatus } from './events.js';
 import type { HostRun } from './host-run.js';
 import { factsOf, itemVars, type VarLayers } from './vars.js';
@@ -304,9 +304,9 @@ async function attemptItem(
   let readVault = false;
   let environment: Record<string, string>;
   try {
-    const rendered = readsSecret(() => renderValue(task.args, vars, origin) as Record<string, unknown>);
+    const rendered = renderTaskArgs(module, task.args, vars, origin);
     readVault = rendered.secret;
-    args = moduleArgs(module, rendered.value);
+    args = rendered.args;
     const env = taskEnvironment(task, vars, origin);
     environment = env.env;
     readVault ||= env.secret;

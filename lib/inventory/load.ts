@@ -505,7 +505,11 @@ function connectionOf(name: string, vars: Record<string, unknown>, where: (key: 
     become: vars.ansible_become === undefined ? false : booleanOf(vars.ansible_become, 'ansible_become', where('ansible_become')),
   };
   const keyFile = vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file;
-  if (keyFile !== undefined && keyFile !== null) connection.privateKeyFile = resolveUserPath(String(keyFile), inventoryBaseDir(inventoryFile));
+  if (keyFile !== undefined && keyFile !== null) {
+    const path = String(keyFile);
+    // The inventory's folder (a stat) only for a relative path: this runs for every host.
+    connection.privateKeyFile = path === '~' || path.startsWith('~/') || isAbsolute(path) ? resolveUserPath(path, '/') : resolveUserPath(path, inventoryBaseDir(inventoryFile));
+  }
   if (vars.ansible_become_user !== undefined && vars.ansible_become_user !== null) connection.becomeUser = String(vars.ansible_become_user);
   if (vars.ansible_connection === 'local') connection.local = true;
   return connection;

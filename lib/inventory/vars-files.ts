@@ -48,10 +48,12 @@ export function findVarsFiles(folder: string, name: string): string[] {
     const path = join(folder, `${name}${ext}`);
     let stat;
     try {
-      stat = statSync(path);
+      // Not there is the common case (every host, every group): no error built for it.
+      stat = statSync(path, { throwIfNoEntry: false });
     } catch {
       continue;
     }
+    if (!stat) continue;
     return stat.isDirectory() ? filesIn(path) : [path];
   }
   return [];
@@ -72,7 +74,7 @@ function filesIn(dir: string): string[] {
 
 function isDirectory(path: string): boolean {
   try {
-    return statSync(path).isDirectory();
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     return false;
   }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { resolveSourceFile } from '../playbook/files.js';
+import { resolveSourceFile, sourceFileCandidates } from '../playbook/files.js';
 import type { ContentSource } from '../transport/types.js';
 import { STREAM_THRESHOLD } from './copy.js';
 import { applyRegularFile, writeFacts, planRegularFile, type FilePlan, fileMetadataArgs, validateArgError, writeSafetyArgs } from './file-state.js';
@@ -62,17 +62,22 @@ function renderPieces(src: string, ctx: Pick<ModuleContext, 'baseDir' | 'render'
  * every host's file costs next to nothing until it is written.
  */
 function encoded(pieces: string[]): { content: Buffer } | { source: ContentSource } {
-  const hash = createHash('sha256');
+  // Hashed here only when big: a small file's checksum is taken by planRegularFile from its bytes.
+  let hash: Hash | undefined;
   let small: Buffer[] | undefined = [];
   let size = 0;
   for (const chunk of encode(pieces)) {
-    hash.update(chunk);
     size += chunk.length;
-    if (size > STREAM_THRESHOLD) small = undefined;
-    else small?.push(chunk);
+    if (small && size > STREAM_THRESHOLD) {
+      hash = createHash('sha256');
+      for (const earlier of small) hash.update(earlier);
+      small = undefined;
+    }
+    if (hash) hash.update(chunk);
+    else small!.push(chunk);
   }
-  if (small) return { content: Buffer.concat(small, size) };
-  return { source: { size, sha256: hash.digest('hex'), open: () => Readable.from(encode(pieces), { objectMode: false }) } };
+  if (small) return { content: small.length === 1 ? small[0] : Buffer.concat(small, size) };
+  return { source: { size, sha256: hash!.digest('hex'), open: () => Readable.from(encode(pieces), { objectMode: false }) } };
 }
 
 /**
@@ -104,11 +109,25 @@ function* slices(piece: string): Generator<string> {
  * The template's text. Read once while the file stays the same, for every host: the text is
  * also the key of its compiled form, so a big template is held once, not once per host.
  */
-let lastRead: { file: string; mtimeMs: number; size: number; text: string } | undefined;
+const texts = new Map<string, { mtimeMs: number; size: number; text: string }>();
+/** Where each template was found: the first place Ansible looks, while it is still there (a stat per host instead of a search). */
+const found = new Map<string, string>();
 function readTemplate(src: string, baseDir: string): string {
-  const file = resolveSourceFile(baseDir, 'template', src);
-  if (!file) throw new Error(`template '${src}' not found in ${baseDir}/templates or ${baseDir}`);
-  const { mtimeMs, size } = statSync(file);
-  if (lastRead?.file !== file || lastRead.mtimeMs !== mtimeMs || lastRead.size !== size) lastRead = { file, mtimeMs, size, text: readFileSync(file, 'utf8') };
-  return lastRead.text;
+  const where = `${baseDir}\0${src}`;
+  let file = found.get(where);
+  let stat = file === undefined ? undefined : statSync(file, { throwIfNoEntry: false });
+  if (!stat) {
+    file = resolveSourceFile(baseDir, 'template', src);
+    if (!file) throw new Error(`template '${src}' not found in ${baseDir}/templates or ${baseDir}`);
+    stat = statSync(file);
+    // Only the first candidate can be remembered: a file appearing there later would win over another.
+    if (file === sourceFileCandidates(baseDir, 'template', src)[0]) found.set(where, file);
+  }
+  const { mtimeMs, size } = stat;
+  let read = texts.get(file!);
+  if (read?.mtimeMs !== mtimeMs || read.size !== size) {
+    if (texts.size >= 256) texts.clear(); // bounded; templates of one run are far fewer
+    texts.set(file!, (read = { mtimeMs, size, text: readFileSync(file!, 'utf8') }));
+  }
+  return read.text;
 }

@@ -4,7 +4,8 @@
 // host, each with its own connection, finds the converged tree: the no-op rerun and the dry-run
 // are measured at full size. Connect and fact timeouts are raised: the sandbox sshd's share the
 // controller's machine, and 1,000 logins are their work, not the controller's. The sshd's raise MaxStartups and MaxSessions (runbook still keeps
-// at most 8 handshakes at once per sshd, see lib/transport/ssh.ts).
+// at most 8 handshakes at once per sshd, see lib/transport/ssh.ts). A third scenario runs tasks that need
+// no connection at all (controller only): what the controller and its threads cost on their own.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -52,6 +53,10 @@ export async function benchFleet(hosts: number, sshds: number, runs: number, log
     // The sshd's do the work of 1,000 logins on a machine the bench shares: generous time limits,
     // so what is measured is the controller, not the connect timeout.
     const args = ['--connect-timeout', '300', '--fact-timeout', '600'];
+    // Controller only: no task needs a connection, so the sshd's do nothing and the run is the
+    // controller's (templating, conditions, events, reporter): where a second thread could pay off.
+    const controllerOnly = join(workDir, 'controller-only.yaml');
+    writeFileSync(controllerOnly, dump([controllerOnlyPlay(CONTROLLER_ONLY_TASKS)]));
 
     const converge = { ...(await new RunbookTool(sandbox, workDir, { inventory, playbook, args: [...args, '--limit', 'converge'] }).run('apply')), loadBefore: loadAverage() };
     const why = runProblem(converge, sshds);
@@ -75,12 +80,38 @@ export async function benchFleet(hosts: number, sshds: number, runs: number, log
           log(`[fleet N=${hosts}] ${key} ${i + 1}/${runs}: ${run.wallS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(2)} s, RSS ${run.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
         }
       }
+      const controller = new RunbookTool(sandbox, workDir, { inventory, playbook: controllerOnly, args: [...args, ...(count === undefined ? [] : ['--workers', String(count)])] });
+      const key = `controller only (${CONTROLLER_ONLY_TASKS} set_fact/assert tasks, no connection)${label}`;
+      samples[key] = [];
+      for (let i = 0; i < runs; i++) {
+        const loadBefore = loadAverage();
+        const run = await controller.run('apply');
+        const problem = runProblem(run, hosts);
+        const connections = Object.values(run.transport ?? {}).reduce((n, t) => n + t.connections, 0);
+        const ok = Object.values(run.hosts).reduce((n, h) => n + (h.ok ?? 0), 0);
+        if (problem) problems.push(`fleet ${key} ${i + 1}: ${problem}`);
+        if (connections > 0) problems.push(`fleet ${key} ${i + 1}: ${connections} connections (none expected)`);
+        if (ok !== hosts * CONTROLLER_ONLY_TASKS) problems.push(`fleet ${key} ${i + 1}: ${ok} ok results, ${hosts * CONTROLLER_ONLY_TASKS} expected`);
+        samples[key].push({ ...run, loadBefore });
+        log(`[fleet N=${hosts}] ${key} ${i + 1}/${runs}: ${run.wallS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(2)} s, RSS ${run.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
+      }
     }
     return { hosts, sshds, runs, converge, samples, problems };
   } finally {
     await sandbox.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+const CONTROLLER_ONLY_TASKS = 200;
+
+/** A play of `tasks` tasks that run on the controller alone: set_fact with templates, assert with conditions. */
+function controllerOnlyPlay(tasks: number): Record<string, unknown> {
+  const body = Array.from({ length: tasks / 2 }, (_, i) => [
+    { name: `Fact ${i + 1}`, set_fact: { [`fact_${i + 1}`]: `{{ bench_env }}-{{ fleet_sshd }}-{{ bench_port + ${i + 1} }}-{{ bench_peers | join(',') }}` } },
+    { name: `Check ${i + 1}`, assert: { that: [`fact_${i + 1} is defined`, `fact_${i + 1}.startswith(bench_env)`], quiet: true } },
+  ]).flat();
+  return { name: 'Controller only', hosts: 'all', gather_facts: false, vars: { bench_env: 'production', bench_port: 8080, bench_peers: ['alpha', 'beta', 'gamma'] }, tasks: body };
 }
 
 export function renderFleet(r: FleetResult): string[] {

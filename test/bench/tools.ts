@@ -16,7 +16,7 @@ export const floorScript = join(repoRoot, 'dist', 'test', 'bench', 'floor.js');
 export type ToolName = 'runbook' | 'ansible';
 export type RunMode = 'apply' | 'check';
 
-export interface HostOutcome { changed: number; failed: number; unreachable: boolean }
+export interface HostOutcome { changed: number; failed: number; unreachable: boolean; /** runbook only: the recap's ok count. */ ok?: number }
 
 export interface ToolRun extends Measured {
   hosts: Record<string, HostOutcome>;
@@ -70,7 +70,7 @@ export class RunbookTool implements Tool {
     const recap = m.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>)
       .find((e) => e.type === 'recap');
     const hosts: Record<string, HostOutcome> = {};
-    for (const [name, h] of Object.entries<any>(recap?.hosts ?? {})) hosts[name] = { changed: h.changed, failed: h.failed, unreachable: h.unreachable };
+    for (const [name, h] of Object.entries<any>(recap?.hosts ?? {})) hosts[name] = { changed: h.changed, failed: h.failed, unreachable: h.unreachable, ok: h.ok };
     return { ...m, hosts, transport: recap?.transport };
   }
 

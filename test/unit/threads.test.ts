@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { deserialize } from 'node:v8';
-import { comparePoints, Meeting, notPlainData, sharedRun, type SharedRun } from '../../lib/cli/threads.js';
+import { autoThreads, comparePoints, Meeting, notPlainData, sharedRun, type SharedRun } from '../../lib/cli/threads.js';
 import { LockedVaultValue } from '../../lib/vault/locked.js';
 import type { RunOptions } from '../../lib/engine/options.js';
 
@@ -104,5 +104,21 @@ describe('worker threads: the run the main thread loaded goes to every thread as
     assert.match(String(notPlainData({ vars: { secret: new LockedVaultValue('$ANSIBLE_VAULT;1.1;AES256', 'no vault password') } })), /run\.vars\.secret is a LockedVaultValue object/);
     assert.match(String(notPlainData({ hosts: new Map([['a', { when: new Date(0) }]]) })), /run\.hosts\.get\(a\)\.when is a Date object/);
     assert.equal(notPlainData({ a: [1, 'b', null, undefined, true, { c: new Map() }], d: Object.create(null) }), undefined);
+  });
+});
+
+describe('worker threads: how many without --workers', () => {
+  it('one on a machine of two cores or fewer, whatever the hosts', () => {
+    for (const hosts of [1, 200, 10_000]) {
+      assert.equal(autoThreads(hosts, 1), 1);
+      assert.equal(autoThreads(hosts, 2), 1);
+    }
+  });
+
+  it('above that, one per core once each has a hundred hosts', () => {
+    assert.equal(autoThreads(150, 8), 1);
+    assert.equal(autoThreads(200, 8), 2);
+    assert.equal(autoThreads(450, 4), 4);
+    assert.equal(autoThreads(10_000, 4), 4);
   });
 });
