@@ -3,6 +3,7 @@ import { InputError, type SourceLocation } from '../errors.js';
 import type { ConnectionSpec } from '../inventory/types.js';
 import type { PlaySpec } from '../playbook/types.js';
 import { renderValue } from '../template/index.js';
+import { portNumber } from '../util/port.js';
 
 /** Connection keywords of a play or task (remote_user, port, connection). */
 export interface ConnectionKeywords {
@@ -66,8 +67,8 @@ export function connectionUnder(base: ConnectionSpec, keywords: ConnectionKeywor
 
   const port = fromVariables('port');
   if (port) {
-    if (port.overrides) spec.port = portNumber(render(port.value), 'ansible_port', origin);
-  } else if (keywords.port !== undefined) spec.port = portNumber(typeof keywords.port === 'number' ? keywords.port : render(keywords.port), 'port', origin);
+    if (port.overrides) spec.port = portNumber(render(port.value), 'ansible_port', origin.location);
+  } else if (keywords.port !== undefined) spec.port = portNumber(typeof keywords.port === 'number' ? keywords.port : render(keywords.port), 'port', origin.location);
 
   const address = fromVariables('address');
   if (address?.overrides) {
@@ -94,12 +95,6 @@ export function playConnection(base: ConnectionSpec, play: PlaySpec, scope: Conn
 function userName(value: unknown, what: string, origin: Origin): string {
   if ((typeof value !== 'string' && typeof value !== 'number') || String(value) === '') throw new InputError(`${what} must render to a user name, got ${JSON.stringify(value)}`, origin.location);
   return String(value);
-}
-
-function portNumber(value: unknown, what: string, origin: Origin): number {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(number) || number < 1 || number > 65535) throw new InputError(`${what} must be a port number between 1 and 65535, got ${JSON.stringify(value)}`, origin.location);
-  return number;
 }
 
 /** ssh and smart are runbook's SSH; local runs on the controller; anything else is refused by name. */

@@ -12,6 +12,7 @@ import { readIniInventory } from './ini.js';
 import type { InventorySink } from './sink.js';
 import type { ConnectionSpec, Inventory, InventoryHost } from './types.js';
 import { VarsFiles, type VarsFileCache } from './vars-files.js';
+import { portNumber } from '../util/port.js';
 
 /**
  * Inventories as Ansible reads them: YAML or INI files, directories of them, and comma lists
@@ -528,11 +529,7 @@ function inventoryBaseDir(inventoryFile: string): string {
 
 function portOf(value: unknown, location: SourceLocation | undefined): number {
   if (value === undefined || value === null) return 22;
-  const port = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new InputError(`ansible_port must be a port number between 1 and 65535, got ${JSON.stringify(value)}`, location);
-  }
-  return port;
+  return portNumber(value, 'ansible_port', location);
 }
 
 /** Ansible's boolean spellings (true/false, yes/no, on/off, 1/0), or an error naming what was wrong. */

@@ -11,6 +11,7 @@ import { sourceFileCandidates, resolveSourceFile } from './files.js';
 import { parseFreeForm, parseKeyValues } from './kv.js';
 import { findRole, roleBlock, roleFile, roleLayers, roleMeta, roleVarsFile, type PlayRoles, type RoleScope, type RoleVarLayers } from './roles.js';
 import type { BlockSpec, PlayEntry, TaskSpec } from './types.js';
+import { portNumber } from '../util/port.js';
 
 const TASK_KEYWORDS = [
   'name', 'args', 'vars', 'when', 'tags', 'register', 'notify', 'loop', 'with_items', 'loop_control',
@@ -353,9 +354,7 @@ function remoteUserOf(value: unknown, location: SourceLocation): string | undefi
 export function portOf(value: unknown, location: SourceLocation): number | string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && isTemplated(value)) return value;
-  const port = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(`port must be a port number between 1 and 65535, got ${JSON.stringify(value)}`, location);
-  return port;
+  return portNumber(value, 'port', location);
 }
 
 export function connectionOf(value: unknown, location: SourceLocation): 'local' | 'ssh' | undefined {
