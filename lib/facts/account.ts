@@ -105,7 +105,7 @@ p=\${e#*:}; p=\${p%%:*}; l=0
 case $p in '!'*) l=1;; esac
 while [ "\${p#!}" != "$p" ]; do p=\${p#!}; done
 printf 'entry %s ' "$l"; printf %s "$p" | sha256sum | cut -c1-64
-else r=$?; [ $r -eq 2 ] && echo absent || exit $r
+else r=$?; [ $r -eq 2 ] && echo absent || return $r
 fi
 done`;
 }

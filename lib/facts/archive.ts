@@ -128,12 +128,12 @@ function sectionsFor(param: ArchiveParam): SectionScript[] {
     // The format from the archive's first bytes on the host ('-': no such file yet, '': no archive runbook knows).
     const detect = [
       `if [ ! -e ${src} ]; then f=-; else`,
-      `h=$(od -An -tx1 -N6 -- ${src} | tr -d ' \\n') || exit 1`,
+      `h=$(od -An -tx1 -N6 -- ${src} | tr -d ' \\n') || return 1`,
       `m=$(dd if=${src} bs=1 skip=257 count=5 2>/dev/null)`,
       `case "$h" in 504b0304*|504b0506*) f=zip;; 1f8b*) f=tgz;; 425a68*) f=tbz;; fd377a585a00) f=txz;; 28b52ffd*) f=tzst;; *) if [ "$m" = ustar ]; then f=tar; else f=; fi;; esac; fi`,
       `case "$f" in tgz) z=-z;; tbz) z=-j;; txz) z=-J;; tzst) z=--use-compress-program=zstd;; *) z=;; esac`,
     ].join('\n');
-    const isTar = `case "$f" in ''|-|zip) exit 0;; esac`;
+    const isTar = `case "$f" in ''|-|zip) return 0;; esac`;
     list = (numeric) => `${detect}\nprintf 'F%s\\n' "$f"\n${isTar}\ntar ${LIST_OPTIONS.join(' ')}${numeric ? ' --numeric-owner' : ''} ${tail}`;
     // The subtrees of dest the members fall in, from the plain listing (a failed listing is reported by the sections above).
     tops = `${detect}\n${isTar}\n{ tar --list --quoting-style=literal ${tail} 2>/dev/null || true; } | sed -e 's|^/*||' -e 's|^\\(\\./\\)*||' -e 's|/.*||' -e '/^\\.*$/d' | sort -u | sed 's|^|./|' | tr '\\n' '\\0' | xargs -0r ${findThroughXargs()}`;
@@ -141,8 +141,9 @@ function sectionsFor(param: ArchiveParam): SectionScript[] {
   return [
     { tool: 'tar', script: list(false) },
     { tool: 'tar', script: list(true) },
-    { tool: 'find', script: `cd -- ${dest} 2>/dev/null || { printf 'NODEST'; exit 0; }\nfind . -maxdepth 0 -printf ${FIND_FORMAT} || exit 1\n${tops}` },
-    { tool: 'getent', script: `getent passwd | cut -d: -f1,3 || exit 1\necho\ngetent group | cut -d: -f1,3` },
+    // In a subshell of its own: its `cd` must not move the sections after it.
+    { tool: 'find', script: `(\ncd -- ${dest} 2>/dev/null || { printf 'NODEST'; exit 0; }\nfind . -maxdepth 0 -printf ${FIND_FORMAT} || exit 1\n${tops}\n)` },
+    { tool: 'getent', script: `getent passwd | cut -d: -f1,3 || return 1\necho\ngetent group | cut -d: -f1,3` },
   ];
 }
 

@@ -24,7 +24,12 @@
 export interface SectionScript {
   /** The program the section runs, named in errors ("stat", "dpkg-query"). */
   tool: string;
-  /** POSIX sh, run in the probe's shell; it may `set --`, must not `exit`. */
+  /**
+   * POSIX sh, the body of a function the probe's shell calls (see planProbe): it may `set --`
+   * (the function's own arguments) and end early with `return N`; it must not `exit` (that ends
+   * the probe: every later section missing, an error) nor change the shell's state for later
+   * sections (`cd`, `umask`, options: put such a part in `( ... )`); variables it reads it sets.
+   */
   script: string;
 }
 

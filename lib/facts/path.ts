@@ -44,17 +44,15 @@ export const pathKind: FactKind<string, PathState> = {
   sections: (paths) => [
     {
       tool: 'stat',
-      // Records are NUL-separated so any path survives the trip; link targets ride along.
-      script: [
-        setPaths(paths),
-        `stat --printf 'S\\0%n\\0%F\\0%a\\0%U\\0%G\\0%s\\0' -- "$@"; r=$?`,
-        `for p do [ -L "$p" ] || continue; t=$(readlink -- "$p") || exit 1; printf 'L\\0%s\\0%s\\0' "$p" "$t"; done`,
-        'exit $r',
-      ].join('\n'),
+      // Records are NUL-separated so any path survives the trip. %N is the name, and for a link
+      // `name -> target`: under QUOTING_STYLE=literal both as they are, so the target is what
+      // follows the name we asked for (no readlink per link; coreutils 8.26 or later).
+      script: [setPaths(paths), `QUOTING_STYLE=literal stat --printf 'S\\0%n\\0%F\\0%a\\0%U\\0%G\\0%s\\0%N\\0' -- "$@"`].join('\n'),
     },
     {
       tool: 'sha256sum',
-      script: [setPaths(paths), `for p do [ -f "$p" ] && [ ! -L "$p" ] && printf '%s\\0' "$p"; done | xargs -0r sha256sum -z --`].join('\n'),
+      // The regular files (not links) chosen by the shell's own tests into its argument list: one process.
+      script: [setPaths(paths), 'for p do shift; [ -f "$p" ] && [ ! -L "$p" ] && set -- "$@" "$p"; done', '[ $# -eq 0 ] || sha256sum -z -- "$@"'].join('\n'),
     },
   ],
   parse([stat, hashes], paths) {
@@ -74,37 +72,36 @@ function parseStat(output: SectionOutput, paths: string[]): Map<string, PathStat
   if (missing) throw missing;
   const wanted = new Set(paths);
   const states = new Map<string, PathState>();
+  // Anything on stderr but "not there" is an error, whatever the records say (a link stat could
+  // not read ends its record early): the tool's own words first.
+  const lines = stderrLines(output);
+  const unexplained = lines.filter((line) => !ABSENT.test(line));
+  if (unexplained.length > 0) {
+    const refusedOption = unexplained.some((line) => /unrecognized option|invalid option|unknown option|illegal option/.test(line));
+    throw new FactError('stat', `${unexplained.slice(0, 2).join(' / ').replace(/^stat: /, '')}${refusedOption ? gnuRequired : ''}`);
+  }
   const fields = output.stdout.toString('utf8').split('\0');
   const garbled = (what: string) => new FactError('stat', `output does not parse (${what})${gnuRequired}: '${output.stdout.subarray(0, 120).toString('utf8').replace(/\0/g, '␀')}'`);
   let i = 0;
   for (; i < fields.length - 1; ) {
     const tag = fields[i];
-    if (tag === 'S') {
-      const [path, type, mode, owner, group, size] = fields.slice(i + 1, i + 7);
-      if (i + 7 > fields.length - 1 || !wanted.has(path) || !/^[0-7]{1,4}$/.test(mode) || !/^\d+$/.test(size) || !owner || !group) throw garbled(`record for ${JSON.stringify(path)}`);
-      states.set(path, { path, exists: true, type: TYPES[type] ?? 'other', mode: mode.padStart(4, '0'), owner, group, size: Number(size) });
-      i += 7;
-    } else if (tag === 'L') {
-      const state = states.get(fields[i + 1]);
-      if (!state || state.type !== 'link' || i + 3 > fields.length - 1) throw new FactError('readlink', `unexpected link record for ${JSON.stringify(fields[i + 1])}`);
-      state.linkTarget = fields[i + 2];
-      i += 3;
-    } else {
-      throw garbled(`unexpected '${tag.slice(0, 40)}'`);
-    }
+    if (tag !== 'S') throw garbled(`unexpected '${tag.slice(0, 40)}'`);
+    const [path, type, mode, owner, group, size, quoted] = fields.slice(i + 1, i + 8);
+    if (i + 8 > fields.length - 1 || !wanted.has(path) || !/^[0-7]{1,4}$/.test(mode) || !/^\d+$/.test(size) || !owner || !group) throw garbled(`record for ${JSON.stringify(path)}`);
+    const state: PathState = { path, exists: true, type: TYPES[type] ?? 'other', mode: mode.padStart(4, '0'), owner, group, size: Number(size) };
+    // %N: the name as asked, then ' -> target' for a link; anything else is a stat quoting names.
+    const arrow = `${path} -> `;
+    if (state.type === 'link' ? !quoted.startsWith(arrow) : quoted !== path) throw garbled(`%N of ${JSON.stringify(path)} is ${JSON.stringify(quoted.slice(0, 80))}: QUOTING_STYLE=literal not honoured (coreutils 8.26 or later)`);
+    if (state.type === 'link') state.linkTarget = quoted.slice(arrow.length);
+    states.set(path, state);
+    i += 8;
   }
   if (fields[fields.length - 1] !== '') throw garbled('truncated');
   // Paths not reported must be ones stat says are not there, one message each: anything else
   // (a parent directory we may not search, an option it does not know) is not "absent".
   const absent = paths.filter((path) => !states.has(path));
-  const lines = stderrLines(output);
-  const unexplained = lines.filter((line) => !ABSENT.test(line));
-  if (unexplained.length > 0 || lines.length !== absent.length || (output.code !== 0 && absent.length === 0)) {
-    const refusedOption = unexplained.some((line) => /unrecognized option|invalid option|unknown option|illegal option/.test(line));
-    throw new FactError('stat', `${unexplained.length > 0 ? unexplained.slice(0, 2).join(' / ').replace(/^stat: /, '') : excerpt(output)}${refusedOption ? gnuRequired : ''}`);
-  }
+  if (lines.length !== absent.length || (output.code !== 0 && absent.length === 0)) throw new FactError('stat', excerpt(output));
   for (const path of absent) states.set(path, { path, exists: false });
-  for (const state of states.values()) if (state.type === 'link' && state.linkTarget === undefined) throw new FactError('readlink', `no target read for link ${state.path}`);
   return states;
 }
 

@@ -3,8 +3,10 @@ import { FactError, requestKey, type FactKind, type FactRequest, type SectionOut
 
 /**
  * One remote script answers every wanted fact of a host: each kind contributes its sections
- * (one `stat` over all paths, one `dpkg-query` over all packages, ...). Each section runs in a
- * subshell writing straight to the probe's stdout and stderr; after it the script prints a
+ * (one `stat` over all paths, one `dpkg-query` over all packages, ...). Each section runs as a
+ * shell function of the probe's own shell (no subshell: a fork costs milliseconds on a busy host;
+ * the function's own `"$@"` keeps a section's `set --` to itself, `return` ends it early), stdin
+ * from /dev/null, writing straight to the probe's stdout and stderr; after it the script prints a
  * boundary line `<boundary> <index> <exit>` on stdout and `<boundary> <index>` on stderr, the
  * boundary being random per probe. Any bytes survive (NULs, trailing newlines), a section that is
  * missing or a probe that stops early is seen as such, and the framing costs no process on the
@@ -42,7 +44,7 @@ export function planProbe(requests: FactRequest[]): ProbePlan {
     const sections = kind.sections(list.map((r) => r.param));
     groups.push({ kind, requests: list, sections });
     for (const section of sections) {
-      lines.push(`(\n${section.script}\n) </dev/null; s ${index++}`);
+      lines.push(`_section() {\n${section.script}\n}; _section </dev/null; s ${index++}`);
     }
   }
   lines.push(`printf '%s end\\n' "$B"`);

@@ -56,7 +56,7 @@ export const serviceKind: FactKind<string, UnitState> = {
     {
       tool: 'systemctl',
       // One call per unit, unit first: the form every systemctl (and the sandbox stand-in) takes.
-      script: `for u in ${names.map(shellQuote).join(' ')}; do printf '\\036%s\\n' "$u"; systemctl show "$u" --property=${PROPERTIES} || exit; done`,
+      script: `for u in ${names.map(shellQuote).join(' ')}; do printf '\\036%s\\n' "$u"; systemctl show "$u" --property=${PROPERTIES} || return; done`,
     },
   ],
   parse([output], names) {

@@ -29,13 +29,13 @@ export const statKind: FactKind<StatParam, StatValue> = {
     params.map(({ path, follow, checksum }) => {
       const p = shellQuote(path);
       const lines = [
-        `stat ${follow ? '-L ' : ''}--printf '%f\\0%u\\0%g\\0%U\\0%G\\0%s\\0%i\\0%d\\0%h\\0%.9X\\0%.9Y\\0%.9Z\\0%b\\0%o\\0%t\\0%T\\0' -- ${p} || exit $?`,
+        `stat ${follow ? '-L ' : ''}--printf '%f\\0%u\\0%g\\0%U\\0%G\\0%s\\0%i\\0%d\\0%h\\0%.9X\\0%.9Y\\0%.9Z\\0%b\\0%o\\0%t\\0%T\\0' -- ${p} || return`,
         `a=; [ -r ${p} ] && a=r; [ -w ${p} ] && a=\${a}w; [ -x ${p} ] && a=\${a}x; printf '%s\\0' "$a"`,
-        `if [ -L ${p} ]; then t=$(readlink -- ${p}) || exit 1; printf '%s\\0%s\\0' "$t" "$(realpath -- ${p} 2>/dev/null)"; else printf '\\0\\0'; fi`,
+        `if [ -L ${p} ]; then t=$(readlink -- ${p}) || return 1; printf '%s\\0%s\\0' "$t" "$(realpath -- ${p} 2>/dev/null)"; else printf '\\0\\0'; fi`,
       ];
       if (checksum) {
         const test = follow ? `[ -f ${p} ]` : `[ -f ${p} ] && [ ! -L ${p} ]`;
-        lines.push(`if ${test} && [ -r ${p} ]; then s=$(${checksum}sum < ${p}) || exit 1; printf '%s\\0' "\${s%% *}"; else printf '\\0'; fi`);
+        lines.push(`if ${test} && [ -r ${p} ]; then s=$(${checksum}sum < ${p}) || return 1; printf '%s\\0' "\${s%% *}"; else printf '\\0'; fi`);
       }
       return { tool: 'stat', script: lines.join('\n') };
     }),

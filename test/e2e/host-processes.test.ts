@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
 import { fixtures, runbook } from './cli.js';
@@ -27,11 +27,15 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
   });
   after(async () => sandbox?.stop());
 
-  /** Runs runbook with strace on the host's sshd; the programs executed on the host, in order. */
-  async function traced(...extra: string[]): Promise<{ programs: string[]; roundTrips: number; changed: number }> {
+  /**
+   * Runs runbook with strace on the host's sshd: the programs executed on the host, and how many
+   * processes were created (forks, exec'd or not: a subshell costs a fork too). One output file
+   * per process (-ff), so no call is split across lines by another process's.
+   */
+  async function traced(...extra: string[]): Promise<{ programs: string[]; forks: number; roundTrips: number; changed: number }> {
     const sshd = sandbox.hosts[0].pid;
-    const out = join(sandbox.dir, `strace-${Date.now()}.txt`);
-    const strace: ChildProcess = spawn('strace', ['-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', '-o', out, '-p', String(sshd)], { stdio: 'ignore' });
+    const out = mkdtempSync(join(sandbox.dir, 'strace-'));
+    const strace: ChildProcess = spawn('strace', ['-ff', '-qq', '-e', 'trace=execve,fork,vfork,clone,clone3', '-e', 'signal=none', '-o', join(out, 'trace'), '-p', String(sshd)], { stdio: 'ignore' });
     const exited = new Promise((resolve) => strace.once('exit', resolve));
     let run;
     try {
@@ -46,18 +50,21 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
       await exited;
     }
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    const lines = readFileSync(out, 'utf8').split('\n');
-    rmSync(out, { force: true });
-    // 1234  execve("/usr/bin/stat", ["stat", ...], ...) = 0; a failed lookup (= -1 ENOENT) ran nothing.
-    const programs = lines.filter((l) => l.includes('execve(') && / = 0$/.test(l)).map((l) => /execve\("([^"]+)"/.exec(l)![1].split('/').pop()!);
+    // Each file: one process's calls, in order; processes in the order they were created (PIDs grow).
+    const files = readdirSync(out).sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop()));
+    const lines = files.flatMap((file) => readFileSync(join(out, file), 'utf8').split('\n'));
+    rmSync(out, { recursive: true, force: true });
+    // execve("/usr/bin/stat", ["stat", ...], ...) = 0; a failed lookup (= -1 ENOENT) ran nothing.
+    const programs = lines.filter((l) => l.startsWith('execve(') && / = 0$/.test(l)).map((l) => /execve\("([^"]+)"/.exec(l)![1].split('/').pop()!);
+    const forks = lines.filter((l) => /^(fork|vfork|clone|clone3)\(.* = \d+$/.test(l)).length;
     const recap = run.events.find((e) => e.type === 'recap')!;
-    return { programs, roundTrips: recap.transport.procs01.roundTrips, changed: run.recap!.procs01.changed };
+    return { programs, forks, roundTrips: recap.transport.procs01.roundTrips, changed: run.recap!.procs01.changed };
   }
 
   const count = (programs: string[], name: string) => programs.filter((p) => p === name).length;
 
   it('first apply: one login shell per round trip, the tools the changes need, nothing that frames or waits', async () => {
-    const { programs, roundTrips, changed } = await traced();
+    const { programs, forks, roundTrips, changed } = await traced();
     assert.equal(changed, 31, 'the bench playbook changes 30 tasks and runs its handler');
     assert.equal(roundTrips, 12);
     assert.equal(count(programs, 'bash'), roundTrips, `one login shell per round trip: ${programs.join(' ')}`);
@@ -69,18 +76,22 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
     assert.equal(count(programs, 'head'), 20);
     assert.equal(count(programs, 'mv'), 20);
     // sshd's re-exec, the shells, 20 files x 3, 5 directories x 2, the 5 commands' own programs,
-    // and at most 5 per probe (timeout, sh, stat, xargs, sha256sum): 5 probes in this run.
-    const budget = 1 + roundTrips + 20 * 3 + 5 * 2 + 5 + 5 * 5;
+    // and at most 4 per probe (timeout, sh, stat, sha256sum): 5 probes in this run.
+    const budget = 1 + roundTrips + 20 * 3 + 5 * 2 + 5 + 5 * 4;
     assert.ok(programs.length <= budget, `${programs.length} programs ran on the host, budget ${budget}: ${programs.join(' ')}`);
+    assert.ok(forks <= budget + 2, `${forks} processes created on the host, budget ${budget + 2} (sshd's two children besides its re-exec): ${programs.join(' ')}`);
   });
 
-  it('no-op rerun: the handshake, one shell and the probe\'s own tools', async () => {
-    const { programs, roundTrips, changed } = await traced();
+  it('no-op rerun: the handshake, one shell and the probe\'s own tools, no process more', async () => {
+    const { programs, forks, roundTrips, changed } = await traced();
     assert.equal(changed, 0);
     assert.equal(roundTrips, 1);
     // sshd re-executes itself for the connection; the login shell runs the probe under its time
-    // limit (timeout, sh): stat, readlink for the tree's one link (run/etc-link), then xargs
-    // running sha256sum over the regular files.
-    assert.deepEqual([...programs].sort(), ['bash', 'readlink', 'sh', 'sha256sum', 'sshd', 'stat', 'timeout', 'xargs'], programs.join(' '));
+    // limit (timeout, sh): one stat over every path (link targets included), one sha256sum over
+    // the regular files. Sections are functions of that sh, not subshells.
+    assert.deepEqual([...programs].sort(), ['bash', 'sh', 'sha256sum', 'sshd', 'stat', 'timeout'], programs.join(' '));
+    // Processes created: sshd's child for the connection, its privilege-separated child, the
+    // session (bash, exec'ing timeout), timeout's sh, and sh's stat and sha256sum. Nothing else forks.
+    assert.equal(forks, 6, programs.join(' '));
   });
 });

@@ -17,6 +17,9 @@ describe('the fact probe on a real host', function () {
         'chmod 0640 "/srv/p/a dir/file with spaces" && chown nobody:root "/srv/p/a dir/file with spaces"',
         ': > /srv/p/empty',
         'ln -s "/srv/p/a dir" /srv/p/link',
+        // A link whose name holds ' -> ' and whose target a newline, an arrow and a byte no quoting leaves alone.
+        `ln -s "$(printf 'odd -> target\\n\\001 -> x')" '/srv/p/odd -> link'`,
+        'ln -s /srv/p/nowhere /srv/p/dangling',
         "printf 'x' > \"/srv/p/it's\"",
         "printf 'a\\0b\\n\\n' > /srv/p/binary",
       ].join(' && '),
@@ -32,7 +35,7 @@ describe('the fact probe on a real host', function () {
   }
 
   it('answers every path, content and command of one batch', async () => {
-    const paths = ['/srv/p/a dir', '/srv/p/a dir/file with spaces', '/srv/p/empty', '/srv/p/link', '/srv/p/missing', "/srv/p/it's", '/srv/p/missing/below'];
+    const paths = ['/srv/p/a dir', '/srv/p/a dir/file with spaces', '/srv/p/empty', '/srv/p/link', '/srv/p/missing', "/srv/p/it's", '/srv/p/missing/below', '/srv/p/odd -> link', '/srv/p/dangling'];
     // More than ten commands: an index written into printf's format once turned \\0 + digits into octal.
     const commands = Array.from({ length: 12 }, (_, i) => ['sh', '-c', `printf 'line ${i}\\n\\n'; echo err${i} >&2; exit ${i % 4}`]);
     const answer = await probe([...paths.map(pathFact), ...commands.map(commandFact), fileContentFact('/srv/p/binary'), fileContentFact('/srv/p/missing')]);
@@ -53,6 +56,8 @@ describe('the fact probe on a real host', function () {
     assert.equal(path('/srv/p/empty').type, 'file');
     assert.deepEqual([path('/srv/p/link').type, path('/srv/p/link').linkTarget], ['link', '/srv/p/a dir']);
     assert.equal(path('/srv/p/link').sha256, undefined, 'a link is not hashed as its target');
+    assert.deepEqual([path('/srv/p/odd -> link').type, path('/srv/p/odd -> link').linkTarget], ['link', 'odd -> target\n\u0001 -> x']);
+    assert.deepEqual([path('/srv/p/dangling').type, path('/srv/p/dangling').linkTarget, path('/srv/p/dangling').sha256], ['link', '/srv/p/nowhere', undefined]);
     assert.deepEqual(path('/srv/p/missing'), { path: '/srv/p/missing', exists: false });
     assert.deepEqual(path('/srv/p/missing/below'), { path: '/srv/p/missing/below', exists: false });
     assert.equal(path("/srv/p/it's").sha256, createHash('sha256').update('x').digest('hex'));

@@ -24,12 +24,19 @@ function probe(scripts: string[], edit: (script: string) => string = (s) => s) {
 
 describe('fact probe framing', () => {
   it('gives back every section\'s bytes, stderr and exit status: NULs, no or several trailing newlines, empty output', () => {
-    const scripts = [`printf 'a\\0b\\n\\n'`, `printf 'no newline'; echo oops >&2; exit 3`, `:`, `printf '\\n'; printf 'x' >&2`];
+    const scripts = [`printf 'a\\0b\\n\\n'`, `printf 'no newline'; echo oops >&2; return 3; echo not reached`, `:`, `printf '\\n'; printf 'x' >&2`];
     const [a, b, c, d] = probe(scripts).answers();
     assert.deepEqual([a.stdout, a.stderr.length, a.code], [Buffer.from('a\0b\n\n'), 0, 0]);
     assert.deepEqual([b.stdout.toString(), b.stderr.toString(), b.code], ['no newline', 'oops\n', 3]);
     assert.deepEqual([c.stdout.length, c.stderr.length, c.code], [0, 0, 0]);
     assert.deepEqual([d.stdout.toString(), d.stderr.toString()], ['\n', 'x']);
+  });
+
+  it('runs each section as a function of the probe\'s shell: its arguments are its own; an `exit` is an error, not an answer', () => {
+    const [a, b] = probe(['set -- x y z; echo $#', 'echo $#']).answers();
+    assert.deepEqual([a.stdout.toString(), b.stdout.toString()], ['3\n', '0\n']);
+    assert.throws(probe(['echo one; exit 0', 'echo two']).answers, /section 1 of 2 is missing/);
+    assert.throws(probe(['echo one; exit 4', 'echo two']).answers, /the fact probe failed \(exit 4\)/);
   });
 
   it('ignores what the login shell writes on stderr before the probe starts', () => {
