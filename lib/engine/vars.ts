@@ -130,8 +130,8 @@ function scopeOf(layers: VarLayers, task: TaskSpec | undefined): Record<string, 
   const version = layers.history?.varsVersion ?? 0;
   let memos = scopeMemos.get(layers.registered);
   if (!memos) scopeMemos.set(layers.registered, (memos = []));
-  const index = memos.findIndex((memo) => sameSources(memo, layers, task));
-  const memo = index < 0 ? undefined : memos[index];
+  let memo: ScopeMemo | undefined;
+  for (let i = memos.length - 1; i >= 0 && !memo; i--) if (sameSources(memos[i], layers, task)) memo = memos[i];
   if (memo && memo.version === version) return memo.vars;
   const changed = memo && layers.history?.varsChangedSince(memo.version);
   const vars = memo && changed && updateScope(memo.vars, changed, layers, task) ? memo.vars : buildScope(layers, task);
