@@ -53,7 +53,8 @@ export async function runTask(scope: RunScope, run: HostRun, play: PlaySpec, tas
     const itemScope = task.loop === undefined ? vars : { ...vars, ...carried, [task.loopVar]: item };
     const outcome = await runItem(scope, run, play, task, module, itemScope);
     Object.assign(carried, factsOf(outcome.result) ?? {});
-    outcomes.push({ ...outcome, item });
+    // Without a loop the outcome is the task's: no copy to carry an item it has not got.
+    outcomes.push(task.loop === undefined ? outcome : { ...outcome, item });
     if (outcome.status === 'failed' || outcome.status === 'unreachable') break;
   }
   const combined = task.loop === undefined ? outcomes[0] : combineItems(outcomes);
@@ -423,6 +424,8 @@ function judge(task: TaskSpec, outcome: TaskOutcome, vars: Record<string, unknow
   const failed = task.failedWhen !== undefined ? holds(task.failedWhen) : outcome.status === 'failed';
   const changed = task.changedWhen !== undefined ? holds(task.changedWhen) : outcome.result.changed === true;
   const status = failed ? 'failed' : changed ? 'changed' : 'ok';
+  // Nothing to change (most tasks): the outcome as it is, not a copy of it.
+  if (status === outcome.status && outcome.result.changed === changed && outcome.result.failed === failed) return outcome;
   // A failed result keeps its changed flag (a command that ran and failed changed something), as Ansible's.
   return { ...outcome, status, result: { ...outcome.result, changed, failed } };
 }
