@@ -74,6 +74,8 @@ exports.loadBundle = function loadBundle({ cache = cacheFile } = {}) {
   });
   const cacheStatus = read.data === undefined ? read.status : script.cachedDataRejected ? 'rejected' : 'accepted';
   if (process.env.RUNBOOK_DEBUG_CACHE) process.stderr.write(`runbook: code cache ${cacheStatus}\n`);
+  // For -v (lib/cli/verbose.ts codeCacheNote): a slow start says why.
+  globalThis[Symbol.for('runbook.codeCacheStatus')] = cacheStatus;
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile));
   return { exports: module.exports, script, source: bytes, cacheStatus };

@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { runPlaybooks } from '../engine/run.js';
 import { parseShard, singleThreadReason, type ShardSpec } from '../engine/shard.js';
 import { availableParallelism } from 'node:os';
+import { isatty } from 'node:tty';
 import { formatLocation } from '../errors.js';
 import type { RunEvent } from '../engine/events.js';
 import type { ModuleRegistry } from '../modules/registry.js';
@@ -65,7 +66,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   }
   warnUnknownTags(loaded.plays, [...splitList(args.tags), ...splitList(args.skipTags)]);
   // Every play's questions, before planning: the answers are play variables the plan may render.
-  const promptAnswers = await askVarsPrompts(loaded.plays, parseExtraVars(args.extraVars), process.stdin.isTTY ? { hidden: promptHidden, visible: promptVisible } : undefined, {
+  const promptAnswers = await askVarsPrompts(loaded.plays, parseExtraVars(args.extraVars), stdinIsTerminal() ? { hidden: promptHidden, visible: promptVisible } : undefined, {
     listing: Boolean(args.listHosts || args.listTasks || args.listTags),
     warn: (message) => process.stderr.write(`[WARNING]: ${message}\n`),
   });
@@ -172,13 +173,21 @@ async function loadPrivateKeys(plan: PlannedPlay[], inventory: Inventory): Promi
     const file = host.connection.privateKeyFile;
     if (!file || keys.has(file)) continue;
     try {
-      keys.set(file, await loadPrivateKey(file, { agent: process.env.SSH_AUTH_SOCK, ask: process.stdin.isTTY ? askPassphrase : undefined }));
+      keys.set(file, await loadPrivateKey(file, { agent: process.env.SSH_AUTH_SOCK, ask: stdinIsTerminal() ? askPassphrase : undefined }));
     } catch (error) {
       if (error instanceof KeyError) throw new InputError(`${error.message} (host '${name}')`, host.location);
       throw error;
     }
   }
   return keys;
+}
+
+/**
+ * Whether stdin is a terminal (prompts need one), as process.stdin.isTTY says, without making
+ * process.stdin: that opens a stream on fd 0 (and loads fs' streams) in every run that asks nothing.
+ */
+function stdinIsTerminal(): boolean {
+  return isatty(0);
 }
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };

@@ -8,6 +8,7 @@ import type { ReporterKind } from '../report/types.js';
 import { loadAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
 import { checkOnlyChoice, existingFile, fileOrAbsent, positiveSeconds, wholeNumber } from './flags.js';
 import { promptHidden } from './prompt.js';
+import { codeCacheNote } from './verbose.js';
 
 /** The flags `runbook apply` and `runbook run` share (ansible-playbook's and ansible's common ones). */
 export interface ConnectionArgs {
@@ -77,6 +78,9 @@ export async function settleSession(args: ConnectionArgs, given?: { becomePasswo
   if (verbosity > 0 && config.file) process.stderr.write(`Using ${config.file} as config file\n`);
   else if (verbosity > 0) process.stderr.write('No config file found; using defaults\n');
   for (const note of config.notes) process.stderr.write(`[NOTE] ${note}\n`);
+  // Once, in the main thread (worker threads settle their session with `given`).
+  const cacheNote = verbosity > 0 && !given ? codeCacheNote() : undefined;
+  if (cacheNote) process.stderr.write(`${cacheNote}\n`);
   return {
     config,
     forks,

@@ -1,5 +1,4 @@
-import { serialize } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { InputError, type SourceLocation } from '../errors.js';
 import type { HostRecap, RunEvent, RunEventListener, TransportCounters } from '../engine/events.js';
 import { exitCodeFor } from '../engine/exit-code.js';
@@ -10,6 +9,11 @@ import { hasSecrets } from '../vault/redact.js';
 import type { VaultSecret } from '../vault/secrets.js';
 import type { PromptAnswer } from './vars-prompt.js';
 import type { ApplyArgs } from './apply.js';
+
+// worker_threads and v8 load only when a run starts threads (a one-thread run is most runs, and
+// start-up is part of each): a require rather than import(), which the bundle cannot use
+// (bin/load-bundle.js).
+const require = createRequire(import.meta.url);
 
 /**
  * Worker threads: the hosts of a run spread over several threads, each loading the same
@@ -96,6 +100,7 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   const run = sharedRun(options);
   if (typeof run === 'string' && (options.verbosity ?? 0) >= 1) process.stderr.write(`runbook: each worker thread loads the playbooks and inventory again: ${run}\n`);
   const workerData = (hosts: string[]): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run });
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const workers = slices.map((hosts) => new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: workerData(hosts) }));
   const abort = () => {
     for (const worker of workers) worker.postMessage({ kind: 'abort' } satisfies ToThread);
@@ -192,6 +197,7 @@ export function sharedRun(options: RunOptions): SharedArrayBuffer | string {
   const run: SharedRun = { inventory: options.inventory, extraVars: options.extraVars, plan: options.plan, playbookFiles: options.playbookFiles };
   const reason = notPlainData(run);
   if (reason) return reason;
+  const { serialize } = require('node:v8') as typeof import('node:v8');
   const bytes = serialize(run);
   const shared = new SharedArrayBuffer(bytes.length);
   new Uint8Array(shared).set(bytes);

@@ -1,6 +1,22 @@
 import type { Inventory } from '../inventory/types.js';
 import type { Session } from './session.js';
 
+/** Where bin/load-bundle.js leaves what became of the bundle's code cache (absent when dist/lib runs). */
+const CODE_CACHE_STATUS = Symbol.for('runbook.codeCacheStatus');
+
+/**
+ * -v: why this start was slow, when the bundle ran without its code cache. V8 refuses a cache made
+ * under other V8 flags (NODE_OPTIONS='--max-old-space-size=...', --stack-size, ...) or by another
+ * Node; then every start compiles the whole bundle (a few tenths of a second of CPU).
+ */
+export function codeCacheNote(): string | undefined {
+  const status = (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATUS];
+  if (status === 'rejected') return `[NOTE] V8 refused runbook's code cache (V8 flags in NODE_OPTIONS or on the command line, or another Node than the one that built it): start-up compiles the bundle instead; \`npm run build\` under the same Node and flags writes a cache it accepts`;
+  if (status === 'damaged') return `[NOTE] runbook's code cache does not match its bundle (damaged, or made for another build): start-up compiles the bundle instead; \`npm run build\` writes it again`;
+  if (status === 'absent') return `[NOTE] runbook's bundle has no code cache: start-up compiles it; \`npm run build\` writes one`;
+  return undefined;
+}
+
 /**
  * -vvv: how each host will be reached, as ansible-playbook's ESTABLISH lines. The key file is
  * named, never its content; a become password is only said to be set.

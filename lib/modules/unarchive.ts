@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { childProcess } from '../util/child-process.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fnmatch, pathFact, statFact } from '../facts/index.js';
@@ -227,7 +227,7 @@ function localArchive(args: UnarchiveArgs, baseDir: string): LocalArchive {
   const list = (numeric: boolean) => {
     const argv = [...LIST_OPTIONS, ...(numeric ? ['--numeric-owner'] : []), ...TAR_FLAGS[format], ...listArgs(args), '-f', data ? '-' : file, ...(args.include ?? [])];
     try {
-      return execFileSync('tar', argv, { input: data, env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' }, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] }).toString('utf8');
+      return childProcess().execFileSync('tar', argv, { input: data, env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' }, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] }).toString('utf8');
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
       throw new Error(`Failed to find handler for "${args.src}": Command "tar" could not handle archive: ${stderr || (error as Error).message} (the controller lists a local archive with its GNU tar)`, { cause: error });

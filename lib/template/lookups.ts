@@ -3,11 +3,11 @@
  * `query(name, ...)` / `q(...)`. Files are searched as Ansible searches them
  * without roles: `<playbook_dir>/<files|templates>/<term>`, then `<playbook_dir>/<term>`.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { splitKeywords, toList } from './arguments.js';
 import { isPlainObject, pyStr } from './python.js';
+import { childProcess } from '../util/child-process.js';
 
 /** What a lookup needs from the render: variables, and rendering a template file with extra variables. */
 export interface LookupScope {
@@ -49,7 +49,7 @@ const PLUGINS: Record<string, Plugin> = {
   pipe: (terms) =>
     terms.map((term) => {
       try {
-        return execFileSync('/bin/sh', ['-c', pyStr(term)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
+        return childProcess().execFileSync('/bin/sh', ['-c', pyStr(term)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
       } catch (error) {
         throw new Error(`lookup_plugin.pipe(${pyStr(term)}) returned ${(error as { status?: number }).status}`, { cause: error });
       }

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { childProcess } from '../util/child-process.js';
 import { userInfo } from 'node:os';
 import type { Writable } from 'node:stream';
 import { shellQuote } from '../util/shell.js';
@@ -30,7 +31,7 @@ export class LocalTransport extends QueuedTransport {
     const parts = [...preamble, ...(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []), ...stdinParts];
     this.stats.roundTrips++;
     return new Promise((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', line], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = childProcess().spawn('/bin/sh', ['-c', line], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
       this.running.add(child);
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];

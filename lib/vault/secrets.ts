@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isExecutable } from '../util/files.js';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { childProcess } from '../util/child-process.js';
 import { basename, extname } from 'node:path';
 import { InputError } from '../errors.js';
 import { decryptWith, encrypt, isVaultText, parseEnvelope, VaultFormatError } from './envelope.js';
@@ -76,7 +76,7 @@ export function isClientScript(file: string): boolean {
 
 function runPasswordScript(file: string): Buffer {
   try {
-    return execFileSync(file, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+    return childProcess().execFileSync(file, [], { stdio: ['ignore', 'pipe', 'inherit'] });
   } catch (error) {
     throw new InputError(`the vault password script ${file} failed: ${(error as Error).message.split('\n')[0]}`, undefined, { cause: error });
   }
@@ -86,7 +86,7 @@ function runPasswordScript(file: string): Buffer {
 const VAULT_ID_UNKNOWN = 2;
 
 function runClientScript(file: string, vaultId: string): Buffer {
-  const run = spawnSync(file, ['--vault-id', vaultId], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = childProcess().spawnSync(file, ['--vault-id', vaultId], { stdio: ['ignore', 'pipe', 'pipe'] });
   if (run.error) throw new InputError(`the vault password client script ${file} could not run: ${run.error.message}`, undefined, { cause: run.error });
   const said = run.stderr.toString('utf8').trim().split('\n')[0];
   const because = said ? `: ${said}` : '';

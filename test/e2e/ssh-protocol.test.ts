@@ -48,7 +48,7 @@ describe('one SSH connection, packet by packet', function () {
     assert.deepEqual(sent(trace, /GLOBAL_REQUEST/), ['Outbound: Sending GLOBAL_REQUEST (hostkeys-prove-00@openssh.com)']);
   });
 
-  it("as runbook does it: one signed publickey request, the announced host keys left unproven", async () => {
+  it('as runbook does it: one signed publickey request, the announced host keys left unproven, ecdh-sha2-nistp256', async () => {
     const host = sandbox.hosts[0];
     const trace: string[] = [];
     const detail: string[] = [];
@@ -77,6 +77,8 @@ describe('one SSH connection, packet by packet', function () {
     assert.deepEqual(sent(trace, /GLOBAL_REQUEST/), []);
     assert.deepEqual(detail.filter((line) => /internals differ/.test(line)), []);
     assert.ok(detail.some((line) => /authenticated as \S+ \(publickey; offered: key file\)/.test(line)), detail.join('\n'));
+    // The cheapest key exchange on the controller (ssh.ts KEX_ALGORITHMS), agreed with a stock sshd; the host's ed25519 signature checked from its raw key.
+    assert.ok(detail.some((line) => /negotiated kex ecdh-sha2-nistp256, host key ssh-ed25519, cipher aes128-gcm@openssh.com, mac \(implicit\), compression none/.test(line)), detail.join('\n'));
   });
 
   it('logs in with ECDSA and RSA keys too (signed at once, by the key object made once)', async () => {

@@ -86,6 +86,25 @@ describe('the bundle and its code cache', function () {
     assert.match(absent.stdout, /^cache: absent\nrunbook apply \[files\.\.\]/);
   });
 
+  it('says at -v when V8 refused the cache (a slow start explained), and nothing when it took it', () => {
+    const inventory = join(dir, 'inventory.yaml');
+    const playbook = join(dir, 'playbook.yaml');
+    writeFileSync(inventory, 'all:\n  hosts:\n    web01:\n      ansible_host: 127.0.0.1\n');
+    writeFileSync(playbook, '- hosts: all\n  tasks:\n    - command: "true"\n');
+    const args = [bin, 'apply', inventory, playbook, '--syntax-check', '-v'];
+    const refused = node(['--stack-size=900', ...args], { ANSIBLE_CONFIG: join(dir, 'no-such.cfg') });
+    assert.equal(refused.code, 0, refused.stderr);
+    assert.match(refused.stderr, /^\[NOTE\] V8 refused runbook's code cache \(V8 flags in NODE_OPTIONS/m);
+    const accepted = node(args, { ANSIBLE_CONFIG: join(dir, 'no-such.cfg') });
+    assert.equal(accepted.code, 0, accepted.stderr);
+    assert.doesNotMatch(accepted.stderr, /code cache/);
+    assert.match(accepted.stdout, /playbook: /);
+    // Without -v, nothing is said.
+    const quiet = node(['--stack-size=900', ...args.slice(0, -1)], { ANSIBLE_CONFIG: join(dir, 'no-such.cfg') });
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.stderr, '');
+  });
+
   it('serves worker threads from the same bundle and cache', () => {
     const run = node(['--input-type=module', '-e', `import { Worker } from 'node:worker_threads'; const worker = new Worker(${JSON.stringify(`import(${JSON.stringify(loader)}).then((m) => { const { exports, cacheStatus } = m.loadBundle(); console.log(cacheStatus, typeof exports.runThreadWorker); })`)}, { eval: true }); worker.on('exit', (code) => { process.exitCode = code; });`]);
     assert.equal(run.code, 0, run.stderr);
