@@ -64,8 +64,6 @@ export const DEFAULT_KEEPALIVE_MS = 15_000;
 const KEEPALIVE_PROBES = 3;
 /** How long a signalled command may take to end before its connection is closed under it. */
 const INTERRUPT_GRACE_MS = 3_000;
-/** A command with a time limit still running after this long gets its guard on the host (see runStoppedAt). */
-const GUARD_AFTER_MS = 2_000;
 
 export interface SshTarget {
   host: string; // inventory name, for messages
@@ -309,15 +307,17 @@ export class SshTransport extends QueuedTransport {
    * A command with a time limit (a fact probe), with no process on the host for the limit
    * unless it is needed: coreutils `timeout` and the shell under it cost a fork and an exec on
    * every host for every probe, while nearly every probe is over in a fraction of a second. The
-   * command runs in `/bin/sh` with a random token in its arguments. One still running after
-   * GUARD_AFTER_MS (or half its time) gets a guard on a channel of its own (guardScript): the
-   * host stops the command's process group at the deadline, or at once when the connection is
-   * lost from then on. The guard ends when the controller tells it the command is over.
+   * command runs in `/bin/sh` with a random token in its arguments. One still running after half
+   * its time gets a guard on a channel of its own (guardScript): the host stops the command's
+   * process group at the deadline, or at once when the connection is lost from then on. The
+   * guard ends when the controller tells it the command is over. Not sooner: a guard costs a
+   * session and a few processes, and a loaded host (load 30 on 2 CPUs) takes seconds to answer
+   * probes that take milliseconds when idle, so a guard after a few seconds would load it more.
    */
   protected override async runStoppedAt(command: string, options: ExecOptions, deadline: number, backstopMs: number): Promise<ExecResult> {
     const token = `runbook-guarded-${randomBytes(12).toString('hex')}`;
     let guard: { release(): void } | undefined;
-    const arm = setTimeout(() => (guard = this.guard(token, deadline, options)), Math.max(0, Math.min(GUARD_AFTER_MS, (deadline - Date.now()) / 2)));
+    const arm = setTimeout(() => (guard = this.guard(token, deadline, options)), Math.max(0, (deadline - Date.now()) / 2));
     try {
       const result = await this.run(`/bin/sh -c ${shellQuote(`# ${token}\n${command}`)}`, { ...options, timeoutMs: backstopMs });
       // Stopped by its guard at the deadline (a signal): read as coreutils timeout's exit status.

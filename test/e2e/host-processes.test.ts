@@ -68,7 +68,7 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
     assert.equal(changed, 31, 'the bench playbook changes 30 tasks and runs its handler');
     assert.equal(roundTrips, 12);
     assert.equal(count(programs, 'bash'), roundTrips, `one login shell per round trip: ${programs.join(' ')}`);
-    // A fact probe runs in sh; its time limit costs no process (a guard only for a probe past 2 s,
+    // A fact probe runs in sh; its time limit costs no process (a guard only for a probe at half its time,
     // SshTransport.runStoppedAt). 5 probes: the first, and one after each of the first four
     // commands (the fifth is the last task to look).
     assert.deepEqual([count(programs, 'timeout'), count(programs, 'sh')], [0, 5], programs.join(' '));
