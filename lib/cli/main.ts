@@ -1,4 +1,4 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { redactText } from '../vault/redact.js';
@@ -8,10 +8,14 @@ import { rejectUnsupportedFlags } from './flags.js';
 import type { InventoryArgs } from './inventory.js';
 import type { VaultCommandArgs } from './vault.js';
 import { vaultOptions } from './vault-options.js';
+import { APPLY_FILES, APPLY_OPTIONS, CONNECTION_OPTIONS } from './options.js';
+import { simpleApplyArgs } from './simple-args.js';
 
 /**
  * Parses the command line and delegates; returns the process exit code. Each command's code is
- * imported when it runs: `runbook --version` and `--help` load none of the engine.
+ * imported when it runs: `runbook --version` and `--help` load none of the engine. A plain
+ * `runbook apply` command line (simple-args.ts) goes to apply without building yargs' parser,
+ * which loads only for anything else (start-up is part of every run).
  */
 export async function main(argv: string[]): Promise<number> {
   // `runbook ... | head` closes the pipe early: that is the reader's choice, not an error.
@@ -19,6 +23,32 @@ export async function main(argv: string[]): Promise<number> {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
+  try {
+    rejectUnsupportedFlags(argv);
+    const simple = simpleApplyArgs(argv);
+    if (simple) return await runApply(simple);
+    const { parser, exitCode } = await cliParser(argv);
+    await parser.parseAsync();
+    return exitCode();
+  } catch (error) {
+    // An error may quote a value; one from a vault never shows.
+    process.stderr.write(`runbook: error: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
+    if (!(error instanceof InputError) && process.env.RUNBOOK_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}
+
+async function runApply(args: ApplyArgs): Promise<number> {
+  const { applyCommand } = await import('./apply.js');
+  return applyCommand(args);
+}
+
+/**
+ * runbook's yargs parser for `argv`; its commands run when it parses (`apply`: the given function,
+ * which the tests replace to compare yargs' reading with simple-args.ts). `exitCode()`: the command's.
+ */
+export async function cliParser(argv: string[], apply: (args: ApplyArgs) => Promise<number> = runApply): Promise<{ parser: Argv; exitCode: () => number }> {
+  const { default: yargs } = await import('yargs');
   let exitCode = 0;
   const parser = yargs(argv)
     .scriptName('runbook')
@@ -28,23 +58,9 @@ export async function main(argv: string[]): Promise<number> {
       'apply [files..]',
       'Apply playbooks to the hosts of an inventory: runbook apply INVENTORY [PLAYBOOK...], or as ansible-playbook: runbook apply -i INVENTORY PLAYBOOK... (default playbooks: every *.yaml/*.yml in playbooks/, in file-name order); inventories: YAML, INI, a directory, host,list,',
       (y) =>
-        connectionOptions(y)
-          .positional('files', { type: 'string', array: true, describe: 'INVENTORY (unless -i names one) then playbook files, run in the order given as one run' })
-          .option('tags', { alias: 't', type: 'string', array: true, nargs: 1, default: [], describe: 'Run only tasks with these tags (comma lists allowed)' })
-          .option('skip-tags', { type: 'string', array: true, nargs: 1, default: [], describe: 'Skip tasks with these tags' })
-          .option('list-hosts', { type: 'boolean', default: false, describe: 'List the hosts each play would run on, then stop' })
-          .option('list-tasks', { type: 'boolean', default: false, describe: 'List the tasks the tag selection runs, then stop' })
-          .option('strategy', { choices: ['linear', 'free'] as const, describe: 'For plays without strategy: linear (each task on every host before the next; default) or free (each host runs ahead)' })
-          .option('task-timeout', { type: 'number', default: 0, describe: 'Seconds any task may take unless it sets timeout: (its remote command is killed); 0: no limit' })
-          .option('list-tags', { type: 'boolean', default: false, describe: 'List the tags of each play, then stop' })
-          .option('syntax-check', { type: 'boolean', default: false, describe: 'Load and check the playbooks, then stop (no host contacted)' })
-          .option('start-at-task', { type: 'string', describe: 'Start at the first task with this name (or glob); earlier tasks do not run' })
-          .option('shard', { type: 'string', describe: 'Run shard I of N (e.g. 2/4): a stable slice of the hosts by name; merge the shards with runbook recap' })
-          .option('shard-by', { type: 'string', describe: 'With --shard: keep the hosts of a group together (a group name or glob, e.g. cluster_*)' })
-          .option('workers', { type: 'string', describe: 'Spread the hosts over N threads (1: one thread); default: one per core once there are enough hosts, unless a play needs every host in one thread' }),
+        connectionOptions(y).positional('files', APPLY_FILES).options(APPLY_OPTIONS),
       async (args) => {
-        const { applyCommand } = await import('./apply.js');
-        exitCode = await applyCommand(args as unknown as ApplyArgs);
+        exitCode = await apply(args as unknown as ApplyArgs);
       },
     )
     .command(
@@ -125,16 +141,7 @@ export async function main(argv: string[]): Promise<number> {
       throw error ?? new InputError(explainYargs(message));
     });
   skipHelpRendering(parser);
-  try {
-    rejectUnsupportedFlags(argv);
-    await parser.parseAsync();
-    return exitCode;
-  } catch (error) {
-    // An error may quote a value; one from a vault never shows.
-    process.stderr.write(`runbook: error: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
-    if (!(error instanceof InputError) && process.env.RUNBOOK_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    return 1;
-  }
+  return { parser: parser as unknown as Argv, exitCode: () => exitCode };
 }
 
 /**
@@ -161,28 +168,5 @@ function explainYargs(message: string): string {
 
 /** The flags `apply` and `run` share: ansible-playbook's and ansible's names, runbook's as synonyms. */
 function connectionOptions<T>(y: Argv<T>) {
-  return vaultOptions(y)
-    .option('inventory', { alias: ['i', 'inventory-file'], type: 'string', array: true, nargs: 1, describe: 'Inventory file (repeatable: the sources are merged)' })
-    .option('limit', { alias: 'l', type: 'string', describe: "Restrict to hosts matching a pattern: names, groups, globs, '!excluded', 'a,b'" })
-    .option('forks', { alias: 'f', type: 'string', describe: 'Hosts worked on at once (default 100; ansible.cfg forks)' })
-    .option('extra-vars', { alias: 'e', type: 'string', array: true, nargs: 1, default: [], describe: 'key=value, @vars.yaml or a JSON object; highest precedence' })
-    .option('dry-run', { alias: ['check', 'C'], type: 'boolean', default: false, describe: 'Change nothing; report exactly what would change on every host' })
-    .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'Show unified diffs of content and owner/mode changes (secrets as checksums)' })
-    .option('output', { alias: 'o', choices: ['tty', 'plain', 'json'] as const, describe: 'Output style (default: tty on a terminal, else plain)' })
-    .option('color', { type: 'boolean', describe: 'Colour on or off (--no-color); default: on a terminal unless NO_COLOR is set' })
-    .option('verbose', { alias: 'v', type: 'count', describe: '-v each task result with stdout/stderr/rc; -vvv connection details too' })
-    .option('user', { alias: 'u', type: 'string', describe: 'Login user for hosts without ansible_user (ansible.cfg remote_user)' })
-    .option('private-key', { alias: 'key-file', type: 'string', describe: 'Key file for hosts without ansible_ssh_private_key_file' })
-    .option('become', { alias: 'b', type: 'boolean', describe: 'Run tasks through sudo, unless a host, play or task says otherwise' })
-    .option('become-user', { type: 'string', describe: 'User to become (default root)' })
-    .option('become-method', { type: 'string', describe: 'Only sudo' })
-    .option('ask-become-pass', { alias: 'K', type: 'boolean', describe: "Ask for sudo's password on the terminal" })
-    .option('become-password-file', { type: 'string', describe: "File holding sudo's password" })
-    .option('connection', { alias: 'c', type: 'string', describe: 'Only ssh' })
-    .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
-    .option('accept-new-host-keys', { type: 'boolean', describe: 'Trust and record keys of hosts not yet known (a changed key is always refused); ansible.cfg host_key_checking = False does the same' })
-    .option('connect-timeout', { alias: ['timeout', 'T'], type: 'string', describe: 'Seconds to wait for a host to answer (default 10; ansible.cfg timeout)' })
-    .option('keepalive', { type: 'string', describe: 'Seconds a connected host may stay silent before it is unreachable (default 15)' })
-    .option('fact-timeout', { type: 'string', describe: "Seconds a host may take to answer a fact probe (default 60); longer fails the host's task" })
-    .option('flush-cache', { type: 'boolean', describe: 'Accepted for ansible-playbook compatibility: runbook keeps no fact cache between runs' });
+  return vaultOptions(y).options(CONNECTION_OPTIONS);
 }

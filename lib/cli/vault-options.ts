@@ -3,6 +3,7 @@ import { loadVaultSecrets, setVaultSecrets, type VaultSecret } from '../vault/se
 import { homedir } from 'node:os';
 import { loadAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
 import { promptHidden } from './prompt.js';
+import { VAULT_OPTIONS } from './options.js';
 
 /** ansible-playbook's vault flags, shared by apply, inventory and vault. */
 export interface VaultArgs {
@@ -12,10 +13,7 @@ export interface VaultArgs {
 }
 
 export function vaultOptions<T>(y: Argv<T>) {
-  return y
-    .option('vault-password-file', { alias: 'vault-pass-file', type: 'string', array: true, nargs: 1, describe: 'File holding the vault password (an executable file is run and its output used)' })
-    .option('ask-vault-pass', { alias: 'J', type: 'boolean', default: false, describe: 'Ask for the vault password' })
-    .option('vault-id', { type: 'string', array: true, nargs: 1, describe: 'Vault identity to use: id@file, id@prompt, or file' });
+  return y.options(VAULT_OPTIONS);
 }
 
 /**
