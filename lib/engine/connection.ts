@@ -106,8 +106,10 @@ function connectionType(value: unknown, what: string, origin: Origin): 'local' |
 
 /** The raw connection variables of a scope, to tell cheaply whether a task's differ from its play's. */
 export function connectionVariables(vars: Record<string, unknown>): unknown[] {
-  return Object.values(CONNECTION_VARIABLES).map((names) => variable(vars, names));
+  return SETTINGS.map((names) => variable(vars, names));
 }
+
+const SETTINGS = Object.values(CONNECTION_VARIABLES);
 
 /** Each host run's connection variables as its current play started (compared per task, by identity). */
 const playLevel = new WeakMap<object, unknown[]>();
@@ -120,6 +122,6 @@ export function rememberPlayConnectionVariables(run: object, vars: Record<string
 export function connectionVariablesChanged(run: object, vars: Record<string, unknown>): boolean {
   const atPlayStart = playLevel.get(run);
   if (!atPlayStart) return false;
-  const now = connectionVariables(vars);
-  return now.some((value, i) => value !== atPlayStart[i]);
+  for (let i = 0; i < SETTINGS.length; i++) if (variable(vars, SETTINGS[i]) !== atPlayStart[i]) return true;
+  return false;
 }

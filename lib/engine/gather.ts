@@ -28,7 +28,7 @@ export async function gatherFacts(scope: RunScope, run: HostRun, play: PlaySpec,
   let outcome: TaskOutcome;
   try {
     const facts = await run.facts(taskPrivilege(run, play, task)).get(gatheredFact(play.gatherSubset));
-    Object.assign(run.gathered, facts);
+    run.setVars('gathered', facts);
     for (const [name, value] of Object.entries(facts)) if (!(name in extraVars)) hostvars[name] = value;
     hostvars.ansible_facts = namespacedFacts(run.gathered);
     outcome = { status: 'ok', result: { changed: false, ansible_facts: facts } };

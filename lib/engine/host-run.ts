@@ -43,12 +43,46 @@ export class HostRun {
   private readonly transports = new Map<string, QueuedTransport>();
   private readonly variants = new Map<string, HostRun>();
   readonly recap: HostRecap = emptyRecap();
-  /** Registered results and set_fact variables: one layer, as Ansible's non-persistent facts. */
+  /** Registered results and set_fact variables: one layer, as Ansible's non-persistent facts. Changed only through setVars. */
   readonly registered: Record<string, unknown> = {};
-  /** Host facts (setup, and `ansible_facts` of modules other than set_fact and include_vars). */
+  /** Host facts (setup, and `ansible_facts` of modules other than set_fact and include_vars). Changed only through setVars. */
   readonly gathered: Record<string, unknown> = {};
-  /** Variables from include_vars. */
+  /** Variables from include_vars. Changed only through setVars. */
   readonly included: Record<string, unknown> = {};
+  /**
+   * Every change of the three layers above, in order: the names set in registered or included, or
+   * null for host facts. Tasks' variables are rebuilt from what changed (see engine/vars.ts).
+   */
+  private readonly varsLog: Array<readonly string[] | null> = [];
+  /** Changes dropped from the front of varsLog (it is kept short). */
+  private varsLogStart = 0;
+
+  /** Sets variables of one layer: set_fact and registered results, include_vars, or host facts. */
+  setVars(layer: 'set' | 'included' | 'gathered', values: Record<string, unknown>): void {
+    Object.assign(layer === 'set' ? this.registered : layer === 'included' ? this.included : this.gathered, values);
+    if (this.varsLog.length >= 64) {
+      this.varsLogStart += 32;
+      this.varsLog.splice(0, 32);
+    }
+    this.varsLog.push(layer === 'gathered' ? null : Object.keys(values));
+  }
+
+  /** Moves with every setVars. */
+  get varsVersion(): number {
+    return this.varsLogStart + this.varsLog.length;
+  }
+
+  /** The names set in registered or included since `version`; undefined when host facts changed too (or it is too long ago). */
+  varsChangedSince(version: number): string[] | undefined {
+    if (version < this.varsLogStart) return undefined;
+    const names: string[] = [];
+    for (let i = version - this.varsLogStart; i < this.varsLog.length; i++) {
+      const set = this.varsLog[i];
+      if (set === null) return undefined;
+      for (const name of set) names.push(name);
+    }
+    return names;
+  }
   readonly notified = new Set<string>();
   /** Paths tasks changed (or would change) on this host in this run, e.g. unit files for daemon-reload. */
   readonly changedPaths = new Set<string>();

@@ -192,18 +192,20 @@ class PlayBatch {
       const live = (hosts: string[]) => hosts.filter((h) => !this.scope.hostRun(h).stopped);
       this.liveHosts = { stopChanges: HostRun.stopChanges, playHosts: live(this.playHosts), playBatch: live(this.hosts) };
     }
+    const run = this.scope.hostRun(host);
     return {
       inventory: this.options.inventory,
       host,
       play: this.play,
       playHosts: this.liveHosts.playHosts,
       playBatch: this.liveHosts.playBatch,
-      registered: this.scope.hostRun(host).registered,
-      facts: this.scope.hostRun(host).gathered,
-      included: this.scope.hostRun(host).included,
+      registered: run.registered,
+      facts: run.gathered,
+      included: run.included,
       extraVars: this.options.extraVars,
       hostvars: this.hostvars,
       groups: this.groups,
+      history: run,
     };
   }
 

@@ -226,7 +226,7 @@ export async function execute(
 }
 
 function register(playRun: PlayRun, run: HostRun, name: string, result: unknown): void {
-  run.registered[name] = result;
+  run.setVars('set', { [name]: result });
   playRun.hostvars[run.name][name] = result;
 }
 
@@ -239,13 +239,12 @@ function takeFacts(playRun: PlayRun, run: HostRun, task: TaskSpec, outcome: Task
   if (outcome.status !== 'ok' && outcome.status !== 'changed') return;
   const results = task.loop === undefined ? [outcome.result] : ((outcome.result.results as Array<Record<string, unknown>>) ?? []);
   const layer = playRun.scope.registry.get(task.module)?.factsAs ?? 'gathered';
-  const target = layer === 'set' ? run.registered : layer === 'included' ? run.included : run.gathered;
   const { extraVars } = playRun.layersOf(run.name);
   const hostvars = playRun.hostvars[run.name];
   for (const result of results) {
     const facts = factsOf(result);
     if (!facts) continue;
-    Object.assign(target, facts);
+    run.setVars(layer, facts);
     // Other hosts see them through hostvars; extra vars stay on top there too.
     for (const [name, value] of Object.entries(facts)) if (!(name in extraVars)) hostvars[name] = value;
   }

@@ -29,15 +29,167 @@ export interface VarLayers {
   extraVars: Record<string, unknown>;
   hostvars: Record<string, Record<string, unknown>>;
   groups: Record<string, string[]>;
+  /** The changes of registered, facts and included (a HostRun): without it they never change. */
+  history?: VarsHistory;
 }
 
+/** How the layers that tasks change (registered, facts, included) changed: see HostRun.setVars. */
+export interface VarsHistory {
+  readonly varsVersion: number;
+  /** The names set in registered or included since `version`; undefined when facts changed too, or when it cannot say. */
+  varsChangedSince(version: number): readonly string[] | undefined;
+}
+
+/**
+ * The variables a task sees on a host. The object is shared (kept per host and brought up to date
+ * for the next task: see ScopeMemo): its users must not change it, nor keep it past their task.
+ */
 export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: string; item: unknown; index: number; items?: unknown[] }): Record<string, unknown> {
+  const base = scopeOf(layers, task);
+  if (!loop) return base;
+  const vars: Record<string, unknown> = { ...base };
+  vars[loop.name] = loop.item;
+  if (task?.indexVar) vars[task.indexVar] = loop.index;
+  vars.ansible_loop = loop.items && task?.loopExtended ? extendedLoop(loop.items, loop.index) : { index: loop.index + 1, index0: loop.index };
+  return vars;
+}
+
+/**
+ * The scopes last built for a host's layers, and what each was built from. Building one copies
+ * every variable of every layer, and registered results and set_fact grow with the play: built
+ * afresh for every task of every host, it was most of a no-op run's CPU (and copying one is
+ * nearly as dear: past a few dozen names V8 keeps it as a hash table). So a host's scope is
+ * built once per play (and task layers) and then kept up to date: when registered or included
+ * variables change, the names that changed are set again in it, when the next task asks. A
+ * scope is therefore the host's variables as of the task that asked for it, valid while that
+ * task runs (a host runs one task at a time); whoever needs them later keeps a copy. Keyed by
+ * the host's registered-results object, which lives as long as its host's run (preflight's
+ * layers have their own).
+ */
+interface ScopeMemo {
+  version: number;
+  inventory: Inventory;
+  host: string;
+  play: PlaySpec;
+  publicRoles: number;
+  playHosts: string[];
+  playBatch: string[] | undefined;
+  facts: Record<string, unknown> | undefined;
+  included: Record<string, unknown> | undefined;
+  extraVars: Record<string, unknown>;
+  hostvars: Record<string, Record<string, unknown>>;
+  groups: Record<string, string[]>;
+  history: VarsHistory | undefined;
+  roleDefaults: Record<string, unknown> | undefined;
+  roleVars: Record<string, unknown> | undefined;
+  taskVars: Record<string, unknown> | undefined;
+  roleParams: Record<string, unknown> | undefined;
+  includeParams: Record<string, unknown> | undefined;
+  vars: Record<string, unknown>;
+}
+
+/** Scopes remembered per host: tasks with their own vars (a role's, a task's) alternate with those without. */
+const MEMOS_PER_HOST = 4;
+const scopeMemos = new WeakMap<Record<string, unknown>, ScopeMemo[]>();
+
+/** Names buildScope sets after every layer: no variable of any layer can change them. */
+const MAGIC_NAMES = new Set([
+  'inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'play_hosts',
+  'ansible_play_hosts', 'ansible_play_batch', 'playbook_dir', 'ansible_check_mode', 'ansible_facts',
+]);
+
+/** A task's own layer, or undefined when it has no variables (the loader gives most tasks an empty one of their own). */
+function nonEmpty(layer: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  for (const _ in layer) return layer;
+  return undefined;
+}
+
+function sameSources(memo: ScopeMemo, layers: VarLayers, task: TaskSpec | undefined): boolean {
+  return (
+    memo.inventory === layers.inventory &&
+    memo.host === layers.host &&
+    memo.play === layers.play &&
+    memo.publicRoles === (layers.play.publicRoles?.length ?? 0) &&
+    memo.playHosts === layers.playHosts &&
+    memo.playBatch === layers.playBatch &&
+    memo.facts === layers.facts &&
+    memo.included === layers.included &&
+    memo.extraVars === layers.extraVars &&
+    memo.hostvars === layers.hostvars &&
+    memo.groups === layers.groups &&
+    memo.history === layers.history &&
+    memo.roleDefaults === nonEmpty(task?.roleDefaults) &&
+    memo.roleVars === nonEmpty(task?.roleVars) &&
+    memo.taskVars === nonEmpty(task?.vars) &&
+    memo.roleParams === nonEmpty(task?.roleParams) &&
+    memo.includeParams === nonEmpty(task?.includeParams)
+  );
+}
+
+function scopeOf(layers: VarLayers, task: TaskSpec | undefined): Record<string, unknown> {
+  const version = layers.history?.varsVersion ?? 0;
+  let memos = scopeMemos.get(layers.registered);
+  if (!memos) scopeMemos.set(layers.registered, (memos = []));
+  let memo: ScopeMemo | undefined;
+  for (let i = memos.length - 1; i >= 0 && !memo; i--) if (sameSources(memos[i], layers, task)) memo = memos[i];
+  if (memo && memo.version === version) return memo.vars;
+  const changed = memo && layers.history?.varsChangedSince(memo.version);
+  const vars = memo && changed && updateScope(memo.vars, changed, layers, task) ? memo.vars : buildScope(layers, task);
+  if (memo) {
+    memo.version = version;
+    memo.vars = vars;
+    return vars;
+  }
+  if (memos.length >= MEMOS_PER_HOST) memos.shift();
+  memos.push({
+    version,
+    inventory: layers.inventory,
+    host: layers.host,
+    play: layers.play,
+    publicRoles: layers.play.publicRoles?.length ?? 0,
+    playHosts: layers.playHosts,
+    playBatch: layers.playBatch,
+    facts: layers.facts,
+    included: layers.included,
+    extraVars: layers.extraVars,
+    hostvars: layers.hostvars,
+    groups: layers.groups,
+    history: layers.history,
+    roleDefaults: nonEmpty(task?.roleDefaults),
+    roleVars: nonEmpty(task?.roleVars),
+    taskVars: nonEmpty(task?.vars),
+    roleParams: nonEmpty(task?.roleParams),
+    includeParams: nonEmpty(task?.includeParams),
+    vars,
+  });
+  return vars;
+}
+
+/**
+ * Sets the registered and included variables named in `changed` in `vars` again, as buildScope
+ * would: unless a layer above them (role and include params, extra vars, the magic variables)
+ * has the name. A name new to the scope comes last in its key order, which no lookup sees.
+ * False when only building it again will do.
+ */
+function updateScope(vars: Record<string, unknown>, changed: readonly string[], layers: VarLayers, task: TaskSpec | undefined): boolean {
+  for (const name of changed) {
+    // Set as a key, not as the prototype: a spread defines it (buildScope does).
+    if (name === '__proto__') return false;
+    if (MAGIC_NAMES.has(name) || Object.hasOwn(layers.extraVars, name)) continue;
+    if ((task?.includeParams && Object.hasOwn(task.includeParams, name)) || (task?.roleParams && Object.hasOwn(task.roleParams, name))) continue;
+    if (Object.hasOwn(layers.registered, name)) vars[name] = layers.registered[name];
+    else if (layers.included && Object.hasOwn(layers.included, name)) vars[name] = layers.included[name];
+  }
+  return true;
+}
+
+function buildScope(layers: VarLayers, task: TaskSpec | undefined): Record<string, unknown> {
   // group_vars/ and host_vars/ next to this play's playbook sit between the inventory's own layers.
   const inventory = withPlaybookDir(layers.inventory, layers.play.baseDir);
   const host = inventory.hosts.get(layers.host)!;
   const facts = layers.facts ?? {};
   const playRoles = playRoleLayers(layers.play);
-  const vars: Record<string, unknown> = {
+  return {
     ...playRoles.defaults,
     ...(task?.roleDefaults ?? {}),
     ...host.vars,
@@ -64,12 +216,6 @@ export function taskVars(layers: VarLayers, task?: TaskSpec, loop?: { name: stri
     ansible_check_mode: false,
     ansible_facts: namespacedFacts(facts),
   };
-  if (loop) {
-    vars[loop.name] = loop.item;
-    if (task?.indexVar) vars[task.indexVar] = loop.index;
-    vars.ansible_loop = loop.items && task?.loopExtended ? extendedLoop(loop.items, loop.index) : { index: loop.index + 1, index0: loop.index };
-  }
-  return vars;
 }
 
 /** loop_control.extended: Ansible's ansible_loop. */
