@@ -77,8 +77,8 @@ export abstract class QueuedTransport implements HostTransport {
   }
 
   /**
-   * A command with a time limit (a fact probe) is killed by the host itself, as task timeouts
-   * are (killedAt: its whole process group, even when the connection is gone); the controller
+   * A command with a time limit (a fact probe) is stopped by the host itself at the deadline
+   * (runStoppedAt: its whole process group, even when the connection is gone); the controller
    * waits a little longer for that, then gives up on the channel (a frozen host never answers).
    */
   private async runWithin(command: string, options: ExecOptions, timeoutMs: number): Promise<ExecResult> {
@@ -86,12 +86,21 @@ export abstract class QueuedTransport implements HostTransport {
     const timedOut = () => new TimeoutError(`${this.host}: ${options.what ?? 'command'} did not finish within ${timeoutMs / 1000} s; stopped`);
     let result: ExecResult;
     try {
-      result = await this.run(killedAt(command, deadline), { ...options, timeoutMs: timeoutMs + BACKSTOP_MS });
+      result = await this.runStoppedAt(command, options, deadline, timeoutMs + BACKSTOP_MS);
     } catch (error) {
       throw error instanceof TimeoutError ? timedOut() : error;
     }
     if (killedByTimeout(result, deadline)) throw timedOut();
     return result;
+  }
+
+  /**
+   * The command, stopped by the host at the deadline: here under coreutils `timeout` (killedAt).
+   * A transport may do it more cheaply; its result then reads as `timeout`'s would (exit 124 when
+   * stopped). `backstopMs`: when the controller stops waiting for the channel.
+   */
+  protected runStoppedAt(command: string, options: ExecOptions, deadline: number, backstopMs: number): Promise<ExecResult> {
+    return this.run(killedAt(command, deadline), { ...options, timeoutMs: backstopMs });
   }
 
   streamFile(path: string, privilege: Privilege = { become: false }): NodeJS.ReadableStream {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import type { Writable } from 'node:stream';
 import { Client, type AnyAuthMethod, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig } from 'ssh2';
@@ -302,6 +303,77 @@ export class SshTransport extends QueuedTransport {
     return { refusal: `host key for ${name} is unknown (${keyType(key)} ${print()}); add it to ${this.target.knownHostsFile} or pass --accept-new-host-keys` };
   }
 
+  /**
+   * A command with a time limit (a fact probe), with no process on the host for the limit
+   * unless it is needed: coreutils `timeout` and the shell under it cost a fork and an exec on
+   * every host for every probe, while nearly every probe is over in a fraction of a second. The
+   * command runs in `/bin/sh` with a random token in its arguments. One still running after half
+   * its time gets a guard on a channel of its own (guardScript): the host stops the command's
+   * process group at the deadline, or at once when the connection is lost from then on. The
+   * guard ends when the controller tells it the command is over. Not sooner: a guard costs a
+   * session and a few processes, and a loaded host (load 30 on 2 CPUs) takes seconds to answer
+   * probes that take milliseconds when idle, so a guard after a few seconds would load it more.
+   */
+  protected override async runStoppedAt(command: string, options: ExecOptions, deadline: number, backstopMs: number): Promise<ExecResult> {
+    const token = `runbook-guarded-${randomBytes(12).toString('hex')}`;
+    let guard: { release(): void } | undefined;
+    const arm = setTimeout(() => (guard = this.guard(token, deadline, options)), Math.max(0, (deadline - Date.now()) / 2));
+    try {
+      const result = await this.run(`/bin/sh -c ${shellQuote(`# ${token}\n${command}`)}`, { ...options, timeoutMs: backstopMs });
+      // Stopped by its guard at the deadline (a signal): read as coreutils timeout's exit status.
+      return guard && result.code !== 0 && Date.now() >= deadline ? { ...result, code: 124 } : result;
+    } finally {
+      clearTimeout(arm);
+      guard?.release();
+    }
+  }
+
+  /**
+   * Starts the guard of the command carrying `token` (see guardScript), outside the channel
+   * limiter as interrupt's kill is (the slots may all be held). Not a round trip: nothing waits
+   * for it. A guard sshd refuses to open is tried once more at the deadline, to stop the command
+   * then. release(): the command is over, the guard ends.
+   */
+  private guard(token: string, deadline: number, privilege: Privilege, retry = true): { release(): void } {
+    let released = false;
+    let channel: ClientChannel | undefined;
+    let again: { release(): void } | undefined;
+    let retryTimer: NodeJS.Timeout | undefined;
+    const seconds = (Math.ceil(Math.max(0, (deadline - Date.now()) / 1000) * 10) / 10 + 0.2).toFixed(1);
+    const { line, preamble } = privileged(guardScript(token, seconds), { become: privilege.become, becomeUser: privilege.becomeUser }, this.target.user, this.target.becomePassword);
+    void this.client?.then(
+      (client) => {
+        if (released || this.closed || this.interrupted) return;
+        this.detail(`a command with a time limit runs on: its guard on the host stops it in ${seconds} s unless it ends`);
+        client.exec(line, (err, stream) => {
+          if (err) {
+            this.detail(`the guard's channel was refused (${err.message})${retry ? ': tried again at the deadline' : ''}`);
+            if (retry && !released) retryTimer = setTimeout(() => (again = this.guard(token, deadline, privilege, false)), Math.max(0, deadline - Date.now()));
+            return;
+          }
+          stream.on('data', () => undefined).stderr.on('data', () => undefined);
+          stream.on('error', () => undefined);
+          for (const part of preamble) stream.write(part);
+          channel = stream;
+          if (released) stream.end('c');
+        });
+      },
+      () => undefined,
+    );
+    return {
+      release: () => {
+        released = true;
+        clearTimeout(retryTimer);
+        again?.release();
+        try {
+          channel?.end('c');
+        } catch {
+          // the connection is gone: the guard saw its stdin close and stopped the command
+        }
+      },
+    };
+  }
+
   /** One command on its own channel. */
   protected async run(command: string, options: ExecOptions, stdinParts: Array<Buffer | ContentSource> = [], stdoutSink?: Writable): Promise<ExecResult> {
     const client = await this.connect();
@@ -466,6 +538,30 @@ export function withPrivilege(command: string, privilege: Privilege, loginUser: 
   const sudo = `sudo -n -H -u ${shellQuote(user)} -- sh -c ${shellQuote(command)}`;
   if (!passwordOnStdin) return sudo;
   return `IFS= read -r p; printf '%s\\n' "$p" | sudo -S -p '' -v 2>/dev/null; p=; ${sudo}; exit $?`;
+}
+
+/**
+ * Run on the host beside a command that carries `token` in its arguments (runStoppedAt): waits
+ * up to `seconds` for one byte on stdin. `c` (the controller saw the command end) ends the guard;
+ * the time running out, or stdin closed without it (the connection is gone), stops the process
+ * group of every process whose arguments hold the token: SIGTERM, and SIGKILL a second later, as
+ * coreutils `timeout -k 1` does. By the token in /proc, never by name; the pattern brackets the
+ * token's last character so that it matches neither this script nor grep.
+ */
+export function guardScript(token: string, seconds: string): string {
+  const pattern = `${token.slice(0, -1)}[${token.slice(-1)}]`;
+  return [
+    `w=$(timeout ${seconds} head -c1 2>/dev/null); [ "$w" = c ] && exit 0`,
+    'g=',
+    `for f in $(grep -l -e '${pattern}' /proc/[0-9]*/cmdline 2>/dev/null); do`,
+    '  f=${f#/proc/}; f=${f%/cmdline}',
+    '  { read -r l < "/proc/$f/stat"; } 2>/dev/null || continue',
+    '  l=${l##*) }; set -- $l; g="$g $3"; kill -TERM -- "-$3" 2>/dev/null',
+    'done',
+    '[ -n "$g" ] || exit 0',
+    'sleep 1',
+    'for p in $g; do kill -KILL -- "-$p" 2>/dev/null; done; exit 0',
+  ].join('\n');
 }
 
 /**

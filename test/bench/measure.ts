@@ -1,7 +1,7 @@
 // Process measurement and machine facts for the benchmark: every tool run is a
 // whole CLI process (interpreter start-up included), timed from spawn to exit.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,8 @@ export interface Measured {
   rssMB?: number;
   /** User + system CPU of the process and every descendant it reaped (s). */
   cpuS?: number;
+  /** CPU the sandbox hosts (their sshd's and sessions) spent during the run (s), where measured. */
+  hostsCpuS?: number;
 }
 
 const GNU_TIME = '/usr/bin/time';
@@ -107,6 +109,38 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * CPU seconds the sandbox hosts spent: each sshd's own and what it reaped (every login, shell and
+ * tool of its sessions), from /proc/PID/stat (utime, stime, cutime, cstime in clock ticks of 1/100 s).
+ */
+export function hostsCpuS(sshdPids: number[]): number {
+  let ticks = 0;
+  for (const pid of sshdPids) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  return ticks / 100;
+}
+
+/** Waits (up to 3 s) until no sshd has a session left to reap: only then are its sessions' CPU counted. */
+export async function hostsSettled(sshdPids: number[]): Promise<void> {
+  const parents = new Set(sshdPids);
+  for (let i = 0; i < 60; i++) {
+    const busy = readdirSync('/proc').some((entry) => {
+      if (!/^\d+$/.test(entry)) return false;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return parents.has(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        return false;
+      }
+    });
+    if (!busy) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export function loadAverage(): number {

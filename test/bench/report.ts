@@ -77,9 +77,16 @@ function floorLines(r: HostCountResult): string[] {
   const nw = med(noop, (s) => s.wallS);
   const nc = med(noop, (s) => s.cpuS);
   const xs = floor.map((f) => f.wallS);
+  // Each no-op with the floor run next to it (same load): the median of those ratios.
+  const pairs = noop.slice(0, floor.length).map((s, i) => s.wallS / floor[i].wallS);
+  const perHostMs = (xs: Array<number | undefined>) => {
+    const known = xs.filter((x): x is number => x !== undefined);
+    return known.length ? s1((median(known) / r.hosts) * 1000) : '–';
+  };
   return [
-    `- Floor (\`test/bench/floor.ts\`: bare ssh2, one connection and one \`true\` per host, all hosts at once, a process of its own, run right after each no-op rerun): wall ${s2(fw)} s (${s2(Math.min(...xs))}–${s2(Math.max(...xs))}), CPU ${s2(fc)} s, peak RSS ${s1(med(floor as Sample[], (f) => f.rssMB))} MB`,
-    `- **runbook no-op ÷ floor, N=${r.hosts}: wall ${nw && fw ? `${(nw / fw).toFixed(2)}×` : '–'}, CPU ${nc && fc ? `${(nc / fc).toFixed(2)}×` : '–'}**`,
+    `- Floor (\`test/bench/floor.ts\`: bare ssh2, one connection and one \`true\` per host, all hosts at once, a process of its own, run next to each no-op rerun, first every other time): wall ${s2(fw)} s (${s2(Math.min(...xs))}–${s2(Math.max(...xs))}), CPU ${s2(fc)} s, peak RSS ${s1(med(floor as Sample[], (f) => f.rssMB))} MB`,
+    `- **runbook no-op ÷ floor, N=${r.hosts}: wall ${nw && fw ? `${(nw / fw).toFixed(2)}×` : '–'} (median of the ${pairs.length} side-by-side pairs: ${pairs.length ? `${median(pairs).toFixed(2)}×` : '–'}), CPU ${nc && fc ? `${(nc / fc).toFixed(2)}×` : '–'}**`,
+    `- The hosts' CPU per host (their sshd's and sessions, from /proc; they share this machine's cores): floor ${perHostMs(floor.map((f) => f.hostsCpuS))} ms, runbook no-op ${perHostMs(noop.map((s) => s.hostsCpuS))} ms`,
     '',
   ];
 }

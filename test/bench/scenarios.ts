@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
-import { loadAverage, measure, type Measured } from './measure.js';
+import { hostsCpuS, hostsSettled, loadAverage, measure, type Measured } from './measure.js';
 import { HANDLER_LOG, driftHosts, drift, firstDifference, snapshotAll, without, type Snapshot } from './snapshot.js';
 import { AnsibleTool, RunbookTool, floorScript, repoRoot, runProblem, type RunMode, type Tool, type ToolName, type ToolRun } from './tools.js';
 
@@ -24,7 +24,7 @@ export interface ToolResult {
   afterFirstApply: Snapshot;
   afterAll: Snapshot;
   driftHosts: string[];
-  /** runbook only: the bare ssh2 floor (one connection, one `true` per host), run after each no-op rerun. */
+  /** runbook only: the bare ssh2 floor (one connection, one `true` per host), run next to each no-op rerun (before it every other time). */
   floor?: Measured[];
   /** Things that make the numbers suspect or the tool wrong; empty when all is well. */
   problems: string[];
@@ -42,10 +42,23 @@ export async function benchTool(toolName: ToolName, hosts: number, runs: number,
   const drifted = driftHosts(sandbox);
 
   const connections = () => sandbox.hosts.reduce((n, h) => n + sandbox.connectionsAccepted(h.name), 0);
+  const sshds = sandbox.hosts.map((h) => h.pid);
+  /**
+   * The hosts' CPU during `work` (their sshd's and sessions, reaped), added to what it measured.
+   * runbook's and the floor's only: Ansible's ControlPersist masters outlive its runs.
+   */
+  const withHostsCpu = async <T extends Measured>(work: () => Promise<T>): Promise<T> => {
+    if (toolName !== 'runbook') return work();
+    await hostsSettled(sshds);
+    const before = hostsCpuS(sshds);
+    const result = await work();
+    await hostsSettled(sshds);
+    return { ...result, hostsCpuS: hostsCpuS(sshds) - before };
+  };
   const measured = async (scenario: Scenario, mode: RunMode, i: number): Promise<Sample> => {
     let before = connections();
     let loadBefore = loadAverage();
-    let run = await tool.run(mode);
+    let run = await withHostsCpu(() => tool.run(mode));
     let problem = runProblem(run, hosts);
     if (problem) {
       // One retry, so a transient failure does not throw away a long bench; it is still reported.
@@ -54,7 +67,7 @@ export async function benchTool(toolName: ToolName, hosts: number, runs: number,
       if (mode === 'apply' && scenario === 'drift repair') await drift(sandbox, drifted);
       before = connections();
       loadBefore = loadAverage();
-      run = await tool.run(mode);
+      run = await withHostsCpu(() => tool.run(mode));
       problem = runProblem(run, hosts);
       if (problem) throw new Error(`${toolName} ${scenario} failed twice on N=${hosts}: ${problem}`);
     }
@@ -74,14 +87,19 @@ export async function benchTool(toolName: ToolName, hosts: number, runs: number,
     const afterFirstApply = await snapshotAll(sandbox);
 
     const floor: Measured[] = [];
-    for (let i = 0; i < runs; i++) {
-      expectNoChange('no-op rerun', await measured('no-op rerun', 'apply', i));
-      // Right after, on the same hosts and the same machine state: the floor the no-op is compared with.
-      if (toolName !== 'runbook') continue;
-      const f = await measure(process.execPath, [floorScript, join(workDir, 'inventory.yaml'), sandbox.knownHostsFile], { cwd: repoRoot });
+    const measureFloor = async (i: number) => {
+      const f = await withHostsCpu(() => measure(process.execPath, [floorScript, join(workDir, 'inventory.yaml'), sandbox.knownHostsFile], { cwd: repoRoot }));
       if (f.code !== 0) problems.push(`floor ${i + 1} failed: ${f.stderr.trim() || f.stdout.trim()}`);
       floor.push(f);
-      log(`[floor N=${hosts}] bare ssh2, 1 round trip per host ${i + 1}/${runs}: ${f.wallS.toFixed(2)} s, CPU ${f.cpuS?.toFixed(2) ?? '–'} s`);
+      log(`[floor N=${hosts}] bare ssh2, 1 round trip per host ${i + 1}/${runs}: ${f.wallS.toFixed(2)} s, CPU ${f.cpuS?.toFixed(2) ?? '–'} s, hosts' CPU ${f.hostsCpuS?.toFixed(2)} s`);
+    };
+    for (let i = 0; i < runs; i++) {
+      // Next to each no-op rerun, on the same hosts and machine state: the floor the no-op is
+      // compared with, run first every other time so neither gains from going second.
+      const floorFirst = toolName === 'runbook' && i % 2 === 1;
+      if (floorFirst) await measureFloor(i);
+      expectNoChange('no-op rerun', await measured('no-op rerun', 'apply', i));
+      if (toolName === 'runbook' && !floorFirst) await measureFloor(i);
     }
 
     for (let i = 0; i < runs; i++) expectNoChange('dry-run (converged)', await measured('dry-run (converged)', 'check', i));

@@ -68,16 +68,17 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
     assert.equal(changed, 31, 'the bench playbook changes 30 tasks and runs its handler');
     assert.equal(roundTrips, 12);
     assert.equal(count(programs, 'bash'), roundTrips, `one login shell per round trip: ${programs.join(' ')}`);
-    // A fact probe has a time limit the host enforces: coreutils timeout running it in sh. 5 probes:
-    // the first, and one after each of the first four commands (the fifth is the last task to look).
-    assert.deepEqual([count(programs, 'timeout'), count(programs, 'sh')], [5, 5], programs.join(' '));
+    // A fact probe runs in sh; its time limit costs no process (a guard only for a probe at half its time,
+    // SshTransport.runStoppedAt). 5 probes: the first, and one after each of the first four
+    // commands (the fifth is the last task to look).
+    assert.deepEqual([count(programs, 'timeout'), count(programs, 'sh')], [0, 5], programs.join(' '));
     assert.deepEqual(FRAMING.filter((p) => programs.includes(p)), [], `framing or waiting programs ran on the host: ${programs.join(' ')}`);
     // 20 files written: head (the bytes), chmod, mv each; 5 directories: mkdir, chmod each.
     assert.equal(count(programs, 'head'), 20);
     assert.equal(count(programs, 'mv'), 20);
     // sshd's re-exec, the shells, 20 files x 3, 5 directories x 2, the 5 commands' own programs,
-    // and at most 4 per probe (timeout, sh, stat, sha256sum): 5 probes in this run.
-    const budget = 1 + roundTrips + 20 * 3 + 5 * 2 + 5 + 5 * 4;
+    // and at most 3 per probe (sh, stat, sha256sum): 5 probes in this run.
+    const budget = 1 + roundTrips + 20 * 3 + 5 * 2 + 5 + 5 * 3;
     assert.ok(programs.length <= budget, `${programs.length} programs ran on the host, budget ${budget}: ${programs.join(' ')}`);
     assert.ok(forks <= budget + 2, `${forks} processes created on the host, budget ${budget + 2} (sshd's two children besides its re-exec): ${programs.join(' ')}`);
   });
@@ -86,12 +87,12 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
     const { programs, forks, roundTrips, changed } = await traced();
     assert.equal(changed, 0);
     assert.equal(roundTrips, 1);
-    // sshd re-executes itself for the connection; the login shell runs the probe under its time
-    // limit (timeout, sh): one stat over every path (link targets included), one sha256sum over
-    // the regular files. Sections are functions of that sh, not subshells.
-    assert.deepEqual([...programs].sort(), ['bash', 'sh', 'sha256sum', 'sshd', 'stat', 'timeout'], programs.join(' '));
+    // sshd re-executes itself for the connection; the login shell execs the probe's sh: one stat
+    // over every path (link targets included), one sha256sum over the regular files. Sections are
+    // functions of that sh, not subshells; the probe's time limit costs no process.
+    assert.deepEqual([...programs].sort(), ['bash', 'sh', 'sha256sum', 'sshd', 'stat'], programs.join(' '));
     // Processes created: sshd's child for the connection, its privilege-separated child, the
-    // session (bash, exec'ing timeout), timeout's sh, and sh's stat and sha256sum. Nothing else forks.
-    assert.equal(forks, 6, programs.join(' '));
+    // session (bash, exec'ing sh), and sh's stat and sha256sum. Nothing else forks.
+    assert.equal(forks, 5, programs.join(' '));
   });
 });
