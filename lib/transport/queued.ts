@@ -129,10 +129,16 @@ function privilegeKey(privilege: Privilege): string {
  * task, even when the connection is gone.
  */
 export function killedAt(command: string, deadline: number): string {
-  // Rounded up, with a little to spare: the host must never kill the command before the
-  // controller's deadline, or a killed command (exit 124) would read as the command's own failure.
-  const seconds = (Math.ceil(Math.max(0.1, (deadline - Date.now()) / 1000) * 10) / 10 + 0.2).toFixed(1);
-  return `timeout -k 1 ${seconds} /bin/sh -c ${shellQuote(command)}`;
+  return `timeout -k 1 ${hostSecondsUntil(deadline)} /bin/sh -c ${shellQuote(command)}`;
+}
+
+/**
+ * The seconds a host waits before it stops a command due at `deadline` (coreutils `timeout`, the
+ * probe's guard). Rounded up, with a little to spare: the host must never stop the command before
+ * the controller's deadline, or a stopped command (exit 124) would read as its own failure.
+ */
+export function hostSecondsUntil(deadline: number): string {
+  return (Math.ceil(Math.max(0.1, (deadline - Date.now()) / 1000) * 10) / 10 + 0.2).toFixed(1);
 }
 
 /** How long a killed command gets between TERM and KILL. */

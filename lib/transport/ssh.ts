@@ -8,7 +8,7 @@ import { CertificateTrust } from './certificate-trust.js';
 import { plainPublicKey } from './host-certificate.js';
 import { fingerprint, keyType, knownHostsFor, knownHostsName, recordKnownKey, type KnownHostEntries } from './known-hosts.js';
 import { InterruptedError, TimeoutError, UnreachableError, type ContentSource, type ExecOptions, type ExecResult, type Privilege } from './types.js';
-import { KILL_GRACE_MS, QueuedTransport, abortReason, sendInput } from './queued.js';
+import { KILL_GRACE_MS, QueuedTransport, abortReason, hostSecondsUntil, sendInput } from './queued.js';
 import { parsedPrivateKey } from './keys.js';
 import { declineHostKeyProofs, signPublicKeyAtOnce, verifyEd25519FromRawKey } from './ssh2-protocol.js';
 
@@ -339,7 +339,7 @@ export class SshTransport extends QueuedTransport {
     let channel: ClientChannel | undefined;
     let again: { release(): void } | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
-    const seconds = (Math.ceil(Math.max(0, (deadline - Date.now()) / 1000) * 10) / 10 + 0.2).toFixed(1);
+    const seconds = hostSecondsUntil(deadline);
     const { line, preamble } = privileged(guardScript(token, seconds), { become: privilege.become, becomeUser: privilege.becomeUser }, this.target.user, this.target.becomePassword);
     void this.client?.then(
       (client) => {
