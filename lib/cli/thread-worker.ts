@@ -66,6 +66,7 @@ function emit(event: RunEvent): void {
     transport = event.transport;
     return;
   }
+  if (event.type === 'task_start' && !start.taskStarts) return;
   // Values from a vault never leave the thread that decrypted them.
   queued.push(redact(event));
   if (queued.length >= FLUSH_EVENTS) flush();

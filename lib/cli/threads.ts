@@ -86,6 +86,8 @@ export interface ThreadStart {
   /** How many of each thread's points the main thread released (ThreadEventOrder.released), and this thread's index in it. */
   released: Int32Array;
   thread: number;
+  /** Post task_start events: only the live terminal view shows them (half of all events). */
+  taskStarts: boolean;
 }
 
 /** Messages a worker posts, in order on its port. */
@@ -105,7 +107,7 @@ export type ToThread = { kind: 'go'; answer?: boolean } | { kind: 'abort' } | { 
  * Runs the plan's hosts over `threads` worker threads; the same events, recap and exit code as
  * runPlaybooks. `forward` gets the threads' events (redacted there); `options.onEvent` the run's own.
  */
-export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener }): Promise<RunSummary> {
+export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener; taskStarts?: boolean }): Promise<RunSummary> {
   const started = Date.now();
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
@@ -119,7 +121,7 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   const run = sharedRun(options);
   if (typeof run === 'string' && (options.verbosity ?? 0) >= 1) process.stderr.write(`runbook: each worker thread loads the playbooks and inventory again: ${run}\n`);
   const order = new ThreadEventOrder(threaded.threads, plan, allHosts, threaded.forward);
-  const workerData = (hosts: string[], thread: number): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run, released: order.released, thread });
+  const workerData = (hosts: string[], thread: number): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run, released: order.released, thread, taskStarts: threaded.taskStarts ?? true });
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const workers = slices.map((hosts, thread) => new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: workerData(hosts, thread) }));
   const abort = () => {
