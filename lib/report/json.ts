@@ -1,22 +1,22 @@
 import type { RunEvent } from '../engine/events.js';
 import { diffForJson } from './diff-format.js';
 import { RecapTally } from './recap.js';
+import { HeldOutput } from './held-output.js';
 import type { RecapEvent, Reporter, ReporterOptions } from './types.js';
-import { TurnWriter } from './turn-writer.js';
 
 /**
  * JSON Lines for machines: one object per event, the recap always last so a
  * consumer can read the final line for the outcome. Live-only events
- * (task_start, task_progress) are left out. The lines of one turn of the event loop go out in
- * one write (TurnWriter).
+ * (task_start, task_progress) are left out. The lines of one turn of the event loop go out
+ * in one write (HeldOutput).
  */
 export class JsonReporter implements Reporter {
   private readonly tally = new RecapTally();
   private finished = false;
-  private readonly out: TurnWriter;
+  private readonly out: HeldOutput;
 
   constructor(private readonly options: ReporterOptions) {
-    this.out = new TurnWriter(options.out);
+    this.out = new HeldOutput(options.out);
   }
 
   onEvent(event: RunEvent): void {
@@ -45,7 +45,7 @@ export class JsonReporter implements Reporter {
   }
 
   private writeLine(value: object): void {
-    this.out.line(JSON.stringify(value));
+    this.out.write(`${JSON.stringify(value)}\n`);
   }
 }
 

@@ -9,36 +9,36 @@ import {
   formatUnreachableLine,
 } from './lines.js';
 import { formatRecapTable, RecapTally } from './recap.js';
+import { HeldOutput } from './held-output.js';
 import type { Reporter, ReporterOptions } from './types.js';
-import { TurnWriter } from './turn-writer.js';
 
 /**
  * Ansible-like line output for logs and pipes. Lines are written as events arrive
- * (hosts run concurrently, so results interleave) and nothing is ever rewritten; the lines of
- * one turn of the event loop go out in one write (TurnWriter).
+ * (hosts run concurrently, so results interleave) and nothing is ever rewritten; the lines
+ * of one turn of the event loop go out in one write (HeldOutput).
  */
 export class PlainReporter implements Reporter {
   private readonly palette: Palette;
   private readonly tally = new RecapTally();
   private dryRun = false;
   private finished = false;
-  private readonly out: TurnWriter;
+  private readonly out: HeldOutput;
 
   constructor(private readonly options: ReporterOptions) {
+    this.out = new HeldOutput(options.out);
     this.palette = createPalette(options.color ?? colorForcedByEnv());
-    this.out = new TurnWriter(options.out);
   }
 
   onEvent(event: RunEvent): void {
     this.tally.observe(event);
     const text = this.render(event);
-    if (text !== undefined) this.out.line(text);
+    if (text !== undefined) this.out.write(`${text}\n`);
   }
 
   async finish(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    this.out.line(`\n${formatRecapTable(this.tally.recap(), this.palette)}`);
+    this.out.write(`\n${formatRecapTable(this.tally.recap(), this.palette)}\n`);
     this.out.flush();
   }
 
