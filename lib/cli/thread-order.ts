@@ -131,10 +131,14 @@ export class ThreadEventOrder {
       const { index, play, tasks } = starts[0];
       this.emit({ type: 'play_start', play, index, hosts: this.plan[index].hosts.filter((h) => seen.has(h)), tasks });
     }
-    const host = (event: RunEvent) => ('host' in event ? (this.hostIndex.get(event.host) ?? -1) : -1);
-    // Array.prototype.sort is stable: each host's events keep their order.
-    const rest = events.filter((e) => e.type !== 'play_start' && e.type !== 'play_end').sort((a, b) => host(a) - host(b));
-    for (const event of rest) this.emit(event);
+    const rest = events.filter((e) => e.type !== 'play_start' && e.type !== 'play_end');
+    // Each event's host looked up once; a stable sort of positions keeps each host's events in their order.
+    const hostOf = Int32Array.from(rest, (e) => ('host' in e ? (this.hostIndex.get(e.host) ?? -1) : -1));
+    const positions = Array.from(rest.keys());
+    let sorted = true;
+    for (let i = 1; i < hostOf.length && sorted; i++) sorted = hostOf[i - 1] <= hostOf[i];
+    if (!sorted) positions.sort((a, b) => hostOf[a] - hostOf[b] || a - b);
+    for (const i of positions) this.emit(rest[i]);
     const end = events.find((e) => e.type === 'play_end');
     if (end) this.emit(end);
   }
