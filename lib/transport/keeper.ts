@@ -49,6 +49,8 @@ export async function runKeeper(dir: string): Promise<number> {
   process.umask(0o077);
   if (!(await listen())) return 0;
   setTimeout(() => exitWhenIdle(), FIRST_RUN_WAIT_MS).unref();
+  // Stopped by its user (kill PID): its socket goes with it, so the next run starts a new keeper at once.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => exitNow());
   return new Promise<number>(() => undefined);
 }
 
@@ -85,6 +87,10 @@ async function listen(): Promise<boolean> {
 
 function exitWhenIdle(): void {
   if (connections.size > 0 || runs.size > 0) return;
+  exitNow();
+}
+
+function exitNow(): void {
   server?.close();
   try {
     // Only our own socket: a keeper started after us may have bound the path since.
@@ -261,20 +267,26 @@ class RunLink {
    * One exec on the lease's connection. A channel that cannot open because the connection is gone
    * (dropped by the host since the last run: nothing ran) is tried once on a new connection.
    */
-  private exec(id: number, leaseId: number, line: string, retried: boolean): void {
+  private exec(id: number, leaseId: number, line: string, retried: boolean, reconnected = false): void {
     const kept = this.leases.get(leaseId);
     const failed = (message: string, reason?: number) => this.send(frame(Frame.execFailed, id, JSON.stringify({ message, reason })));
     if (!kept) return failed('connection lost: the lease is gone');
     const reconnect = (why: string) => {
       if (retried) return failed(`connection lost: ${why}`);
+      // The lease moves to a new connection, made once for every lease that finds this one gone.
+      for (const holder of kept.holders) if (holder.run === this && holder.id === leaseId) kept.holders.delete(holder);
+      kept.leases--;
       retire(kept, why);
-      const fresh = connections.get(kept.key) ?? openKept(kept.key, kept.target, kept.persistMs);
-      this.leases.set(leaseId, fresh);
-      fresh.leases++;
-      fresh.holders.add({ run: this, id: leaseId });
-      clearTimeout(fresh.idle);
-      fresh.client.then(
-        () => this.exec(id, leaseId, line, true),
+      let fresh = connections.get(kept.key);
+      const made = fresh === undefined;
+      fresh ??= openKept(kept.key, kept.target, kept.persistMs);
+      const moved = fresh;
+      this.leases.set(leaseId, moved);
+      moved.leases++;
+      moved.holders.add({ run: this, id: leaseId });
+      clearTimeout(moved.idle);
+      moved.client.then(
+        () => this.exec(id, leaseId, line, true, made),
         (error: Error) => failed(`connection lost: ${why}; reconnecting failed: ${error.message}`),
       );
     };
@@ -286,7 +298,7 @@ class RunLink {
       }
       const relayed: Relayed = { stream, unacked: 0, paused: false };
       this.channels.set(id, relayed);
-      this.send(frame(Frame.execStarted, id, retried ? JSON.stringify({ reconnected: true }) : ''));
+      this.send(frame(Frame.execStarted, id, reconnected ? JSON.stringify({ reconnected: true }) : ''));
       const forward = (kind: number) => (chunk: Buffer) => {
         this.send(frame(kind, id, chunk));
         relayed.unacked += chunk.length;

@@ -49,6 +49,8 @@ export class KeeperUnavailable extends Error {
 }
 
 const HELLO_TIMEOUT_MS = 2_000;
+/** A channel given up on (close()) ends this long after, answered or not. */
+const GIVE_UP_MS = 2_000;
 const START_TIMEOUT_MS = 3_000;
 const PING_EVERY_MS = 5_000;
 /** A keeper silent this long (stopped, wedged) is given up on, as a host after its keepalives. */
@@ -206,13 +208,19 @@ class KeeperLink {
     if (!this.gone) this.socket.write(data);
   }
 
-  /** No lease, open or channel left: the socket closes, so the run's process can end (a later lease opens it again). */
+  /**
+   * No lease or open left (every transport closed): the socket closes, so the run's process can
+   * end (a later lease opens it again). A channel still running was given up with its transport.
+   */
   private closeWhenIdle(): void {
-    if (this.leases.size + this.opens.size + this.execs.size + this.channels.size > 0) return;
+    if (this.gone || this.leases.size + this.opens.size > 0) return;
     this.gone = true;
     clearInterval(this.pinger);
     link = undefined;
     this.socket.end();
+    for (const exec of this.execs.values()) exec.callback(new Error('connection closed'), undefined as unknown as ClientChannel);
+    this.execs.clear();
+    for (const channel of [...this.channels.values()]) channel.exited(null, undefined);
   }
 
   onFrame(kind: number, id: number, payload: Buffer): void {
@@ -270,8 +278,11 @@ class KeeperLink {
         const lease = this.leases.get(id);
         if (!lease) return;
         const { reason } = JSON.parse(payload.toString()) as { reason: string };
+        // The lease is over: its transport connects again on next use.
+        this.leases.delete(id);
         lease.emit('lost', reason);
         lease.emit('close');
+        this.closeWhenIdle();
         return;
       }
     }
@@ -331,9 +342,14 @@ class RelayedChannel extends Duplex {
     callback();
   }
 
-  /** ssh2's ClientChannel.close(): give up on the command's channel. */
+  /**
+   * ssh2's ClientChannel.close(): give up on the command's channel. The keeper's answer ends it;
+   * a keeper that cannot answer (its host frozen until the keepalive gives up) does not hold it.
+   */
   close(): void {
-    if (!this.ended) this.link.send(frame(Frame.channelClose, this.id));
+    if (this.ended) return;
+    this.link.send(frame(Frame.channelClose, this.id));
+    setTimeout(() => this.exited(null, undefined), GIVE_UP_MS).unref();
   }
 
   output(data: Buffer, stderr: boolean): void {
