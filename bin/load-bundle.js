@@ -7,7 +7,7 @@
 // Both bin/runbook.js and each worker thread (dist/bundle/thread-worker.js) start here.
 // CommonJS (bin/package.json), so that bin/runbook.js needs no ES-module loader.
 'use strict';
-const { readFileSync } = require('node:fs');
+const { closeSync, fstatSync, openSync, readSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
@@ -33,25 +33,53 @@ const checksum = typeof zlib.crc32 === 'function' ? (bytes) => zlib.crc32(bytes)
 
 exports.checksum = checksum;
 
-exports.cacheFileBytes = function cacheFileBytes(source, data) {
+exports.cacheFileBytes = function cacheFileBytes(sourceChecksum, data) {
   const header = Buffer.alloc(HEADER);
   header.write(CACHE_MAGIC, 0, 'latin1');
-  header.writeUInt32LE(checksum(source), 4);
+  header.writeUInt32LE(sourceChecksum, 4);
   header.writeUInt32LE(checksum(data), 8);
   return Buffer.concat([header, data]);
 };
 
-/** V8's data from a cache file made for `source`, or why there is none. */
-function readCache(path, source) {
-  let file;
-  try {
-    file = readFileSync(path);
-  } catch {
-    return { status: 'absent' };
+/**
+ * The bytes of an open file, read into `into` when it is large enough (else a new buffer). Each
+ * page of fresh memory costs a page fault, which in a VM costs more than copying the page: the
+ * cache is read into the pages the bundle was read into, once the bundle is a string.
+ */
+function readOpen(fd, into) {
+  const { size } = fstatSync(fd);
+  const buffer = into !== undefined && into.length >= size ? into.subarray(0, size) : Buffer.allocUnsafeSlow(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, buffer, read, size - read, read);
+    if (n === 0) return buffer.subarray(0, read);
+    read += n;
   }
+  return buffer;
+}
+
+/** Reads a whole file with readOpen; undefined when it cannot be opened. */
+function readFile(path, into) {
+  let fd;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    return readOpen(fd, into);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** V8's data from a cache file made for the bundle whose checksum is `sourceChecksum`, or why there is none. */
+function readCache(path, sourceChecksum, into) {
   if (!checksum) return { status: 'absent' };
+  const file = readFile(path, into);
+  if (file === undefined) return { status: 'absent' };
   const data = file.subarray(HEADER);
-  const intact = file.length > HEADER && file.toString('latin1', 0, 4) === CACHE_MAGIC && file.readUInt32LE(4) === checksum(source) && file.readUInt32LE(8) === checksum(data);
+  const intact = file.length > HEADER && file.toString('latin1', 0, 4) === CACHE_MAGIC && file.readUInt32LE(4) === sourceChecksum && file.readUInt32LE(8) === checksum(data);
   return intact ? { status: 'read', data } : { status: 'damaged' };
 }
 
@@ -62,13 +90,16 @@ function readCache(path, source) {
  * Node, other flags) or accepted. `cache: null` compiles from source alone.
  */
 exports.loadBundle = function loadBundle({ cache = cacheFile } = {}) {
-  const bytes = readFileSync(bundleFile);
+  const bytes = readFile(bundleFile);
+  if (bytes === undefined) throw new Error(`runbook: cannot read ${bundleFile}`);
   // ASCII only (tools/bundle.mjs checks): latin1 makes the string without decoding UTF-8.
   const source = bytes.toString('latin1');
-  const read = cache === null ? { status: 'absent' } : readCache(cache, bytes);
-  // The same wrapper Node puts around a CommonJS file; one line, so line numbers in stacks stay true.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
-  const script = new vm.Script(wrapped, {
+  const sourceChecksum = checksum?.(bytes);
+  // From here on `bytes` is free memory for the cache (readFile).
+  const read = cache === null ? { status: 'absent' } : readCache(cache, sourceChecksum, bytes);
+  // The file is already wrapped as Node wraps a CommonJS file (tools/bundle.mjs): compiled as read,
+  // with no second copy of the source.
+  const script = new vm.Script(source, {
     filename: bundleFile,
     cachedData: read.data,
   });
@@ -78,5 +109,5 @@ exports.loadBundle = function loadBundle({ cache = cacheFile } = {}) {
   globalThis[Symbol.for('runbook.codeCacheStatus')] = cacheStatus;
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile));
-  return { exports: module.exports, script, source: bytes, cacheStatus };
+  return { exports: module.exports, script, sourceChecksum, cacheStatus };
 };

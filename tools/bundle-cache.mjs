@@ -51,7 +51,7 @@ if (!checksum) {
   process.exit(1);
 }
 const dir = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
-const { exports, script, source } = loadBundle({ cache: null });
+const { exports, script, sourceChecksum } = loadBundle({ cache: null });
 try {
   const port = await closedPort();
   writeFileSync(join(dir, 'inventory.yaml'), `all:\n  hosts:\n    training:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port}\n      ansible_user: training\n`);
@@ -66,6 +66,6 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-writeFileSync(cacheFile, cacheFileBytes(source, script.createCachedData()));
+writeFileSync(cacheFile, cacheFileBytes(sourceChecksum, script.createCachedData()));
 // main() leaves nothing open, but a reporter's timer must not keep the build waiting.
 process.exit(0);

@@ -48,8 +48,14 @@ const bundledRequire = {
  * the bundle is not: the path is resolved from wherever ssh2 is installed instead. Without the
  * binding ssh2 falls back to its JavaScript ciphers, so a missing one would only be slower:
  * hence the build fails rather than lose it silently when ssh2 changes the line.
+ * ssh2 also instantiates its poly1305 WebAssembly (a base64 decode and a compile, ~10 ms of CPU)
+ * when loaded, and each connection waits for it; only its JavaScript chacha20-poly1305 uses it,
+ * which runs without the binding (or with forceNative, an option only ssh2's own tests set). With
+ * the binding loaded that was start-up work for nothing: then the wait is an already resolved
+ * promise. A changed line there is bundled as it is (slower, never different), with a warning.
  */
 const SSH2_BINDING = "require('./crypto/build/Release/sshcrypto.node')";
+const SSH2_WASM_INIT = '  init: (() => {\n';
 const ssh2Binding = {
   name: 'ssh2-binding',
   setup(build) {
@@ -57,7 +63,11 @@ const ssh2Binding = {
       const contents = readFileSync(args.path, 'utf8');
       if (!contents.includes(SSH2_BINDING)) throw new Error(`bundle: ${args.path} no longer loads ${SSH2_BINDING}; update tools/bundle.mjs`);
       const resolved = "require(require('path').join(require('path').dirname(require.resolve('ssh2/package.json')), 'lib', 'protocol', 'crypto', 'build', 'Release', 'sshcrypto.node'))";
-      return { contents: contents.replace(SSH2_BINDING, resolved), loader: 'js' };
+      const bound = contents.replace(SSH2_BINDING, resolved);
+      if (!bound.includes(SSH2_WASM_INIT)) {
+        return { contents: bound, loader: 'js', warnings: [{ text: `bundle: ${args.path} changed; its poly1305 WebAssembly is instantiated at every start (a little slower)` }] };
+      }
+      return { contents: bound.replace(SSH2_WASM_INIT, '  init: binding ? Promise.resolve() : (() => {\n'), loader: 'js' };
     });
   },
 };
@@ -163,7 +173,12 @@ const result = await esbuild.build({
   external: ['cpu-features', 'node-forge', 'jmespath'],
   // import.meta.url of every bundled module is the bundle's own (threads.ts finds thread-worker.js beside it).
   define: { 'import.meta.url': '__runbookBundleUrl' },
-  banner: { js: "const __runbookBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The file is the function Node would wrap a CommonJS file in, written out (bin/load-bundle.js
+  // compiles it as it is): wrapping 1.6 MB at run time made V8 copy the joined string once more
+  // before compiling (~400 page faults, each costly in a VM). The wrapper opens on the banner's line,
+  // as Node's does on line 1, so line numbers in stacks stay those of the bundled code.
+  banner: { js: "(function (exports, require, module, __filename, __dirname) { const __runbookBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  footer: { js: '})' },
   plugins: [bundledRequire, ssh2Binding, lazyDefaultExports, dependencyEdits],
   // Less to read at every start (the code cache keeps the names, so stacks still name functions).
   minifyWhitespace: true,

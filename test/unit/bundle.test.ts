@@ -67,7 +67,9 @@ describe('the bundle and its code cache', function () {
     const otherSource = Buffer.from(good);
     otherSource.writeUInt32LE((otherSource.readUInt32LE(4) + 1) >>> 0, 4);
     const expected = node([bin, 'apply', '--help']).stdout;
-    for (const [name, bytes] of [['flipped', flipped], ['short', good.subarray(0, good.length >> 1)], ['other-source', otherSource], ['empty', Buffer.alloc(0)]] as const) {
+    // Longer than the bundle: not read into the bundle's pages (bin/load-bundle.js readFile), still checked.
+    const longer = Buffer.concat([good, Buffer.alloc(statSync(bundle).size, 0x5a)]);
+    for (const [name, bytes] of [['flipped', flipped], ['short', good.subarray(0, good.length >> 1)], ['other-source', otherSource], ['empty', Buffer.alloc(0)], ['longer', longer]] as const) {
       const file = join(dir, name);
       writeFileSync(file, bytes);
       const run = helpWithCache(file);
