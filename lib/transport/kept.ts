@@ -48,10 +48,10 @@ export class KeeperUnavailable extends Error {
   override name = 'KeeperUnavailable';
 }
 
-const HELLO_TIMEOUT_MS = 2_000;
+const HELLO_TIMEOUT_MS = 5_000;
 /** A channel given up on (close()) ends this long after, answered or not. */
 const GIVE_UP_MS = 2_000;
-const START_TIMEOUT_MS = 3_000;
+const START_TIMEOUT_MS = 10_000;
 const PING_EVERY_MS = 5_000;
 /** A keeper silent this long (stopped, wedged) is given up on, as a host after its keepalives. */
 const SILENT_KEEPER_MS = 15_000;
