@@ -104,6 +104,12 @@ function nonEmpty(layer: Record<string, unknown> | undefined): Record<string, un
   return undefined;
 }
 
+/**
+ * Whether `memo` was built from these sources. The list is the fields of ScopeMemo, which the
+ * compiler makes scopeOf's record fill in full. Written out, not generated from one list: a loop
+ * over a list of sources (an array filled per ask, or an array literal, or keyed reads) took
+ * 90-330 ns per ask against ~50 ns for this chain, and every host asks for every task.
+ */
 function sameSources(memo: ScopeMemo, layers: VarLayers, task: TaskSpec | undefined): boolean {
   return (
     memo.inventory === layers.inventory &&

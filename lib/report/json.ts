@@ -1,18 +1,23 @@
 import type { RunEvent } from '../engine/events.js';
 import { diffForJson } from './diff-format.js';
 import { RecapTally } from './recap.js';
+import { HeldOutput } from './held-output.js';
 import type { RecapEvent, Reporter, ReporterOptions } from './types.js';
 
 /**
  * JSON Lines for machines: one object per event, the recap always last so a
  * consumer can read the final line for the outcome. Live-only events
- * (task_start, task_progress) are left out.
+ * (task_start, task_progress) are left out. The lines of one turn of the event loop go out
+ * in one write (HeldOutput).
  */
 export class JsonReporter implements Reporter {
   private readonly tally = new RecapTally();
   private finished = false;
+  private readonly out: HeldOutput;
 
-  constructor(private readonly options: ReporterOptions) {}
+  constructor(private readonly options: ReporterOptions) {
+    this.out = new HeldOutput(options.out);
+  }
 
   onEvent(event: RunEvent): void {
     this.tally.observe(event);
@@ -36,10 +41,11 @@ export class JsonReporter implements Reporter {
     if (this.finished) return;
     this.finished = true;
     this.writeLine(recapLine(this.tally.recap()));
+    this.out.flush();
   }
 
   private writeLine(value: object): void {
-    this.options.out.write(`${JSON.stringify(value)}\n`);
+    this.out.write(`${JSON.stringify(value)}\n`);
   }
 }
 

@@ -9,39 +9,37 @@ import {
   formatUnreachableLine,
 } from './lines.js';
 import { formatRecapTable, RecapTally } from './recap.js';
+import { HeldOutput } from './held-output.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 /**
  * Ansible-like line output for logs and pipes. Lines are written as events arrive
- * (hosts run concurrently, so results interleave) and nothing is ever rewritten.
- * The lines of one turn of the event loop go out in one write: stdout to a pipe or file is
- * synchronous, and a write per line (30 per host on a no-op) was a measurable share of the
- * controller's CPU per host. They are written before the process exits, however it exits.
+ * (hosts run concurrently, so results interleave) and nothing is ever rewritten; the lines
+ * of one turn of the event loop go out in one write (HeldOutput).
  */
 export class PlainReporter implements Reporter {
   private readonly palette: Palette;
   private readonly tally = new RecapTally();
   private dryRun = false;
   private finished = false;
-  /** Lines of this turn of the event loop, not written yet. */
-  private held = '';
-  private readonly flushHeld = () => this.flush();
+  private readonly out: HeldOutput;
 
   constructor(private readonly options: ReporterOptions) {
+    this.out = new HeldOutput(options.out);
     this.palette = createPalette(options.color ?? colorForcedByEnv());
   }
 
   onEvent(event: RunEvent): void {
     this.tally.observe(event);
     const text = this.render(event);
-    if (text !== undefined) this.write(text);
+    if (text !== undefined) this.out.write(`${text}\n`);
   }
 
   async finish(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    this.write(`\n${formatRecapTable(this.tally.recap(), this.palette)}`);
-    this.flush();
+    this.out.write(`\n${formatRecapTable(this.tally.recap(), this.palette)}\n`);
+    this.out.flush();
   }
 
   private render(event: RunEvent): string | undefined {
@@ -70,21 +68,5 @@ export class PlainReporter implements Reporter {
         // task_start is noise with concurrent hosts; the recap is printed by finish().
         return undefined;
     }
-  }
-
-  private write(text: string): void {
-    if (this.held === '') {
-      process.nextTick(this.flushHeld);
-      process.once('exit', this.flushHeld);
-    }
-    this.held += `${text}\n`;
-  }
-
-  private flush(): void {
-    if (this.held === '') return;
-    process.removeListener('exit', this.flushHeld);
-    const text = this.held;
-    this.held = '';
-    this.options.out.write(text);
   }
 }

@@ -120,6 +120,33 @@ describe('report', () => {
     });
   });
 
+  // stdout to a pipe or file is synchronous: a write per line cost the controller CPU per host.
+  for (const kind of ['json', 'plain'] as const) {
+    it(`${kind}: the lines of one turn of the event loop go out in one write, in order, before the next turn's`, async () => {
+      const out = new Capture();
+      const writes: string[] = [];
+      const write = out.write.bind(out);
+      out.write = ((chunk: string) => (writes.push(chunk), write(chunk))) as typeof out.write;
+      const reporter = await createReporter(kind, { out, diff: false });
+      const events = sampleRun();
+      for (const event of events.slice(0, 6)) reporter.onEvent(event);
+      assert.equal(writes.length, 0);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(writes.length, 1);
+      for (const event of events.slice(6)) reporter.onEvent(event);
+      await reporter.finish();
+      assert.equal(writes.length, 2);
+      const unheld = new Capture();
+      const each = await createReporter(kind, { out: unheld, diff: false });
+      for (const event of events) {
+        each.onEvent(event);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await each.finish();
+      assert.equal(writes.join(''), unheld.text);
+    });
+  }
+
   describe('plain', () => {
     it('prints Ansible-like result lines as they arrive', async () => {
       const text = await runReporter('plain', sampleRun(), false);
