@@ -95,7 +95,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     summary =
       threads > 1
         ? // The threads redacted their events (they decrypted what the run reads): passed on as they are.
-          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys, promptAnswers }, forward: (event) => reporter.onEvent(event) })
+          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys, promptAnswers }, forward: (event) => reporter.onEvent(event), taskStarts: session.output === 'tty' })
         : await runPlaybooks(options, registry);
     await reporter.finish();
   } finally {

@@ -15,7 +15,8 @@ import { setVaultSecrets } from '../vault/secrets.js';
 import { parseShard } from '../engine/shard.js';
 import { loadPlaybooks, planApply, runOptions } from './apply.js';
 import { settleSession } from './session.js';
-import type { FromThread, SharedRun, ThreadStart, ToThread } from './threads.js';
+import { THREAD_WINDOW, type FromThread, type SharedRun, type ThreadStart, type ToThread } from './threads.js';
+import type { ThreadMark } from './thread-order.js';
 import { applyPromptAnswers } from './vars-prompt.js';
 
 const port = parentPort!;
@@ -26,20 +27,37 @@ const buffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset
 
 const post = (message: FromThread) => port.postMessage(message);
 
-/** Events go in batches: one message per turn of the event loop rather than one per event. */
+/**
+ * Events go in batches: one message per turn of the event loop rather than one per event, with
+ * the points the thread reached among them (RunCoordinator.at).
+ */
 let queued: RunEvent[] = [];
+let marks: Array<ThreadMark & { vote?: false }> = [];
 let flushing = false;
+/**
+ * A thread that runs tasks without a turn of its event loop (controller-only tasks) posts
+ * anyway after this many points or events: the main thread orders them while this one goes on.
+ */
+const FLUSH_POINTS = THREAD_WINDOW / 4;
+const FLUSH_EVENTS = 2000;
 function flush(): void {
   flushing = false;
-  if (queued.length === 0) return;
+  if (queued.length === 0 && marks.length === 0) return;
   const events = queued;
+  const cuts = marks;
   queued = [];
+  marks = [];
   try {
-    post({ kind: 'events', events });
+    post({ kind: 'events', events, marks: cuts });
   } catch {
     // A value structured clone refuses (a function in a module's result): as JSON, what --output json shows.
-    post({ kind: 'events', events: JSON.parse(JSON.stringify(events)) as RunEvent[] });
+    post({ kind: 'events', events: JSON.parse(JSON.stringify(events)) as RunEvent[], marks: cuts });
   }
+}
+function flushSoon(): void {
+  if (flushing) return;
+  flushing = true;
+  setImmediate(flush);
 }
 /** The engine's own recap: its counts go to the main thread with 'done'. */
 let transport: Extract<RunEvent, { type: 'recap' }>['transport'] = {};
@@ -48,30 +66,56 @@ function emit(event: RunEvent): void {
     transport = event.transport;
     return;
   }
+  if (event.type === 'task_start' && !start.taskStarts) return;
   // Values from a vault never leave the thread that decrypted them.
   queued.push(redact(event));
-  if (!flushing) {
-    flushing = true;
-    setImmediate(flush);
-  }
+  if (queued.length >= FLUSH_EVENTS) flush();
+  else flushSoon();
 }
 
 const abort = new AbortController();
 let meeting: ((answer: boolean | undefined) => void) | undefined;
+/** Points reached; those the main thread released are counted in start.released: at THREAD_WINDOW apart, the thread waits. */
+let reached = 0;
+let caughtUp: (() => void) | undefined;
 port.on('message', (message: ToThread) => {
   if (message.kind === 'abort') abort.abort();
   else if (message.kind === 'go') {
     const resolve = meeting;
     meeting = undefined;
     resolve?.(message.answer);
+  } else if (message.kind === 'caught-up') {
+    const resolve = caughtUp;
+    caughtUp = undefined;
+    resolve?.();
   }
 });
 const coordinator: RunCoordinator = {
   meet(point, vote) {
+    // A point like any other for the main thread's count of released points.
+    reached++;
+    if (vote === false) {
+      // The answer is false whatever the others vote: said with the events, and on at once.
+      marks.push({ at: queued.length, point, vote });
+      flushSoon();
+      return Promise.resolve(false);
+    }
     flush();
     return new Promise((resolve) => {
       meeting = resolve;
       post({ kind: 'meet', point, vote });
+    });
+  },
+  at(point, order) {
+    marks.push({ at: queued.length, point, ...(order === 'arrival' ? { arrival: true as const } : {}) });
+    if (marks.length >= FLUSH_POINTS) flush();
+    else flushSoon();
+    if (++reached - Atomics.load(start.released, start.thread) < THREAD_WINDOW) return;
+    // Far ahead of the slowest thread: wait until the main thread let out what it holds of ours.
+    flush();
+    return new Promise<void>((resolve) => {
+      caughtUp = resolve;
+      post({ kind: 'ahead' });
     });
   },
 };

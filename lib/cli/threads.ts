@@ -9,6 +9,9 @@ import { hasSecrets } from '../vault/redact.js';
 import type { VaultSecret } from '../vault/secrets.js';
 import type { PromptAnswer } from './vars-prompt.js';
 import type { ApplyArgs } from './apply.js';
+import { comparePoints, ThreadEventOrder, type ThreadMark } from './thread-order.js';
+
+export { comparePoints } from './thread-order.js';
 
 // worker_threads and v8 load only when a run starts threads (a one-thread run is most runs, and
 // start-up is part of each): a require rather than import(), which the bundle cannot use
@@ -18,10 +21,13 @@ const require = createRequire(import.meta.url);
 /**
  * Worker threads: the hosts of a run spread over several threads, each loading the same
  * playbooks and inventory and running the engine on its slice of the hosts (its connections,
- * its hosts' tasks), as an in-process shard. The main thread owns the reporter, the recap and
- * the exit code, and keeps the threads in step where the linear strategy orders all hosts
- * (RunOptions.coordinator), so results and output are those of one thread. Plays that need
- * every host in one thread never get here (engine/shard.ts singleThreadReason).
+ * its hosts' tasks), as an in-process shard. The threads run freely: they meet only where a
+ * decision needs every host (the run's start: every thread checked its hosts; a batch's end,
+ * when a thread's own hosts all stopped: did the playbook end for every host?), or when one is
+ * THREAD_WINDOW points ahead of the slowest. The main thread owns the reporter, the recap and
+ * the exit code, and puts the threads' events in the order one thread gives them
+ * (thread-order.ts). Plays that need every host in one thread never get here (engine/shard.ts
+ * singleThreadReason).
  */
 
 /** Without --workers: threads only on a machine of more cores than this (see autoThreads). */
@@ -32,14 +38,21 @@ export const HOSTS_PER_THREAD = 100;
 /**
  * The thread count without --workers. On 2 cores, measured on this project's machine (README,
  * Benchmark: worker threads), a second thread never paid off: the hosts' sshd's (tests, sandboxes)
- * or the rest of the machine use the other core, and the second thread only adds its start, the
- * copies of events and the meetings per linear round (+25% CPU, no shorter run). Above that, a
+ * or the rest of the machine use the other core, and the second thread only adds its start and the
+ * copies of events (MEASURE). Above that, a
  * thread per core once each has HOSTS_PER_THREAD hosts (not measured here: no such machine).
  */
 export function autoThreads(hosts: number, cores: number): number {
   if (cores < MIN_CORES_FOR_THREADS) return 1;
   return Math.max(1, Math.min(cores, Math.floor(hosts / HOSTS_PER_THREAD)));
 }
+
+/**
+ * Points a thread may be ahead of the slowest thread (its events held on the main thread until
+ * the slowest one is past them) before it waits: what the main thread holds stays bounded.
+ * A task of a lock-step round is about two points.
+ */
+export const THREAD_WINDOW = 64;
 
 /** What the main thread asked for or read once: handed to the workers in memory, never by argv, env or disk. */
 export interface ThreadSecrets {
@@ -70,23 +83,31 @@ export interface ThreadStart {
    * thread): unset when it cannot travel as data, and then the thread loads it again.
    */
   run?: SharedArrayBuffer;
+  /** How many of each thread's points the main thread released (ThreadEventOrder.released), and this thread's index in it. */
+  released: Int32Array;
+  thread: number;
+  /** Post task_start events: only the live terminal view shows them (half of all events). */
+  taskStarts: boolean;
 }
 
 /** Messages a worker posts, in order on its port. */
 export type FromThread =
-  | { kind: 'events'; events: RunEvent[] }
+  /** Events in order, cut by the points the thread reached among them (with a vote that does not wait: false). */
+  | { kind: 'events'; events: RunEvent[]; marks: Array<ThreadMark & { vote?: false }> }
   | { kind: 'meet'; point: number[]; vote?: boolean }
+  /** THREAD_WINDOW points ahead: the thread waits for 'caught-up'. */
+  | { kind: 'ahead' }
   | { kind: 'done'; hosts: Record<string, HostRecap>; transport: Record<string, TransportCounters> }
   | { kind: 'failed'; error: { name: string; message: string; stack?: string; location?: SourceLocation } };
 
 /** Messages the main thread posts to a worker. */
-export type ToThread = { kind: 'go'; answer?: boolean } | { kind: 'abort' };
+export type ToThread = { kind: 'go'; answer?: boolean } | { kind: 'abort' } | { kind: 'caught-up' };
 
 /**
  * Runs the plan's hosts over `threads` worker threads; the same events, recap and exit code as
  * runPlaybooks. `forward` gets the threads' events (redacted there); `options.onEvent` the run's own.
  */
-export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener }): Promise<RunSummary> {
+export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener; taskStarts?: boolean }): Promise<RunSummary> {
   const started = Date.now();
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
@@ -99,9 +120,10 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   const args = JSON.parse(JSON.stringify(threaded.args)) as ApplyArgs;
   const run = sharedRun(options);
   if (typeof run === 'string' && (options.verbosity ?? 0) >= 1) process.stderr.write(`runbook: each worker thread loads the playbooks and inventory again: ${run}\n`);
-  const workerData = (hosts: string[]): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run });
+  const order = new ThreadEventOrder(threaded.threads, plan, allHosts, threaded.forward);
+  const workerData = (hosts: string[], thread: number): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run, released: order.released, thread, taskStarts: threaded.taskStarts ?? true });
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const workers = slices.map((hosts) => new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: workerData(hosts) }));
+  const workers = slices.map((hosts, thread) => new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: workerData(hosts, thread) }));
   const abort = () => {
     for (const worker of workers) worker.postMessage({ kind: 'abort' } satisfies ToThread);
   };
@@ -109,27 +131,16 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   if (options.signal?.aborted) abort();
 
   const meeting = new Meeting(workers.length);
-  /** Each play's hosts, from every thread's play_start: one play_start for the run when they meet. */
-  const playHosts = new Map<number, Set<string>>();
   const hosts: Record<string, HostRecap> = {};
   const transport: Record<string, TransportCounters> = {};
-
-  const released = (point: number[]) => {
-    const [index, phase] = point;
-    // [-1]: every thread checked its hosts; the run starts.
-    if (point.length === 1 && index === -1) {
-      options.onEvent({ type: 'run_start', hosts: allHosts, dryRun: options.dryRun, playbooks: options.playbookFiles, tasks: plan.reduce((n, p) => n + p.tasks.length, 0) });
-      return;
-    }
-    if (point.length !== 2 || !playHosts.has(index)) return;
-    const { play, tasks } = plan[index];
-    if (phase === -1) {
-      const seen = playHosts.get(index)!;
-      options.onEvent({ type: 'play_start', play: play.name, index, hosts: plan[index].hosts.filter((h) => seen.has(h)), tasks: tasks.length });
-    } else if (phase === Infinity) {
-      options.onEvent({ type: 'play_end', play: play.name, index });
-    }
+  /** What the threads' coordination cost (at -vv): times a thread waited (to start, at a batch's end, far ahead), messages they posted. */
+  const cost = { start: 0, batchEnd: 0, ahead: 0, messages: 0 };
+  // [-1]: every thread checked its hosts; the run starts.
+  meeting.onRelease = (point) => {
+    if (point.length === 1 && point[0] === -1) options.onEvent({ type: 'run_start', hosts: allHosts, dryRun: options.dryRun, playbooks: options.playbookFiles, tasks: plan.reduce((n, p) => n + p.tasks.length, 0) });
   };
+  /** Threads far ahead, waiting for the slowest one. */
+  const ahead = new Set<number>();
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -142,27 +153,42 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
       const go = (released: Array<{ thread: number; answer?: boolean }>) => {
         for (const { thread, answer } of released) workers[thread].postMessage({ kind: 'go', answer } satisfies ToThread);
       };
-      meeting.onRelease = released;
+      const catchUp = () => {
+        for (const thread of ahead) {
+          const held = order.heldPoints(thread);
+          if (held > THREAD_WINDOW / 2) continue;
+          ahead.delete(thread);
+          workers[thread].postMessage({ kind: 'caught-up' } satisfies ToThread);
+        }
+      };
       workers.forEach((worker, thread) => {
         worker.on('message', (message: FromThread) => {
+          cost.messages++;
           switch (message.kind) {
-            case 'events':
-              for (const event of message.events) {
-                if (event.type === 'play_start') {
-                  let seen = playHosts.get(event.index);
-                  if (!seen) playHosts.set(event.index, (seen = new Set()));
-                  for (const host of event.hosts) seen.add(host);
-                } else if (event.type !== 'run_start' && event.type !== 'play_end' && event.type !== 'recap') {
-                  threaded.forward(event);
-                }
-              }
-              return;
+            case 'events': {
+              // Each thread runs its own engine: its run_start and recap are the main thread's to give.
+              const events = message.events.filter((e) => e.type !== 'run_start' && e.type !== 'recap');
+              const marks = message.events.length === events.length ? message.marks : remark(message.events, message.marks);
+              order.take(thread, events, marks);
+              for (const mark of message.marks) go(meeting.pass(thread, mark.point, mark.vote));
+              return catchUp();
+            }
             case 'meet':
-              return go(meeting.arrive(thread, message.point, message.vote));
+              if (message.point.length === 1) cost.start++;
+              else cost.batchEnd++;
+              order.take(thread, [], [{ at: 0, point: message.point }]);
+              go(meeting.arrive(thread, message.point, message.vote));
+              return catchUp();
+            case 'ahead':
+              cost.ahead++;
+              ahead.add(thread);
+              return catchUp();
             case 'done':
               Object.assign(hosts, message.hosts);
               Object.assign(transport, message.transport);
+              order.leave(thread);
               go(meeting.leave(thread));
+              catchUp();
               if (meeting.allLeft()) resolve();
               return;
             case 'failed':
@@ -179,11 +205,20 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
     options.signal?.removeEventListener('abort', abort);
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  if ((options.verbosity ?? 0) >= 2) {
+    const meetings = cost.start + cost.batchEnd + cost.ahead;
+    process.stderr.write(`runbook: worker threads met ${meetings} times (${cost.start} to start, ${cost.batchEnd} at a batch's end, ${cost.ahead} far ahead) and posted ${cost.messages} messages\n`);
+  }
   // The recap in the run's host order, as one thread gives it.
   const recap = Object.fromEntries(allHosts.filter((h) => hosts[h]).map((h) => [h, hosts[h]]));
   const counters = Object.fromEntries(allHosts.filter((h) => transport[h]).map((h) => [h, transport[h]]));
   options.onEvent({ type: 'recap', hosts: recap, transport: counters, durationMs: Date.now() - started });
   return { hosts: recap, exitCode: exitCodeFor(recap) };
+}
+
+/** The marks of a batch of events, moved to where they fall once the run_start and recap events are taken out. */
+function remark(events: RunEvent[], marks: ThreadMark[]): ThreadMark[] {
+  return marks.map((mark) => ({ ...mark, at: events.slice(0, mark.at).filter((e) => e.type !== 'run_start' && e.type !== 'recap').length }));
 }
 
 /**
@@ -243,24 +278,18 @@ function threadError(error: { name: string; message: string; stack?: string; loc
   return out;
 }
 
-/** Points compared as tuples (engine/options.ts RunCoordinator); a shorter prefix comes first. */
-export function comparePoints(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] < b[i]) return -1;
-    if (a[i] > b[i]) return 1;
-  }
-  return a.length - b.length;
-}
-
 /**
  * Where the threads are: each is running (past the last point it reached) or waiting at a point.
  * Threads waiting at the lowest point go on once no running thread is still before it; the
- * answer they get is the AND of the votes given there.
+ * answer they get is the AND of the votes given there, by the threads waiting and by those
+ * that went on (pass).
  */
 export class Meeting {
   private readonly last: number[][];
   private readonly waiting: Array<{ point: number[]; vote?: boolean } | undefined>;
   private readonly left: boolean[];
+  /** Votes of threads that went on at a point (by the point's text): they decide the answer there. */
+  private readonly passed = new Map<string, boolean>();
   onRelease?: (point: number[]) => void;
 
   constructor(threads: number) {
@@ -272,6 +301,16 @@ export class Meeting {
   arrive(thread: number, point: number[], vote?: boolean): Array<{ thread: number; answer?: boolean }> {
     this.last[thread] = point;
     this.waiting[thread] = { point, vote };
+    return this.release();
+  }
+
+  /** The thread reached `point` and goes on without waiting (its vote, if any, counts there). */
+  pass(thread: number, point: number[], vote?: boolean): Array<{ thread: number; answer?: boolean }> {
+    this.last[thread] = point;
+    if (vote !== undefined) {
+      const key = point.join(',');
+      this.passed.set(key, (this.passed.get(key) ?? true) && vote);
+    }
     return this.release();
   }
 
@@ -299,7 +338,8 @@ export class Meeting {
       const behind = this.last.some((last, thread) => !this.left[thread] && !this.waiting[thread] && comparePoints(last, lowest) < 0);
       if (behind) return out;
       const here = waiting.filter((w) => comparePoints(w.point, lowest) === 0);
-      const votes = here.flatMap((w) => (w.vote === undefined ? [] : [w.vote]));
+      const passed = this.passed.get(lowest.join(','));
+      const votes = [...here.flatMap((w) => (w.vote === undefined ? [] : [w.vote])), ...(passed === undefined ? [] : [passed])];
       const answer = votes.length === 0 ? undefined : votes.every(Boolean);
       this.onRelease?.(lowest);
       for (const w of here) {

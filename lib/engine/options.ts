@@ -2,6 +2,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { HostRecap, RunEventListener } from './events.js';
 import type { PlannedPlay } from './preflight.js';
 import type { KeyChoice } from '../transport/keys.js';
+import type { PersistSettings } from '../transport/kept.js';
 
 export interface RunOptions {
   inventory: Inventory;
@@ -21,6 +22,8 @@ export interface RunOptions {
   becomePassword?: string;
   /** A connected host silent this long is unreachable (default 15 s). */
   keepaliveMs?: number;
+  /** --persist: connections kept between runs by the connection keeper. */
+  persist?: PersistSettings;
   /** -vvvv: connection-level detail (negotiation, host key, each exec's size and exit), one line each; never a command line or secret. */
   connectionLog?: (line: string) => void;
   /** Aborted on SIGINT/SIGTERM: no task starts after it; what runs on the hosts is stopped. */
@@ -39,17 +42,26 @@ export interface RunOptions {
 }
 
 /**
- * What keeps threads that each run a slice of the hosts in step, so the run is the one a
- * single thread makes: they meet where the linear strategy orders all hosts (a play's start
- * and end, its facts gathered, each section of a round, each handler of a flush point, a
- * batch's end). Points are compared as tuples, in run order; a thread's points only grow.
+ * What lets threads that each run a slice of the hosts make the run one thread makes. They meet
+ * only where a decision needs every host (the run's start, whether a playbook ended for every
+ * host); elsewhere each thread runs its hosts' tasks freely and says where it is (`at`), so the
+ * main thread can put every thread's events in the order one thread gives them. Points are
+ * compared as tuples, in run order; a thread's points only grow.
  */
 export interface RunCoordinator {
   /**
    * Resolves once every thread has reached `point` or gone past it, with the AND of the votes
-   * given there (undefined when no thread voted).
+   * given there (undefined when no thread voted). A `false` vote decides the answer: the thread
+   * that gives it goes on at once.
    */
   meet(point: number[], vote?: boolean): Promise<boolean | undefined>;
+  /**
+   * The events from here on belong to `point` (until the next one): ordered with other threads'
+   * events there by host ('hosts', as one thread's lock-step rounds give them), or as they come
+   * ('arrival', the free strategy). A promise: this thread is far ahead of the slowest one and
+   * waits until the main thread caught up (its held events stay bounded).
+   */
+  at(point: number[], order?: 'hosts' | 'arrival'): Promise<void> | void;
 }
 
 export type Strategy = 'linear' | 'free';

@@ -75,8 +75,8 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
       if (aborted()) break;
       if (brokenPlaybooks.has(play.location.file)) continue;
       const active = hosts.filter((h) => !hostRun(h).stopped);
+      await reach(options, [index, -1]);
       options.onEvent({ type: 'play_start', play: play.name, index, hosts: active, tasks: tasks.length });
-      await options.coordinator?.meet([index, -1]);
       const strategy = play.strategy ?? options.strategy ?? DEFAULT_STRATEGY;
       for (const [batchIndex, batch] of serialBatches(play, active, options.extraVars).entries()) {
         if (aborted()) break;
@@ -86,15 +86,16 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
           live.length > 0 &&
           ((await new PlayBatch(scope, options, play, body, tasks, live, active, hostvars, groups, failedHosts, tagFilter ?? { tags: [], skipTags: [] }, point).run(strategy)) ||
             live.every((h) => hostRun(h).stopped));
-        // Threads with a slice of the hosts: the playbook ends when it ended for every one that had hosts here.
-        const ends = options.coordinator ? ((await options.coordinator.meet([...point, Infinity], live.length > 0 ? ended : undefined)) ?? false) : ended;
+        // Threads with a slice of the hosts: the playbook ends when it ended for every one that had
+        // hosts here (after each thread's end of the batch, [...point, Infinity]).
+        const ends = options.coordinator ? ((await options.coordinator.meet([...point, Infinity, Infinity], live.length > 0 ? ended : undefined)) ?? false) : ended;
         if (ends) {
           brokenPlaybooks.add(play.location.file);
           break;
         }
       }
+      await reach(options, [index, Infinity]);
       options.onEvent({ type: 'play_end', play: play.name, index });
-      await options.coordinator?.meet([index, Infinity]);
     }
   } finally {
     finished = true;
@@ -106,6 +107,12 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   const transport = Object.fromEntries(allHosts.map((h) => [h, hostRun(h).stats]));
   options.onEvent({ type: 'recap', hosts: recap, transport, durationMs: Date.now() - started });
   return { hosts: recap, exitCode: exitCodeFor(recap) };
+}
+
+/** With other threads running other hosts: the events from here on belong to `point` (RunOptions.coordinator). */
+async function reach(options: RunOptions, point: number[], order?: 'hosts' | 'arrival'): Promise<void> {
+  const wait = options.coordinator?.at(point, order);
+  if (wait) await wait;
 }
 
 /** Position of each task in the play, for progress counts; handlers by their own order. */
@@ -138,14 +145,15 @@ class PlayBatch {
     private readonly point: number[],
   ) {}
 
-  /** With other threads running other hosts: wait for them at this point of the batch. */
-  private async meet(...rest: number[]): Promise<void> {
-    await this.options.coordinator?.meet([...this.point, ...rest]);
+  /** With other threads running other hosts: the events from here on belong to this point of the batch. */
+  private reach(rest: number[], order?: 'hosts' | 'arrival'): Promise<void> {
+    return reach(this.options, [...this.point, ...rest], order);
   }
 
   /** Returns true when the play broke and the playbook must stop. */
   async run(strategy: Strategy): Promise<boolean> {
     const runs = this.hosts.map((h) => this.scope.hostRun(h));
+    await this.reach([0]);
     for (const run of runs) {
       // The play's remote_user, port and connection, where the host's inventory variables do not set them.
       const vars = taskVars(this.layersOf(run.name));
@@ -162,11 +170,12 @@ class PlayBatch {
         prefetchPlay(this.scope, run, this.play, this.tasks, this.layersOf(run.name));
       });
     }
-    await this.meet(0);
     // Handlers run at the play's flush points (meta: flush_handlers), which the iterators hand out like tasks.
     const playRun = this.playRun();
-    if (strategy === 'free') await this.free(playRun, runs);
-    else await this.linear(playRun, runs);
+    if (strategy === 'free') {
+      await this.reach([1], 'arrival');
+      await this.free(playRun, runs);
+    } else await this.linear(playRun, runs);
     return this.broken;
   }
 
@@ -228,6 +237,7 @@ class PlayBatch {
   private async linear(playRun: PlayRun, runs: HostRun[]): Promise<void> {
     const iterators = new Map(runs.map((run) => [run, new HostPlayIterator(this.body)]));
     for (let round = 1; ; round++) {
+      await this.reach([round]);
       const steps: Array<{ run: HostRun; step: Extract<IteratorStep, { kind: 'task' }> }> = [];
       await Promise.all(
         runs.map(async (run) => {
@@ -246,16 +256,20 @@ class PlayBatch {
         const section = (t: TaskSpec) => SECTION_ORDER[steps.find((r) => r.step.task === t)!.step.section];
         return section(a) - section(b);
       });
-      for (const task of order) {
+      for (const [ordinal, task] of order.entries()) {
         const together = steps.filter((r) => r.step.task === task).sort((a, b) => runs.indexOf(a.run) - runs.indexOf(b.run));
         const section = SECTION_ORDER[together[0].step.section];
-        if (task.implicit && task.module === 'meta') await this.flushInStep(playRun, task, together.map((r) => r.run), [round, section]);
+        // Other threads' hosts at this task: their results shown with these. (Two tasks in one
+        // section of a round, hosts of one include and of another, are told apart by their
+        // order in this thread's round.)
+        const where = [round, section, ordinal];
+        await this.reach(where);
+        if (task.implicit && task.module === 'meta') await this.flushInStep(playRun, task, together.map((r) => r.run), where);
         else await forEachLimited(together, this.options.forks, ({ run, step }) => takeStep(playRun, run, iterators.get(run)!, step));
-        // Other threads' hosts end this task (this section of the round) before any host goes on.
-        await this.meet(round, section, Infinity);
       }
       for (const run of runs) if (run.stopped) playRun.once.leave(run.name);
     }
+    await this.reach([Infinity]);
     for (const [run, iterator] of iterators) {
       // Ended early (end_host, end_play): what it queued is still made, and a failure there fails the host.
       await settle(this.scope, run, () => {
@@ -284,11 +298,12 @@ class PlayBatch {
       for (const [index, handler] of this.play.handlers.entries()) {
         const names = [handler.name, ...handler.listen];
         const notified = runs.filter((run) => !run.stopped && !this.broken && names.some((n) => run.notified.has(n)));
+        // Each handler on every thread's hosts shown before the next handler.
+        await this.reach([...where, index]);
         for (const run of notified) for (const name of names) consumed.get(run)!.add(name);
         await forEachLimited(notified, this.options.forks, (run) => execute(playRun, run, handler, gates, true, fails(run)));
-        // Each handler on every thread's hosts before the next handler.
-        await this.meet(...where, index);
       }
+      await this.reach([...where, Infinity]);
       for (const [run, names] of consumed) for (const name of names) run.notified.delete(name);
       await Promise.all(runs.map((run) => settle(this.scope, run, fails(run))));
     } finally {

@@ -109,6 +109,60 @@ describe('worker threads: the hosts of a run spread over threads, the same run a
     assert.deepEqual(plays(two), plays(one));
   });
 
+  it('what a user sees is the same bytes with two threads as with one: plain at -v with diffs, JSON events, recap, exit code', async () => {
+    // One thread of one fork, and two threads of one fork each: both give each task's hosts one after the other.
+    const plain = (workers: string, forks: string) => runbook(args('order.yaml', '--output', 'plain', '-v', '--diff', '--workers', workers, '--forks', forks));
+    const json = (workers: string, forks: string) => runbook(args('order.yaml', '--output', 'json', '--workers', workers, '--forks', forks));
+    const oneText = await plain('1', '1');
+    const twoText = await plain('2', '2');
+    assert.equal(oneText.code, 2, oneText.stderr);
+    assert.equal(twoText.code, oneText.code, twoText.stderr);
+    // Everything but how long each took.
+    const timeless = (text: string) => text.replace(/^total duration.*$/m, '').replace(/\d+(\.\d+)? ?m?s\b/g, 'T');
+    assert.equal(timeless(twoText.stdout), timeless(oneText.stdout));
+    // The output has every kind of result in it, so the comparison covers them.
+    for (const seen of [/^changed: \[wk01\]/m, /^ok: \[wk01\]/m, /^skipping: \[wk02\]/m, /^failed: \[wk03\]/m, /^failed, ignored: \[wk04\]/m, /^changed: \[wk02\] handler: Note the tree/m, /^failed: \[wk04\]/m, /^ {4}diff /m]) assert.match(oneText.stdout, seen);
+    const oneJson = await json('1', '1');
+    const twoJson = await json('2', '2');
+    assert.equal(twoJson.code, oneJson.code);
+    const lines = (run: CliRun) => run.stdout.replace(/"durationMs":\d+/g, '"durationMs":0');
+    assert.equal(lines(twoJson), lines(oneJson));
+    assert.deepEqual(twoJson.recap, oneJson.recap);
+    assert.deepEqual([oneJson.recap!.wk03.failed, oneJson.recap!.wk04.failed, oneJson.recap!.wk02.ignored, oneJson.recap!.wk01.failed], [1, 1, 1, 0]);
+    for (const host of ['wk01', 'wk02']) assert.equal((await sandbox.fileInfo(host, '/srv/o/after')).mode, '0600');
+    assert.equal((await sandbox.fileInfo('wk03', '/srv/o/after')).exists, false, 'a failed host went on');
+  });
+
+  it('threads do not meet at each task: a hundred tasks, two threads, they meet only to start', async () => {
+    const tasks = Array.from({ length: 100 }, (_, i) =>
+      i % 3 === 0
+        ? { name: `Fact ${i}`, set_fact: { [`fact_${i}`]: `{{ inventory_hostname }}-${i}` }, changed_when: `inventory_hostname == 'wk02'` }
+        : i % 3 === 1
+          ? { name: `Check ${i}`, assert: { that: [`fact_${i - 1} is defined`], quiet: true } }
+          : { name: `Skip ${i}`, debug: { msg: 'never' }, when: `inventory_hostname == 'nowhere'` },
+    );
+    const playbook = join(sandbox.dir, 'many-tasks.yaml');
+    writeFileSync(playbook, yaml.dump([{ name: 'Many tasks', hosts: 'fleet', gather_facts: false, tasks }]));
+    const run = (workers: string) => runbook(['apply', inventory, playbook, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', '--workers', workers, '-vv']);
+    const one = await run('1');
+    const two = await run('2');
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(two.code, 0, two.stderr);
+    const lines = (r: CliRun) => r.stdout.replace(/"durationMs":\d+/g, '"durationMs":0');
+    assert.equal(lines(two), lines(one));
+    assert.equal(one.recap!.wk02.changed, 34);
+    const cost = /worker threads met (\d+) times \((\d+) to start, (\d+) at a batch's end, (\d+) far ahead\) and posted (\d+) messages/.exec(two.stderr);
+    assert.ok(cost, two.stderr);
+    const [, meetings, toStart, atEnd, farAhead, messages] = cost.map(Number);
+    assert.equal(toStart, 2, 'each thread waits once for the others to have checked their hosts');
+    assert.equal(atEnd, 0, 'a thread whose hosts go on does not wait at the end of a batch');
+    // A thread more than THREAD_WINDOW points (about 30 tasks) ahead waits: a few times at most, never per task.
+    assert.ok(farAhead <= 6, `${farAhead} waits far ahead`);
+    assert.equal(meetings, toStart + atEnd + farAhead);
+    // Events go in batches: fewer messages than tasks from each thread.
+    assert.ok(messages < 100, `${messages} messages for 100 tasks on 2 threads`);
+  });
+
   it('the no-op rerun over threads: one connection and at most two round trips per host', async () => {
     const first = await runbook(args('converge.yaml', '--output', 'json', '--workers', '2'));
     assert.equal(first.code, 0, first.stderr);

@@ -4,6 +4,9 @@ import { deserialize } from 'node:v8';
 import { autoThreads, comparePoints, Meeting, notPlainData, sharedRun, type SharedRun } from '../../lib/cli/threads.js';
 import { LockedVaultValue } from '../../lib/vault/locked.js';
 import type { RunOptions } from '../../lib/engine/options.js';
+import type { RunEvent } from '../../lib/engine/events.js';
+import type { PlannedPlay } from '../../lib/engine/preflight.js';
+import { ThreadEventOrder } from '../../lib/cli/thread-order.js';
 
 describe('worker threads: meeting points', () => {
   it('compares points as tuples, a prefix first', () => {
@@ -120,5 +123,79 @@ describe('worker threads: how many without --workers', () => {
     assert.equal(autoThreads(200, 8), 2);
     assert.equal(autoThreads(450, 4), 4);
     assert.equal(autoThreads(10_000, 4), 4);
+  });
+});
+
+describe('worker threads: the main thread orders the events of threads that run freely', () => {
+  const result = (host: string, task: string): RunEvent => ({ type: 'task_result', host, play: 'p', task, index: 0, handler: false, status: 'ok', dryRun: false, durationMs: 0 });
+  const start = (hosts: string[]): RunEvent => ({ type: 'play_start', play: 'p', index: 0, hosts, tasks: 2 });
+  const plan = [{ hosts: ['a', 'b', 'c', 'd'] }] as unknown as PlannedPlay[];
+  const shown = (events: RunEvent[]) => events.map((e) => (e.type === 'task_result' ? `${e.task} ${e.host}` : e.type === 'play_start' ? `play ${e.hosts.join(',')}` : e.type));
+
+  it('holds a point until every thread is past it, then gives it by host; one play_start with every thread\'s hosts', () => {
+    const out: RunEvent[] = [];
+    const order = new ThreadEventOrder(2, plan, ['a', 'b', 'c', 'd'], (e) => out.push(e));
+    // Thread 0 (a, c) runs two tasks ahead before thread 1 (b, d) says anything.
+    order.take(0, [start(['a', 'c']), result('a', 't1'), result('c', 't1'), result('a', 't2'), result('c', 't2')], [
+      { at: 0, point: [0, -1] },
+      { at: 1, point: [0, 0, 1, 0, 0] },
+      { at: 3, point: [0, 0, 2, 0, 0] },
+    ]);
+    assert.deepEqual(out, [], 'nothing goes out while a thread may still have events before it');
+    assert.equal(order.heldPoints(0), 3);
+    order.take(1, [start(['b', 'd']), result('d', 't1'), result('b', 't1')], [{ at: 0, point: [0, -1] }, { at: 1, point: [0, 0, 1, 0, 0] }]);
+    // Thread 1 is at t1: the play's start goes out, t1 still waits for thread 1's last host.
+    assert.deepEqual(shown(out), ['play a,b,c,d']);
+    assert.equal(order.released[0], 1);
+    order.take(1, [result('b', 't2')], [{ at: 0, point: [0, 0, 2, 0, 0] }]);
+    // Thread 1 reached t2: t1 of both threads by host; thread 1's d came before b, as it finished them.
+    assert.deepEqual(shown(out), ['play a,b,c,d', 't1 a', 't1 b', 't1 c', 't1 d']);
+    assert.equal(order.released[0], 2);
+    assert.equal(order.released[1], 2);
+    order.leave(0);
+    order.take(1, [result('d', 't2'), { type: 'play_end', play: 'p', index: 0 }], [{ at: 1, point: [0, Infinity] }]);
+    order.leave(1);
+    assert.deepEqual(shown(out), ['play a,b,c,d', 't1 a', 't1 b', 't1 c', 't1 d', 't2 a', 't2 b', 't2 c', 't2 d', 'play_end']);
+  });
+
+  it('a thread that never reaches a point (its hosts skip it) says so by passing it', () => {
+    const out: RunEvent[] = [];
+    const order = new ThreadEventOrder(2, plan, ['a', 'b', 'c', 'd'], (e) => out.push(e));
+    order.take(0, [result('a', 'rescue')], [{ at: 0, point: [0, 0, 1, 1, 0] }]);
+    order.take(1, [], [{ at: 0, point: [0, 0, 2] }]);
+    assert.deepEqual(out, [], 'thread 0 may have more at its point');
+    order.take(0, [], [{ at: 0, point: [0, 0, 2] }]);
+    assert.deepEqual(shown(out), ['rescue a']);
+  });
+
+  it('at a point of the free strategy, events go out as they come once every thread reached it', () => {
+    const out: RunEvent[] = [];
+    const order = new ThreadEventOrder(2, plan, ['a', 'b', 'c', 'd'], (e) => out.push(e));
+    order.take(0, [result('c', 'free')], [{ at: 0, point: [0, 0, 1], arrival: true }]);
+    assert.deepEqual(out, [], 'thread 1 may still have events before the free point');
+    order.take(1, [result('d', 'free')], [{ at: 0, point: [0, 0, 1], arrival: true }]);
+    order.take(0, [result('a', 'free')]);
+    assert.deepEqual(shown(out), ['free c', 'free d', 'free a']);
+  });
+
+  it('a thread that goes back to an earlier point is a bug, not a reordering', () => {
+    const order = new ThreadEventOrder(1, plan, ['a'], () => {});
+    order.take(0, [], [{ at: 0, point: [0, 0, 2] }]);
+    assert.throws(() => order.take(0, [], [{ at: 0, point: [0, 0, 1] }]), /went back/);
+  });
+});
+
+describe('worker threads: a vote that does not wait', () => {
+  it('a thread going on with vote false decides the answer for those that wait there', () => {
+    const meeting = new Meeting(2);
+    assert.deepEqual(meeting.arrive(0, [0, 0, Infinity, Infinity], true), []);
+    assert.deepEqual(meeting.pass(1, [0, 0, Infinity, Infinity], false), [{ thread: 0, answer: false }]);
+  });
+
+  it('a thread still before the point keeps the others waiting, even past points without votes', () => {
+    const meeting = new Meeting(2);
+    assert.deepEqual(meeting.arrive(0, [0, 0, Infinity, Infinity], true), []);
+    assert.deepEqual(meeting.pass(1, [0, 0, 3, 0, 0]), []);
+    assert.deepEqual(meeting.pass(1, [0, 0, Infinity, Infinity], true), [{ thread: 0, answer: true }]);
   });
 });

@@ -1,0 +1,141 @@
+import type { RunEvent } from '../engine/events.js';
+import type { PlannedPlay } from '../engine/preflight.js';
+
+/**
+ * Worker threads run their hosts' tasks without waiting for each other; this puts their events
+ * back in the order one thread gives them. Each thread's events come in order, cut by the points
+ * it reached (RunCoordinator.at: a play's start, a batch's facts, each task of a lock-step
+ * round, each handler of a flush point, a batch's end). Once every thread is past a point, its
+ * events are released together: ordered by host (the run's host order), as one thread's rounds
+ * give them, or, at an 'arrival' point (the free strategy), as they came once the points before
+ * it are out. A play's start (one per thread, each with its own hosts) goes out once, with the
+ * hosts of every thread.
+ */
+
+/** Where a thread's events are cut: before events[at], `point` begins. */
+export interface ThreadMark {
+  at: number;
+  point: number[];
+  arrival?: true;
+}
+
+interface Segment {
+  point: number[];
+  arrival: boolean;
+  events: RunEvent[];
+}
+
+/** Points compared as tuples (engine/options.ts RunCoordinator); a shorter prefix comes first. */
+export function comparePoints(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] < b[i]) return -1;
+    if (a[i] > b[i]) return 1;
+  }
+  return a.length - b.length;
+}
+
+const START: number[] = [-Infinity];
+const DONE: number[] = [Infinity];
+
+export class ThreadEventOrder {
+  /** Each thread's events not released yet, one segment per point, in the thread's order. */
+  private readonly held: Segment[][];
+  /** The point each thread is at (its last), or DONE. */
+  private readonly position: Array<{ point: number[]; arrival: boolean }>;
+  private readonly hostIndex: Map<string, number>;
+  /** Each thread's points not yet released, in order. */
+  private readonly pending: number[][][];
+  /** How many of its points each thread had released (a thread reads its own count to know how far ahead it is). */
+  readonly released: Int32Array;
+
+  constructor(
+    threads: number,
+    private readonly plan: PlannedPlay[],
+    hosts: string[],
+    private readonly emit: (event: RunEvent) => void,
+  ) {
+    this.held = Array.from({ length: threads }, () => []);
+    this.position = Array.from({ length: threads }, () => ({ point: START, arrival: false }));
+    this.hostIndex = new Map(hosts.map((h, i) => [h, i]));
+    this.pending = Array.from({ length: threads }, () => []);
+    this.released = new Int32Array(new SharedArrayBuffer(threads * Int32Array.BYTES_PER_ELEMENT));
+  }
+
+  /** A thread's next events, cut by the points it reached among them. */
+  take(thread: number, events: RunEvent[], marks: ThreadMark[] = []): void {
+    let from = 0;
+    for (const mark of marks) {
+      this.append(thread, events.slice(from, mark.at));
+      from = mark.at;
+      this.reach(thread, mark.point, mark.arrival === true);
+    }
+    this.append(thread, events.slice(from));
+    this.release();
+  }
+
+  /** The thread finished: past every point. */
+  leave(thread: number): void {
+    this.position[thread] = { point: DONE, arrival: false };
+    this.release();
+  }
+
+  /** Points of a thread not released yet: how far it is ahead of the slowest thread. */
+  heldPoints(thread: number): number {
+    return this.pending[thread].length;
+  }
+
+  private reach(thread: number, point: number[], arrival: boolean): void {
+    const position = this.position[thread];
+    if (comparePoints(point, position.point) < 0) throw new Error(`worker thread ${thread + 1} went back from [${position.point.join(',')}] to [${point.join(',')}]`);
+    this.position[thread] = { point, arrival };
+    this.pending[thread].push(point);
+  }
+
+  private append(thread: number, events: RunEvent[]): void {
+    if (events.length === 0) return;
+    const { point, arrival } = this.position[thread];
+    const segments = this.held[thread];
+    const last = segments[segments.length - 1];
+    if (last && comparePoints(last.point, point) === 0) last.events.push(...events);
+    else segments.push({ point, arrival, events });
+  }
+
+  /** Every point no thread is still before goes out; the point the slowest thread is at, too, when its events go as they come. */
+  private release(): void {
+    const frontier = this.position.reduce((low, p) => (comparePoints(p.point, low.point) < 0 ? p : low), this.position[0]);
+    this.pending.forEach((points, thread) => {
+      let passed = 0;
+      while (passed < points.length && comparePoints(points[passed], frontier.point) < 0) passed++;
+      if (passed === 0) return;
+      points.splice(0, passed);
+      Atomics.add(this.released, thread, passed);
+    });
+    for (;;) {
+      let lowest: number[] | undefined;
+      for (const segments of this.held) if (segments.length > 0 && (!lowest || comparePoints(segments[0].point, lowest) < 0)) lowest = segments[0].point;
+      if (!lowest) return;
+      const order = comparePoints(lowest, frontier.point);
+      if (order > 0 || (order === 0 && !frontier.arrival)) return;
+      const here: Segment[] = [];
+      for (const segments of this.held) if (segments.length > 0 && comparePoints(segments[0].point, lowest) === 0) here.push(segments.shift()!);
+      if (order === 0) for (const segment of here) for (const event of segment.events) this.emit(event);
+      else this.emitTogether(here.flatMap((s) => s.events));
+    }
+  }
+
+  /** The events of one point from every thread: by host, as one thread gives them; one play_start, one play_end. */
+  private emitTogether(events: RunEvent[]): void {
+    const starts = events.filter((e): e is Extract<RunEvent, { type: 'play_start' }> => e.type === 'play_start');
+    if (starts.length > 0) {
+      const seen = new Set(starts.flatMap((e) => e.hosts));
+      const { index, play, tasks } = starts[0];
+      this.emit({ type: 'play_start', play, index, hosts: this.plan[index].hosts.filter((h) => seen.has(h)), tasks });
+    }
+    const host = (event: RunEvent) => ('host' in event ? (this.hostIndex.get(event.host) ?? -1) : -1);
+    // Array.prototype.sort is stable: each host's events keep their order.
+    const rest = events.filter((e) => e.type !== 'play_start' && e.type !== 'play_end').sort((a, b) => host(a) - host(b));
+    for (const event of rest) this.emit(event);
+    const end = events.find((e) => e.type === 'play_end');
+    if (end) this.emit(end);
+  }
+}
