@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { ConnectionSpec, InventoryHost } from '../inventory/types.js';
-import { emptyRecap, type HostRecap } from './events.js';
+import { emptyRecap, type HostRecap, type TransportCounters } from './events.js';
 import type { Privilege } from '../transport/types.js';
 import { SshTransport } from '../transport/ssh.js';
 import { LocalTransport } from '../transport/local.js';
 import type { QueuedTransport } from '../transport/queued.js';
 import { usableWithoutPassphrase, type KeyChoice } from '../transport/keys.js';
+import type { PersistSettings } from '../transport/kept.js';
 import { FactCache } from './facts.js';
 import type { PendingResult } from './results.js';
 import type { FactRequest } from '../modules/types.js';
@@ -23,6 +24,8 @@ export interface ConnectionSettings {
   factTimeoutMs?: number;
   /** -vvvv: connection-level detail lines (see SshTarget.log). */
   connectionLog?: (line: string) => void;
+  /** Connections kept between runs by the connection keeper (--persist). */
+  persist?: PersistSettings;
 }
 
 /** Which connection a spec makes: the controller, or a login user at an address and port. */
@@ -141,8 +144,14 @@ export class HostRun {
   }
 
   /** Connections and round trips of all of them. */
-  get stats(): { connections: number; roundTrips: number } {
-    return this.allTransports().reduce((sum, t) => ({ connections: sum.connections + t.stats.connections, roundTrips: sum.roundTrips + t.stats.roundTrips }), { connections: 0, roundTrips: 0 });
+  get stats(): TransportCounters {
+    const sum: TransportCounters = { connections: 0, roundTrips: 0 };
+    for (const { stats } of this.allTransports()) {
+      sum.connections += stats.connections;
+      sum.roundTrips += stats.roundTrips;
+      if (stats.reused) sum.reused = (sum.reused ?? 0) + stats.reused;
+    }
+    return sum;
   }
 
   private transportFor(connection: ConnectionSpec): QueuedTransport {
@@ -171,6 +180,7 @@ export class HostRun {
       keepaliveMs: settings.keepaliveMs,
       becomePassword: settings.becomePassword,
       log: settings.connectionLog,
+      persist: settings.persist,
     });
   }
 
