@@ -30,6 +30,8 @@ export interface AnsibleConfig {
   /** vault_identity_list: vault ids tried before the command line's --vault-id (id@file, id@prompt). */
   vaultIdentityList?: string[];
   verbosity?: number;
+  /** [ssh_connection] ssh_args: its ControlMaster/ControlPersist options turn on kept connections (--persist). */
+  sshArgs?: string;
   /** Notes for the user: keys read but deliberately ignored, a world-writable folder skipped. */
   notes: string[];
 }
@@ -58,6 +60,7 @@ const SETTINGS: Setting[] = [
   { key: 'vaultIdentityList', section: 'defaults', ini: 'vault_identity_list', env: 'ANSIBLE_VAULT_IDENTITY_LIST', kind: 'list' },
   { key: 'becomePasswordFile', section: 'defaults', ini: 'become_password_file', env: 'ANSIBLE_BECOME_PASSWORD_FILE', kind: 'path' },
   { key: 'verbosity', section: 'defaults', ini: 'verbosity', env: 'ANSIBLE_VERBOSITY', kind: 'integer' },
+  { key: 'sshArgs', section: 'ssh_connection', ini: 'ssh_args', env: 'ANSIBLE_SSH_ARGS', kind: 'string' },
   { key: 'become', section: 'privilege_escalation', ini: 'become', env: 'ANSIBLE_BECOME', kind: 'boolean' },
   { key: 'becomeUser', section: 'privilege_escalation', ini: 'become_user', env: 'ANSIBLE_BECOME_USER', kind: 'string' },
   { key: 'becomeAskPass', section: 'privilege_escalation', ini: 'become_ask_pass', env: 'ANSIBLE_BECOME_ASK_PASS', kind: 'boolean' },

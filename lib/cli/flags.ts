@@ -51,6 +51,23 @@ export function positiveSeconds(flag: string, value: unknown): number {
   return number;
 }
 
+/**
+ * OpenSSH's time format (sshd_config(5) TIME FORMATS: `60`, `60s`, `10m`, `1h30m`), for --persist
+ * and ControlPersist; `yes` keeps until the keeper ends (-1 here), `no` is 0.
+ */
+export function persistSeconds(flag: string, value: unknown): number {
+  const text = String(value).trim().toLowerCase();
+  if (text === 'yes') return -1;
+  if (text === 'no') return 0;
+  const units: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+  if (/^(\d+(\.\d+)?[smhdw]?)+$/.test(text)) {
+    let seconds = 0;
+    for (const [, number, unit] of text.matchAll(/(\d+(?:\.\d+)?)([smhdw]?)/g)) seconds += Number(number) * units[unit];
+    if (Number.isFinite(seconds)) return seconds;
+  }
+  throw new InputError(`${flag} must be a number of seconds (60, 10m, 1h30m; 0: off) (got '${String(value)}')`);
+}
+
 /** A file that, if it exists, is a file (known_hosts is created on first use with --accept-new-host-keys). */
 export function fileOrAbsent(flag: string, path: string): string {
   try {

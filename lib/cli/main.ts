@@ -23,6 +23,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
+  // The connection keeper (--persist), started detached by a run: not a command for users.
+  if (argv[0] === '__keeper' && argv.length === 2) {
+    const { runKeeper } = await import('../transport/keeper.js');
+    return runKeeper(argv[1]);
+  }
   try {
     rejectUnsupportedFlags(argv);
     const simple = simpleApplyArgs(argv);

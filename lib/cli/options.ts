@@ -35,6 +35,7 @@ export const CONNECTION_OPTIONS = {
   'known-hosts': { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' },
   'accept-new-host-keys': { type: 'boolean', describe: 'Trust and record keys of hosts not yet known (a changed key is always refused); ansible.cfg host_key_checking = False does the same' },
   'connect-timeout': { alias: ['timeout', 'T'], type: 'string', describe: 'Seconds to wait for a host to answer (default 10; ansible.cfg timeout)' },
+  persist: { type: 'string', describe: "Keep each host's SSH connection this many seconds after the run, for the next run to reuse (a connection keeper process holds them; 0: off, the default; ansible.cfg ssh_args ControlPersist=60s does the same)" },
   keepalive: { type: 'string', describe: 'Seconds a connected host may stay silent before it is unreachable (default 15)' },
   'fact-timeout': { type: 'string', describe: "Seconds a host may take to answer a fact probe (default 60); longer fails the host's task" },
   'flush-cache': { type: 'boolean', describe: 'Accepted for ansible-playbook compatibility: runbook keeps no fact cache between runs' },

@@ -6,7 +6,9 @@ import { loadInventory, withPlaybookDir } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ReporterKind } from '../report/types.js';
 import { loadAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
-import { checkOnlyChoice, existingFile, fileOrAbsent, positiveSeconds, wholeNumber } from './flags.js';
+import { checkOnlyChoice, existingFile, fileOrAbsent, persistSeconds, positiveSeconds, wholeNumber } from './flags.js';
+import { keeperDir } from '../transport/keeper-protocol.js';
+import type { PersistSettings } from '../transport/kept.js';
 import { promptHidden } from './prompt.js';
 import { codeCacheNote } from './verbose.js';
 
@@ -25,6 +27,7 @@ export interface ConnectionArgs {
   connectTimeout?: unknown;
   factTimeout?: unknown;
   keepalive?: unknown;
+  persist?: unknown;
   user?: string;
   privateKey?: string;
   become?: boolean;
@@ -44,6 +47,8 @@ export interface Session {
   connectTimeoutMs: number;
   factTimeoutMs: number;
   keepaliveMs?: number;
+  /** --persist or ansible.cfg's ControlPersist: connections kept between runs by the connection keeper. */
+  persist?: PersistSettings;
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   verbosity: number;
@@ -86,6 +91,7 @@ export async function settleSession(args: ConnectionArgs, given?: { becomePasswo
     forks,
     connectTimeoutMs: timeout * 1000,
     keepaliveMs: args.keepalive !== undefined ? positiveSeconds('--keepalive', args.keepalive) * 1000 : undefined,
+    persist: persistSettings(args, config),
     factTimeoutMs: (args.factTimeout !== undefined ? positiveSeconds('--fact-timeout', args.factTimeout) : DEFAULT_FACT_TIMEOUT_S) * 1000,
     knownHostsFile,
     // host_key_checking = False: trust a host's first key, as OpenSSH's StrictHostKeyChecking=no does; a changed key is still refused.
@@ -101,10 +107,30 @@ export async function settleSession(args: ConnectionArgs, given?: { becomePasswo
 
 /** The engine's connection and run settings, as the session settled them. */
 export function connectionRunOptions(session: Session) {
-  const { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, verbosity, becomePassword } = session;
+  const { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, persist, verbosity, becomePassword } = session;
   // -vvvv: what the SSH connection does (Ansible's connection plugin detail), on stderr.
   const connectionLog = verbosity >= 4 ? (line: string) => void process.stderr.write(`${line}\n`) : undefined;
-  return { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, verbosity, becomePassword, connectionLog };
+  return { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, persist, verbosity, becomePassword, connectionLog };
+}
+
+/**
+ * Kept connections (see transport/keeper.ts): `--persist SECONDS`, else ansible.cfg's
+ * `[ssh_connection] ssh_args` (or ANSIBLE_SSH_ARGS) when it asks OpenSSH for ControlMaster
+ * auto/yes with a ControlPersist time, as Ansible's own default ssh_args do. Off unless asked.
+ */
+function persistSettings(args: ConnectionArgs, config: AnsibleConfig): PersistSettings | undefined {
+  let seconds: number;
+  if (args.persist !== undefined) seconds = persistSeconds('--persist', args.persist);
+  else {
+    const sshArgs = config.sshArgs ?? '';
+    const master = /ControlMaster\s*[= ]\s*(\S+)/i.exec(sshArgs)?.[1].toLowerCase();
+    const persist = /ControlPersist\s*[= ]\s*(\S+)/i.exec(sshArgs)?.[1];
+    // OpenSSH persists only a master connection (ControlMaster yes, auto, ask, autoask).
+    if (persist === undefined || master === undefined || master === 'no') return undefined;
+    seconds = persistSeconds(`ControlPersist in ssh_args (${process.env.ANSIBLE_SSH_ARGS ? 'ANSIBLE_SSH_ARGS' : config.file})`, persist);
+  }
+  if (seconds === 0) return undefined;
+  return { seconds, dir: keeperDir(), warn: (line) => void process.stderr.write(`[WARNING] ${line}\n`) };
 }
 
 /** -i sources (files, folders, `host,list,`; several are merged), loaded and given the command line's connection defaults. */

@@ -48,6 +48,8 @@ export function countResult(recap: HostRecap, result: { status: TaskStatus; igno
 export interface TransportCounters {
   connections: number;
   roundTrips: number;
+  /** Kept connections (--persist) used again; absent when none. */
+  reused?: number;
 }
 
 /** Everything the engine tells the world. Renderers subscribe; they never drive the engine. */

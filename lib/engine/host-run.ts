@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { ConnectionSpec, InventoryHost } from '../inventory/types.js';
-import { emptyRecap, type HostRecap } from './events.js';
+import { emptyRecap, type HostRecap, type TransportCounters } from './events.js';
 import type { Privilege } from '../transport/types.js';
 import { SshTransport } from '../transport/ssh.js';
 import { LocalTransport } from '../transport/local.js';
 import type { QueuedTransport } from '../transport/queued.js';
 import { usableWithoutPassphrase, type KeyChoice } from '../transport/keys.js';
+import type { PersistSettings } from '../transport/kept.js';
 import { FactCache } from './facts.js';
+import { namespacedFacts } from './vars.js';
 import type { PendingResult } from './results.js';
 import type { FactRequest } from '../modules/types.js';
 import type { TaskSpec } from '../playbook/types.js';
@@ -23,6 +25,8 @@ export interface ConnectionSettings {
   factTimeoutMs?: number;
   /** -vvvv: connection-level detail lines (see SshTarget.log). */
   connectionLog?: (line: string) => void;
+  /** Connections kept between runs by the connection keeper (--persist). */
+  persist?: PersistSettings;
 }
 
 /** Which connection a spec makes: the controller, or a login user at an address and port. */
@@ -60,11 +64,25 @@ export class HostRun {
   /** Sets variables of one layer: set_fact and registered results, include_vars, or host facts. */
   setVars(layer: 'set' | 'included' | 'gathered', values: Record<string, unknown>): void {
     Object.assign(layer === 'set' ? this.registered : layer === 'included' ? this.included : this.gathered, values);
+    if (layer === 'gathered') this.gatheredChanges++;
     if (this.varsLog.length >= 64) {
       this.varsLogStart += 32;
       this.varsLog.splice(0, 32);
     }
     this.varsLog.push(layer === 'gathered' ? null : Object.keys(values));
+  }
+
+  /** Counts the changes of host facts (setVars 'gathered'). */
+  private gatheredChanges = 0;
+  private namespaced?: { changes: number; facts: Record<string, unknown> };
+
+  /**
+   * `ansible_facts` as hostvars show it (namespacedFacts of the host facts), made again only when
+   * they changed: hostvars show it again after every task that could have returned facts.
+   */
+  namespacedFacts(): Record<string, unknown> {
+    if (this.namespaced?.changes !== this.gatheredChanges) this.namespaced = { changes: this.gatheredChanges, facts: namespacedFacts(this.gathered) };
+    return this.namespaced.facts;
   }
 
   /** Moves with every setVars. */
@@ -141,8 +159,14 @@ export class HostRun {
   }
 
   /** Connections and round trips of all of them. */
-  get stats(): { connections: number; roundTrips: number } {
-    return this.allTransports().reduce((sum, t) => ({ connections: sum.connections + t.stats.connections, roundTrips: sum.roundTrips + t.stats.roundTrips }), { connections: 0, roundTrips: 0 });
+  get stats(): TransportCounters {
+    const sum: TransportCounters = { connections: 0, roundTrips: 0 };
+    for (const { stats } of this.allTransports()) {
+      sum.connections += stats.connections;
+      sum.roundTrips += stats.roundTrips;
+      if (stats.reused) sum.reused = (sum.reused ?? 0) + stats.reused;
+    }
+    return sum;
   }
 
   private transportFor(connection: ConnectionSpec): QueuedTransport {
@@ -171,6 +195,7 @@ export class HostRun {
       keepaliveMs: settings.keepaliveMs,
       becomePassword: settings.becomePassword,
       log: settings.connectionLog,
+      persist: settings.persist,
     });
   }
 

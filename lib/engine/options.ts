@@ -2,6 +2,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { HostRecap, RunEventListener } from './events.js';
 import type { PlannedPlay } from './preflight.js';
 import type { KeyChoice } from '../transport/keys.js';
+import type { PersistSettings } from '../transport/kept.js';
 
 export interface RunOptions {
   inventory: Inventory;
@@ -21,6 +22,8 @@ export interface RunOptions {
   becomePassword?: string;
   /** A connected host silent this long is unreachable (default 15 s). */
   keepaliveMs?: number;
+  /** --persist: connections kept between runs by the connection keeper. */
+  persist?: PersistSettings;
   /** -vvvv: connection-level detail (negotiation, host key, each exec's size and exit), one line each; never a command line or secret. */
   connectionLog?: (line: string) => void;
   /** Aborted on SIGINT/SIGTERM: no task starts after it; what runs on the hosts is stopped. */

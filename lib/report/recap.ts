@@ -103,7 +103,11 @@ function summaryLine(durationMs: number, transport: Record<string, TransportCoun
   if (counters.length > 0) {
     const connections = counters.reduce((sum, c) => sum + c.connections, 0);
     const roundTrips = counters.reduce((sum, c) => sum + c.roundTrips, 0);
-    parts.push(`${connections} connection${connections === 1 ? '' : 's'}`, `${roundTrips} round trip${roundTrips === 1 ? '' : 's'}`);
+    const reused = counters.reduce((sum, c) => sum + (c.reused ?? 0), 0);
+    parts.push(`${connections} ${reused > 0 ? 'new ' : ''}connection${connections === 1 ? '' : 's'}`);
+    // --persist: connections kept from an earlier run, used again (no handshake).
+    if (reused > 0) parts.push(`${reused} kept connection${reused === 1 ? '' : 's'} reused`);
+    parts.push(`${roundTrips} round trip${roundTrips === 1 ? '' : 's'}`);
   }
   return parts.join(', ');
 }

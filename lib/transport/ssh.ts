@@ -11,6 +11,7 @@ import { InterruptedError, TimeoutError, UnreachableError, type ContentSource, t
 import { KILL_GRACE_MS, QueuedTransport, abortReason, hostSecondsUntil, sendInput } from './queued.js';
 import { parsedPrivateKey } from './keys.js';
 import { declineHostKeyProofs, signPublicKeyAtOnce, verifyEd25519FromRawKey } from './ssh2-protocol.js';
+import { KeeperUnavailable, keptConnection, type ExecClient, type PersistSettings } from './kept.js';
 
 /** sshd's MaxSessions defaults to 10 channels per connection; stay below it (see onChannel). */
 const CHANNELS_PER_CONNECTION = 8;
@@ -88,6 +89,8 @@ export interface SshTarget {
   log?: (line: string) => void;
   /** ssh2's own debug lines, one per packet sent or received (tests count them; never shown to users). */
   protocolTrace?: (line: string) => void;
+  /** Keep the connection between runs (--persist, ControlPersist): it is asked of the connection keeper. */
+  persist?: PersistSettings;
 }
 
 export { UnreachableError };
@@ -132,7 +135,7 @@ export const KEX_ALGORITHMS = [
 /** One ssh2 connection to one host, opened once and reused for every command of the run. */
 export class SshTransport extends QueuedTransport {
   private readonly channels = new Limiter(CHANNELS_PER_CONNECTION);
-  private client?: Promise<Client>;
+  private client?: Promise<ExecClient>;
   private closed = false;
   /** Channels running now, with whether they run through sudo: interrupt() stops them. */
   private readonly running = new Map<ClientChannel, boolean>();
@@ -149,10 +152,43 @@ export class SshTransport extends QueuedTransport {
   }
 
   /** Opens the connection on first use; later calls share it. */
-  connect(): Promise<Client> {
+  connect(): Promise<ExecClient> {
     if (this.interrupted) return Promise.reject(new InterruptedError(`${this.host}: interrupted`));
-    this.client ??= handshakeSlots(this.target.address, this.target.port).run(() => this.handshakeWithRetries());
+    this.client ??= this.target.persist ? this.keptOrFresh(this.target.persist) : this.fresh();
     return this.client;
+  }
+
+  private fresh(): Promise<Client> {
+    return handshakeSlots(this.target.address, this.target.port).run(() => this.handshakeWithRetries());
+  }
+
+  /**
+   * The connection keeper's connection to this host (opened by it if it has none, with the same
+   * host-key checks); without a keeper to ask (none starts, another version, no answer, a
+   * directory others may enter), a fresh connection. A host the keeper cannot reach is unreachable.
+   */
+  private async keptOrFresh(persist: PersistSettings): Promise<ExecClient> {
+    const { address, port, user, privateKey, passphrase, agent, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, keepaliveMs } = this.target;
+    let kept: Awaited<ReturnType<typeof keptConnection>>;
+    try {
+      kept = await keptConnection({ address, port, user, privateKey, passphrase, agent, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, keepaliveMs }, persist);
+    } catch (error) {
+      if (!(error instanceof KeeperUnavailable)) throw error;
+      this.detail(`no kept connection (${error.message}): a fresh one`);
+      return this.fresh();
+    }
+    const { client, reused, keeperPid } = kept;
+    if (reused) this.stats.reused = (this.stats.reused ?? 0) + 1;
+    else this.stats.connections++;
+    this.lostReason = undefined;
+    this.detail(`${reused ? 'reusing the connection kept' : 'connected (kept for later runs)'} by the connection keeper (pid ${keeperPid}, persist ${persist.seconds} s)`);
+    client.on('reconnected', () => {
+      this.stats.connections++;
+      this.detail('the kept connection was gone: the keeper connected again');
+    });
+    client.on('lost', (reason: string) => (this.lostReason = reason));
+    client.on('close', () => (this.client = undefined));
+    return client;
   }
 
   private async handshakeWithRetries(): Promise<Client> {

@@ -66,8 +66,11 @@ export interface FileWriteOptions extends Privilege {
 
 /** Counters for structural guards: connections and round trips per host. */
 export interface TransportStats {
+  /** New SSH connections opened for this run (by runbook, or by the connection keeper for it). */
   connections: number;
   roundTrips: number;
+  /** Connections kept from an earlier run and used again (--persist); absent when none. */
+  reused?: number;
 }
 
 /** A change to make on a host, queued so that consecutive changes cost one round trip together. */
