@@ -38,9 +38,10 @@ export const HOSTS_PER_THREAD = 100;
 /**
  * The thread count without --workers. On 2 cores, measured on this project's machine (README,
  * Benchmark: worker threads), a second thread never paid off: the hosts' sshd's (tests, sandboxes)
- * or the rest of the machine use the other core, and the second thread only adds its start and the
- * copies of events (MEASURE). Above that, a
- * thread per core once each has HOSTS_PER_THREAD hosts (not measured here: no such machine).
+ * or the rest of the machine use the other core, and the second thread only adds CPU (its start,
+ * its own JIT and heap, the copies of events: 1.4-1.7x the CPU of one thread, with or without a
+ * meeting per task). Above that, a thread per core once each has HOSTS_PER_THREAD hosts (not
+ * measured here: no such machine).
  */
 export function autoThreads(hosts: number, cores: number): number {
   if (cores < MIN_CORES_FOR_THREADS) return 1;
