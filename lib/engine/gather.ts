@@ -3,7 +3,6 @@ import { builtTask, type PlaySpec, type TaskSpec } from '../playbook/types.js';
 import type { HostRun } from './host-run.js';
 import { recordResult } from './results.js';
 import { taskPrivilege, type RunScope, type TaskOutcome } from './task.js';
-import { namespacedFacts } from './vars.js';
 import { UnreachableError } from '../transport/ssh.js';
 
 /** The task Ansible reports for a play's implicit fact gathering. */
@@ -30,7 +29,7 @@ export async function gatherFacts(scope: RunScope, run: HostRun, play: PlaySpec,
     const facts = await run.facts(taskPrivilege(run, play, task)).get(gatheredFact(play.gatherSubset));
     run.setVars('gathered', facts);
     for (const [name, value] of Object.entries(facts)) if (!(name in extraVars)) hostvars[name] = value;
-    hostvars.ansible_facts = namespacedFacts(run.gathered);
+    hostvars.ansible_facts = run.namespacedFacts();
     outcome = { status: 'ok', result: { changed: false, ansible_facts: facts } };
   } catch (error) {
     run.stopped = true;

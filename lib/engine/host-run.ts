@@ -9,6 +9,7 @@ import type { QueuedTransport } from '../transport/queued.js';
 import { usableWithoutPassphrase, type KeyChoice } from '../transport/keys.js';
 import type { PersistSettings } from '../transport/kept.js';
 import { FactCache } from './facts.js';
+import { namespacedFacts } from './vars.js';
 import type { PendingResult } from './results.js';
 import type { FactRequest } from '../modules/types.js';
 import type { TaskSpec } from '../playbook/types.js';
@@ -63,11 +64,25 @@ export class HostRun {
   /** Sets variables of one layer: set_fact and registered results, include_vars, or host facts. */
   setVars(layer: 'set' | 'included' | 'gathered', values: Record<string, unknown>): void {
     Object.assign(layer === 'set' ? this.registered : layer === 'included' ? this.included : this.gathered, values);
+    if (layer === 'gathered') this.gatheredChanges++;
     if (this.varsLog.length >= 64) {
       this.varsLogStart += 32;
       this.varsLog.splice(0, 32);
     }
     this.varsLog.push(layer === 'gathered' ? null : Object.keys(values));
+  }
+
+  /** Counts the changes of host facts (setVars 'gathered'). */
+  private gatheredChanges = 0;
+  private namespaced?: { changes: number; facts: Record<string, unknown> };
+
+  /**
+   * `ansible_facts` as hostvars show it (namespacedFacts of the host facts), made again only when
+   * they changed: hostvars show it again after every task that could have returned facts.
+   */
+  namespacedFacts(): Record<string, unknown> {
+    if (this.namespaced?.changes !== this.gatheredChanges) this.namespaced = { changes: this.gatheredChanges, facts: namespacedFacts(this.gathered) };
+    return this.namespaced.facts;
   }
 
   /** Moves with every setVars. */

@@ -10,7 +10,7 @@ import { failPending, recordResult, settle, type OnFailure } from './results.js'
 import type { RunOnceScopes } from './run-once.js';
 import { runTask, type RunScope, type TaskOutcome } from './task.js';
 import { includesOf } from './include.js';
-import { factsOf, namespacedFacts, taskVars, type VarLayers } from './vars.js';
+import { factsOf, taskVars, type VarLayers } from './vars.js';
 import type { TaskStatus } from './events.js';
 import type { Limiter } from '../util/limiter.js';
 import { StepFailure } from '../transport/types.js';
@@ -248,7 +248,7 @@ function takeFacts(playRun: PlayRun, run: HostRun, task: TaskSpec, outcome: Task
     // Other hosts see them through hostvars; extra vars stay on top there too.
     for (const [name, value] of Object.entries(facts)) if (!(name in extraVars)) hostvars[name] = value;
   }
-  if (layer === 'gathered') hostvars.ansible_facts = namespacedFacts(run.gathered);
+  if (layer === 'gathered') hostvars.ansible_facts = run.namespacedFacts();
 }
 
 function publish(play: PlaySpec, role: RoleScope): void {

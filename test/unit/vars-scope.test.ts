@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { HostRun } from '../../lib/engine/host-run.js';
 import { taskVars, type VarLayers, type VarsHistory } from '../../lib/engine/vars.js';
 import { parseInventoryText } from '../../lib/inventory/load.js';
 import type { PlaySpec, TaskSpec } from '../../lib/playbook/types.js';
@@ -94,5 +95,17 @@ describe('task variables kept per host (engine/vars.ts)', () => {
     layers.history.set({ colour: 'yellow', depth: 2, size: 3 });
     const vars = taskVars(layers, task);
     assert.deepEqual([vars.colour, vars.depth, vars.size], ['white', 9, 3]);
+  });
+
+  it("hostvars' ansible_facts is made again when, and only when, the host facts change", () => {
+    const run = new HostRun(inventory.hosts.get('web1')!, { knownHostsFile: '/dev/null', acceptNewHostKeys: false, connectTimeoutMs: 1000 });
+    assert.deepEqual(run.namespacedFacts(), {});
+    run.setVars('gathered', { ansible_os_family: 'Debian' });
+    const first = run.namespacedFacts();
+    assert.deepEqual(first, { os_family: 'Debian' });
+    run.setVars('set', { ansible_os_family: 'set, not a fact' });
+    assert.equal(run.namespacedFacts(), first);
+    run.setVars('gathered', { ansible_os_family: 'RedHat', ansible_hostname: 'web1' });
+    assert.deepEqual(run.namespacedFacts(), { os_family: 'RedHat', hostname: 'web1' });
   });
 });
