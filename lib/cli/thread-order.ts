@@ -9,7 +9,9 @@ import type { PlannedPlay } from '../engine/preflight.js';
  * events are released together: ordered by host (the run's host order), as one thread's rounds
  * give them, or, at an 'arrival' point (the free strategy), as they came once the points before
  * it are out. A play's start (one per thread, each with its own hosts) goes out once, with the
- * hosts of every thread.
+ * hosts of every thread. Live events (a task started on a host, its progress), which only the
+ * terminal's live view shows, go out as they come once their play's start is out: the view shows
+ * what each host does now, not a task later.
  */
 
 /** Where a thread's events are cut: before events[at], `point` begins. */
@@ -47,12 +49,16 @@ export class ThreadEventOrder {
   private readonly pending: number[][][];
   /** How many of its points each thread had released (a thread reads its own count to know how far ahead it is). */
   readonly released: Int32Array;
+  /** The last play whose play_start went out. */
+  private startedPlay = -1;
 
   constructor(
     threads: number,
     private readonly plan: PlannedPlay[],
     hosts: string[],
     private readonly emit: (event: RunEvent) => void,
+    /** Event types shown as they come (the live view's), rather than in one thread's order. */
+    private readonly live: ReadonlySet<RunEvent['type']> = new Set(),
   ) {
     this.held = Array.from({ length: threads }, () => []);
     this.position = Array.from({ length: threads }, () => ({ point: START, arrival: false }));
@@ -91,9 +97,14 @@ export class ThreadEventOrder {
     this.pending[thread].push(point);
   }
 
-  private append(thread: number, events: RunEvent[]): void {
-    if (events.length === 0) return;
+  private append(thread: number, all: RunEvent[]): void {
     const { point, arrival } = this.position[thread];
+    let events = all;
+    if (this.live.size > 0 && point[0] <= this.startedPlay) {
+      events = all.filter((e) => !this.live.has(e.type));
+      for (const event of all) if (this.live.has(event.type)) this.emit(event);
+    }
+    if (events.length === 0) return;
     const segments = this.held[thread];
     const last = segments[segments.length - 1];
     if (last && comparePoints(last.point, point) === 0) last.events.push(...events);
@@ -129,12 +140,17 @@ export class ThreadEventOrder {
     if (starts.length > 0) {
       const seen = new Set(starts.flatMap((e) => e.hosts));
       const { index, play, tasks } = starts[0];
+      this.startedPlay = index;
       this.emit({ type: 'play_start', play, index, hosts: this.plan[index].hosts.filter((h) => seen.has(h)), tasks });
     }
-    const host = (event: RunEvent) => ('host' in event ? (this.hostIndex.get(event.host) ?? -1) : -1);
-    // Array.prototype.sort is stable: each host's events keep their order.
-    const rest = events.filter((e) => e.type !== 'play_start' && e.type !== 'play_end').sort((a, b) => host(a) - host(b));
-    for (const event of rest) this.emit(event);
+    const rest = events.filter((e) => e.type !== 'play_start' && e.type !== 'play_end');
+    // Each event's host looked up once; a stable sort of positions keeps each host's events in their order.
+    const hostOf = Int32Array.from(rest, (e) => ('host' in e ? (this.hostIndex.get(e.host) ?? -1) : -1));
+    const positions = Array.from(rest.keys());
+    let sorted = true;
+    for (let i = 1; i < hostOf.length && sorted; i++) sorted = hostOf[i - 1] <= hostOf[i];
+    if (!sorted) positions.sort((a, b) => hostOf[a] - hostOf[b] || a - b);
+    for (const i of positions) this.emit(rest[i]);
     const end = events.find((e) => e.type === 'play_end');
     if (end) this.emit(end);
   }

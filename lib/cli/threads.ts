@@ -107,7 +107,7 @@ export type ToThread = { kind: 'go'; answer?: boolean } | { kind: 'abort' } | { 
  * Runs the plan's hosts over `threads` worker threads; the same events, recap and exit code as
  * runPlaybooks. `forward` gets the threads' events (redacted there); `options.onEvent` the run's own.
  */
-export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener; taskStarts?: boolean }): Promise<RunSummary> {
+export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener; taskStarts: boolean }): Promise<RunSummary> {
   const started = Date.now();
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
@@ -120,8 +120,9 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   const args = JSON.parse(JSON.stringify(threaded.args)) as ApplyArgs;
   const run = sharedRun(options);
   if (typeof run === 'string' && (options.verbosity ?? 0) >= 1) process.stderr.write(`runbook: each worker thread loads the playbooks and inventory again: ${run}\n`);
-  const order = new ThreadEventOrder(threaded.threads, plan, allHosts, threaded.forward);
-  const workerData = (hosts: string[], thread: number): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run, released: order.released, thread, taskStarts: threaded.taskStarts ?? true });
+  // The live view's events (task_start, progress) go as they come; the other reporters do not show task_start (threads do not post it) nor depend on when progress arrives.
+  const order = new ThreadEventOrder(threaded.threads, plan, allHosts, threaded.forward, threaded.taskStarts ? new Set(['task_start', 'task_progress', 'task_retry']) : undefined);
+  const workerData = (hosts: string[], thread: number): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run, released: order.released, thread, taskStarts: threaded.taskStarts });
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const workers = slices.map((hosts, thread) => new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: workerData(hosts, thread) }));
   const abort = () => {

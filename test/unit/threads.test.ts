@@ -178,6 +178,23 @@ describe('worker threads: the main thread orders the events of threads that run 
     assert.deepEqual(shown(out), ['free c', 'free d', 'free a']);
   });
 
+  it("the live view's events go as they come once their play started; results wait for their point", () => {
+    const out: RunEvent[] = [];
+    const order = new ThreadEventOrder(2, plan, ['a', 'b', 'c', 'd'], (e) => out.push(e), new Set(['task_start']));
+    const started = (host: string): RunEvent => ({ type: 'task_start', host, play: 'p', task: 't1', index: 0, handler: false });
+    order.take(0, [start(['a', 'c']), started('a')], [{ at: 0, point: [0, -1] }, { at: 1, point: [0, 0, 1, 0, 0] }]);
+    assert.deepEqual(out, [], 'the play has not started yet');
+    order.take(1, [start(['b', 'd'])], [{ at: 0, point: [0, -1] }, { at: 1, point: [0, 0, 1, 0, 0] }]);
+    order.take(1, [started('b')]);
+    order.take(0, [result('a', 't1'), started('c')]);
+    // a's start came before the play's start was out: it waits with its task's point; b's and c's go at once.
+    assert.deepEqual(shown(out), ['play a,b,c,d', 'task_start', 'task_start']);
+    assert.deepEqual(out.slice(1).map((e) => (e as { host: string }).host), ['b', 'c']);
+    order.take(0, [], [{ at: 0, point: [0, 0, 2, 0, 0] }]);
+    order.take(1, [], [{ at: 0, point: [0, 0, 2, 0, 0] }]);
+    assert.deepEqual(shown(out).slice(3), ['task_start', 't1 a']);
+  });
+
   it('a thread that goes back to an earlier point is a bug, not a reordering', () => {
     const order = new ThreadEventOrder(1, plan, ['a'], () => {});
     order.take(0, [], [{ at: 0, point: [0, 0, 2] }]);
