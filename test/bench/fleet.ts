@@ -64,22 +64,37 @@ export async function benchFleet(hosts: number, sshds: number, runs: number, log
     log(`[fleet N=${hosts}] converged the ${sshds} sshd's in ${converge.wallS.toFixed(1)} s`);
     const samples: FleetResult['samples'] = {};
     for (const count of threads) {
-      const fleet = new RunbookTool(sandbox, workDir, { inventory, playbook, args: [...args, ...(count === undefined ? [] : ['--workers', String(count)])] });
+      const workers = count === undefined ? [] : ['--workers', String(count)];
+      const fleet = new RunbookTool(sandbox, workDir, { inventory, playbook, args: [...args, ...workers] });
+      // --persist: connections kept between runs by the connection keeper (its CPU is summed in).
+      const persistDir = mkdtempSync(join(workDir, 'keeper-'));
+      const kept = new RunbookTool(sandbox, workDir, { inventory, playbook, args: [...args, ...workers], persistDir });
       const label = count === undefined ? '' : `, ${count} thread${count === 1 ? '' : 's'}`;
-      for (const [scenario, mode] of [['no-op rerun', 'apply'], ['dry-run (converged)', 'check']] as Array<[string, RunMode]>) {
-        const key = `${scenario}${label}`;
-        samples[key] = [];
+      const measureOne = async (tool: RunbookTool, key: string, mode: RunMode, i: number, reused = false) => {
+        samples[key] ??= [];
+        const loadBefore = loadAverage();
+        const run = await tool.run(mode);
+        const problem = runProblem(run, hosts);
+        const changed = Object.values(run.hosts).reduce((n, h) => n + h.changed, 0);
+        const connections = Object.values(run.transport ?? {}).reduce((n, t) => n + t.connections, 0);
+        if (problem) problems.push(`fleet ${key} ${i + 1}: ${problem}`);
+        if (changed > 0) problems.push(`fleet ${key} ${i + 1} changed ${changed} on converged hosts`);
+        if (reused && connections > 0) problems.push(`fleet ${key} ${i + 1}: ${connections} new connections (the kept ones expected)`);
+        samples[key].push({ ...run, loadBefore });
+        log(`[fleet N=${hosts}] ${key} ${i + 1}/${runs}: ${run.wallS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(2)} s${run.keeperCpuS === undefined ? '' : ` (keeper ${run.keeperCpuS.toFixed(2)} s)`}, RSS ${run.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
+      };
+      try {
+        // The keeper's first run opens every connection (not a measured no-op).
+        await measureOne(kept, `first run with --persist (the keeper connects)${label}`, 'apply', 0);
+        // A/B alternated: fresh connections, then kept ones.
         for (let i = 0; i < runs; i++) {
-          const loadBefore = loadAverage();
-          const run = await fleet.run(mode);
-          const problem = runProblem(run, hosts);
-          const changed = Object.values(run.hosts).reduce((n, h) => n + h.changed, 0);
-          if (problem) problems.push(`fleet ${key} ${i + 1}: ${problem}`);
-          if (changed > 0) problems.push(`fleet ${key} ${i + 1} changed ${changed} on converged hosts`);
-          samples[key].push({ ...run, loadBefore });
-          log(`[fleet N=${hosts}] ${key} ${i + 1}/${runs}: ${run.wallS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(2)} s, RSS ${run.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
+          await measureOne(fleet, `no-op rerun${label}`, 'apply', i);
+          await measureOne(kept, `no-op rerun, kept connections (--persist; keeper CPU included)${label}`, 'apply', i, true);
         }
+      } finally {
+        kept.close();
       }
+      for (let i = 0; i < runs; i++) await measureOne(fleet, `dry-run (converged)${label}`, 'check', i);
       const controller = new RunbookTool(sandbox, workDir, { inventory, playbook: controllerOnly, args: [...args, ...(count === undefined ? [] : ['--workers', String(count)])] });
       const key = `controller only (${CONTROLLER_ONLY_TASKS} set_fact/assert tasks, no connection)${label}`;
       samples[key] = [];
@@ -125,15 +140,16 @@ export function renderFleet(r: FleetResult): string[] {
     const cpu = med(ss.map((s) => s.cpuS));
     const transport = (s: FleetSample) => Object.values(s.transport ?? {});
     const conns = med(ss.map((s) => mean(transport(s).map((t) => t.connections))));
+    const reused = med(ss.map((s) => mean(transport(s).map((t) => t.reused ?? 0))));
     const trips = med(ss.map((s) => mean(transport(s).map((t) => t.roundTrips))));
     const walls = ss.map((s) => s.wallS);
-    return `| ${scenario} (×${ss.length}) | ${f(med(walls))} (${f(Math.min(...walls))}–${f(Math.max(...walls))}) | ${f(cpu)} | ${f(cpu === undefined ? undefined : (cpu / r.hosts) * 1000, 2)} | ${f(med(ss.map((s) => s.rssMB)), 0)} | ${f(conns)} / ${f(trips)} |`;
+    return `| ${scenario} (×${ss.length}) | ${f(med(walls))} (${f(Math.min(...walls))}–${f(Math.max(...walls))}) | ${f(cpu)} | ${f(cpu === undefined ? undefined : (cpu / r.hosts) * 1000, 2)} | ${f(med(ss.map((s) => s.rssMB)), 0)} | ${f(conns)}${reused ? ` (+${f(reused)} kept)` : ''} / ${f(trips)} |`;
   });
   const loads = Object.values(r.samples).flat().map((s) => s.loadBefore);
   return [
     `## Fleet: ${r.hosts} inventory hosts on ${r.sshds} sandbox sshd's (runbook only; the controller is measured)`,
     '',
-    `Each inventory host has its own connection to one of ${r.sshds} sshd's (MaxStartups 200:30:400, MaxSessions 64), which were converged first (${r.converge.wallS.toFixed(1)} s for the ${r.sshds}); runbook's default --forks (100), --connect-timeout 300, --fact-timeout 600. Controller CPU is user+sys of the runbook process (GNU time); the sshd's work is not in it.`,
+    `Each inventory host has its own connection to one of ${r.sshds} sshd's (MaxStartups 200:30:400, MaxSessions 64), which were converged first (${r.converge.wallS.toFixed(1)} s for the ${r.sshds}); runbook's default --forks (100), --connect-timeout 300, --fact-timeout 600. Controller CPU is user+sys of the runbook process (GNU time), plus, with --persist, the connection keeper's since the previous run ended (/proc; its idle keepalives included); the sshd's work is not in it.`,
     '',
     '| scenario | wall s: median (min–max) | controller CPU s | controller CPU ms per host | peak RSS MB | connections / round trips per host |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -1,7 +1,7 @@
 // The two contenders, driven the same way: one CLI process per run against the
 // same playbook file and the inventory the sandbox writes, unchanged.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../sandbox/hosts.js';
@@ -21,7 +21,9 @@ export interface HostOutcome { changed: number; failed: number; unreachable: boo
 export interface ToolRun extends Measured {
   hosts: Record<string, HostOutcome>;
   /** runbook only: what its recap says about SSH use. */
-  transport?: Record<string, { connections: number; roundTrips: number }>;
+  transport?: Record<string, { connections: number; roundTrips: number; reused?: number }>;
+  /** --persist: CPU the connection keeper spent since the previous run ended (s); it is in cpuS too. */
+  keeperCpuS?: number;
 }
 
 export interface Tool {
@@ -56,9 +58,26 @@ export class RunbookTool implements Tool {
    * The sandbox's own inventory (one inventory host per sshd) and the bench playbook, or (the
    * fleet's) an inventory and playbook already written, with more flags.
    */
-  constructor(private readonly sandbox: Sandbox, workDir: string, private readonly fleet?: { inventory: string; playbook: string; args: string[] }) {
+  /** --persist: the keeper's socket directory (RUNBOOK_PERSIST_DIR), its CPU so far by PID. */
+  private readonly keeperCpu = new Map<number, number>();
+
+  constructor(private readonly sandbox: Sandbox, workDir: string, private readonly fleet?: { inventory: string; playbook: string; args: string[]; persistDir?: string }) {
     this.inventory = fleet?.inventory ?? join(workDir, 'inventory.yaml');
     if (!fleet) sandbox.writeInventory(this.inventory);
+  }
+
+  /**
+   * The keeper's CPU (user+sys, from /proc) since the last look: what it spent for this run and
+   * in between (idle keepalives), so a kept connection's cost is summed honestly with the run's.
+   */
+  private keeperCpuSince(): number {
+    let spent = 0;
+    for (const pid of keepersOf(this.fleet!.persistDir!)) {
+      const now = processCpuS(pid);
+      spent += now - (this.keeperCpu.get(pid) ?? 0);
+      this.keeperCpu.set(pid, now);
+    }
+    return spent;
   }
 
   async run(mode: RunMode): Promise<ToolRun> {
@@ -66,7 +85,14 @@ export class RunbookTool implements Tool {
       '--known-hosts', this.sandbox.knownHostsFile, '--output', 'json', ...(this.fleet?.args ?? [])];
     if (mode === 'check') args.push('--dry-run');
     if (process.env.RUNBOOK_BENCH_STRATEGY) args.push('--strategy', process.env.RUNBOOK_BENCH_STRATEGY);
-    const m = await measure(process.execPath, args, { cwd: repoRoot });
+    const persistDir = this.fleet?.persistDir;
+    if (persistDir) {
+      args.push('--persist', '600');
+      this.keeperCpuSince();
+    }
+    const measured = await measure(process.execPath, args, { cwd: repoRoot, env: persistDir ? { RUNBOOK_PERSIST_DIR: persistDir } : {} });
+    const keeperCpuS = persistDir ? this.keeperCpuSince() : undefined;
+    const m = keeperCpuS === undefined ? measured : { ...measured, cpuS: (measured.cpuS ?? 0) + keeperCpuS, keeperCpuS };
     const recap = m.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>)
       .find((e) => e.type === 'recap');
     const hosts: Record<string, HostOutcome> = {};
@@ -74,7 +100,42 @@ export class RunbookTool implements Tool {
     return { ...m, hosts, transport: recap?.transport };
   }
 
-  close(): void { /* nothing outlives the CLI process */ }
+  /** With --persist, the keeper outlives the runs: stopped by its PID. */
+  close(): void {
+    if (!this.fleet?.persistDir) return;
+    for (const pid of keepersOf(this.fleet.persistDir)) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // gone
+      }
+    }
+  }
+}
+
+/** PIDs of the connection keepers serving `dir` (their command line names it). */
+export function keepersOf(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`__keeper ${dir}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** A live process's user+sys CPU (s). */
+function processCpuS(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 /**
