@@ -3,12 +3,11 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { runPlaybooks } from '../engine/run.js';
 import { parseShard, singleThreadReason, type ShardSpec } from '../engine/shard.js';
-import { availableParallelism } from 'node:os';
 import { isatty } from 'node:tty';
 import { formatLocation } from '../errors.js';
 import type { RunEvent } from '../engine/events.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { autoThreads, runInThreads } from './threads.js';
+import { runInThreads } from './threads.js';
 import { wholeNumber } from './flags.js';
 import { planRun, preflight } from '../engine/plan.js';
 import { redact } from '../vault/redact.js';
@@ -40,7 +39,7 @@ export interface ApplyArgs extends ConnectionArgs, VaultArgs {
   shardBy?: string;
   strategy?: 'linear' | 'free';
   taskTimeout: number;
-  /** --workers N: threads the hosts are spread over (1: one thread); default: threads.ts autoThreads. */
+  /** --workers N: threads the hosts are spread over (default 1: one thread; see threads.ts). */
   workers?: unknown;
 }
 
@@ -144,10 +143,10 @@ export function runOptions(args: ApplyArgs, session: Session, run: { inventory: 
   };
 }
 
-/** Threads the run uses: --workers N, else RUNBOOK_WORKERS, else autoThreads. */
+/** Threads the run uses: --workers N, else RUNBOOK_WORKERS, else one. */
 function threadsFor(plan: PlannedPlay[], registry: ModuleRegistry, session: Session, wanted: number | undefined): number {
   const hosts = new Set(plan.flatMap((p) => p.hosts)).size;
-  const count = Math.min(wanted ?? autoThreads(hosts, availableParallelism()), hosts, session.forks);
+  const count = Math.min(wanted ?? 1, hosts, session.forks);
   if (count <= 1) return 1;
   const reason = singleThreadReason(plan, registry);
   if (!reason) {

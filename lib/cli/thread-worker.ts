@@ -32,7 +32,7 @@ const post = (message: FromThread) => port.postMessage(message);
  * the points the thread reached among them (RunCoordinator.at).
  */
 let queued: RunEvent[] = [];
-let marks: Array<ThreadMark & { vote?: false }> = [];
+let marks: ThreadMark[] = [];
 let flushing = false;
 /**
  * A thread that runs tasks without a turn of its event loop (controller-only tasks) posts
@@ -94,12 +94,8 @@ const coordinator: RunCoordinator = {
   meet(point, vote) {
     // A point like any other for the main thread's count of released points.
     reached++;
-    if (vote === false) {
-      // The answer is false whatever the others vote: said with the events, and on at once.
-      marks.push({ at: queued.length, point, vote });
-      flushSoon();
-      return Promise.resolve(false);
-    }
+    // Every thread waits, whatever its vote: a batch's end is also where the next batch or play
+    // may begin, and Ansible begins it on no host before the batch ended on every host.
     flush();
     return new Promise((resolve) => {
       meeting = resolve;

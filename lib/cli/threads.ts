@@ -21,32 +21,17 @@ const require = createRequire(import.meta.url);
 /**
  * Worker threads: the hosts of a run spread over several threads, each loading the same
  * playbooks and inventory and running the engine on its slice of the hosts (its connections,
- * its hosts' tasks), as an in-process shard. The threads run freely: they meet only where a
- * decision needs every host (the run's start: every thread checked its hosts; a batch's end,
- * when a thread's own hosts all stopped: did the playbook end for every host?), or when one is
- * THREAD_WINDOW points ahead of the slowest. The main thread owns the reporter, the recap and
+ * its hosts' tasks), as an in-process shard. Only with --workers N (or RUNBOOK_WORKERS): within a
+ * play, `strategy: linear`'s lock step then holds among one thread's hosts, not across threads
+ * (README, Different on purpose), which a run must ask for. The threads run freely: they meet
+ * only where a decision needs every host (the run's start: every thread checked its hosts; each
+ * batch's end: did the playbook end for every host, and no host begins the next batch or play
+ * before every host ended this one, as in Ansible), or when one is THREAD_WINDOW points ahead
+ * of the slowest. The main thread owns the reporter, the recap and
  * the exit code, and puts the threads' events in the order one thread gives them
  * (thread-order.ts). Plays that need every host in one thread never get here (engine/shard.ts
  * singleThreadReason).
  */
-
-/** Without --workers: threads only on a machine of more cores than this (see autoThreads). */
-export const MIN_CORES_FOR_THREADS = 3;
-/** Without --workers: a thread per this many hosts, up to the cores (a thread's start costs ≈ 0.45 s of CPU). */
-export const HOSTS_PER_THREAD = 100;
-
-/**
- * The thread count without --workers. On 2 cores, measured on this project's machine (README,
- * Benchmark: worker threads), a second thread never paid off: the hosts' sshd's (tests, sandboxes)
- * or the rest of the machine use the other core, and the second thread only adds CPU (its start,
- * its own JIT and heap, the copies of events: 1.4-1.7x the CPU of one thread, with or without a
- * meeting per task). Above that, a thread per core once each has HOSTS_PER_THREAD hosts (not
- * measured here: no such machine).
- */
-export function autoThreads(hosts: number, cores: number): number {
-  if (cores < MIN_CORES_FOR_THREADS) return 1;
-  return Math.max(1, Math.min(cores, Math.floor(hosts / HOSTS_PER_THREAD)));
-}
 
 /**
  * Points a thread may be ahead of the slowest thread (its events held on the main thread until
@@ -93,8 +78,8 @@ export interface ThreadStart {
 
 /** Messages a worker posts, in order on its port. */
 export type FromThread =
-  /** Events in order, cut by the points the thread reached among them (with a vote that does not wait: false). */
-  | { kind: 'events'; events: RunEvent[]; marks: Array<ThreadMark & { vote?: false }> }
+  /** Events in order, cut by the points the thread reached among them. */
+  | { kind: 'events'; events: RunEvent[]; marks: ThreadMark[] }
   | { kind: 'meet'; point: number[]; vote?: boolean }
   /** THREAD_WINDOW points ahead: the thread waits for 'caught-up'. */
   | { kind: 'ahead' }
@@ -172,7 +157,7 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
               const events = message.events.filter((e) => e.type !== 'run_start' && e.type !== 'recap');
               const marks = message.events.length === events.length ? message.marks : remark(message.events, message.marks);
               order.take(thread, events, marks);
-              for (const mark of message.marks) go(meeting.pass(thread, mark.point, mark.vote));
+              for (const mark of message.marks) go(meeting.pass(thread, mark.point));
               return catchUp();
             }
             case 'meet':
@@ -283,15 +268,12 @@ function threadError(error: { name: string; message: string; stack?: string; loc
 /**
  * Where the threads are: each is running (past the last point it reached) or waiting at a point.
  * Threads waiting at the lowest point go on once no running thread is still before it; the
- * answer they get is the AND of the votes given there, by the threads waiting and by those
- * that went on (pass).
+ * answer they get is the AND of the votes given there.
  */
 export class Meeting {
   private readonly last: number[][];
   private readonly waiting: Array<{ point: number[]; vote?: boolean } | undefined>;
   private readonly left: boolean[];
-  /** Votes of threads that went on at a point (by the point's text): they decide the answer there. */
-  private readonly passed = new Map<string, boolean>();
   onRelease?: (point: number[]) => void;
 
   constructor(threads: number) {
@@ -306,13 +288,9 @@ export class Meeting {
     return this.release();
   }
 
-  /** The thread reached `point` and goes on without waiting (its vote, if any, counts there). */
-  pass(thread: number, point: number[], vote?: boolean): Array<{ thread: number; answer?: boolean }> {
+  /** The thread reached `point` and goes on without waiting. */
+  pass(thread: number, point: number[]): Array<{ thread: number; answer?: boolean }> {
     this.last[thread] = point;
-    if (vote !== undefined) {
-      const key = point.join(',');
-      this.passed.set(key, (this.passed.get(key) ?? true) && vote);
-    }
     return this.release();
   }
 
@@ -340,8 +318,7 @@ export class Meeting {
       const behind = this.last.some((last, thread) => !this.left[thread] && !this.waiting[thread] && comparePoints(last, lowest) < 0);
       if (behind) return out;
       const here = waiting.filter((w) => comparePoints(w.point, lowest) === 0);
-      const passed = this.passed.get(lowest.join(','));
-      const votes = [...here.flatMap((w) => (w.vote === undefined ? [] : [w.vote])), ...(passed === undefined ? [] : [passed])];
+      const votes = here.flatMap((w) => (w.vote === undefined ? [] : [w.vote]));
       const answer = votes.length === 0 ? undefined : votes.every(Boolean);
       this.onRelease?.(lowest);
       for (const w of here) {

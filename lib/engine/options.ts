@@ -43,16 +43,15 @@ export interface RunOptions {
 
 /**
  * What lets threads that each run a slice of the hosts make the run one thread makes. They meet
- * only where a decision needs every host (the run's start, whether a playbook ended for every
- * host); elsewhere each thread runs its hosts' tasks freely and says where it is (`at`), so the
+ * only where a decision needs every host (the run's start; a batch's end, where the playbook may
+ * have ended for every host and where the next batch or play begins); elsewhere each thread runs its hosts' tasks freely and says where it is (`at`), so the
  * main thread can put every thread's events in the order one thread gives them. Points are
  * compared as tuples, in run order; a thread's points only grow.
  */
 export interface RunCoordinator {
   /**
    * Resolves once every thread has reached `point` or gone past it, with the AND of the votes
-   * given there (undefined when no thread voted). A `false` vote decides the answer: the thread
-   * that gives it goes on at once.
+   * given there (undefined when no thread voted).
    */
   meet(point: number[], vote?: boolean): Promise<boolean | undefined>;
   /**

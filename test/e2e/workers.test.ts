@@ -155,12 +155,36 @@ describe('worker threads: the hosts of a run spread over threads, the same run a
     assert.ok(cost, two.stderr);
     const [, meetings, toStart, atEnd, farAhead, messages] = cost.map(Number);
     assert.equal(toStart, 2, 'each thread waits once for the others to have checked their hosts');
-    assert.equal(atEnd, 0, 'a thread whose hosts go on does not wait at the end of a batch');
+    assert.equal(atEnd, 2, 'each thread waits once at the end of the one batch: the next play begins after it on every host');
     // A thread more than THREAD_WINDOW points (about 30 tasks) ahead waits: a few times at most, never per task.
     assert.ok(farAhead <= 6, `${farAhead} waits far ahead`);
     assert.equal(meetings, toStart + atEnd + farAhead);
     // Events go in batches: fewer messages than tasks from each thread.
     assert.ok(messages < 100, `${messages} messages for 100 tasks on 2 threads`);
+  });
+
+  it('a play begins on no host before the play before it ended on every host, whatever thread runs them', async () => {
+    // wk04's last task of the first play is slow; the other thread's hosts have nothing left to do.
+    const playbook = join(sandbox.dir, 'two-plays.yaml');
+    writeFileSync(
+      playbook,
+      yaml.dump([
+        { name: 'First', hosts: 'fleet', gather_facts: false, tasks: [{ name: 'End', shell: "if [ {{ inventory_hostname }} = wk04 ]; then sleep 3; fi; date +%s%N", changed_when: false }] },
+        { name: 'Second', hosts: 'fleet', gather_facts: false, tasks: [{ name: 'Begin', command: 'date +%s%N', changed_when: false }] },
+      ]),
+    );
+    const run = await runbook(['apply', inventory, playbook, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', '--workers', '2', '-v']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /2 worker threads/);
+    const times = (task: string) =>
+      run.events.filter((e) => e.type === 'task_result' && e.task === task).map((e) => BigInt((e as { stdout?: string }).stdout!.trim()));
+    const ends = times('End');
+    const begins = times('Begin');
+    assert.equal(ends.length, 4);
+    assert.equal(begins.length, 4);
+    const lastEnd = ends.reduce((a, b) => (a > b ? a : b));
+    const firstBegin = begins.reduce((a, b) => (a < b ? a : b));
+    assert.ok(firstBegin > lastEnd, `the second play began at ${firstBegin}, before the first ended at ${lastEnd}`);
   });
 
   it('the no-op rerun over threads: one connection and at most two round trips per host', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { deserialize } from 'node:v8';
-import { autoThreads, comparePoints, Meeting, notPlainData, sharedRun, type SharedRun } from '../../lib/cli/threads.js';
+import { comparePoints, Meeting, notPlainData, sharedRun, type SharedRun } from '../../lib/cli/threads.js';
 import { LockedVaultValue } from '../../lib/vault/locked.js';
 import type { RunOptions } from '../../lib/engine/options.js';
 import type { RunEvent } from '../../lib/engine/events.js';
@@ -110,22 +110,6 @@ describe('worker threads: the run the main thread loaded goes to every thread as
   });
 });
 
-describe('worker threads: how many without --workers', () => {
-  it('one on a machine of two cores or fewer, whatever the hosts', () => {
-    for (const hosts of [1, 200, 10_000]) {
-      assert.equal(autoThreads(hosts, 1), 1);
-      assert.equal(autoThreads(hosts, 2), 1);
-    }
-  });
-
-  it('above that, one per core once each has a hundred hosts', () => {
-    assert.equal(autoThreads(150, 8), 1);
-    assert.equal(autoThreads(200, 8), 2);
-    assert.equal(autoThreads(450, 4), 4);
-    assert.equal(autoThreads(10_000, 4), 4);
-  });
-});
-
 describe('worker threads: the main thread orders the events of threads that run freely', () => {
   const result = (host: string, task: string): RunEvent => ({ type: 'task_result', host, play: 'p', task, index: 0, handler: false, status: 'ok', dryRun: false, durationMs: 0 });
   const start = (hosts: string[]): RunEvent => ({ type: 'play_start', play: 'p', index: 0, hosts, tasks: 2 });
@@ -202,17 +186,14 @@ describe('worker threads: the main thread orders the events of threads that run 
   });
 });
 
-describe('worker threads: a vote that does not wait', () => {
-  it('a thread going on with vote false decides the answer for those that wait there', () => {
-    const meeting = new Meeting(2);
-    assert.deepEqual(meeting.arrive(0, [0, 0, Infinity, Infinity], true), []);
-    assert.deepEqual(meeting.pass(1, [0, 0, Infinity, Infinity], false), [{ thread: 0, answer: false }]);
-  });
-
-  it('a thread still before the point keeps the others waiting, even past points without votes', () => {
+describe('worker threads: the end of a batch waits for every thread', () => {
+  it('a thread past other points keeps the others waiting until it arrives too, and its vote counts', () => {
     const meeting = new Meeting(2);
     assert.deepEqual(meeting.arrive(0, [0, 0, Infinity, Infinity], true), []);
     assert.deepEqual(meeting.pass(1, [0, 0, 3, 0, 0]), []);
-    assert.deepEqual(meeting.pass(1, [0, 0, Infinity, Infinity], true), [{ thread: 0, answer: true }]);
+    assert.deepEqual(meeting.arrive(1, [0, 0, Infinity, Infinity], false), [
+      { thread: 0, answer: false },
+      { thread: 1, answer: false },
+    ]);
   });
 });
