@@ -34,9 +34,36 @@ interface Kept {
   closed: boolean;
   /** Runs' leases on it, to tell them when it closes. */
   holders: Set<{ run: RunLink; id: number }>;
+  /** The run its leases belong to while it has any: a connection serves one run at a time. */
+  user?: RunLink;
 }
 
-const connections = new Map<string, Kept>();
+/**
+ * The kept connections of each key. More than one when runs overlap: a connection serves one run
+ * at a time, since an interrupt stops every command of its sshd session (ssh.ts interrupt) and the
+ * session's channel limit is sshd's, so two runs on one connection would stop, or crowd out, each
+ * other's commands.
+ */
+const connections = new Map<string, Kept[]>();
+
+/** A kept connection of `key` this run may lease: one no other run holds. */
+function keptFor(key: string, run: RunLink): Kept | undefined {
+  return connections.get(key)?.find((kept) => !kept.closed && (kept.leases === 0 || kept.user === run));
+}
+
+/** The connection is kept for no further lease (it closes when its holders let it go, or now). */
+function forget(kept: Kept): void {
+  const pool = connections.get(kept.key);
+  if (!pool?.includes(kept)) return;
+  pool.splice(pool.indexOf(kept), 1);
+  if (pool.length === 0) connections.delete(kept.key);
+}
+
+function lease(kept: Kept, run: RunLink): void {
+  kept.leases++;
+  kept.user = run;
+  clearTimeout(kept.idle);
+}
 const runs = new Set<RunLink>();
 let server: Server | undefined;
 let socketIdentity: { dev: number; ino: number } | undefined;
@@ -117,7 +144,7 @@ function knownHostsStamp(file: string): string {
 function openKept(key: string, target: KeptTarget, persistMs: number): Kept {
   const transport = new SshTransport({ host: `${target.user}@${target.address}:${target.port}`, ...target });
   const kept: Kept = { key, target, transport, client: transport.connect(), knownHosts: knownHostsStamp(target.knownHostsFile), leases: 0, persistMs, closed: false, holders: new Set() };
-  connections.set(key, kept);
+  connections.set(key, [...(connections.get(key) ?? []), kept]);
   kept.client.then(
     (client) => {
       kept.live = client as Kept['live'];
@@ -133,7 +160,7 @@ function retire(kept: Kept, reason: string): void {
   if (kept.closed) return;
   kept.closed = true;
   clearTimeout(kept.idle);
-  if (connections.get(kept.key) === kept) connections.delete(kept.key);
+  forget(kept);
   void kept.transport.close();
   for (const holder of kept.holders) holder.run.send(frame(Frame.leaseLost, holder.id, JSON.stringify({ reason })));
   kept.holders.clear();
@@ -142,6 +169,7 @@ function retire(kept: Kept, reason: string): void {
 
 function letGo(kept: Kept): void {
   kept.leases--;
+  if (kept.leases === 0) kept.user = undefined;
   // ControlPersist=yes (-1): kept until the host closes it or the keeper ends.
   if (kept.leases > 0 || kept.closed || kept.persistMs < 0) return;
   kept.idle = setTimeout(() => retire(kept, 'idle'), kept.persistMs);
@@ -232,19 +260,18 @@ class RunLink {
   private open(id: number, request: { target: Omit<KeptTarget, 'privateKey'> & { privateKey?: string }; persistMs: number }): void {
     const target: KeptTarget = { ...request.target, privateKey: request.target.privateKey === undefined ? undefined : Buffer.from(request.target.privateKey, 'base64') };
     const key = keyOf(target);
-    let kept = connections.get(key);
-    // known_hosts changed since this connection was verified (a key revoked, replaced): verify afresh.
-    if (kept && kept.knownHosts !== knownHostsStamp(target.knownHostsFile)) {
-      if (kept.leases === 0) retire(kept, 'known_hosts changed');
-      else connections.delete(key);
-      kept = undefined;
+    // known_hosts changed since these connections were verified (a key revoked, replaced): verify afresh.
+    const stamp = knownHostsStamp(target.knownHostsFile);
+    for (const stale of (connections.get(key) ?? []).filter((k) => k.knownHosts !== stamp)) {
+      if (stale.leases === 0) retire(stale, 'known_hosts changed');
+      else forget(stale);
     }
+    let kept = keptFor(key, this);
     const reused = kept !== undefined;
     kept ??= openKept(key, target, request.persistMs);
     const holding = kept;
-    holding.leases++;
+    lease(holding, this);
     holding.persistMs = request.persistMs;
-    clearTimeout(holding.idle);
     holding.client.then(
       () => {
         if (holding.closed) {
@@ -277,14 +304,13 @@ class RunLink {
       for (const holder of kept.holders) if (holder.run === this && holder.id === leaseId) kept.holders.delete(holder);
       kept.leases--;
       retire(kept, why);
-      let fresh = connections.get(kept.key);
+      let fresh = keptFor(kept.key, this);
       const made = fresh === undefined;
       fresh ??= openKept(kept.key, kept.target, kept.persistMs);
       const moved = fresh;
       this.leases.set(leaseId, moved);
-      moved.leases++;
+      lease(moved, this);
       moved.holders.add({ run: this, id: leaseId });
-      clearTimeout(moved.idle);
       moved.client.then(
         () => this.exec(id, leaseId, line, true, made),
         (error: Error) => failed(`connection lost: ${why}; reconnecting failed: ${error.message}`),

@@ -4,7 +4,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
-import { runbook, type CliRun } from './cli.js';
+import { runbook, startRunbook, statuses, type CliRun } from './cli.js';
+import { processesUnder, waitFor as waitUntil } from './processes.js';
 
 /**
  * Kept connections (--persist, ansible.cfg ControlPersist): a connection keeper process holds
@@ -164,6 +165,32 @@ describe('kept connections (--persist): the connection keeper', function () {
     for (const fd of [0, 1, 2]) assert.equal(readlinkSync(`/proc/${pid}/fd/${fd}`), '/dev/null');
     await waitFor('the keeper to exit', () => keepersOf(dir).length === 0);
     assert.equal(existsSync(join(dir, 'keeper.sock')), false);
+  });
+
+  it('two runs at once on one host: each has its own kept connection, so interrupting one leaves the other running', async () => {
+    const dir = keeperDir('overlap');
+    const play = (name: string, tasks: string) => {
+      const file = join(root, name);
+      writeFileSync(file, `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}`);
+      return file;
+    };
+    const slow = play('slow.yml', '    - name: Long\n      command: sleep 12\n      changed_when: false\n    - name: After\n      command: "true"\n      changed_when: false\n');
+    const doomed = play('doomed.yml', '    - name: Longer\n      command: sleep 120\n      changed_when: false\n');
+    const start = (file: string) =>
+      startRunbook(['apply', inventory, file, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', '--limit', 'ka01', '--persist', '60'], { env: { RUNBOOK_PERSIST_DIR: dir } });
+    const sleeps = () => processesUnder(sandbox.host('ka01').pid).filter((p) => p.comm === 'sleep').length;
+    const first = start(slow);
+    await waitUntil('the first run\'s sleep', () => sleeps() >= 1 || undefined);
+    const second = start(doomed);
+    await waitUntil('the second run\'s sleep', () => sleeps() >= 2 || undefined);
+    second.child.kill('SIGINT');
+    const interrupted = await second.done;
+    assert.equal(interrupted.code, 130, interrupted.stderr);
+    assert.equal(transport(interrupted).connections, 1, 'the second run could not share the first run\'s connection');
+    const finished = await first.done;
+    assert.equal(finished.code, 0, finished.stderr);
+    assert.deepEqual(statuses(finished, 'ka01'), { Long: 'ok', After: 'ok' });
+    assert.equal(keepersOf(dir).length, 1, 'one keeper served both');
   });
 
   it('a killed keeper (stale socket) or a stopped one: the run still succeeds, on a fresh connection', async () => {
