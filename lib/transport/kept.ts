@@ -5,6 +5,7 @@ import { Duplex, Readable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import { VERSION } from '../version.js';
 import { CHANNEL_WINDOW, Frame, FrameReader, KEEPER_PROTOCOL, ackFrame, frame, keeperSocket, untrustedDir, untrustedSocket } from './keeper-protocol.js';
+import type { SshTarget } from './ssh.js';
 import { UnreachableError } from './types.js';
 
 /**
@@ -29,19 +30,8 @@ export interface PersistSettings {
   warn?: (line: string) => void;
 }
 
-/** What the keeper needs to open a connection as the run would (no callbacks: they cannot travel). */
-export interface KeptTarget {
-  address: string;
-  port: number;
-  user: string;
-  privateKey?: Buffer;
-  passphrase?: string;
-  agent?: string;
-  knownHostsFile: string;
-  acceptNewHostKeys: boolean;
-  connectTimeoutMs: number;
-  keepaliveMs?: number;
-}
+/** What the keeper needs of a target to open a connection as the run would (no callbacks: they cannot travel). */
+export type KeptTarget = Pick<SshTarget, 'address' | 'port' | 'user' | 'privateKey' | 'passphrase' | 'agent' | 'knownHostsFile' | 'acceptNewHostKeys' | 'connectTimeoutMs' | 'keepaliveMs'>;
 
 /** No keeper to ask (none starts, another version, no answer, an untrusted directory): connect afresh. */
 export class KeeperUnavailable extends Error {

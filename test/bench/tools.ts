@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../sandbox/hosts.js';
+import { keepersOf } from '../sandbox/proc.js';
 import { measure, type Measured } from './measure.js';
 
 /** The checkout's root, from dist/test/bench/. */
@@ -111,20 +112,6 @@ export class RunbookTool implements Tool {
       }
     }
   }
-}
-
-/** PIDs of the connection keepers serving `dir` (their command line names it). */
-export function keepersOf(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`__keeper ${dir}`);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 /** A live process's user+sys CPU (s). */

@@ -4,6 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
+import { keepersOf } from '../sandbox/proc.js';
 import { runbook, startRunbook, statuses, type CliRun } from './cli.js';
 import { processesUnder, waitFor as waitUntil } from './processes.js';
 
@@ -24,18 +25,6 @@ describe('kept connections (--persist): the connection keeper', function () {
   const NOOP_TRIPS = 2;
   let passwordFile: string;
 
-  /** PIDs of the keepers serving `dir` (their command line names it), from /proc. */
-  const keepersOf = (dir: string): number[] =>
-    readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((pid) => {
-        try {
-          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`__keeper ${dir}`);
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
   const dirs: string[] = [];
   const keeperDir = (name: string) => {
     const dir = join(root, name);

@@ -199,3 +199,17 @@ export async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promis
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/** PIDs of the connection keepers serving `dir` (their command line names it). */
+export function keepersOf(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`__keeper ${dir}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
