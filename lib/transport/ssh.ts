@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { Client, type AnyAuthMethod, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { Limiter, SharedLimiter } from '../util/limiter.js';
@@ -142,6 +142,8 @@ export class SshTransport extends QueuedTransport {
   private interrupted = false;
   /** Why the live connection went away (keepalive timeout, reset), for the unreachable message. */
   private lostReason?: string;
+  /** The live connection's socket (a fresh one): close() ends it without waiting for the host. */
+  private socket?: Socket;
   /** Set while a handshake is under way: ends it (the connection is closed before it was used). */
   private abandonHandshake?: () => void;
 
@@ -273,6 +275,7 @@ export class SshTransport extends QueuedTransport {
         this.detail(`authenticated as ${user} (publickey; offered: ${offered}); keepalive every ${Math.round(keepaliveMs / KEEPALIVE_PROBES / 100) / 10} s, lost after ${KEEPALIVE_PROBES} unanswered; at most ${CHANNELS_PER_CONNECTION} channels`);
         // A live connection that closes is opened again on next use.
         client.on('close', () => (this.client = undefined));
+        this.socket = socket;
         resolve(client);
       });
       client.on('error', (err) => {
@@ -567,6 +570,13 @@ export class SshTransport extends QueuedTransport {
     this.abandonHandshake?.();
     const client = await this.client?.catch(() => undefined);
     client?.end();
+    // Our disconnect sent, the socket goes: the process need not wait for sshd to tear its side
+    // down (slow on a busy host, and every host of a run closes at its end, all at once).
+    const socket = this.socket;
+    if (socket && !socket.destroyed) {
+      if (socket.writableFinished) socket.destroy();
+      else socket.once('finish', () => socket.destroy());
+    }
   }
 }
 
