@@ -7,7 +7,7 @@ import { isatty } from 'node:tty';
 import { formatLocation } from '../errors.js';
 import type { RunEvent } from '../engine/events.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { runInThreads } from './threads.js';
+import { runInThreads, splitHosts, threadWeights } from './threads.js';
 import { wholeNumber } from './flags.js';
 import { planRun, preflight, preflightYielding } from '../engine/plan.js';
 import { closeEarly, earlyHosts, openEarly } from '../engine/early.js';
@@ -110,7 +110,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     summary =
       threads > 1
         ? // The threads redacted their events (they decrypted what the run reads): passed on as they are.
-          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys, promptAnswers }, forward: (event) => reporter.onEvent(event), taskStarts: session.output === 'tty' })
+          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys, promptAnswers }, forward: (event) => reporter.onEvent(event), taskStarts: session.output === 'tty', registry })
         : await runPlaybooks(options, registry);
     await reporter.finish();
   } finally {
@@ -166,7 +166,10 @@ function threadsFor(plan: PlannedPlay[], registry: ModuleRegistry, session: Sess
   if (count <= 1) return 1;
   const reason = singleThreadReason(plan, registry);
   if (!reason) {
-    if (session.verbosity >= 1) process.stderr.write(`runbook: ${count} worker threads, ${Math.ceil(hosts / count)} hosts or fewer each\n`);
+    if (session.verbosity >= 1) {
+      const slices = splitHosts([...new Set(plan.flatMap((p) => p.hosts))], threadWeights(count));
+      process.stderr.write(`runbook: ${count} worker threads, ${Math.max(...slices.map((s) => s.length))} hosts or fewer each (the main thread's share: ${slices[0].length})\n`);
+    }
     return count;
   }
   if (session.verbosity >= 1) process.stderr.write(`runbook: one thread (not ${count}): ${reason.what} (${formatLocation(reason.location)}), which needs every host in one thread\n`);
