@@ -7,9 +7,11 @@ import { isatty } from 'node:tty';
 import { formatLocation } from '../errors.js';
 import type { RunEvent } from '../engine/events.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { runInThreads } from './threads.js';
+import { runInThreads, splitHosts, threadWeights } from './threads.js';
 import { wholeNumber } from './flags.js';
-import { planRun, preflight } from '../engine/plan.js';
+import { planRun, preflight, preflightYielding } from '../engine/plan.js';
+import { closeEarly, earlyHosts, openEarly } from '../engine/early.js';
+import type { QueuedTransport } from '../transport/queued.js';
 import { redact } from '../vault/redact.js';
 import { configureVault, type VaultArgs } from './vault-options.js';
 import { defaultRegistry } from '../modules/index.js';
@@ -80,21 +82,35 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     return 0;
   }
   const threads = threadsFor(plan, registry, session, threadsWanted);
-  if (threads === 1) checkPlan();
-
-  const privateKeys = await loadPrivateKeys(plan, inventory);
-  const reporter = await createReporter(session.output, { out: process.stdout, diff: args.diff, color: session.color, verbosity: session.verbosity });
+  // One thread: the connections the run uses first open while preflight runs (engine/early.ts);
+  // nothing runs on a host before it passed, and its error closes them.
+  let opened: Map<string, QueuedTransport> | undefined;
+  let privateKeys: Map<string, KeyChoice>;
+  let reporter: Awaited<ReturnType<typeof createReporter>>;
+  try {
+    if (threads === 1) {
+      const early = await openConnectionsEarly(session, plan, inventory, registry, extraVars);
+      opened = early.opened;
+      if (opened.size > 0) await preflightYielding(plan, inventory, registry, extraVars);
+      else checkPlan();
+      privateKeys = await loadPrivateKeys(plan, inventory, early.keys);
+    } else privateKeys = await loadPrivateKeys(plan, inventory);
+    reporter = await createReporter(session.output, { out: process.stdout, diff: args.diff, color: session.color, verbosity: session.verbosity });
+  } catch (error) {
+    closeEarly(opened);
+    throw error;
+  }
   if (session.verbosity >= 3) for (const line of connectionDetails(inventory, plan.flatMap((p) => p.hosts), session)) process.stderr.write(`${line}\n`);
   const interrupt = onInterrupt();
   let summary;
   try {
     // Values from a vault never show, whatever a task or module put in its result.
     const onEvent = (event: RunEvent) => reporter.onEvent(redact(event));
-    const options = { ...runOptions(args, session, { inventory, extraVars, plan, playbookFiles: loaded.playbookFiles }), signal: interrupt.signal, privateKeys, onEvent };
+    const options = { ...runOptions(args, session, { inventory, extraVars, plan, playbookFiles: loaded.playbookFiles }), signal: interrupt.signal, privateKeys, onEvent, opened };
     summary =
       threads > 1
         ? // The threads redacted their events (they decrypted what the run reads): passed on as they are.
-          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys, promptAnswers }, forward: (event) => reporter.onEvent(event), taskStarts: session.output === 'tty' })
+          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys, promptAnswers }, forward: (event) => reporter.onEvent(event), taskStarts: session.output === 'tty', registry })
         : await runPlaybooks(options, registry);
     await reporter.finish();
   } finally {
@@ -150,7 +166,10 @@ function threadsFor(plan: PlannedPlay[], registry: ModuleRegistry, session: Sess
   if (count <= 1) return 1;
   const reason = singleThreadReason(plan, registry);
   if (!reason) {
-    if (session.verbosity >= 1) process.stderr.write(`runbook: ${count} worker threads, ${Math.ceil(hosts / count)} hosts or fewer each\n`);
+    if (session.verbosity >= 1) {
+      const slices = splitHosts([...new Set(plan.flatMap((p) => p.hosts))], threadWeights(count));
+      process.stderr.write(`runbook: ${count} worker threads, ${Math.max(...slices.map((s) => s.length))} hosts or fewer each (the main thread's share: ${slices[0].length})\n`);
+    }
     return count;
   }
   if (session.verbosity >= 1) process.stderr.write(`runbook: one thread (not ${count}): ${reason.what} (${formatLocation(reason.location)}), which needs every host in one thread\n`);
@@ -164,9 +183,29 @@ function requestedThreads(flag: unknown): number | undefined {
   return env !== undefined && env !== '' ? wholeNumber('RUNBOOK_WORKERS', env, 1) : undefined;
 }
 
-/** Every key file the run will use, loaded and checked before the first connection (passphrases asked once). */
-async function loadPrivateKeys(plan: PlannedPlay[], inventory: Inventory): Promise<Map<string, KeyChoice>> {
+/**
+ * The connections engine/early.ts finds certain to be used first, opened now, with the keys they
+ * need (files that load without a passphrase: any other is settled after preflight, as before).
+ */
+async function openConnectionsEarly(session: Session, plan: PlannedPlay[], inventory: Inventory, registry: ModuleRegistry, extraVars: Record<string, unknown>): Promise<{ opened: Map<string, QueuedTransport>; keys: Map<string, KeyChoice> }> {
+  const settings = connectionRunOptions(session);
+  const hosts = earlyHosts(plan, inventory, registry, extraVars, settings);
   const keys = new Map<string, KeyChoice>();
+  for (const file of new Set(hosts.map((host) => host.connection.privateKeyFile))) {
+    if (file === undefined) continue;
+    try {
+      const choice = await loadPrivateKey(file, {});
+      if ('key' in choice) keys.set(file, choice);
+    } catch {
+      // said after preflight, by loadPrivateKeys
+    }
+  }
+  return { opened: hosts.length > 0 ? openEarly(hosts, { ...settings, privateKeys: keys }) : new Map(), keys };
+}
+
+/** Every key file the run will use, loaded and checked before the first connection (passphrases asked once). */
+async function loadPrivateKeys(plan: PlannedPlay[], inventory: Inventory, loaded?: Map<string, KeyChoice>): Promise<Map<string, KeyChoice>> {
+  const keys = new Map<string, KeyChoice>(loaded);
   for (const name of new Set(plan.flatMap((p) => p.hosts))) {
     const host = inventory.hosts.get(name)!;
     const file = host.connection.privateKeyFile;

@@ -4,12 +4,16 @@ import type { HostRecap, RunEvent, RunEventListener, TransportCounters } from '.
 import { exitCodeFor } from '../engine/exit-code.js';
 import type { RunOptions, RunSummary } from '../engine/options.js';
 import type { KeyChoice } from '../transport/keys.js';
-import { handshakeCounters } from '../transport/ssh.js';
+import { handshakeCounters, shareHandshakeCounters } from '../transport/ssh.js';
 import { hasSecrets } from '../vault/redact.js';
 import type { VaultSecret } from '../vault/secrets.js';
 import type { PromptAnswer } from './vars-prompt.js';
 import type { ApplyArgs } from './apply.js';
 import { comparePoints, ThreadEventOrder, type ThreadMark } from './thread-order.js';
+import { THREAD_WINDOW, ThreadSide, type FromThread, type ToThread } from './thread-side.js';
+import { preflight } from '../engine/plan.js';
+import { runPlaybooks } from '../engine/run.js';
+import type { ModuleRegistry } from '../modules/registry.js';
 
 export { comparePoints } from './thread-order.js';
 
@@ -19,9 +23,11 @@ export { comparePoints } from './thread-order.js';
 const require = createRequire(import.meta.url);
 
 /**
- * Worker threads: the hosts of a run spread over several threads, each loading the same
- * playbooks and inventory and running the engine on its slice of the hosts (its connections,
- * its hosts' tasks), as an in-process shard. Only with --workers N (or RUNBOOK_WORKERS): within a
+ * Worker threads: the hosts of a run spread over several threads, each running the engine on its
+ * slice of the hosts (its connections, its hosts' tasks), as an in-process shard. The main thread
+ * is one of them (--workers 2: the main thread and one worker thread, two busy threads rather than
+ * an idle main thread and two workers, each worker an isolate that starts, compiles and collects
+ * garbage on its own), with a smaller share, since it also orders and reports every thread's events. Only with --workers N (or RUNBOOK_WORKERS): within a
  * play, `strategy: linear`'s lock step then holds among one thread's hosts, not across threads
  * (README, Different on purpose), which a run must ask for. The threads run freely: they meet
  * only where a decision needs every host (the run's start: every thread checked its hosts; each
@@ -33,12 +39,7 @@ const require = createRequire(import.meta.url);
  * singleThreadReason).
  */
 
-/**
- * Points a thread may be ahead of the slowest thread (its events held on the main thread until
- * the slowest one is past them) before it waits: what the main thread holds stays bounded.
- * A task of a lock-step round is about two points.
- */
-export const THREAD_WINDOW = 64;
+export { THREAD_WINDOW, type FromThread, type ToThread } from './thread-side.js';
 
 /** What the main thread asked for or read once: handed to the workers in memory, never by argv, env or disk. */
 export interface ThreadSecrets {
@@ -76,28 +77,16 @@ export interface ThreadStart {
   taskStarts: boolean;
 }
 
-/** Messages a worker posts, in order on its port. */
-export type FromThread =
-  /** Events in order, cut by the points the thread reached among them. */
-  | { kind: 'events'; events: RunEvent[]; marks: ThreadMark[] }
-  | { kind: 'meet'; point: number[]; vote?: boolean }
-  /** THREAD_WINDOW points ahead: the thread waits for 'caught-up'. */
-  | { kind: 'ahead' }
-  | { kind: 'done'; hosts: Record<string, HostRecap>; transport: Record<string, TransportCounters> }
-  | { kind: 'failed'; error: { name: string; message: string; stack?: string; location?: SourceLocation } };
-
-/** Messages the main thread posts to a worker. */
-export type ToThread = { kind: 'go'; answer?: boolean } | { kind: 'abort' } | { kind: 'caught-up' };
-
 /**
- * Runs the plan's hosts over `threads` worker threads; the same events, recap and exit code as
- * runPlaybooks. `forward` gets the threads' events (redacted there); `options.onEvent` the run's own.
+ * Runs the plan's hosts over `threads` threads, the main thread one of them (the others worker
+ * threads); the same events, recap and exit code as runPlaybooks. `forward` gets the threads'
+ * events (redacted there); `options.onEvent` the run's own.
  */
-export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener; taskStarts: boolean }): Promise<RunSummary> {
+export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener; taskStarts: boolean; registry: ModuleRegistry }): Promise<RunSummary> {
   const started = Date.now();
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
-  const slices = Array.from({ length: threaded.threads }, (_, i) => allHosts.filter((_, j) => j % threaded.threads === i));
+  const slices = splitHosts(allHosts, threadWeights(threaded.threads));
 
   const handshakes = handshakeCounters();
   // Forks are hosts worked on at once across the run: shared out between the threads.
@@ -110,14 +99,18 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   const order = new ThreadEventOrder(threaded.threads, plan, allHosts, threaded.forward, threaded.taskStarts ? new Set(['task_start', 'task_progress', 'task_retry']) : undefined);
   const workerData = (hosts: string[], thread: number): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run, released: order.released, thread, taskStarts: threaded.taskStarts });
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const workers = slices.map((hosts, thread) => new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: workerData(hosts, thread) }));
+  // Thread 0 is the main thread's own share; workers[t] is thread t's (workers[0] unused).
+  const workers = slices.map((hosts, thread) => (thread === 0 ? undefined : new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: workerData(hosts, thread) })));
+  // The main thread's share stops with the run, or when a thread failed (the workers are ended then).
+  const stopMain = new AbortController();
   const abort = () => {
-    for (const worker of workers) worker.postMessage({ kind: 'abort' } satisfies ToThread);
+    stopMain.abort();
+    for (const worker of workers) worker?.postMessage({ kind: 'abort' } satisfies ToThread);
   };
   options.signal?.addEventListener('abort', abort, { once: true });
   if (options.signal?.aborted) abort();
 
-  const meeting = new Meeting(workers.length);
+  const meeting = new Meeting(threaded.threads);
   const hosts: Record<string, HostRecap> = {};
   const transport: Record<string, TransportCounters> = {};
   /** What the threads' coordination cost (at -vv): times a thread waited (to start, at a batch's end, far ahead), messages they posted. */
@@ -128,69 +121,98 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   };
   /** Threads far ahead, waiting for the slowest one. */
   const ahead = new Set<number>();
-
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      const fail = (error: Error) => {
-        if (failed) return;
-        failed = true;
-        reject(error);
-      };
-      const go = (released: Array<{ thread: number; answer?: boolean }>) => {
-        for (const { thread, answer } of released) workers[thread].postMessage({ kind: 'go', answer } satisfies ToThread);
-      };
-      const catchUp = () => {
-        for (const thread of ahead) {
-          const held = order.heldPoints(thread);
-          if (held > THREAD_WINDOW / 2) continue;
-          ahead.delete(thread);
-          workers[thread].postMessage({ kind: 'caught-up' } satisfies ToThread);
-        }
-      };
-      workers.forEach((worker, thread) => {
-        worker.on('message', (message: FromThread) => {
-          cost.messages++;
-          switch (message.kind) {
-            case 'events': {
-              // Each thread runs its own engine: its run_start and recap are the main thread's to give.
-              const events = message.events.filter((e) => e.type !== 'run_start' && e.type !== 'recap');
-              const marks = message.events.length === events.length ? message.marks : remark(message.events, message.marks);
-              order.take(thread, events, marks);
-              for (const mark of message.marks) go(meeting.pass(thread, mark.point));
-              return catchUp();
-            }
-            case 'meet':
-              if (message.point.length === 1) cost.start++;
-              else cost.batchEnd++;
-              order.take(thread, [], [{ at: 0, point: message.point }]);
-              go(meeting.arrive(thread, message.point, message.vote));
-              return catchUp();
-            case 'ahead':
-              cost.ahead++;
-              ahead.add(thread);
-              return catchUp();
-            case 'done':
-              Object.assign(hosts, message.hosts);
-              Object.assign(transport, message.transport);
-              order.leave(thread);
-              go(meeting.leave(thread));
-              catchUp();
-              if (meeting.allLeft()) resolve();
-              return;
-            case 'failed':
-              return fail(threadError(message.error));
-          }
-        });
-        worker.on('error', (error) => fail(error));
-        worker.on('exit', (code) => {
-          if (!meeting.hasLeft(thread)) fail(new Error(`worker thread ${thread + 1} exited (code ${code}) before its hosts finished`));
-        });
-      });
+  let fail: (error: Error) => void = () => undefined;
+  let resolveAll: () => void = () => undefined;
+  const finished = new Promise<void>((resolve, reject) => {
+    let failed = false;
+    fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
+      stopMain.abort();
+      main.stop();
+      reject(error);
+    };
+    resolveAll = resolve;
+  });
+  // The main thread's share talks to this function directly, as a worker does through its port.
+  const main = new ThreadSide((message) => hear(0, message), order.released, 0, threaded.taskStarts, true);
+  const tell = (thread: number, message: ToThread) => (thread === 0 ? main.receive(message) : workers[thread]!.postMessage(message));
+  const go = (released: Array<{ thread: number; answer?: boolean }>) => {
+    for (const { thread, answer } of released) tell(thread, { kind: 'go', answer });
+  };
+  const catchUp = () => {
+    for (const thread of ahead) {
+      const held = order.heldPoints(thread);
+      if (held > THREAD_WINDOW / 2) continue;
+      ahead.delete(thread);
+      tell(thread, { kind: 'caught-up' });
+    }
+  };
+  function hear(thread: number, message: FromThread): void {
+    if (thread > 0) cost.messages++;
+    switch (message.kind) {
+      case 'events': {
+        // Each thread runs its own engine: its run_start and recap are the main thread's to give.
+        const events = message.events.filter((e) => e.type !== 'run_start' && e.type !== 'recap');
+        const marks = message.events.length === events.length ? message.marks : remark(message.events, message.marks);
+        order.take(thread, events, marks);
+        for (const mark of message.marks) go(meeting.pass(thread, mark.point));
+        return catchUp();
+      }
+      case 'meet':
+        if (message.point.length === 1) cost.start++;
+        else cost.batchEnd++;
+        order.take(thread, [], [{ at: 0, point: message.point }]);
+        go(meeting.arrive(thread, message.point, message.vote));
+        return catchUp();
+      case 'ahead':
+        cost.ahead++;
+        ahead.add(thread);
+        return catchUp();
+      case 'done':
+        Object.assign(hosts, message.hosts);
+        Object.assign(transport, message.transport);
+        order.leave(thread);
+        go(meeting.leave(thread));
+        catchUp();
+        if (meeting.allLeft()) resolveAll();
+        return;
+      case 'failed':
+        return fail(threadError(message.error));
+    }
+  }
+  workers.forEach((worker, thread) => {
+    if (!worker) return;
+    worker.on('message', (message: FromThread) => hear(thread, message));
+    worker.on('error', (error) => fail(error));
+    worker.on('exit', (code) => {
+      if (!meeting.hasLeft(thread)) fail(new Error(`worker thread ${thread} exited (code ${code}) before its hosts finished`));
     });
+  });
+
+  // The main thread's share: checked while the workers start, then run as a worker runs its own.
+  const only = new Set(slices[0]);
+  const mine = plan.map((p) => ({ ...p, hosts: p.hosts.filter((h) => only.has(h)) }));
+  let ownShare: Promise<void> = Promise.resolve();
+  try {
+    ownShare = (async () => {
+      try {
+        preflight(mine, options.inventory, threaded.registry, options.extraVars);
+        shareHandshakeCounters(handshakes);
+        await main.coordinator.meet([-1]);
+        const summary = await runPlaybooks({ ...options, plan: mine, forks, signal: stopMain.signal, onEvent: main.emit, coordinator: main.coordinator }, threaded.registry);
+        main.flush();
+        hear(0, { kind: 'done', hosts: summary.hosts, transport: main.transport });
+      } catch (error) {
+        fail(error as Error);
+      }
+    })();
+    await Promise.all([finished, ownShare]);
   } finally {
     options.signal?.removeEventListener('abort', abort);
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(workers.map((w) => w?.terminate()));
+    // Stopped with the others: its connections closed before the run returns.
+    await ownShare;
   }
   if ((options.verbosity ?? 0) >= 2) {
     const meetings = cost.start + cost.batchEnd + cost.ahead;
@@ -201,6 +223,30 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   const counters = Object.fromEntries(allHosts.filter((h) => transport[h]).map((h) => [h, transport[h]]));
   options.onEvent({ type: 'recap', hosts: recap, transport: counters, durationMs: Date.now() - started });
   return { hosts: recap, exitCode: exitCodeFor(recap) };
+}
+
+/**
+ * How much of the run each thread takes, the main thread first: it also takes every thread's
+ * events, orders them and writes the output (measured in README, Benchmark: worker threads).
+ */
+export function threadWeights(threads: number): number[] {
+  return Array.from({ length: threads }, (_, t) => (t === 0 ? MAIN_THREAD_SHARE : 1));
+}
+/** The main thread's share of hosts, a worker's being 1: at 1,000 controller-only hosts the two threads then end together. */
+const MAIN_THREAD_SHARE = 0.7;
+
+/**
+ * The hosts dealt out in the run's order, each to the thread furthest below its weight's share
+ * (round robin when the weights are equal): every thread's hosts spread over the inventory.
+ */
+export function splitHosts(hosts: string[], weights: number[]): string[][] {
+  const slices = weights.map(() => [] as string[]);
+  for (const host of hosts) {
+    let pick = 0;
+    for (let t = 1; t < weights.length; t++) if ((slices[t].length + 1) / weights[t] < (slices[pick].length + 1) / weights[pick]) pick = t;
+    slices[pick].push(host);
+  }
+  return slices;
 }
 
 /** The marks of a batch of events, moved to where they fall once the run_start and recap events are taken out. */

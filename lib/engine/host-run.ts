@@ -27,6 +27,16 @@ export interface ConnectionSettings {
   connectionLog?: (line: string) => void;
   /** Connections kept between runs by the connection keeper (--persist). */
   persist?: PersistSettings;
+  /**
+   * Connections opened before the run began (while preflight ran: see engine/early.ts), by
+   * openedKey: a host's run takes the one for the connection it uses instead of opening another.
+   */
+  opened?: Map<string, QueuedTransport>;
+}
+
+/** Which host and connection an early connection is for (ConnectionSettings.opened). */
+export function openedKey(host: string, connection: ConnectionSpec): string {
+  return `${host}\n${connectionKey(connection)}`;
 }
 
 /** Which connection a spec makes: the controller, or a login user at an address and port. */
@@ -177,26 +187,13 @@ export class HostRun {
   }
 
   private open(connection: ConnectionSpec): QueuedTransport {
-    const { host, settings } = this;
-    if (connection.local) return new LocalTransport(host.name, settings.becomePassword);
-    const loaded = connection.privateKeyFile ? settings.privateKeys?.get(connection.privateKeyFile) : undefined;
-    const key: { key?: Buffer; passphrase?: string } = loaded ? ('useAgent' in loaded ? {} : loaded) : { key: connection.privateKeyFile ? readFileSync(connection.privateKeyFile) : defaultKey() };
-    return new SshTransport({
-      host: host.name,
-      address: connection.address,
-      port: connection.port,
-      user: connection.user,
-      privateKey: key.key,
-      passphrase: key.passphrase,
-      agent: process.env.SSH_AUTH_SOCK,
-      knownHostsFile: settings.knownHostsFile,
-      acceptNewHostKeys: settings.acceptNewHostKeys,
-      connectTimeoutMs: settings.connectTimeoutMs,
-      keepaliveMs: settings.keepaliveMs,
-      becomePassword: settings.becomePassword,
-      log: settings.connectionLog,
-      persist: settings.persist,
-    });
+    const key = openedKey(this.host.name, connection);
+    const opened = this.settings.opened?.get(key);
+    if (opened) {
+      this.settings.opened!.delete(key);
+      return opened;
+    }
+    return openTransport(this.host, this.settings, connection);
   }
 
   get name(): string {
@@ -228,6 +225,29 @@ export class HostRun {
   allFacts(): FactCache[] {
     return [...this.caches.values()];
   }
+}
+
+/** A host's transport for a connection, not yet connected (it connects on first use, or openEarly). */
+export function openTransport(host: InventoryHost, settings: ConnectionSettings, connection: ConnectionSpec): QueuedTransport {
+  if (connection.local) return new LocalTransport(host.name, settings.becomePassword);
+  const loaded = connection.privateKeyFile ? settings.privateKeys?.get(connection.privateKeyFile) : undefined;
+  const key: { key?: Buffer; passphrase?: string } = loaded ? ('useAgent' in loaded ? {} : loaded) : { key: connection.privateKeyFile ? readFileSync(connection.privateKeyFile) : defaultKey() };
+  return new SshTransport({
+    host: host.name,
+    address: connection.address,
+    port: connection.port,
+    user: connection.user,
+    privateKey: key.key,
+    passphrase: key.passphrase,
+    agent: process.env.SSH_AUTH_SOCK,
+    knownHostsFile: settings.knownHostsFile,
+    acceptNewHostKeys: settings.acceptNewHostKeys,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    keepaliveMs: settings.keepaliveMs,
+    becomePassword: settings.becomePassword,
+    log: settings.connectionLog,
+    persist: settings.persist,
+  });
 }
 
 function defaultKey(): Buffer | undefined {

@@ -3,6 +3,7 @@ import type { HostRecap, RunEventListener } from './events.js';
 import type { PlannedPlay } from './preflight.js';
 import type { KeyChoice } from '../transport/keys.js';
 import type { PersistSettings } from '../transport/kept.js';
+import type { QueuedTransport } from '../transport/queued.js';
 
 export interface RunOptions {
   inventory: Inventory;
@@ -24,6 +25,8 @@ export interface RunOptions {
   keepaliveMs?: number;
   /** --persist: connections kept between runs by the connection keeper. */
   persist?: PersistSettings;
+  /** Connections opened while preflight ran (engine/early.ts): each host's run takes its own; the rest are closed at the end. */
+  opened?: Map<string, QueuedTransport>;
   /** -vvvv: connection-level detail (negotiation, host key, each exec's size and exit), one line each; never a command line or secret. */
   connectionLog?: (line: string) => void;
   /** Aborted on SIGINT/SIGTERM: no task starts after it; what runs on the hosts is stopped. */

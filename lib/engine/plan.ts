@@ -3,7 +3,7 @@ import { selectHosts } from '../inventory/select.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { flattenEntries, type PlaySpec } from '../playbook/types.js';
 import { selectEntries } from '../playbook/tags.js';
-import { preflight, type PlannedPlay } from './preflight.js';
+import { preflight, preflightYielding, type PlannedPlay } from './preflight.js';
 import { checkShardable, restrictToShard, type ShardSpec } from './shard.js';
 
 export interface PlanInput {
@@ -47,4 +47,4 @@ export function planRun(input: PlanInput): PlannedPlay[] {
   return sliced;
 }
 
-export { preflight, type PlannedPlay };
+export { preflight, preflightYielding, type PlannedPlay };

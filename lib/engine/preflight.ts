@@ -27,6 +27,20 @@ export interface PlannedPlay {
  * registered result are rendered when they run, since that result does not exist yet.
  */
 export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: ModuleRegistry, extraVars: Record<string, unknown>): void {
+  for (const _host of preflightSteps(plan, inventory, registry, extraVars));
+}
+
+/**
+ * The same checks, letting other work run between hosts (a turn of the event loop after each):
+ * connections opened early (engine/early.ts) make their handshakes meanwhile instead of waiting
+ * for the whole check to end.
+ */
+export async function preflightYielding(plan: PlannedPlay[], inventory: Inventory, registry: ModuleRegistry, extraVars: Record<string, unknown>): Promise<void> {
+  for (const _host of preflightSteps(plan, inventory, registry, extraVars)) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** preflight's checks, one host of one play per step. */
+function* preflightSteps(plan: PlannedPlay[], inventory: Inventory, registry: ModuleRegistry, extraVars: Record<string, unknown>): Generator<string> {
   const hostvars = buildHostvars(inventory, extraVars);
   const groups = groupsRecord(inventory);
   // Set when a task fails inside a block with a rescue: only known at run time, as registered results.
@@ -83,6 +97,7 @@ export function preflight(plan: PlannedPlay[], inventory: Inventory, registry: M
           }
         }
       }
+      yield host;
     }
   }
 }

@@ -16,6 +16,7 @@ import { serialBatches } from './serial.js';
 import { execute, runHostPlay, takeStep, type PlayRun } from './step.js';
 import { wholeNumber, type RunScope } from './task.js';
 import { playConnection, rememberPlayConnectionVariables } from './connection.js';
+import { closeEarly } from './early.js';
 import { buildHostvars, groupsRecord, taskVars, type VarLayers } from './vars.js';
 
 /**
@@ -100,6 +101,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
   } finally {
     finished = true;
     options.signal?.removeEventListener('abort', interruptHosts);
+    closeEarly(options.opened);
     await Promise.all([...runs.values()].flatMap((r) => r.allTransports().map((t) => t.close())));
   }
 

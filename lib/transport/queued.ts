@@ -24,6 +24,16 @@ export abstract class QueuedTransport implements HostTransport {
   abstract interrupt(): Promise<void>;
   abstract close(): Promise<void>;
 
+  /**
+   * Opens the connection now, before any command is asked of it (TCP, key exchange and
+   * authentication only: nothing runs on the host), so that it is ready by the time the run
+   * needs it. A failure is kept for the first use, which reports it as it would have. False when
+   * this transport does not open early (nothing to open, or a connection kept by another process).
+   */
+  openEarly(): boolean {
+    return false;
+  }
+
   get stepsQueued(): number {
     return this.made + this.pending.length;
   }

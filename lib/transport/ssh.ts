@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { Client, type AnyAuthMethod, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { Limiter, SharedLimiter } from '../util/limiter.js';
@@ -142,6 +142,10 @@ export class SshTransport extends QueuedTransport {
   private interrupted = false;
   /** Why the live connection went away (keepalive timeout, reset), for the unreachable message. */
   private lostReason?: string;
+  /** The live connection's socket (a fresh one): close() ends it without waiting for the host. */
+  private socket?: Socket;
+  /** Set while a handshake is under way: ends it (the connection is closed before it was used). */
+  private abandonHandshake?: () => void;
 
   constructor(private readonly target: SshTarget) {
     super();
@@ -160,6 +164,14 @@ export class SshTransport extends QueuedTransport {
 
   private fresh(): Promise<Client> {
     return handshakeSlots(this.target.address, this.target.port).run(() => this.handshakeWithRetries());
+  }
+
+  /** A fresh connection opened now; a kept one (--persist) is the keeper's to open, when first used. */
+  override openEarly(): boolean {
+    if (this.target.persist || this.closed) return false;
+    // Handled here: the first use awaits the same promise and reports its failure.
+    this.connect().catch(() => undefined);
+    return true;
   }
 
   /**
@@ -204,6 +216,8 @@ export class SshTransport extends QueuedTransport {
 
   private async handshake(): Promise<Client> {
     const { address, port, user, connectTimeoutMs } = this.target;
+    // Closed while it waited for a handshake slot (an early connection the run never used).
+    if (this.closed) throw new UnreachableError(`${this.host}: connection closed before it was used`);
     const name = knownHostsName(address, port);
     const entries = knownHostsFor(this.target.knownHostsFile, name);
     const { keys: known, revoked, certAuthorities } = entries;
@@ -234,6 +248,11 @@ export class SshTransport extends QueuedTransport {
         reject(shed ? new ShedConnection(message) : new UnreachableError(message));
       };
       const timer = setTimeout(() => fail(`connect to ${address}:${port} timed out after ${connectTimeoutMs} ms`), connectTimeoutMs);
+      // close() before the connection is ready ends it at once (see close).
+      this.abandonHandshake = () => {
+        clearTimeout(timer);
+        fail(`${this.host}: connection closed before it was used`);
+      };
       socket.on('error', (err) => {
         clearTimeout(timer);
         // sshd sheds a connection past MaxStartups by closing it; when our version string is
@@ -248,6 +267,7 @@ export class SshTransport extends QueuedTransport {
       let ready = false;
       client.on('ready', () => {
         clearTimeout(timer);
+        this.abandonHandshake = undefined;
         ready = true;
         this.stats.connections++;
         this.lostReason = undefined;
@@ -255,6 +275,7 @@ export class SshTransport extends QueuedTransport {
         this.detail(`authenticated as ${user} (publickey; offered: ${offered}); keepalive every ${Math.round(keepaliveMs / KEEPALIVE_PROBES / 100) / 10} s, lost after ${KEEPALIVE_PROBES} unanswered; at most ${CHANNELS_PER_CONNECTION} channels`);
         // A live connection that closes is opened again on next use.
         client.on('close', () => (this.client = undefined));
+        this.socket = socket;
         resolve(client);
       });
       client.on('error', (err) => {
@@ -546,8 +567,17 @@ export class SshTransport extends QueuedTransport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A handshake still under way (an early connection the run never used) stops now, not at its end.
+    this.abandonHandshake?.();
     const client = await this.client?.catch(() => undefined);
     client?.end();
+    // Our disconnect sent, the socket goes: the process need not wait for sshd to tear its side
+    // down (slow on a busy host, and every host of a run closes at its end, all at once).
+    const socket = this.socket;
+    if (socket && !socket.destroyed) {
+      if (socket.writableFinished) socket.destroy();
+      else socket.once('finish', () => socket.destroy());
+    }
   }
 }
 

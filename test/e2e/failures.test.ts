@@ -15,7 +15,8 @@ describe('failures, become, host keys and bad input on real sshd hosts', functio
   const base = (playbook: string) => ['apply', inventory, join(dir, playbook), '--known-hosts', sandbox.knownHostsFile, '--output', 'json'];
 
   before(async () => {
-    sandbox = await Sandbox.start({ count: 3, prefix: 'node', becomeHosts: ['node03'] });
+    // VERBOSE: sshd logs each session it starts (sessionsStarted), so bad input can be shown to run nothing.
+    sandbox = await Sandbox.start({ count: 3, prefix: 'node', becomeHosts: ['node03'], sshdConfig: 'LogLevel VERBOSE\n' });
     inventory = join(sandbox.dir, 'inventory.yaml');
     // node03 logs in as 'deploy' and becomes root through sudo for every task.
     const data = yaml.load(sandbox.inventoryYaml()) as any;
@@ -121,7 +122,7 @@ describe('failures, become, host keys and bad input on real sshd hosts', functio
     }
   });
 
-  describe('bad input: a clear error with file:line, exit 1, no host touched', () => {
+  describe('bad input: a clear error with file:line, exit 1, no command on any host', () => {
     const cases: Array<[string, string[], RegExp]> = [
       ['invalid YAML', ['bad-yaml.yaml'], /bad-yaml\.yaml:\d+:\d+/],
       ['unknown module', ['unknown-module.yaml'], /unknown-module\.yaml:5:\d+.*fiel.*did you mean 'file'/],
@@ -132,13 +133,37 @@ describe('failures, become, host keys and bad input on real sshd hosts', functio
     ];
     for (const [what, files, pattern] of cases) {
       it(what, async () => {
-        const before = sandbox.hosts.map((h) => sandbox.connectionsAccepted(h.name));
+        // Connections may open while preflight runs (engine/early.ts); no session may start before it passed.
+        const before = sandbox.hosts.map((h) => sandbox.sessionsStarted(h.name));
         const run = await runbook(['apply', inventory, ...files.map((f) => join(dir, f)), '--known-hosts', sandbox.knownHostsFile]);
         assert.equal(run.code, 1, run.stdout + run.stderr);
         assert.match(run.stderr, pattern);
-        assert.deepEqual(sandbox.hosts.map((h) => sandbox.connectionsAccepted(h.name)), before, 'a host was contacted');
+        assert.equal(run.stdout, '');
+        assert.deepEqual(sandbox.hosts.map((h) => sandbox.sessionsStarted(h.name)), before, 'a command ran on a host');
       });
     }
+
+    it('sshd logs each session it starts (what the cases above count)', async () => {
+      const file = join(sandbox.dir, 'one-command.yaml');
+      writeFileSync(file, '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: "true"\n');
+      const before = sandbox.hosts.map((h) => sandbox.sessionsStarted(h.name));
+      const run = await runbook(['apply', inventory, file, '--known-hosts', sandbox.knownHostsFile]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.deepEqual(sandbox.hosts.map((h, i) => sandbox.sessionsStarted(h.name) - before[i]), [1, 1, 1]);
+    });
+
+    it('an unreachable host does not hide the playbook\'s error', async () => {
+      const data = yaml.load(sandbox.inventoryYaml()) as any;
+      data.all.hosts.refused = { ...data.all.hosts.node01, ansible_host: '127.0.0.1', ansible_port: 1 };
+      const inv = join(sandbox.dir, 'with-refused.yaml');
+      writeFileSync(inv, yaml.dump(data));
+      const before = sandbox.hosts.map((h) => sandbox.sessionsStarted(h.name));
+      const run = await runbook(['apply', inv, join(dir, 'undefined-var.yaml'), '--known-hosts', sandbox.knownHostsFile]);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stderr, /^runbook: error: \S*undefined-var\.yaml:\d+:\d+: undefined variable 'no_such_variable' in task 'Broken'\n$/);
+      assert.equal(run.stdout, '');
+      assert.deepEqual(sandbox.hosts.map((h) => sandbox.sessionsStarted(h.name)), before, 'a command ran on a host');
+    });
 
     it('unreadable private key', async () => {
       const inv = join(sandbox.dir, 'bad-key-inventory.yaml');

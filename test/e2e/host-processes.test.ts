@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
 import { fixtures, runbook } from './cli.js';
@@ -33,6 +33,13 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
    * per process (-ff), so no call is split across lines by another process's.
    */
   async function traced(...extra: string[]): Promise<{ programs: string[]; forks: number; roundTrips: number; changed: number }> {
+    const { programs, forks, run } = await tracedRun(playbook, extra);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const recap = run.events.find((e) => e.type === 'recap')!;
+    return { programs, forks, roundTrips: recap.transport.procs01.roundTrips, changed: run.recap!.procs01.changed };
+  }
+
+  async function tracedRun(playbookFile: string, extra: string[]): Promise<{ programs: string[]; forks: number; run: Awaited<ReturnType<typeof runbook>> }> {
     const sshd = sandbox.hosts[0].pid;
     const out = mkdtempSync(join(sandbox.dir, 'strace-'));
     const strace: ChildProcess = spawn('strace', ['-ff', '-qq', '-e', 'trace=execve,fork,vfork,clone,clone3', '-e', 'signal=none', '-o', join(out, 'trace'), '-p', String(sshd)], { stdio: 'ignore' });
@@ -44,12 +51,11 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
         assert.ok(i < 1000 && strace.exitCode === null, 'strace did not attach to the sandbox sshd');
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      run = await runbook(['apply', inventory, playbook, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', ...extra]);
+      run = await runbook(['apply', inventory, playbookFile, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', ...extra]);
     } finally {
       strace.kill('SIGINT');
       await exited;
     }
-    assert.equal(run.code, 0, run.stderr + run.stdout);
     // Each file: one process's calls, in order; processes in the order they were created (PIDs grow).
     const files = readdirSync(out).sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop()));
     const lines = files.flatMap((file) => readFileSync(join(out, file), 'utf8').split('\n'));
@@ -57,8 +63,7 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
     // execve("/usr/bin/stat", ["stat", ...], ...) = 0; a failed lookup (= -1 ENOENT) ran nothing.
     const programs = lines.filter((l) => l.startsWith('execve(') && / = 0$/.test(l)).map((l) => /execve\("([^"]+)"/.exec(l)![1].split('/').pop()!);
     const forks = lines.filter((l) => /^(fork|vfork|clone|clone3)\(.* = \d+$/.test(l)).length;
-    const recap = run.events.find((e) => e.type === 'recap')!;
-    return { programs, forks, roundTrips: recap.transport.procs01.roundTrips, changed: run.recap!.procs01.changed };
+    return { programs, forks, run };
   }
 
   const count = (programs: string[], name: string) => programs.filter((p) => p === name).length;
@@ -81,6 +86,18 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
     const budget = 1 + roundTrips + 20 * 3 + 5 * 2 + 5 + 5 * 3;
     assert.ok(programs.length <= budget, `${programs.length} programs ran on the host, budget ${budget}: ${programs.join(' ')}`);
     assert.ok(forks <= budget + 2, `${forks} processes created on the host, budget ${budget + 2} (sshd's two children besides its re-exec): ${programs.join(' ')}`);
+  });
+
+  it('a playbook that fails preflight: its error with file:line, exit 1, no command on the host (connections opened meanwhile are closed)', async () => {
+    // The first task asks the host for facts, so the run opens its connection while preflight runs (engine/early.ts).
+    const bad = join(sandbox.dir, 'bad.yaml');
+    writeFileSync(bad, ['- hosts: all', '  gather_facts: false', '  tasks:', '    - name: first', '      file: { path: /srv/early, state: directory }', '    - name: second', '      file: { path: "{{ not_defined_anywhere }}", state: directory }', ''].join('\n'));
+    const { programs, run } = await tracedRun(bad, []);
+    assert.equal(run.code, 1, run.stderr + run.stdout);
+    assert.equal(run.stderr.trim(), `runbook: error: ${bad}:6:7: undefined variable 'not_defined_anywhere' in task 'second'`);
+    assert.equal(run.stdout, '');
+    // At most sshd's own re-exec for a connection opened meanwhile: no shell, no command.
+    assert.deepEqual(programs.filter((p) => p !== 'sshd'), [], programs.join(' '));
   });
 
   it('no-op rerun: the handshake, one shell and the probe\'s own tools, no process more', async () => {

@@ -224,6 +224,12 @@ printf '\\0--content--\\0'
     return log.split('\n').filter((l) => l.includes('Accepted publickey')).length;
   }
 
+  /** Commands (sessions) sshd started on a host: logged only with `sshdConfig: 'LogLevel VERBOSE'`. */
+  sessionsStarted(host: string): number {
+    const log = readFileSync(this.host(host).logFile, 'utf8');
+    return log.split('\n').filter((l) => l.includes('Starting session:')).length;
+  }
+
   async stopHost(name: string): Promise<void> {
     const h = this.host(name) as HostState;
     if (h.ns) await killNamespace(h.ns);
@@ -283,7 +289,7 @@ printf '\\0--content--\\0'
       mkdirSync(join(h.stateDir, 'pkg-work', d), { recursive: true });
     }
     const certificateConfig = certificate ? 'HostCertificate /etc/ssh/ssh_host_ed25519_key-cert.pub\n' : '';
-    writeFileSync(join(h.stateDir, 'sshd_config'), sshdConfig(h) + certificateConfig + extraConfig);
+    writeFileSync(join(h.stateDir, 'sshd_config'), sshdConfig(h, /^LogLevel /m.test(extraConfig)) + certificateConfig + extraConfig);
     const logFd = openSync(h.logFile, 'a');
     // Log via stderr (-e) rather than -E: sshd opens -E paths after /tmp is
     // hidden by the private tmpfs, so the controller would never see the file.
@@ -309,7 +315,8 @@ printf '\\0--content--\\0'
   }
 }
 
-function sshdConfig(h: SandboxHost): string {
+/** `ownLogLevel`: the extra config sets LogLevel (sshd takes a keyword's first value: INFO is left out). */
+function sshdConfig(h: SandboxHost, ownLogLevel = false): string {
   // MaxSessions/MaxStartups deliberately left at defaults: the product must cope with them
   // (only the bench's fleet scenario raises them, through SandboxOptions.sshdConfig).
   return `${h.ports.map((port) => `ListenAddress ${h.address}:${port}`).join('\n')}
@@ -324,8 +331,7 @@ UseDNS no
 PidFile none
 PrintMotd no
 PrintLastLog no
-LogLevel INFO
-AcceptEnv LANG LC_*
+${ownLogLevel ? '' : 'LogLevel INFO\n'}AcceptEnv LANG LC_*
 Subsystem sftp /usr/lib/openssh/sftp-server
 `;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { deserialize } from 'node:v8';
-import { comparePoints, Meeting, notPlainData, sharedRun, type SharedRun } from '../../lib/cli/threads.js';
+import { comparePoints, Meeting, notPlainData, sharedRun, splitHosts, type SharedRun } from '../../lib/cli/threads.js';
 import { LockedVaultValue } from '../../lib/vault/locked.js';
 import type { RunOptions } from '../../lib/engine/options.js';
 import type { RunEvent } from '../../lib/engine/events.js';
@@ -76,6 +76,19 @@ describe('worker threads: the handshake limit per sshd holds across threads', ()
     assert.ok(Math.max(...most) <= 3, `held at once: ${most.join(', ')}`);
     assert.equal(Math.max(...most), 3, 'the slots were used');
     assert.equal(shared[0], 0, 'every slot was given back');
+  });
+});
+
+describe('worker threads: the hosts dealt out by weight', () => {
+  const hosts = Array.from({ length: 10 }, (_, i) => `h${i}`);
+  it('equal weights: round robin in the run\'s order', () => {
+    assert.deepEqual(splitHosts(hosts.slice(0, 6), [1, 1, 1]), [['h0', 'h3'], ['h1', 'h4'], ['h2', 'h5']]);
+  });
+  it('a lighter first share (the main thread\'s) gets fewer hosts, spread over the run\'s order; every host once', () => {
+    const [main, worker] = splitHosts(hosts, [0.5, 1]);
+    assert.deepEqual(main, ['h1', 'h4', 'h7']);
+    assert.deepEqual([...main, ...worker].sort(), hosts);
+    assert.equal(worker.length, 7);
   });
 });
 
