@@ -22,13 +22,13 @@ import { taskVars } from './vars.js';
  *   set_fact and debug tasks never connects, and must not start to);
  * - whose connection variables (ansible_host, ansible_port, ansible_user, ansible_connection,
  *   the key file) in the play's scope are the inventory's own, so the connection is exactly the
- *   inventory's, rendered nowhere;
+ *   inventory's, rendered nowhere; the first --forks of them (as many as the first task starts on);
  * - over SSH with a key file that loads without a passphrase (or the default keys), with host
  *   keys checked against known_hosts only (--accept-new-host-keys would write known_hosts before
  *   preflight), not kept by the connection keeper (--persist) and without -vvvv (its connection
  *   lines would come before a preflight error).
  */
-export function earlyHosts(plan: PlannedPlay[], inventory: Inventory, registry: ModuleRegistry, extraVars: Record<string, unknown>, settings: Pick<ConnectionSettings, 'acceptNewHostKeys' | 'persist' | 'connectionLog'>): InventoryHost[] {
+export function earlyHosts(plan: PlannedPlay[], inventory: Inventory, registry: ModuleRegistry, extraVars: Record<string, unknown>, settings: Pick<ConnectionSettings, 'acceptNewHostKeys' | 'persist' | 'connectionLog'> & { forks: number }): InventoryHost[] {
   const first = plan[0];
   if (!first || settings.acceptNewHostKeys || settings.persist || settings.connectionLog) return [];
   const { play, hosts, body } = first;
@@ -47,7 +47,8 @@ export function earlyHosts(plan: PlannedPlay[], inventory: Inventory, registry: 
   );
   if (!play.gatherFacts && !asksHost) return [];
   const chosen: InventoryHost[] = [];
-  for (const name of hosts) {
+  // The play's first task starts on --forks hosts at once (the rest as those end): no more open early.
+  for (const name of hosts.slice(0, Math.max(1, settings.forks))) {
     const host = inventory.hosts.get(name);
     if (!host || host.connection.local) continue;
     // The scope the play's tasks see (as PlayBatch builds it), with nothing registered yet.

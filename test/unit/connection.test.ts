@@ -55,7 +55,7 @@ describe('connections opened while preflight runs (engine/early.ts): only those 
     ctl: {ansible_connection: local}
 `, 'inventory.yaml');
   const registry = defaultRegistry();
-  const settings = { acceptNewHostKeys: false };
+  const settings = { acceptNewHostKeys: false, forks: 100 };
   const early = (playbook: string, extraVars: Record<string, unknown> = {}, overrides: Partial<Parameters<typeof earlyHosts>[4]> = {}) => {
     const plays = parsePlaybookText(playbook, 'site.yml', registry);
     const plan = planRun({ inventory, plays, registry, extraVars, tags: [], skipTags: [], preflight: false });
@@ -67,6 +67,7 @@ describe('connections opened while preflight runs (engine/early.ts): only those 
   it('opens every SSH host of a first play whose task asks the host for facts (never the local one)', () => {
     assert.deepEqual(early(play('', fileTask)), ['web1', 'web2']);
     assert.deepEqual(early('- hosts: all\n  tasks:\n    - debug: {msg: hi}\n'), ['web1', 'web2'], 'gathering facts connects');
+    assert.deepEqual(early(play('', fileTask), {}, { forks: 1 }), ['web1'], 'no more than --forks');
   });
 
   it('opens none for a play that may never connect: controller-only tasks, conditions, loops, delegation, run_once', () => {
