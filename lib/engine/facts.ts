@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/digest.js';
 import type { HostTransport, Privilege } from '../transport/types.js';
 import type { HostFacts } from '../modules/types.js';
 import { FactError, requestKey, type FactRequest, type FactValue } from '../facts/kind.js';
@@ -71,7 +71,7 @@ export class FactCache implements HostFacts {
     for (const state of states) {
       const content = contents.get(state.path);
       const value = { ...state };
-      if (content && !value.sha256) value.sha256 = createHash('sha256').update(content).digest('hex');
+      if (content && !value.sha256) value.sha256 = sha256Hex(content);
       this.entries.set(requestKey(pathFact(state.path)), { request: pathFact(state.path), value, predicted: true });
       this.predictedPaths.set(state.path, content);
       for (const [key, entry] of this.entries) {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/digest.js';
 import { FactError, requestKey, type FactKind, type FactRequest, type SectionOutput, type SectionScript } from './kind.js';
 
 /**
@@ -23,17 +23,40 @@ export interface ProbePlan {
 }
 
 export function planProbe(requests: FactRequest[]): ProbePlan {
+  const keys = requests.map(requestKey);
+  let shape = '';
+  for (const key of keys) shape += `${key.length}:${key}`;
+  let shared = sharedPlans.get(shape);
+  if (!shared) {
+    if (sharedPlans.size >= SHARED_PLANS) sharedPlans.clear(); // bounded; a fleet's hosts ask few distinct sets
+    sharedPlans.set(shape, (shared = sharedPlan(requests, keys)));
+  }
+  const boundary = `probe-${randomHex(12)}`;
+  return { script: `${shared.head}${boundary}${shared.tail}`, boundary, groups: shared.groups };
+}
+
+/**
+ * The script around its boundary, and the groups, for one list of requests: hosts that ask the
+ * same questions (most of a fleet) share them; only the boundary is each probe's own.
+ */
+interface SharedPlan {
+  head: string;
+  tail: string;
+  groups: ProbePlan['groups'];
+}
+const SHARED_PLANS = 256;
+const sharedPlans = new Map<string, SharedPlan>();
+
+function sharedPlan(requests: FactRequest[], keys: string[]): SharedPlan {
   const byKind = new Map<FactKind<any, any>, Map<string, FactRequest>>();
-  for (const request of requests) {
+  requests.forEach((request, i) => {
     let group = byKind.get(request.kind);
     if (!group) byKind.set(request.kind, (group = new Map()));
-    group.set(requestKey(request), request);
-  }
+    group.set(keys[i], request);
+  });
   const groups: ProbePlan['groups'] = [];
-  const boundary = `probe-${randomBytes(12).toString('hex')}`;
+  const head = 'LC_ALL=C; export LC_ALL\nB=';
   const lines = [
-    'LC_ALL=C; export LC_ALL',
-    `B=${boundary}`,
     // A newline before each boundary: a section's output need not end with one (it is taken off again).
     `s() { r=$?; printf '\\n%s %s %s\\n' "$B" "$1" "$r"; printf '\\n%s %s\\n' "$B" "$1" >&2; }`,
     `printf '%s begin\\n' "$B"; printf '%s begin\\n' "$B" >&2`,
@@ -48,7 +71,7 @@ export function planProbe(requests: FactRequest[]): ProbePlan {
     }
   }
   lines.push(`printf '%s end\\n' "$B"`);
-  return { script: lines.join('\n'), boundary, groups };
+  return { head, tail: `\n${lines.join('\n')}`, groups };
 }
 
 /**

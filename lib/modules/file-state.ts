@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ApplyContext, ArgSpec, CheckResult, FactRequest, FileDiff, FileSnapshot, ModuleContext, PathState } from './types.js';
 import { groupFact, pathFact, userFact } from '../facts/index.js';
@@ -6,6 +5,7 @@ import type { ContentSource } from '../transport/types.js';
 import { shellQuote } from '../util/shell.js';
 import { atomicCopyStep } from '../transport/scripts.js';
 import { resolveMode } from '../util/modes.js';
+import { sha256Hex } from '../util/digest.js';
 
 /** The owner and mode arguments every file-making module takes, as Ansible's file modules do. */
 export function fileMetadataArgs(defaultMode?: string): Record<'mode' | 'owner' | 'group', ArgSpec> {
@@ -53,7 +53,7 @@ export function validateArgError(validate: unknown): string | undefined {
 }
 
 export function sha256(content: Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
+  return sha256Hex(content);
 }
 
 /** A file that others may not read is a secret: its diffs show checksums, never content. */

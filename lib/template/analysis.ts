@@ -23,6 +23,10 @@ export interface TemplateAnalysis {
   boundNames: Set<string>;
   filters: Map<string, AstNode>;
   tests: Map<string, AstNode>;
+  /** Reads another template (`{% include %}`, `{% import %}`, `{% extends %}`) or calls an extension. */
+  readsOtherTemplates: boolean;
+  /** Calls a method of a value (`x.startswith(y)`, `d.items()`). */
+  callsMethods: boolean;
 }
 
 /** Flags the compiler reads off annotated nodes. */
@@ -39,6 +43,8 @@ export function analyzeTemplate(root: AstNode): TemplateAnalysis {
     boundNames: new Set(),
     filters: new Map(),
     tests: new Map(),
+    readsOtherTemplates: false,
+    callsMethods: false,
   };
   visit(root, analysis);
   return analysis;
@@ -103,6 +109,15 @@ function visit(node: AstNode, analysis: TemplateAnalysis): void {
     case 'Not':
       markTruthy(node.target);
       break;
+    case 'Include':
+    case 'Extends':
+    case 'CallExtension':
+    case 'CallExtensionAsync':
+      analysis.readsOtherTemplates = true;
+      break;
+    case 'FunCall':
+      if (node.name.typename !== 'Symbol') analysis.callsMethods = true;
+      break;
     case 'For':
     case 'AsyncEach':
     case 'AsyncAll':
@@ -129,9 +144,11 @@ function visit(node: AstNode, analysis: TemplateAnalysis): void {
       visit(node.body, analysis);
       return;
     case 'Import':
+      analysis.readsOtherTemplates = true;
       bindTarget(node.target, analysis);
       return;
     case 'FromImport':
+      analysis.readsOtherTemplates = true;
       for (const name of node.names.children as AstNode[]) {
         bindTarget(name.typename === 'Pair' ? name.value : name, analysis);
       }

@@ -20,7 +20,7 @@ import { splitKeywords, toList } from './arguments.js';
 import { literalEval } from './literal.js';
 import { isPlainObject, PyTuple, pyStr } from './python.js';
 import { UnsafeText } from '../yaml/unsafe.js';
-import { noteRead } from '../vault/redact.js';
+import { hasSecrets, noteRead } from '../vault/redact.js';
 
 /** Where a template came from, for error messages. */
 export interface TemplateOrigin {
@@ -240,6 +240,8 @@ export interface CompiledTemplate {
   /** A native template whose value comes from a filter of TEXT_FILTERS: kept as text. */
   text: boolean;
   analysis: TemplateAnalysis;
+  /** Its results by the values it reads (see renderMemoOf): undefined until first asked, null when it never has one. */
+  memo?: RenderMemo | null;
 }
 
 type CacheEntry = CompiledTemplate | { error: Error & { lineno?: number; colno?: number } };
@@ -398,8 +400,194 @@ function literalOrText(text: string): unknown {
   return text;
 }
 
+/**
+ * A template's results, remembered by the values of the variables it reads. Every host renders
+ * every task at least twice (preflight, then the run), and most templates read the same values on
+ * many hosts; a render is a pure function of those values when the template only reads variables
+ * (no lookup, no other template file, no filter or test that reads the clock, chance or the
+ * controller's files: PURE_FILTERS, PURE_TESTS, PURE_GLOBALS) and each value is plain data without
+ * template markup (text, numbers, bools, None, and lists and mappings of them; an `!unsafe` text, a
+ * vault value or any other object is not). Its methods (`x.startswith(y)`) are only trusted on
+ * scalars: a mapping's could change it (`d.update(..)`). The key spells out every value read (a
+ * list by its items), so a changed variable is a different key, never a stale result. Only
+ * scalar results (and a file's text pieces) are kept: a caller may change a list it was given.
+ * Not used while a vault value is known (its reads must be counted: see vault/redact.ts).
+ */
+interface RenderMemo {
+  /** Every name the template reads or binds, in the order of the key. */
+  names: string[];
+  /** Methods are called: every value read must be a scalar. */
+  scalarsOnly: boolean;
+  results: Map<string, { value: unknown; pieces?: string[] }>;
+  /** Times `results` filled up and was emptied: past MEMO_REFILLS the values differ too much to be worth it. */
+  refills: number;
+  /** Renders whose values could not be spelled out, and results ever stored: see MEMO_UNKEYED. */
+  unkeyed: number;
+  stored: number;
+}
+
+const MEMO_ENTRIES = 64;
+const MEMO_REFILLS = 4;
+/** Renders without a key before a template that never had one stops being tried. */
+const MEMO_UNKEYED = 32;
+/** Longest output (in UTF-16 units) kept; a big file's pieces are left to be rendered again. */
+const MEMO_MAX_OUTPUT = 64 * 1024;
+/** Values (items of lists and mappings counted) a key may spell out. */
+const MEMO_MAX_VALUES = 256;
+
+/** Filters that are functions of their arguments alone and change none of them (map, select and the like call filters and tests by name: left out). */
+const PURE_FILTERS = new Set([
+  'abs', 'batch', 'capitalize', 'center', 'default', 'd', 'dictsort', 'escape', 'e', 'safe', 'first', 'forceescape', 'groupby', 'indent', 'join',
+  'last', 'length', 'count', 'list', 'lower', 'nl2br', 'replace', 'reverse', 'round', 'slice', 'sum', 'sort', 'string', 'striptags', 'title',
+  'trim', 'truncate', 'upper', 'urlencode', 'urlize', 'wordcount', 'float', 'int', 'mandatory', 'ternary', 'split', 'quote', 'format', 'bool',
+  'type_debug', 'unique', 'flatten', 'min', 'max', 'difference', 'intersect', 'union', 'zip', 'to_json', 'to_nice_json', 'from_json', 'to_yaml',
+  'to_nice_yaml', 'from_yaml', 'b64encode', 'b64decode', 'basename', 'dirname', 'splitext', 'regex_replace', 'regex_search', 'regex_findall',
+  'regex_escape', 'combine', 'dict2items', 'items2dict', 'hash', 'checksum', 'sha1', 'md5', 'path_join', 'urlsplit', 'symmetric_difference',
+  'product', 'permutations', 'combinations', 'zip_longest', 'comment', 'to_uuid', 'human_to_bytes', 'human_readable', 'subelements', 'items',
+  'attr', 'wordwrap', 'filesizeformat', 'dict',
+]);
+const PURE_TESTS = new Set([
+  'defined', 'undefined', 'divisibleby', 'equalto', 'eq', 'sameas', 'even', 'odd', 'falsy', 'truthy', 'ge', 'greaterthan', 'gt', 'le',
+  'lessthan', 'lt', 'ne', 'lower', 'upper', 'null', 'none', 'number', 'string', 'iterable', 'mapping', 'integer', 'float', 'boolean',
+  'sequence', 'succeeded', 'success', 'successful', 'true', 'false', 'failed', 'failure', 'changed', 'change', 'skipped', 'skip', 'match',
+  'search', 'regex', 'in', 'contains', 'issubset', 'subset', 'issuperset', 'superset', 'version', 'version_compare',
+]);
+/** Globals that make their value from their arguments (lookup, query and q read the world). */
+const PURE_GLOBALS = new Set(['omit', 'dict', 'namespace', 'range', 'cycler', 'joiner']);
+
+function bareName(name: string): string {
+  return name.startsWith('ansible.builtin.') ? name.slice('ansible.builtin.'.length) : name;
+}
+
+function renderMemoOf(template: CompiledTemplate): RenderMemo | null {
+  if (template.memo !== undefined) return template.memo;
+  const { analysis } = template;
+  const pure =
+    !analysis.readsOtherTemplates &&
+    [...analysis.filters.keys()].every((name) => PURE_FILTERS.has(bareName(name))) &&
+    [...analysis.tests.keys()].every((name) => PURE_TESTS.has(bareName(name)));
+  template.memo = pure
+    ? { names: [...new Set([...analysis.strictReads, ...analysis.optionalReads, ...analysis.boundNames])], scalarsOnly: analysis.callsMethods, results: new Map(), refills: 0, unkeyed: 0, stored: 0 }
+    : null;
+  return template.memo;
+}
+
+/** The key of the values `memo`'s template reads in `vars`, or undefined when one is not plain data. */
+function memoKey(memo: RenderMemo, vars: Record<string, unknown>, inPieces: boolean): string | undefined {
+  const budget = { left: MEMO_MAX_VALUES };
+  // A file rendered in pieces returns its last piece, not its text: not the same result.
+  let key = inPieces ? 'p' : 'w';
+  for (const name of memo.names) {
+    // As RenderContext.lookup: a variable, else a global, else undefined.
+    const value = vars[name];
+    if (value !== undefined && value !== objectPrototype[name]) {
+      if (memo.scalarsOnly && value !== null && typeof value === 'object') return undefined;
+      const spelled = plainKey(value, budget);
+      if (spelled === undefined) return undefined;
+      key += spelled;
+    } else if (Object.hasOwn(globals, name)) {
+      if (!PURE_GLOBALS.has(name)) return undefined;
+      key += 'g';
+    } else key += 'u';
+  }
+  return key;
+}
+
+/** Lists and mappings by identity too (`is sameas`, `in` over a list of lists compare objects): ids never reused. */
+const objectIds = new WeakMap<object, number>();
+let lastObjectId = 0;
+function objectId(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) objectIds.set(value, (id = ++lastObjectId));
+  return id;
+}
+
+/** A value spelled out unambiguously; undefined for anything but plain data without template markup. */
+function plainKey(value: unknown, budget: { left: number }): string | undefined {
+  if (--budget.left < 0) return undefined;
+  switch (typeof value) {
+    case 'string':
+      // Markup in a value is rendered when read (resolveNested): not a plain value.
+      return value.includes('{') ? undefined : `s${value.length}:${value}`;
+    case 'number':
+      return Object.is(value, -0) ? 'n-0;' : `n${value};`;
+    case 'boolean':
+      return value ? 'T' : 'F';
+    case 'object': {
+      if (value === null) return 'N';
+      const proto = Object.getPrototypeOf(value);
+      if (Array.isArray(value) && proto === Array.prototype) {
+        let key = `[${objectId(value)}:`;
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          const spelled = item === undefined ? undefined : plainKey(item, budget);
+          if (spelled === undefined) return undefined;
+          key += spelled;
+        }
+        return `${key}]`;
+      }
+      if (proto === Object.prototype || proto === null) {
+        let key = `{${objectId(value)}:`;
+        for (const name of Object.keys(value)) {
+          const item = (value as Record<string, unknown>)[name];
+          const spelled = item === undefined ? undefined : plainKey(item, budget);
+          if (spelled === undefined) return undefined;
+          key += `${name.length}:${name}${spelled}`;
+        }
+        return `${key}}`;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function isScalarResult(value: unknown): boolean {
+  return value === null || value === undefined || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+let renderMemoHits = 0;
+/** Renders answered from a template's memo so far (for tests: that a case is answered from it, or not). */
+export function renderMemoHitCount(): number {
+  return renderMemoHits;
+}
+
 /** `pieces`: the output goes there in pieces, the last one is the result (files only). */
 export function run(template: CompiledTemplate, text: string, vars: Record<string, unknown>, origin: TemplateOrigin | undefined, parentFrame?: unknown, pieces?: string[]): unknown {
+  const memo = parentFrame || hasSecrets() ? null : renderMemoOf(template);
+  const key = memo ? memoKey(memo, vars, pieces !== undefined) : undefined;
+  if (key === undefined) {
+    // Values that are never plain data (hostvars, objects): stop spelling them out.
+    if (memo && ++memo.unkeyed >= MEMO_UNKEYED && memo.stored === 0) template.memo = null;
+    return render(template, text, vars, origin, parentFrame, pieces);
+  }
+  const known = memo!.results.get(key);
+  if (known) {
+    renderMemoHits++;
+    if (known.pieces) pieces!.push(...known.pieces);
+    return known.value;
+  }
+  const first = pieces?.length ?? 0;
+  const value = render(template, text, vars, origin, parentFrame, pieces);
+  const made = pieces?.slice(first);
+  let length = typeof value === 'string' ? value.length : 0;
+  for (const piece of made ?? []) length += piece.length;
+  if (!isScalarResult(value) || length > MEMO_MAX_OUTPUT) return value;
+  if (memo!.results.size >= MEMO_ENTRIES) {
+    // Different for (nearly) every host: not worth remembering.
+    memo!.results.clear();
+    if (++memo!.refills >= MEMO_REFILLS) {
+      template.memo = null;
+      return value;
+    }
+  }
+  memo!.results.set(key, made ? { value, pieces: made } : { value });
+  memo!.stored++;
+  return value;
+}
+
+function render(template: CompiledTemplate, text: string, vars: Record<string, unknown>, origin: TemplateOrigin | undefined, parentFrame?: unknown, pieces?: string[]): unknown {
   const frame = (parentFrame ?? new runtime.Frame()) as InstanceType<NunjucksRuntime['Frame']>;
   if (!parentFrame) frame.topLevel = true;
   let failure: unknown;
