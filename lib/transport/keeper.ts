@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, statSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { ClientChannel } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import { VERSION } from '../version.js';
-import { CHANNEL_WINDOW, Frame, FrameReader, KEEPER_PROTOCOL, ackFrame, frame, keeperSocket, untrustedDir } from './keeper-protocol.js';
+import { ACK_AFTER, CHANNEL_WINDOW, Frame, FrameReader, KEEPER_PROTOCOL, ackFrame, frame, keeperSocket, tickWriter, untrustedDir } from './keeper-protocol.js';
 import type { ExecClient, KeptTarget } from './kept.js';
-import { SshTransport } from './ssh.js';
+import { busyKeepalive, type BusyKeepalive } from './kept-keepalive.js';
+import { DEFAULT_KEEPALIVE_MS, KEEPALIVE_PROBES, SshTransport } from './ssh.js';
 import { UnreachableError } from './types.js';
 
 /**
@@ -26,6 +27,8 @@ interface Kept {
   transport: SshTransport;
   client: Promise<ExecClient>;
   live?: ExecClient & { on(event: 'close', listener: () => void): unknown };
+  /** Its keepalive, probing only while a command runs on it (kept-keepalive.ts). */
+  keepalive?: BusyKeepalive;
   /** known_hosts as it was when the connection was verified: a changed file means verify afresh. */
   knownHosts: string;
   leases: number;
@@ -142,13 +145,21 @@ function knownHostsStamp(file: string): string {
 }
 
 function openKept(key: string, target: KeptTarget, persistMs: number): Kept {
-  const transport = new SshTransport({ host: `${target.user}@${target.address}:${target.port}`, ...target });
+  // No keepalive of ssh2's, which would probe every idle kept connection every few seconds: the
+  // keeper's own runs only while a command does (kept-keepalive.ts).
+  const transport = new SshTransport({ host: `${target.user}@${target.address}:${target.port}`, ...target, keepaliveMs: 0 });
   const kept: Kept = { key, target, transport, client: transport.connect(), knownHosts: knownHostsStamp(target.knownHostsFile), leases: 0, persistMs, closed: false, holders: new Set() };
   connections.set(key, [...(connections.get(key) ?? []), kept]);
   kept.client.then(
     (client) => {
       kept.live = client as Kept['live'];
-      kept.live!.on('close', () => retire(kept, 'the host closed the connection'));
+      const keepaliveMs = target.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
+      kept.keepalive = busyKeepalive(client as Client, Math.max(100, Math.round(keepaliveMs / KEEPALIVE_PROBES)), KEEPALIVE_PROBES - 1);
+      let lost = 'the host closed the connection';
+      (client as Client).on('error', (error: Error) => {
+        if (error.message === 'Keepalive timeout') lost = `the host did not answer for ${Math.round(keepaliveMs / 1000)} s (keepalive timeout)`;
+      });
+      kept.live!.on('close', () => retire(kept, lost));
     },
     () => retire(kept, 'the connection failed'),
   );
@@ -160,6 +171,7 @@ function retire(kept: Kept, reason: string): void {
   if (kept.closed) return;
   kept.closed = true;
   clearTimeout(kept.idle);
+  kept.keepalive?.stop();
   forget(kept);
   void kept.transport.close();
   for (const holder of kept.holders) holder.run.send(frame(Frame.leaseLost, holder.id, JSON.stringify({ reason })));
@@ -179,15 +191,19 @@ interface Relayed {
   stream: ClientChannel;
   unacked: number;
   paused: boolean;
+  /** Bytes of stdin written to the channel, not yet acked to the run. */
+  stdinTaken: number;
 }
 
 /** One run's socket: its leases and relayed channels. */
 class RunLink {
   private readonly leases = new Map<number, Kept>();
   private readonly channels = new Map<number, Relayed>();
+  private readonly write: (data: Buffer) => void;
 
   constructor(private readonly socket: Socket) {
     runs.add(this);
+    this.write = tickWriter(socket);
     const reader = new FrameReader((kind, id, payload) => this.onFrame(kind, id, payload));
     socket.on('data', (chunk: Buffer) => reader.push(chunk));
     socket.on('error', () => undefined);
@@ -195,7 +211,7 @@ class RunLink {
   }
 
   send(data: Buffer): void {
-    if (!this.socket.destroyed) this.socket.write(data);
+    if (!this.socket.destroyed) this.write(data);
   }
 
   private closed(): void {
@@ -234,7 +250,12 @@ class RunLink {
         const relayed = this.channels.get(id);
         if (!relayed) return;
         const bytes = payload.length;
-        relayed.stream.write(Buffer.from(payload), () => this.send(ackFrame(id, bytes)));
+        relayed.stream.write(Buffer.from(payload), () => {
+          relayed.stdinTaken += bytes;
+          if (relayed.stdinTaken < ACK_AFTER) return;
+          this.send(ackFrame(id, relayed.stdinTaken));
+          relayed.stdinTaken = 0;
+        });
         return;
       }
       case Frame.stdinEnd:
@@ -317,12 +338,16 @@ class RunLink {
       );
     };
     if (kept.closed || !kept.live) return reconnect('the kept connection closed');
+    // Probed while the command is on it: a host that freezes now is found as on a fresh connection.
+    const keepalive = kept.keepalive;
+    keepalive?.busy();
     kept.live.exec(line, (err, stream) => {
       if (err) {
+        keepalive?.done();
         if (typeof (err as { reason?: unknown }).reason === 'number') return failed(err.message, (err as { reason?: number }).reason);
         return reconnect(err.message);
       }
-      const relayed: Relayed = { stream, unacked: 0, paused: false };
+      const relayed: Relayed = { stream, unacked: 0, paused: false, stdinTaken: 0 };
       this.channels.set(id, relayed);
       this.send(frame(Frame.execStarted, id, reconnected ? JSON.stringify({ reconnected: true }) : ''));
       const forward = (kind: number) => (chunk: Buffer) => {
@@ -338,6 +363,7 @@ class RunLink {
       stream.stderr.on('data', forward(Frame.stderr));
       stream.on('error', () => undefined);
       stream.on('close', (code: number | null, signal?: string) => {
+        keepalive?.done();
         this.channels.delete(id);
         this.send(frame(Frame.exit, id, JSON.stringify({ code: code ?? null, signal })));
       });

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { resolve } from 'node:path';
 import { Duplex, Readable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import { VERSION } from '../version.js';
-import { CHANNEL_WINDOW, Frame, FrameReader, KEEPER_PROTOCOL, ackFrame, frame, keeperSocket, untrustedDir, untrustedSocket } from './keeper-protocol.js';
+import { ACK_AFTER, CHANNEL_WINDOW, Frame, FrameReader, KEEPER_PROTOCOL, ackFrame, frame, keeperSocket, tickWriter, untrustedDir, untrustedSocket } from './keeper-protocol.js';
 import type { SshTarget } from './ssh.js';
 import { UnreachableError } from './types.js';
 
@@ -103,11 +104,13 @@ class KeeperLink {
   heardAt = Date.now();
   private readonly pinger: NodeJS.Timeout;
   private gone = false;
+  private readonly write: (data: Buffer) => void;
 
   private constructor(
     private readonly socket: Socket,
     readonly keeperPid: number,
   ) {
+    this.write = tickWriter(socket);
     socket.on('close', () => this.fail('the connection keeper went away'));
     socket.on('error', () => undefined);
     this.pinger = setInterval(() => {
@@ -174,7 +177,8 @@ class KeeperLink {
     if (this.gone) return Promise.reject(new KeeperUnavailable('the connection keeper went away'));
     const id = this.nextId++;
     const client = new KeptClient(this, id);
-    const wire = { ...target, privateKey: target.privateKey?.toString('base64') };
+    // Paths as this run means them: the keeper runs in the directory of the run that started it.
+    const wire = { ...target, knownHostsFile: resolve(target.knownHostsFile), privateKey: target.privateKey?.toString('base64') };
     return new Promise((resolve, reject) => {
       this.opens.set(id, { resolve, reject, client });
       this.send(frame(Frame.open, id, JSON.stringify({ target: wire, persistMs })));
@@ -195,7 +199,7 @@ class KeeperLink {
   }
 
   send(data: Buffer): void {
-    if (!this.gone) this.socket.write(data);
+    if (!this.gone) this.write(data);
   }
 
   /**
@@ -348,7 +352,7 @@ class RelayedChannel extends Duplex {
   }
 
   private ackOutput(): void {
-    if (this.unacked === 0 || this.ended) return;
+    if (this.unacked < ACK_AFTER || this.ended) return;
     this.link.send(ackFrame(this.id, this.unacked));
     this.unacked = 0;
   }

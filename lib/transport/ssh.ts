@@ -62,7 +62,7 @@ function counterOf(key: string): number {
 }
 /** Default keepalive: a probe every 5 s, a host silent for ~15 s is lost. */
 export const DEFAULT_KEEPALIVE_MS = 15_000;
-const KEEPALIVE_PROBES = 3;
+export const KEEPALIVE_PROBES = 3;
 /** How long a signalled command may take to end before its connection is closed under it. */
 const INTERRUPT_GRACE_MS = 3_000;
 
@@ -79,7 +79,7 @@ export interface SshTarget {
   connectTimeoutMs: number;
   /** sudo's password (-K): the first line of a become command's stdin, never part of a command line. */
   becomePassword?: string;
-  /** A connected host that answers nothing (not even keepalives) for this long is lost. */
+  /** A connected host that answers nothing (not even keepalives) for this long is lost (0: no keepalive of ssh2's). */
   keepaliveMs?: number;
   /**
    * -vvvv: connection-level detail, one line each (`<host> SSH: ...`): negotiated algorithms,
@@ -306,8 +306,9 @@ export class SshTransport extends QueuedTransport {
         authHandler,
         debug: this.target.protocolTrace,
         readyTimeout: connectTimeoutMs,
-        // ssh2 gives up when more than keepaliveCountMax probes in a row go unanswered.
-        keepaliveInterval: Math.max(100, Math.round(keepaliveMs / KEEPALIVE_PROBES)),
+        // ssh2 gives up when more than keepaliveCountMax probes in a row go unanswered. 0: none
+        // (the connection keeper probes its kept connections only while a command runs on them).
+        keepaliveInterval: keepaliveMs === 0 ? 0 : Math.max(100, Math.round(keepaliveMs / KEEPALIVE_PROBES)),
         keepaliveCountMax: KEEPALIVE_PROBES - 1,
         // Asynchronous (ssh2 waits for the callback): a certificate may have to be fetched. ssh2
         // checks the host's signature of the exchange with this key after the callback allows it.

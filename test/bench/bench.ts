@@ -3,7 +3,9 @@
 //
 //   --hosts 10,50     host counts (up to 250 sandbox hosts; above 250, e.g. 1000: the fleet scenario,
 //                     that many inventory hosts on --fleet-sshds sandbox sshd's, runbook only)
-//   --fleet-sshds 25  sshd's behind the fleet scenario's inventory hosts
+//   --fleet-sshds 25  sshd's behind the fleet scenario's inventory hosts (at least hosts / 16 with distinct endpoints)
+//   --fleet-endpoints distinct|shared  every fleet host its own (address, port) (default), or the hosts of
+//                     one sshd sharing its one (so --persist keeps one connection per sshd: earlier rounds' fleet)
 //   --runs 3          repetitions per scenario (medians); first apply runs once per fresh set
 //   --skip-ansible    runbook only
 //   --out FILE.md     where the report goes (default bench-results.md in the cwd)
@@ -21,10 +23,10 @@ import { ensureGnuTime, ensurePackage, machineFacts } from './measure.js';
 import { allProblems, renderReport, treeMismatches, type HostCountResult } from './report.js';
 import { benchTool } from './scenarios.js';
 import { BIG_FILE_CASES, benchBigFile, renderBigFile } from './big-file.js';
-import { benchFleet, renderFleet, type FleetResult } from './fleet.js';
+import { benchFleet, renderFleet, type FleetEndpoints, type FleetResult } from './fleet.js';
 import { benchStartup, renderStartup, startupProblems } from './startup.js';
 
-interface BenchOptions { hosts: number[]; runs: number; startupOnly: boolean; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number; hostsGiven: boolean; workers: Array<number | undefined> }
+interface BenchOptions { hosts: number[]; runs: number; startupOnly: boolean; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number; fleetEndpoints: FleetEndpoints; hostsGiven: boolean; workers: Array<number | undefined> }
 
 /** Above this many hosts, a host count is the fleet scenario (one sandbox is one /24 block). */
 const SANDBOX_MAX = 250;
@@ -42,12 +44,13 @@ function parseOptions(argv: string[]): BenchOptions {
       'big-file': { type: 'boolean', default: false },
       startup: { type: 'boolean', default: false },
       'fleet-sshds': { type: 'string', default: '25' },
+      'fleet-endpoints': { type: 'string', default: 'distinct' },
       workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--startup] [--big-file] [--strategy linear|free] [--workers 1,2]');
+    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--startup] [--big-file] [--strategy linear|free] [--workers 1,2] [--fleet-sshds 25] [--fleet-endpoints distinct|shared]');
     process.exit(0);
   }
   const hosts = (values.hosts ?? '10,50').split(',').map((h) => Number(h.trim()));
@@ -55,6 +58,8 @@ function parseOptions(argv: string[]): BenchOptions {
   if (!hosts.length || hosts.some((h) => !Number.isInteger(h) || h < 1 || h > 10_000)) throw new Error(`--hosts: integers 1..10000, comma separated (got ${values.hosts})`);
   const fleetSshds = Number(values['fleet-sshds']);
   if (!Number.isInteger(fleetSshds) || fleetSshds < 1 || fleetSshds > SANDBOX_MAX) throw new Error(`--fleet-sshds: an integer 1..${SANDBOX_MAX} (got ${values['fleet-sshds']})`);
+  const fleetEndpoints = values['fleet-endpoints'] as FleetEndpoints;
+  if (!['distinct', 'shared'].includes(fleetEndpoints)) throw new Error(`--fleet-endpoints: distinct or shared (got ${fleetEndpoints})`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a positive integer (got ${values.runs})`);
   // --workers 1,2: the fleet scenario once per thread count; one count is also passed to every other scenario's runbook.
   const workers = values.workers === undefined ? [undefined] : values.workers.split(',').map((w) => Number(w.trim()));
@@ -66,8 +71,8 @@ function parseOptions(argv: string[]): BenchOptions {
     process.env.RUNBOOK_BENCH_STRATEGY = values.strategy;
   }
   return values.smoke
-    ? { hosts: [3], runs: 1, startupOnly: false, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds, hostsGiven: false, workers }
-    : { hosts, runs, startupOnly: values.startup, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds, hostsGiven: values.hosts !== undefined, workers };
+    ? { hosts: [3], runs: 1, startupOnly: false, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds, fleetEndpoints, hostsGiven: false, workers }
+    : { hosts, runs, startupOnly: values.startup, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds, fleetEndpoints, hostsGiven: values.hosts !== undefined, workers };
 }
 
 async function main(): Promise<number> {
@@ -100,7 +105,7 @@ async function main(): Promise<number> {
   const report = () => [renderReport(machine, results, started), renderStartup(startup), ...fleets.map((f) => renderFleet(f).join('\n'))].join('\n');
   for (const hosts of opts.hosts) {
     if (hosts > SANDBOX_MAX) {
-      fleets.push(await benchFleet(hosts, opts.fleetSshds, opts.runs, log, opts.workers));
+      fleets.push(await benchFleet(hosts, opts.fleetSshds, opts.runs, log, opts.workers, opts.fleetEndpoints));
       writeFileSync(opts.out, report());
       continue;
     }

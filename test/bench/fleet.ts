@@ -6,18 +6,29 @@
 // controller's machine, and 1,000 logins are their work, not the controller's. The sshd's raise MaxStartups and MaxSessions (runbook still keeps
 // at most 8 handshakes at once per sshd, see lib/transport/ssh.ts). A third scenario runs tasks that need
 // no connection at all (controller only): what the controller and its threads cost on their own.
+//
+// Endpoints: by default (`distinct`) every inventory host has its own (address, port), each sshd
+// listening on up to 16 ports (sshd's MAX_LISTEN_SOCKS), as a fleet of that many machines would: with
+// --persist, 1,000 hosts are 1,000 kept connections (the bench checks the keeper holds them).
+// `shared` (--fleet-endpoints shared, the fleet of earlier rounds): the inventory hosts of one sshd
+// share its address and port, so one run shares one kept connection among them (as OpenSSH's
+// ControlPath %C would); fresh connections are one per inventory host either way.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { Sandbox } from '../sandbox/hosts.js';
 import { loadAverage, median } from './measure.js';
-import { RunbookTool, playbookFile, runProblem, type RunMode, type ToolRun } from './tools.js';
+import { RunbookTool, keptEndpoints, playbookFile, runProblem, type RunMode, type ToolRun } from './tools.js';
 
 export interface FleetSample extends ToolRun { loadBefore: number }
+export type FleetEndpoints = 'distinct' | 'shared';
 export interface FleetResult {
   hosts: number;
   sshds: number;
+  endpoints: FleetEndpoints;
+  /** Distinct (address, port) of the inventory: the kept connections a --persist run holds. */
+  endpointCount: number;
   runs: number;
   converge: FleetSample;
   /** By scenario and thread count ('no-op rerun, 2 threads'). */
@@ -26,11 +37,18 @@ export interface FleetResult {
 }
 
 const FLEET_SSHD_CONFIG = 'MaxStartups 200:30:400\nMaxSessions 64\n';
+/** Listen sockets one sshd may have (OpenSSH 9.2 sshd.c MAX_LISTEN_SOCKS). */
+const PORTS_PER_SSHD = 16;
 
-/** `threads`: runbook's --workers values to measure (undefined: its own choice). */
-export async function benchFleet(hosts: number, sshds: number, runs: number, log: (line: string) => void, threads: Array<number | undefined> = [undefined]): Promise<FleetResult> {
-  log(`[fleet N=${hosts}] starting ${sshds} sandbox sshd's`);
-  const sandbox = await Sandbox.start({ count: sshds, prefix: 'fleet', sshdConfig: FLEET_SSHD_CONFIG });
+/**
+ * `threads`: runbook's --workers values to measure (undefined: its own choice). With distinct
+ * endpoints, `sshds` is raised to what gives every host its own port (1,000 hosts: 63 sshd's).
+ */
+export async function benchFleet(hosts: number, sshdsAsked: number, runs: number, log: (line: string) => void, threads: Array<number | undefined> = [undefined], endpoints: FleetEndpoints = 'distinct'): Promise<FleetResult> {
+  const sshds = endpoints === 'distinct' ? Math.max(sshdsAsked, Math.ceil(hosts / PORTS_PER_SSHD)) : sshdsAsked;
+  const listenPorts = endpoints === 'distinct' ? Math.ceil(hosts / sshds) : 1;
+  log(`[fleet N=${hosts}] starting ${sshds} sandbox sshd's (${endpoints} endpoints: ${listenPorts} port${listenPorts === 1 ? '' : 's'} each)`);
+  const sandbox = await Sandbox.start({ count: sshds, prefix: 'fleet', sshdConfig: FLEET_SSHD_CONFIG, listenPorts });
   const workDir = mkdtempSync(join(os.tmpdir(), 'rbbench-fleet-'));
   const problems: string[] = [];
   try {
@@ -42,13 +60,16 @@ export async function benchFleet(hosts: number, sshds: number, runs: number, log
     for (const t of readdirSync(join(dirname(playbookFile), 'templates'))) {
       writeFileSync(join(workDir, 'templates', t), readFileSync(join(dirname(playbookFile), 'templates', t), 'utf8').replaceAll('inventory_hostname', 'fleet_sshd'));
     }
-    // Inventory host i lives on sshd i mod sshds: same key, same host key (known_hosts names the address).
+    // Inventory host i lives on sshd i mod sshds, at its port i / sshds (distinct) or its first
+    // (shared): same key, same host key (known_hosts names every address and port).
     const inventory = join(workDir, 'fleet.yaml');
     const names = Array.from({ length: hosts }, (_, i) => `fleet${String(i + 1).padStart(4, '0')}`);
     const entries = names.map((name, i) => {
       const h = sandbox.hosts[i % sshds];
-      return [name, { ansible_host: h.address, ansible_port: h.port, ansible_user: 'root', ansible_ssh_private_key_file: sandbox.keyFile, fleet_sshd: h.name }];
+      const port = h.ports[Math.floor(i / sshds) % h.ports.length];
+      return [name, { ansible_host: h.address, ansible_port: port, ansible_user: 'root', ansible_ssh_private_key_file: sandbox.keyFile, fleet_sshd: h.name }];
     });
+    const endpointCount = new Set(entries.map(([, e]) => { const v = e as { ansible_host: string; ansible_port: number }; return `${v.ansible_host}:${v.ansible_port}`; })).size;
     writeFileSync(inventory, dump({ all: { hosts: Object.fromEntries(entries), children: { converge: { hosts: Object.fromEntries(names.slice(0, sshds).map((n) => [n, null])) } } } }));
     // The sshd's do the work of 1,000 logins on a machine the bench shares: generous time limits,
     // so what is measured is the controller, not the connect timeout.
@@ -77,11 +98,18 @@ export async function benchFleet(hosts: number, sshds: number, runs: number, log
         const problem = runProblem(run, hosts);
         const changed = Object.values(run.hosts).reduce((n, h) => n + h.changed, 0);
         const connections = Object.values(run.transport ?? {}).reduce((n, t) => n + t.connections, 0);
+        const reusedCount = Object.values(run.transport ?? {}).reduce((n, t) => n + (t.reused ?? 0), 0);
         if (problem) problems.push(`fleet ${key} ${i + 1}: ${problem}`);
         if (changed > 0) problems.push(`fleet ${key} ${i + 1} changed ${changed} on converged hosts`);
-        if (reused && connections > 0) problems.push(`fleet ${key} ${i + 1}: ${connections} new connections (the kept ones expected)`);
+        if (reused && (connections > 0 || reusedCount !== hosts)) problems.push(`fleet ${key} ${i + 1}: ${connections} new connections, ${reusedCount} kept ones reused (${hosts} kept expected)`);
+        if (tool === kept) {
+          // The keeper holds one connection per distinct endpoint, no fewer (shared) and no more.
+          const held = keptEndpoints(persistDir);
+          run.keptConnections = held.connections;
+          if (held.connections !== endpointCount || held.endpoints !== endpointCount) problems.push(`fleet ${key} ${i + 1}: the keeper holds ${held.connections} connections to ${held.endpoints} endpoints (${endpointCount} expected)`);
+        }
         samples[key].push({ ...run, loadBefore });
-        log(`[fleet N=${hosts}] ${key} ${i + 1}/${runs}: ${run.wallS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(2)} s${run.keeperCpuS === undefined ? '' : ` (keeper ${run.keeperCpuS.toFixed(2)} s)`}, RSS ${run.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
+        log(`[fleet N=${hosts}] ${key} ${i + 1}/${runs}: ${run.wallS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(2)} s${run.keeperCpuS === undefined ? '' : ` (keeper ${run.keeperCpuS.toFixed(2)} s, ${run.keptConnections} kept connections)`}, RSS ${run.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
       };
       try {
         // The keeper's first run opens every connection (not a measured no-op).
@@ -111,7 +139,7 @@ export async function benchFleet(hosts: number, sshds: number, runs: number, log
         log(`[fleet N=${hosts}] ${key} ${i + 1}/${runs}: ${run.wallS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(2)} s, RSS ${run.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
       }
     }
-    return { hosts, sshds, runs, converge, samples, problems };
+    return { hosts, sshds, endpoints, endpointCount, runs, converge, samples, problems };
   } finally {
     await sandbox.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -147,9 +175,9 @@ export function renderFleet(r: FleetResult): string[] {
   });
   const loads = Object.values(r.samples).flat().map((s) => s.loadBefore);
   return [
-    `## Fleet: ${r.hosts} inventory hosts on ${r.sshds} sandbox sshd's (runbook only; the controller is measured)`,
+    `## Fleet: ${r.hosts} inventory hosts on ${r.sshds} sandbox sshd's, ${r.endpointCount} distinct (address, port) (runbook only; the controller is measured)`,
     '',
-    `Each inventory host has its own connection to one of ${r.sshds} sshd's (MaxStartups 200:30:400, MaxSessions 64), which were converged first (${r.converge.wallS.toFixed(1)} s for the ${r.sshds}); runbook's default --forks (100), --connect-timeout 300, --fact-timeout 600. Controller CPU is user+sys of the runbook process (GNU time), plus, with --persist, the connection keeper's since the previous run ended (/proc; its idle keepalives included); the sshd's work is not in it.`,
+    `${r.endpoints === 'distinct' ? `Every inventory host has its own address and port (each sshd listens on up to ${PORTS_PER_SSHD}), so --persist keeps ${r.endpointCount} connections, as for that many machines` : `The inventory hosts of one sshd share its address and port (--fleet-endpoints shared), so --persist keeps one connection per sshd (${r.endpointCount}) and a run shares it among them`}. Each inventory host has its own connection (fresh) or lease (kept) to one of ${r.sshds} sshd's (MaxStartups 200:30:400, MaxSessions 64), which were converged first (${r.converge.wallS.toFixed(1)} s for the ${r.sshds}); runbook's default --forks (100), --connect-timeout 300, --fact-timeout 600. Controller CPU is user+sys of the runbook process (GNU time), plus, with --persist, the connection keeper's since the previous run ended (/proc; its idle keepalives included); the sshd's work is not in it.`,
     '',
     '| scenario | wall s: median (min–max) | controller CPU s | controller CPU ms per host | peak RSS MB | connections / round trips per host |',
     '| --- | --- | --- | --- | --- | --- |',

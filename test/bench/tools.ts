@@ -1,7 +1,7 @@
 // The two contenders, driven the same way: one CLI process per run against the
 // same playbook file and the inventory the sandbox writes, unchanged.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../sandbox/hosts.js';
@@ -25,6 +25,8 @@ export interface ToolRun extends Measured {
   transport?: Record<string, { connections: number; roundTrips: number; reused?: number }>;
   /** --persist: CPU the connection keeper spent since the previous run ended (s); it is in cpuS too. */
   keeperCpuS?: number;
+  /** --persist: the SSH connections the keeper held after the run (keptEndpoints). */
+  keptConnections?: number;
 }
 
 export interface Tool {
@@ -112,6 +114,37 @@ export class RunbookTool implements Tool {
       }
     }
   }
+}
+
+/**
+ * The established TCP connections the keepers of `dir` hold (their sockets, matched in
+ * /proc/PID/net/tcp by inode) and how many distinct remote (address, port) they lead to: what
+ * the kernel says, not what the keeper or the run reports.
+ */
+export function keptEndpoints(dir: string): { connections: number; endpoints: number } {
+  let connections = 0;
+  const endpoints = new Set<string>();
+  for (const pid of keepersOf(dir)) {
+    const inodes = new Set<string>();
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]);
+      } catch {
+        // closed meanwhile
+      }
+    }
+    for (const table of ['tcp', 'tcp6']) {
+      for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        // sl local rem st tx:rx tr:when retrnsmt uid timeout inode; 01 = ESTABLISHED.
+        if (f.length < 10 || f[3] !== '01' || !inodes.has(f[9])) continue;
+        connections++;
+        endpoints.add(f[2]);
+      }
+    }
+  }
+  return { connections, endpoints: endpoints.size };
 }
 
 /** A live process's user+sys CPU (s). */

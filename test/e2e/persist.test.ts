@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
 import { keepersOf } from '../sandbox/proc.js';
 import { runbook, startRunbook, statuses, type CliRun } from './cli.js';
-import { processesUnder, waitFor as waitUntil } from './processes.js';
+import { killPids, processesUnder, waitFor as waitUntil } from './processes.js';
 
 /**
  * Kept connections (--persist, ansible.cfg ControlPersist): a connection keeper process holds
@@ -208,6 +209,70 @@ describe('kept connections (--persist): the connection keeper', function () {
     } finally {
       process.kill(stopped, 'SIGCONT');
     }
+  });
+
+  it('an idle kept connection is not probed (a host silent meanwhile keeps it); a host that freezes while a kept command runs is lost after the keepalive time', async () => {
+    const dir = keeperDir('frozen');
+    const keepalive = ['--persist', '60', '--keepalive', '3'];
+    assert.equal((await apply(dir, keepalive, {}, 'ka02')).code, 0);
+    // Every sshd process of the kept connection stopped for twice the keepalive time while no run
+    // holds it: probed, it would be lost (3 s without an answer) and the next run would connect afresh.
+    const sessions = processesUnder(sandbox.host('ka02').pid).map((p) => p.pid);
+    assert.ok(sessions.length > 0);
+    killPids(sessions, 'SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    killPids(sessions, 'SIGCONT');
+    assert.deepEqual(transport(await apply(dir, keepalive, {}, 'ka02'), 'ka02'), { connections: 0, roundTrips: NOOP_TRIPS, reused: 1 });
+    // A command running on the kept connection when its host freezes: the keeper probes it, and the run hears it is lost.
+    const slow = join(root, 'frozen.yml');
+    writeFileSync(slow, '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: Long\n      command: sleep 60\n      changed_when: false\n');
+    const run = startRunbook(['apply', inventory, slow, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', '--limit', 'ka02', ...keepalive], { env: { RUNBOOK_PERSIST_DIR: dir } });
+    const sleeping = await waitUntil('the sleep', () => processesUnder(sandbox.host('ka02').pid).find((p) => p.comm === 'sleep'));
+    const frozen = processesUnder(sandbox.host('ka02').pid).map((p) => p.pid);
+    const started = Date.now();
+    killPids(frozen, 'SIGSTOP');
+    try {
+      const lost = await Promise.race([run.done, new Promise<undefined>((resolve) => setTimeout(resolve, 30_000))]);
+      if (!lost) {
+        run.child.kill('SIGKILL');
+        assert.fail('the run did not end within 30 s of its host freezing');
+      }
+      assert.ok(Date.now() - started < 20_000, `the frozen host was found after ${Date.now() - started} ms`);
+      assert.equal(lost.code, 3, lost.stdout);
+      assert.equal(lost.recap!.ka02.unreachable, true);
+      assert.match(lost.stdout, /keepalive timeout/);
+    } finally {
+      killPids(frozen, 'SIGCONT');
+      killPids([sleeping.pid]);
+    }
+  });
+
+  it('files larger than the relay\'s window go both ways through a kept connection, byte for byte', async () => {
+    const dir = keeperDir('window');
+    const big = join(root, 'big.bin');
+    // Three windows (1 MiB each way): the sender waits for acks, which come only every quarter window.
+    writeFileSync(big, randomBytes(3 * 1024 * 1024 + 12_345));
+    const play = join(root, 'window.yml');
+    writeFileSync(play, `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: There\n      copy: { src: ${big}, dest: /srv/big.bin, mode: "0600" }\n    - name: Back\n      fetch: { src: /srv/big.bin, dest: ${join(root, 'fetched')}/, flat: true }\n`);
+    const run = (await runbook(['apply', inventory, play, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', '--limit', 'ka02', '--persist', '60'], { env: { RUNBOOK_PERSIST_DIR: dir } }));
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(transport(run, 'ka02').connections, 1);
+    const there = await sandbox.runBytes('ka02', 'cat /srv/big.bin');
+    assert.ok(there.stdout.equals(readFileSync(big)), 'the copy on the host differs');
+    assert.ok(readFileSync(join(root, 'fetched', 'big.bin')).equals(readFileSync(big)), 'the fetched file differs');
+  });
+
+  it('a relative --known-hosts means the run\'s own directory, not the one of the run that started the keeper', async () => {
+    const dir = keeperDir('relative');
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(join(elsewhere, 'hosts_here'), readFileSync(sandbox.knownHostsFile));
+    // The keeper starts in the repository's directory (the first run's), where no hosts_here exists.
+    assert.equal((await apply(dir, ['--persist', '60'])).code, 0);
+    const run = await runbook(['apply', inventory, playbook, '--known-hosts', 'hosts_here', '--output', 'json', '--limit', 'ka01', '--persist', '60'], { cwd: elsewhere, env: { RUNBOOK_PERSIST_DIR: dir } });
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(run.recap!.ka01.changed, 0);
+    assert.equal(keepersOf(dir).length, 1);
   });
 
   it('a connection the host dropped is opened again; a known_hosts that changed means a fresh, verified connection', async () => {

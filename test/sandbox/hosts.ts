@@ -10,7 +10,11 @@ import {
   SANDBOX_ROOT, allocateBlock, ensureSystemDeps, execBuf, holdNamespace, killNamespace, killNamespaceSync, mntNs, releaseNamespace, pool, q, waitListening,
 } from './proc.js';
 
-export interface SandboxHost { name: string; address: string; port: number; pid: number; stateDir: string; logFile: string; user: 'root' | 'deploy' }
+export interface SandboxHost {
+  name: string; address: string; port: number; pid: number; stateDir: string; logFile: string; user: 'root' | 'deploy';
+  /** Every port this sshd listens on at its address: `port` first, then `listenPorts` - 1 more (port + 1, ...). */
+  ports: number[];
+}
 export interface SandboxOptions {
   count: number;
   prefix?: string;
@@ -26,6 +30,12 @@ export interface SandboxOptions {
    * this machine's apt sources (Debian's archive).
    */
   packages?: boolean;
+  /**
+   * Ports each sshd listens on at its address (port, port + 1, ...; default 1), each in known_hosts:
+   * the bench's fleet gives every inventory host its own (address, port), so its kept connections
+   * are as many as its hosts. At most 16: OpenSSH's sshd refuses more listen sockets (MAX_LISTEN_SOCKS).
+   */
+  listenPorts?: number;
   /** Extra sshd_config lines (the bench's 1,000-host scenario raises MaxStartups and MaxSessions). */
   sshdConfig?: string;
   /**
@@ -47,6 +57,8 @@ const VOLATILE = ['/var/log/wtmp', '/var/log/btmp', '/var/log/lastlog'];
 /** With `packages`: what dpkg and apt write outside OVERLAY_DIRS (mounted first, /usr/local on top). */
 export const PACKAGE_OVERLAY_DIRS = ['/usr'];
 const START_CONCURRENCY = 8;
+/** OpenSSH 9.2's sshd.c: `#define MAX_LISTEN_SOCKS 16` ("Too many listen sockets" beyond). */
+const MAX_LISTEN_SOCKS = 16;
 const START_TIMEOUT_MS = 60_000;
 
 interface HostState extends SandboxHost { child?: ChildProcess; ns?: string; nsFd?: number; exited?: string }
@@ -84,12 +96,14 @@ export class Sandbox {
     const names = opts.names ?? Array.from({ length: opts.count }, (_, i) => `${opts.prefix ?? 'host'}${String(i + 1).padStart(2, '0')}`);
     if (names.length !== opts.count) throw new Error('names.length must equal count');
     if (names.length > 250) throw new Error('at most 250 hosts per sandbox (one /24 loopback block)');
+    const listenPorts = opts.listenPorts ?? 1;
+    if (!Number.isInteger(listenPorts) || listenPorts < 1 || listenPorts > MAX_LISTEN_SOCKS) throw new Error(`listenPorts: 1..${MAX_LISTEN_SOCKS} (sshd's MAX_LISTEN_SOCKS)`);
     for (const n of names) if (!/^[a-z0-9][a-z0-9-]{0,62}$/i.test(n)) throw new Error(`bad host name ${n}`);
     const { block, release } = await allocateBlock(port);
     const dir = join(SANDBOX_ROOT, `b${block}-${process.pid}-${Date.now().toString(36)}`);
     const become = new Set(opts.becomeHosts ?? []);
     const hosts: HostState[] = names.map((name, i) => ({
-      name, address: `127.0.${block}.${i + 1}`, port, pid: 0, stateDir: join(dir, name),
+      name, address: `127.0.${block}.${i + 1}`, port, ports: Array.from({ length: listenPorts }, (_, k) => port + k), pid: 0, stateDir: join(dir, name),
       logFile: join(dir, name, 'sshd.log'), user: become.has(name) ? 'deploy' : 'root',
     }));
     const sb = new Sandbox(dir, hosts, release);
@@ -102,7 +116,7 @@ export class Sandbox {
       await pool(hosts, START_CONCURRENCY, (h) => sb.startHost(h, staged, opts.setup, opts.packages === true, opts.sshdConfig, opts.hostCertificate?.(h)));
       const lines = hosts.map((h) => {
         const [type, key] = readFileSync(join(h.stateDir, 'upper/etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/);
-        return `${h.port === 22 ? h.address : `[${h.address}]:${h.port}`} ${type} ${key}\n`;
+        return h.ports.map((port) => `${port === 22 ? h.address : `[${h.address}]:${port}`} ${type} ${key}\n`).join('');
       });
       writeFileSync(sb.knownHostsFile, lines.join(''));
     } catch (e) {
@@ -288,7 +302,8 @@ printf '\\0--content--\\0'
     child.once('exit', (code, sig) => { h.exited = `sshd for ${h.name} exited (${code ?? sig}):\n${tail(h.logFile)}`; });
     child.once('error', (e) => { h.exited = `cannot start ${h.name}: ${e.message}`; });
     try {
-      await waitListening(h.logFile, h.address, h.port, START_TIMEOUT_MS, () => h.exited);
+      // sshd binds its ports in order before it accepts: the last one listening means all are.
+      await waitListening(h.logFile, h.address, h.ports[h.ports.length - 1], START_TIMEOUT_MS, () => h.exited);
     } finally {
       const ns = mntNs(h.pid);
       if (ns && ns !== mntNs('self')) {
@@ -304,7 +319,7 @@ printf '\\0--content--\\0'
 function sshdConfig(h: SandboxHost, ownLogLevel = false): string {
   // MaxSessions/MaxStartups deliberately left at defaults: the product must cope with them
   // (only the bench's fleet scenario raises them, through SandboxOptions.sshdConfig).
-  return `ListenAddress ${h.address}:${h.port}
+  return `${h.ports.map((port) => `ListenAddress ${h.address}:${port}`).join('\n')}
 HostKey /etc/ssh/ssh_host_ed25519_key
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
