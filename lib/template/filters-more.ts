@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { attributePath, bindArguments, splitKeywords, toList, type Filter } from './arguments.js';
 import { isPlainObject, PyTuple, pyEquals, pyStr, pythonMethod } from './python.js';
+import { choice, PyRandom, randrange, shuffleInPlace, systemRandom, type BelowSource } from './py-random.js';
 
 // jmespath is loaded on first use of json_query: start-up time is part of every run.
 const require = createRequire(import.meta.url);
@@ -258,13 +259,30 @@ export function moreFilters(): Record<string, Filter> {
       return pythonMethod(value, String(name));
     },
     json_query: (value: unknown, expression: string) => (jmespath ??= require('jmespath') as typeof import('jmespath')).search(value as never, String(expression)),
-    shuffle: (value: unknown) => {
-      const items = [...toList(value)];
-      for (let i = items.length - 1; i > 0; i--) {
-        const j = Math.floor(Math.random() * (i + 1));
-        [items[i], items[j]] = [items[j], items[i]];
+    // Ansible's randomize_list: any failure (not iterable, a seed Python refuses) gives the list as it was.
+    shuffle: (value: unknown, ...args: unknown[]) => {
+      const { seed } = bindArguments(args, ['seed'], { seed: undefined as unknown });
+      let items: unknown[];
+      try {
+        items = [...toList(value)];
+      } catch {
+        return value;
       }
-      return items;
+      const source = seed ? seededRandom(seed) : systemRandom;
+      return source ? shuffleInPlace(source, items) : items;
+    },
+    random: (value: unknown, ...args: unknown[]) => {
+      const { start, step, seed } = bindArguments(args, ['start', 'step', 'seed'], { start: undefined, step: undefined, seed: undefined } as Record<'start' | 'step' | 'seed', unknown>);
+      const source = seed === undefined || seed === null ? systemRandom : seededRandom(seed);
+      if (!source) throw new Error('The only supported seed types are: None, int, float, str, bytes, and bytearray.');
+      if (typeof value === 'boolean' || (typeof value === 'number' && Number.isInteger(value))) {
+        return randrange(source, start ? Number(start) : 0, Number(value), step ? Number(step) : 1);
+      }
+      if (typeof value === 'string' || Array.isArray(value)) {
+        if (start || step) throw new Error('start and step can only be used with integer values');
+        return choice(source, typeof value === 'string' ? [...value] : value);
+      }
+      throw new Error('random can only be used on sequences and integers');
     },
     wordwrap: (value: unknown, width = 79, breakLongWords = true, wrapstring = '\n') => {
       const words = pyStr(value).split(/\s+/).filter(Boolean);
@@ -300,4 +318,15 @@ export function moreFilters(): Record<string, Filter> {
       return `${(bytes / base ** (unit + 1)).toFixed(1)} ${units[unit]}`;
     },
   };
+}
+
+/** Python's `Random(seed)` for an integer, a bool or a text; undefined for what Python refuses (a list, a mapping). */
+function seededRandom(seed: unknown): BelowSource | undefined {
+  if (typeof seed === 'string') return new PyRandom(seed);
+  if (typeof seed === 'boolean') return new PyRandom(seed ? 1 : 0);
+  if (typeof seed === 'number' && Number.isSafeInteger(seed)) return new PyRandom(seed);
+  // Python seeds with the float's hash: not reproduced here, and never silently something else.
+  if (typeof seed === 'number') throw new Error('a seed that is not a whole number is not supported');
+  if (typeof seed === 'bigint') return new PyRandom(seed);
+  return undefined;
 }
