@@ -5,7 +5,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/hosts.js';
-import { keepersOf } from '../sandbox/proc.js';
+import { commandLine, keepersOf } from '../sandbox/proc.js';
 import { runbook, startRunbook, statuses, type CliRun } from './cli.js';
 import { killPids, processesUnder, waitFor as waitUntil } from './processes.js';
 
@@ -164,19 +164,25 @@ describe('kept connections (--persist): the connection keeper', function () {
       writeFileSync(file, `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}`);
       return file;
     };
-    const slow = play('slow.yml', '    - name: Long\n      command: sleep 12\n      changed_when: false\n    - name: After\n      command: "true"\n      changed_when: false\n');
+    // The first run's command lasts until the test ends it (its sleep killed by PID, after the
+    // second run's interrupt): it is certainly running when the other run is interrupted.
+    const slow = play('slow.yml', '    - name: Long\n      command: sh -c "sleep 300; exit 0"\n      changed_when: false\n    - name: After\n      command: "true"\n      changed_when: false\n');
     const doomed = play('doomed.yml', '    - name: Longer\n      command: sleep 120\n      changed_when: false\n');
     const start = (file: string) =>
       startRunbook(['apply', inventory, file, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', '--limit', 'ka01', '--persist', '60'], { env: { RUNBOOK_PERSIST_DIR: dir } });
-    const sleeps = () => processesUnder(sandbox.host('ka01').pid).filter((p) => p.comm === 'sleep').length;
+    const sleepFor = (seconds: string) =>
+      processesUnder(sandbox.host('ka01').pid).find((p) => p.comm === 'sleep' && commandLine(p.pid) === `sleep ${seconds}`)?.pid;
     const first = start(slow);
-    await waitUntil('the first run\'s sleep', () => sleeps() >= 1 || undefined);
+    const slowSleep = await waitUntil('the first run\'s sleep', () => sleepFor('300'));
     const second = start(doomed);
-    await waitUntil('the second run\'s sleep', () => sleeps() >= 2 || undefined);
+    await waitUntil('the second run\'s sleep', () => sleepFor('120'));
     second.child.kill('SIGINT');
     const interrupted = await second.done;
     assert.equal(interrupted.code, 130, interrupted.stderr);
     assert.equal(transport(interrupted).connections, 1, 'the second run could not share the first run\'s connection');
+    assert.equal(sleepFor('120'), undefined, 'the interrupted run\'s command was stopped');
+    assert.equal(sleepFor('300'), slowSleep, 'the other run\'s command outlived the interrupt');
+    process.kill(slowSleep, 'SIGKILL');
     const finished = await first.done;
     assert.equal(finished.code, 0, finished.stderr);
     assert.deepEqual(statuses(finished, 'ka01'), { Long: 'ok', After: 'ok' });

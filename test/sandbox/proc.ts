@@ -200,16 +200,18 @@ export async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promis
   return out;
 }
 
+/** A process's command line, its arguments joined by spaces; undefined once it is gone. */
+export function commandLine(pid: number | string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trimEnd();
+  } catch {
+    return undefined;
+  }
+}
+
 /** PIDs of the connection keepers serving `dir` (their command line names it). */
 export function keepersOf(dir: string): number[] {
   return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`__keeper ${dir}`);
-      } catch {
-        return false;
-      }
-    })
+    .filter((entry) => /^\d+$/.test(entry) && commandLine(entry)?.includes(`__keeper ${dir}`))
     .map(Number);
 }
