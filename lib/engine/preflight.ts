@@ -5,7 +5,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { TagFilter } from '../playbook/tags.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
-import { isTemplated, referencedVariables, renderTemplateFile, renderTemplateFilePieces, renderValue } from '../template/index.js';
+import { isTemplated, referencedVariables, renderTemplateFile, renderTemplateFilePieces, renderValue, withoutControllerCommands } from '../template/index.js';
 import { loadVarsFile } from '../modules/include_vars.js';
 import { renderTaskArgs } from './args.js';
 import { buildHostvars, groupsRecord, itemVars } from './vars.js';
@@ -71,31 +71,34 @@ function* preflightSteps(plan: PlannedPlay[], inventory: Inventory, registry: Mo
       const layers = { inventory, host, play, playHosts: hosts, registered: {}, extraVars, hostvars, groups };
       for (const task of [...tasks, ...play.handlers]) {
         if (readsRegistered(task, registers) || (gathers && readsRegistered(task, { has: (n: string) => n.startsWith('ansible_') && !(n in inventory.hosts.get(host)!.vars) }))) continue;
-        const module = registry.get(task.module)!;
-        const origin = { what: `task '${task.name}'`, location: task.location };
-        for (const { vars } of itemVars(layers, task)) {
-          for (const condition of task.when) renderValue(`{{ ${condition} }}`, vars, origin);
-          let args: Record<string, unknown>;
-          try {
-            args = renderTaskArgs(module, task.args, vars, origin).args;
-          } catch (error) {
-            if (error instanceof InputError) throw error;
-            throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
+        // A pipe lookup's command runs when its task runs, once (as in Ansible): a task that needs one is checked then.
+        withoutControllerCommands(() => {
+          const module = registry.get(task.module)!;
+          const origin = { what: `task '${task.name}'`, location: task.location };
+          for (const { vars } of itemVars(layers, task)) {
+            for (const condition of task.when) renderValue(`{{ ${condition} }}`, vars, origin);
+            let args: Record<string, unknown>;
+            try {
+              args = renderTaskArgs(module, task.args, vars, origin).args;
+            } catch (error) {
+              if (error instanceof InputError) throw error;
+              throw new InputError(`${(error as Error).message} in task '${task.name}' on ${host}`, task.location);
+            }
+            try {
+              const templateOrigin = (what: string) => ({ what: `${what} (task '${task.name}')`, location: task.location });
+              module.preflight?.(args, {
+                baseDir: task.baseDir ?? play.baseDir,
+                render: (text, what) => renderTemplateFile(text, vars, templateOrigin(what)),
+                renderFile: (text, what) => renderTemplateFilePieces(text, vars, templateOrigin(what)),
+              });
+            } catch (error) {
+              // A template reading gathered facts is rendered when it runs, once they are known.
+              if (gathers && /undefined variable 'ansible_/.test((error as Error).message)) continue;
+              if (error instanceof InputError) throw error;
+              throw new InputError(`${(error as Error).message} (task '${task.name}')`, task.location);
+            }
           }
-          try {
-            const templateOrigin = (what: string) => ({ what: `${what} (task '${task.name}')`, location: task.location });
-            module.preflight?.(args, {
-              baseDir: task.baseDir ?? play.baseDir,
-              render: (text, what) => renderTemplateFile(text, vars, templateOrigin(what)),
-              renderFile: (text, what) => renderTemplateFilePieces(text, vars, templateOrigin(what)),
-            });
-          } catch (error) {
-            // A template reading gathered facts is rendered when it runs, once they are known.
-            if (gathers && /undefined variable 'ansible_/.test((error as Error).message)) continue;
-            if (error instanceof InputError) throw error;
-            throw new InputError(`${(error as Error).message} (task '${task.name}')`, task.location);
-          }
-        }
+        });
       }
       yield host;
     }

@@ -14,7 +14,7 @@ import { UnsafeText } from '../yaml/unsafe.js';
 
 export { isTemplated, OMIT, type TemplateOrigin };
 export { UndefinedVariableError } from './runtime-helpers.js';
-export { lookupNames } from './lookups.js';
+export { lookupNames, withoutControllerCommands } from './lookups.js';
 
 /** Render one string as Ansible's Templar does (see above for the types of the result). */
 export function renderString(text: string, vars: Record<string, unknown>, origin?: TemplateOrigin): unknown {

@@ -28,6 +28,28 @@ function flattenOnce(terms: unknown[]): unknown[] {
   return terms.flatMap((term) => (Array.isArray(term) ? term : [term]));
 }
 
+/**
+ * While the run's inputs are checked before any host is touched (engine/preflight.ts), a `pipe`
+ * lookup does not run its command: it runs when its task runs, once, as in Ansible (a command
+ * with effects must not run twice, nor before the play). The check skips what needed one.
+ */
+let commandsHeld = 0;
+let commandsRefused = 0;
+
+/** Runs `check` with `pipe` lookups refused; true when one was (the check could not be made). */
+export function withoutControllerCommands(check: () => void): boolean {
+  const before = commandsRefused;
+  commandsHeld++;
+  try {
+    check();
+  } catch (error) {
+    if (commandsRefused === before) throw error;
+  } finally {
+    commandsHeld--;
+  }
+  return commandsRefused !== before;
+}
+
 const PLUGINS: Record<string, Plugin> = {
   env: (terms, options) => terms.map((term) => process.env[pyStr(term)] ?? (options.default === undefined ? '' : options.default)),
   file: (terms, options, scope) =>
@@ -48,6 +70,10 @@ const PLUGINS: Record<string, Plugin> = {
     }),
   pipe: (terms) =>
     terms.map((term) => {
+      if (commandsHeld > 0) {
+        commandsRefused++;
+        throw new Error('a pipe lookup runs when its task runs, not in the check before the run');
+      }
       try {
         return childProcess().execFileSync('/bin/sh', ['-c', pyStr(term)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
       } catch (error) {
