@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { Client, type AnyAuthMethod, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { randomHex } from '../util/digest.js';
 import { Limiter, SharedLimiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
 import { CertificateTrust } from './certificate-trust.js';
@@ -373,7 +373,7 @@ export class SshTransport extends QueuedTransport {
    * probes that take milliseconds when idle, so a guard after a few seconds would load it more.
    */
   protected override async runStoppedAt(command: string, options: ExecOptions, deadline: number, backstopMs: number): Promise<ExecResult> {
-    const token = `runbook-guarded-${randomBytes(12).toString('hex')}`;
+    const token = `runbook-guarded-${randomHex(12)}`;
     let guard: { release(): void } | undefined;
     const arm = setTimeout(() => (guard = this.guard(token, deadline, options)), Math.max(0, (deadline - Date.now()) / 2));
     try {
