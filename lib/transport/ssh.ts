@@ -19,12 +19,21 @@ const CHANNELS_PER_CONNECTION = 8;
 const CHANNEL_REFUSALS = 10;
 const REFUSAL_PAUSE_MS = 100;
 /**
- * sshd's MaxStartups 10:30:100 starts dropping unauthenticated connections past 10, and it
- * frees a slot a moment after the client sees authentication succeed: stay below 10 per sshd.
- * The limit is per address and port (one sshd), so a dead host's handshakes, which hold their
- * slot until the connect timeout, never delay the handshakes of another host.
+ * sshd's MaxStartups 10:30:100 starts dropping unauthenticated connections past 10: stay below
+ * 10 per sshd. The limit is per address and port (one sshd), so a dead host's handshakes, which
+ * hold their slot until the connect timeout, never delay the handshakes of another host.
+ *
+ * A slot is free again when sshd has counted the login done, not when the client sees it
+ * succeed: sshd's listener learns of it from its child (the startup pipe closes) a moment
+ * later, longer on a busy machine, and a connection opened meanwhile counts as one more
+ * unauthenticated (CI saw sshd drop a 10th with the slot freed at USERAUTH_SUCCESS). The child
+ * closes that pipe before it starts the process that sends the first packet after the login
+ * (the hostkeys-00 announcement), and the listener reads closed pipes before it accepts: once
+ * that packet has come, a new connection is counted after the old one is done.
  */
 const CONCURRENT_HANDSHAKES = 8;
+/** A server that announces no host keys after the login (not OpenSSH) frees its slot after this long. */
+const LOGIN_COUNTED_FALLBACK_MS = 100;
 /** A connection sshd drops before the key exchange was shed under load: worth another try. */
 const SHED_RETRIES = 3;
 const handshakesBySshd = new Map<string, Limiter | SharedLimiter>();
@@ -95,6 +104,12 @@ export interface SshTarget {
 
 export { UnreachableError };
 
+/** A connection made, and when sshd has counted its login done (its handshake slot is free then). */
+interface Opened {
+  client: Client;
+  loginCounted: Promise<void>;
+}
+
 /** sshd closed the connection before the key exchange (MaxStartups load shedding). */
 class ShedConnection extends UnreachableError {}
 
@@ -162,8 +177,17 @@ export class SshTransport extends QueuedTransport {
     return this.client;
   }
 
+  /** A new connection, usable as soon as it is; its handshake slot is held until sshd counted the login done. */
   private fresh(): Promise<Client> {
-    return handshakeSlots(this.target.address, this.target.port).run(() => this.handshakeWithRetries());
+    return new Promise<Client>((resolve, reject) => {
+      handshakeSlots(this.target.address, this.target.port)
+        .run(async () => {
+          const { client, loginCounted } = await this.handshakeWithRetries();
+          resolve(client);
+          await loginCounted;
+        })
+        .catch(reject);
+    });
   }
 
   /** A fresh connection opened now; a kept one (--persist) is the keeper's to open, when first used. */
@@ -203,7 +227,7 @@ export class SshTransport extends QueuedTransport {
     return client;
   }
 
-  private async handshakeWithRetries(): Promise<Client> {
+  private async handshakeWithRetries(): Promise<Opened> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.handshake();
@@ -214,7 +238,7 @@ export class SshTransport extends QueuedTransport {
     }
   }
 
-  private async handshake(): Promise<Client> {
+  private async handshake(): Promise<Opened> {
     const { address, port, user, connectTimeoutMs } = this.target;
     // Closed while it waited for a handshake slot (an early connection the run never used).
     if (this.closed) throw new UnreachableError(`${this.host}: connection closed before it was used`);
@@ -230,11 +254,18 @@ export class SshTransport extends QueuedTransport {
     return this.openConnection(name, entries, preferred, certificates);
   }
 
-  private openConnection(name: string, entries: KnownHostEntries, preferred: string[], certificates: CertificateTrust | undefined): Promise<Client> {
+  private openConnection(name: string, entries: KnownHostEntries, preferred: string[], certificates: CertificateTrust | undefined): Promise<Opened> {
     const { address, port, user, connectTimeoutMs } = this.target;
     const keepaliveMs = this.target.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
     let refusal: string | undefined;
-    return new Promise<Client>((resolve, reject) => {
+    let counted!: () => void;
+    const loginCounted = new Promise<void>((resolve) => (counted = resolve));
+    let announced = false;
+    const announcement = () => {
+      announced = true;
+      counted();
+    };
+    return new Promise<Opened>((resolve, reject) => {
       const socket = tcpConnect({ host: address, port });
       // ssh2 leaves Nagle on: every round trip would wait ~40 ms for a delayed ACK.
       socket.setNoDelay(true);
@@ -243,6 +274,7 @@ export class SshTransport extends QueuedTransport {
       let negotiated = false;
       socket.on('connect', () => (connected = true));
       const fail = (message: string, shed = false) => {
+        counted();
         client.end();
         socket.destroy();
         reject(shed ? new ShedConnection(message) : new UnreachableError(message));
@@ -274,9 +306,16 @@ export class SshTransport extends QueuedTransport {
         const offered = [this.target.privateKey ? 'key file' : undefined, this.target.agent ? 'ssh-agent' : undefined].filter(Boolean).join(', ') || 'none';
         this.detail(`authenticated as ${user} (publickey; offered: ${offered}); keepalive every ${Math.round(keepaliveMs / KEEPALIVE_PROBES / 100) / 10} s, lost after ${KEEPALIVE_PROBES} unanswered; at most ${CHANNELS_PER_CONNECTION} channels`);
         // A live connection that closes is opened again on next use.
-        client.on('close', () => (this.client = undefined));
+        client.on('close', () => {
+          this.client = undefined;
+          counted();
+        });
         this.socket = socket;
-        resolve(client);
+        if (!announced) {
+          const fallback = setTimeout(counted, LOGIN_COUNTED_FALLBACK_MS);
+          void loginCounted.then(() => clearTimeout(fallback));
+        }
+        resolve({ client, loginCounted });
       });
       client.on('error', (err) => {
         clearTimeout(timer);
@@ -331,7 +370,7 @@ export class SshTransport extends QueuedTransport {
       if (!verifyEd25519FromRawKey()) this.detail('ssh2 internals differ from the version runbook knows: an ed25519 host key is checked from its PEM text (slower)');
       client.connect(config);
       // Two round trips fewer per connection (ssh2-protocol.ts); ssh2 as it is when they cannot be had.
-      if (!declineHostKeyProofs(client)) this.detail('ssh2 internals differ from the version runbook knows: the host will prove its host keys (a round trip more)');
+      if (!declineHostKeyProofs(client, announcement)) this.detail('ssh2 internals differ from the version runbook knows: the host will prove its host keys (a round trip more)');
       if (key && !signPublicKeyAtOnce(client, key)) this.detail('ssh2 internals differ from the version runbook knows: the key is checked before it signs (a round trip more)');
     });
   }

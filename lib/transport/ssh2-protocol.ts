@@ -29,10 +29,12 @@ const HOSTKEYS = 'hostkeys-00@openssh.com';
  * verifies every signature, and the result only feeds a 'hostkeys' event runbook never listens
  * to (known_hosts changes only through --accept-new-host-keys). Here the announcement is taken
  * note of and nothing more, as ssh2 itself answers it (success when a reply is wanted); every
- * other global request still goes to ssh2. Call right after `client.connect()` (which builds
- * the Protocol), before any packet arrives. Returns whether the handler could be replaced.
+ * other global request still goes to ssh2. `announced` is called when it comes: sshd's
+ * process that sends it began after the login was counted done (see ssh.ts, handshake slots).
+ * Call right after `client.connect()` (which builds the Protocol), before any packet arrives.
+ * Returns whether the handler could be replaced.
  */
-export function declineHostKeyProofs(client: Client): boolean {
+export function declineHostKeyProofs(client: Client, announced: () => void): boolean {
   const protocol = protocolOf(client);
   const handlers = protocol?._handlers;
   const ssh2Handler = handlers?.GLOBAL_REQUEST;
@@ -40,6 +42,7 @@ export function declineHostKeyProofs(client: Client): boolean {
   handlers.GLOBAL_REQUEST = (proto: Ssh2Protocol, name: string, wantReply: boolean, data: unknown) => {
     if (name !== HOSTKEYS) return (ssh2Handler as (...args: unknown[]) => unknown)(proto, name, wantReply, data);
     if (wantReply) proto.requestSuccess!();
+    announced();
   };
   return true;
 }
