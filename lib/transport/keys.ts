@@ -1,8 +1,7 @@
 import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import ssh2, { type ParsedKey } from 'ssh2';
-
-const { utils } = ssh2;
+import type { ParsedKey } from 'ssh2';
+import { ssh2 } from './ssh2-module.js';
 
 /** How one private key file will be used: its bytes, with the passphrase it needs, or ssh-agent instead. */
 export type KeyChoice = { key: Buffer; passphrase?: string } | { useAgent: true };
@@ -30,7 +29,7 @@ export async function loadPrivateKey(file: string, options: { agent?: string; as
   } catch (error) {
     throw new KeyError(`private key ${file} cannot be read: ${(error as Error).message}`, { cause: error });
   }
-  const parsed = utils.parseKey(key);
+  const parsed = ssh2().utils.parseKey(key);
   if (!(parsed instanceof Error)) return { key };
   if (!/encrypted|passphrase/i.test(parsed.message)) {
     throw new KeyError(`private key ${file} cannot be parsed (${parsed.message}); use an OpenSSH or PEM private key, or load it into ssh-agent`, { cause: parsed });
@@ -40,7 +39,7 @@ export async function loadPrivateKey(file: string, options: { agent?: string; as
     throw new KeyError(`private key ${file} is protected by a passphrase and no ssh-agent runs: add it with 'ssh-add ${file}' (or run on a terminal to be asked for the passphrase)`);
   }
   const passphrase = await options.ask(file);
-  const decrypted = utils.parseKey(key, passphrase);
+  const decrypted = ssh2().utils.parseKey(key, passphrase);
   if (decrypted instanceof Error) throw new KeyError(`private key ${file}: wrong passphrase (${decrypted.message}); or add it to ssh-agent with 'ssh-add ${file}'`, { cause: decrypted });
   return { key, passphrase };
 }
@@ -57,7 +56,7 @@ export function parsedPrivateKey(key: Buffer, passphrase?: string): ParsedKey | 
   const id = createHash('sha256').update(key).update(passphrase === undefined ? '\0' : `\x01${passphrase}`).digest('base64');
   let parsed = parsedKeys.get(id);
   if (!parsed) {
-    const result = utils.parseKey(key, passphrase) as ParsedKey | ParsedKey[] | Error;
+    const result = ssh2().utils.parseKey(key, passphrase) as ParsedKey | ParsedKey[] | Error;
     parsed = Array.isArray(result) ? (result[0] ?? new Error('no key in the file')) : result;
     if (!(parsed instanceof Error) && !parsed.isPrivateKey()) parsed = new Error('not a private key');
     parsedKeys.set(id, parsed instanceof Error ? parsed : signingWithKeyObject(parsed));

@@ -1,6 +1,6 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
-import { Client, type AnyAuthMethod, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { AnyAuthMethod, AuthHandlerMiddleware, Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { randomHex } from '../util/digest.js';
 import { Limiter, SharedLimiter } from '../util/limiter.js';
 import { shellQuote } from '../util/shell.js';
@@ -10,6 +10,7 @@ import { fingerprint, keyType, knownHostsFor, knownHostsName, recordKnownKey, ty
 import { InterruptedError, TimeoutError, UnreachableError, type ContentSource, type ExecOptions, type ExecResult, type Privilege } from './types.js';
 import { KILL_GRACE_MS, QueuedTransport, abortReason, hostSecondsUntil, sendInput } from './queued.js';
 import { parsedPrivateKey } from './keys.js';
+import { ssh2 } from './ssh2-module.js';
 import { declineHostKeyProofs, signPublicKeyAtOnce, verifyEd25519FromRawKey } from './ssh2-protocol.js';
 import { KeeperUnavailable, keptConnection, type ExecClient, type PersistSettings } from './kept.js';
 
@@ -269,7 +270,8 @@ export class SshTransport extends QueuedTransport {
       const socket = tcpConnect({ host: address, port });
       // ssh2 leaves Nagle on: every round trip would wait ~40 ms for a delayed ACK.
       socket.setNoDelay(true);
-      const client = new Client();
+      // ssh2 loads (on the first connection) while the TCP connect is under way.
+      const client = new (ssh2().Client)();
       let connected = false;
       let negotiated = false;
       socket.on('connect', () => (connected = true));

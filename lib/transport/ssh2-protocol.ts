@@ -1,5 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
-import ssh2, { type Client, type ParsedKey } from 'ssh2';
+import type { Client, ParsedKey } from 'ssh2';
+import { ssh2 } from './ssh2-module.js';
 
 /**
  * Where runbook changes what ssh2 (pinned in package-lock) does per connection, each paid
@@ -91,7 +92,7 @@ let ed25519Verify: boolean | undefined;
  */
 export function verifyEd25519FromRawKey(): boolean {
   if (ed25519Verify !== undefined) return ed25519Verify;
-  const sample = ssh2.utils.parseKey(SAMPLE_ED25519) as ParsedKey | Error;
+  const sample = ssh2().utils.parseKey(SAMPLE_ED25519) as ParsedKey | Error;
   const prototype = sample instanceof Error ? undefined : (Object.getPrototypeOf(sample) as { verify?: unknown } | null);
   const ssh2Verify = prototype?.verify;
   if (!prototype || typeof ssh2Verify !== 'function' || typeof (sample as ParsedKey).getPublicSSH !== 'function') return (ed25519Verify = false);
