@@ -4,12 +4,14 @@
 // module.enableCompileCache and no cachedData for ES modules, hence one CommonJS file run through
 // vm.Script. V8 refuses a cache made by another V8 version, other V8 flags or another source
 // (cachedDataRejected): then the bundle compiles as any script would, only slower, never broken.
-// Both bin/runbook.js and each worker thread (dist/bundle/thread-worker.js) start here.
+// Both bin/runbook.js and each worker thread (dist/bundle/thread-worker.js) start here. ssh2 is a
+// part of its own (dist/bundle/ssh2.cjs, with its cache), loaded the same way on the first
+// connection (lib/transport/ssh2-module.ts): a start reads and deserializes only what runs before it.
 // CommonJS (bin/package.json), so that bin/runbook.js needs no ES-module loader.
 'use strict';
 const { closeSync, fstatSync, openSync, readSync } = require('node:fs');
 const { createRequire } = require('node:module');
-const { dirname, join } = require('node:path');
+const { basename, dirname, join } = require('node:path');
 const vm = require('node:vm');
 const zlib = require('node:zlib');
 
@@ -17,6 +19,12 @@ const bundleFile = join(__dirname, '..', 'dist', 'bundle', 'runbook.cjs');
 exports.bundleFile = bundleFile;
 const cacheFile = `${bundleFile}.cache`;
 exports.cacheFile = cacheFile;
+/** The parts loaded after the start (tools/bundle.mjs writes each with its cache beside it), by name. */
+const partFiles = { ssh2: join(__dirname, '..', 'dist', 'bundle', 'ssh2.cjs') };
+exports.partFiles = partFiles;
+/** Every script compiled here (bundle and parts), for tools/bundle-cache.mjs to write their caches after its training. */
+const compiled = [];
+exports.compiled = compiled;
 
 /**
  * The cache file: CACHE_MAGIC, the CRC-32 of the bundle it was made from, the CRC-32 of V8's data,
@@ -90,8 +98,20 @@ function readCache(path, sourceChecksum, into) {
  * Node, other flags) or accepted. `cache: null` compiles from source alone.
  */
 exports.loadBundle = function loadBundle({ cache = cacheFile } = {}) {
-  const bytes = readFile(bundleFile);
-  if (bytes === undefined) throw new Error(`runbook: cannot read ${bundleFile}`);
+  const loaded = compileAndRun(bundleFile, cache);
+  // For -v (lib/cli/verbose.ts codeCacheNote): a slow start says why.
+  globalThis[Symbol.for('runbook.codeCacheStatus')] = loaded.cacheStatus;
+  return loaded;
+};
+
+/** A part of the bundle (partFiles), compiled and run as the bundle is, with its own cache; its exports. */
+exports.loadPart = function loadPart(name) {
+  return compileAndRun(partFiles[name], `${partFiles[name]}.cache`).exports;
+};
+
+function compileAndRun(file, cache) {
+  const bytes = readFile(file);
+  if (bytes === undefined) throw new Error(`runbook: cannot read ${file}`);
   // ASCII only (tools/bundle.mjs checks): latin1 makes the string without decoding UTF-8.
   const source = bytes.toString('latin1');
   const sourceChecksum = checksum?.(bytes);
@@ -100,14 +120,13 @@ exports.loadBundle = function loadBundle({ cache = cacheFile } = {}) {
   // The file is already wrapped as Node wraps a CommonJS file (tools/bundle.mjs): compiled as read,
   // with no second copy of the source.
   const script = new vm.Script(source, {
-    filename: bundleFile,
+    filename: file,
     cachedData: read.data,
   });
   const cacheStatus = read.data === undefined ? read.status : script.cachedDataRejected ? 'rejected' : 'accepted';
-  if (process.env.RUNBOOK_DEBUG_CACHE) process.stderr.write(`runbook: code cache ${cacheStatus}\n`);
-  // For -v (lib/cli/verbose.ts codeCacheNote): a slow start says why.
-  globalThis[Symbol.for('runbook.codeCacheStatus')] = cacheStatus;
+  if (process.env.RUNBOOK_DEBUG_CACHE) process.stderr.write(`runbook: code cache ${file === bundleFile ? '' : `of ${basename(file)} `}${cacheStatus}\n`);
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile));
+  compiled.push({ file, script, sourceChecksum });
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports, script, sourceChecksum, cacheStatus };
-};
+}

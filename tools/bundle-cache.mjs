@@ -1,4 +1,4 @@
-// Writes dist/bundle/runbook.cjs.cache, V8's compiled code of the bundle (see bin/load-bundle.js),
+// Writes dist/bundle/runbook.cjs.cache, V8's compiled code of the bundle (see bin/load-bundle.js), and ssh2.cjs.cache,
 // after a training run: V8 compiles a function when it first runs, and the cache holds what was
 // compiled when it is written. The training is what every `runbook apply` does before its first
 // connection: parse the flags, load an inventory and a playbook with templates, plan, start the
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheFile, cacheFileBytes, checksum, loadBundle } from '../bin/load-bundle.js';
+import { cacheFileBytes, checksum, compiled, loadBundle } from '../bin/load-bundle.js';
 
 /** A loopback port that was free a moment ago: connecting to it is refused. */
 async function closedPort() {
@@ -51,7 +51,7 @@ if (!checksum) {
   process.exit(1);
 }
 const dir = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
-const { exports, script, sourceChecksum } = loadBundle({ cache: null });
+const { exports } = loadBundle({ cache: null });
 try {
   const port = await closedPort();
   writeFileSync(join(dir, 'inventory.yaml'), `all:\n  hosts:\n    training:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port}\n      ansible_user: training\n`);
@@ -66,6 +66,7 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-writeFileSync(cacheFile, cacheFileBytes(sourceChecksum, script.createCachedData()));
+// The bundle's cache and those of the parts the training loaded (ssh2.cjs: its first connection).
+for (const { file, script, sourceChecksum } of compiled) writeFileSync(`${file}.cache`, cacheFileBytes(sourceChecksum, script.createCachedData()));
 // main() leaves nothing open, but a reporter's timer must not keep the build waiting.
 process.exit(0);

@@ -1,5 +1,6 @@
 // Bundles the compiled CLI (dist/lib) and its dependencies into one CommonJS file with esbuild,
-// dist/bundle/runbook.cjs, and writes V8's code cache for it (tools/bundle-cache.mjs): a start
+// dist/bundle/runbook.cjs (ssh2 in a second one, ssh2.cjs, loaded on the first connection: see
+// ssh2Part), and writes V8's code cache for each (tools/bundle-cache.mjs): a start
 // then reads two files and deserializes compiled code instead of resolving, reading, parsing and
 // compiling ~300 modules (measured in README, Benchmark: start-up). bin/load-bundle.js runs it.
 // One CommonJS file because Node 20 can only use a code cache for a vm.Script, not for ES modules.
@@ -154,6 +155,52 @@ const dependencyEdits = {
   },
 };
 
+/**
+ * ssh2 (with tweetnacl, bcrypt-pbkdf and asn1: a quarter of the bundle) is a part of its own,
+ * dist/bundle/ssh2.cjs with its own code cache: lib/transport/ssh2-module.ts loads it when the first
+ * connection's socket is open, so a start reads, checks and deserializes only what runs before it
+ * (bin/load-bundle.js loadPart). Every import of 'ssh2' in dist/lib comes here (the others are types).
+ */
+const ssh2Part = {
+  name: 'ssh2-part',
+  setup(build) {
+    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: 'ssh2', namespace: 'ssh2-part' }));
+    build.onResolve({ filter: /^runbook-loader$/ }, () => ({ path: '../../bin/load-bundle.js', external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'ssh2-part' }, () => ({ contents: "module.exports = require('runbook-loader').loadPart('ssh2');\n", loader: 'js' }));
+  },
+};
+
+/** What both files share: CommonJS for Node 20, wrapped, minified, ASCII (see the options below). */
+const common = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // The file is the function Node would wrap a CommonJS file in, written out (bin/load-bundle.js
+  // compiles it as it is): wrapping 1.6 MB at run time made V8 copy the joined string once more
+  // before compiling (~400 page faults, each costly in a VM). The wrapper opens on the banner's line,
+  // as Node's does on line 1, so line numbers in stacks stay those of the bundled code.
+  banner: { js: "(function (exports, require, module, __filename, __dirname) { const __runbookBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  footer: { js: '})' },
+  // Less to read at every start (the code cache keeps the names, so stacks still name functions).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // Pure ASCII (non-ASCII in strings is escaped, comments are gone): bin/load-bundle.js reads it as
+  // latin1, a one-byte string made without decoding. Licences of what is bundled: *.LEGAL.txt.
+  charset: 'ascii',
+  legalComments: 'external',
+  logLevel: 'warning',
+};
+
+const ssh2Result = await esbuild.build({
+  ...common,
+  stdin: { contents: "module.exports = require('ssh2');\n", resolveDir: root, sourcefile: 'ssh2-entry.js' },
+  outfile: join(outdir, 'ssh2.cjs'),
+  external: ['cpu-features'],
+  plugins: [ssh2Binding, dependencyEdits],
+});
+if (ssh2Result.errors.length > 0) process.exit(1);
+
 const result = await esbuild.build({
   stdin: {
     // thread-worker.js: each worker thread's code (lib/cli/threads.ts starts dist/bundle/thread-worker.js,
@@ -163,40 +210,25 @@ const result = await esbuild.build({
     sourcefile: 'runbook-entry.js',
   },
   outfile: join(outdir, 'runbook.cjs'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
+  ...common,
   // cpu-features: a native addon, required at run time from node_modules, as ssh2 does. node-forge
   // (a fifth of the bundle) and jmespath: only certificate modules and json_query use them, so they
   // load from node_modules when first used instead of being read at every start.
   external: ['cpu-features', 'node-forge', 'jmespath'],
   // import.meta.url of every bundled module is the bundle's own (threads.ts finds thread-worker.js beside it).
   define: { 'import.meta.url': '__runbookBundleUrl' },
-  // The file is the function Node would wrap a CommonJS file in, written out (bin/load-bundle.js
-  // compiles it as it is): wrapping 1.6 MB at run time made V8 copy the joined string once more
-  // before compiling (~400 page faults, each costly in a VM). The wrapper opens on the banner's line,
-  // as Node's does on line 1, so line numbers in stacks stay those of the bundled code.
-  banner: { js: "(function (exports, require, module, __filename, __dirname) { const __runbookBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  footer: { js: '})' },
-  plugins: [bundledRequire, ssh2Binding, lazyDefaultExports, dependencyEdits],
-  // Less to read at every start (the code cache keeps the names, so stacks still name functions).
-  minifyWhitespace: true,
-  minifySyntax: true,
-  // Pure ASCII (non-ASCII in strings is escaped, comments are gone): bin/load-bundle.js reads it as
-  // latin1, a one-byte string made without decoding. Licences of what is bundled: runbook.cjs.LEGAL.txt.
-  charset: 'ascii',
-  legalComments: 'external',
-  logLevel: 'warning',
+  plugins: [bundledRequire, ssh2Part, lazyDefaultExports, dependencyEdits],
 });
 if (result.errors.length > 0) process.exit(1);
-const bundled = readFileSync(join(outdir, 'runbook.cjs'));
-// A script compiled from V8's code cache has no loader for import() ("A dynamic import callback was
-// not specified"): every module must come by require. Name the importer rather than fail at run time.
-const dynamicImport = /\bimport\((?!\s*\))/.exec(bundled.toString('latin1'));
-if (dynamicImport) throw new Error(`bundle: runbook.cjs calls import() (${bundled.toString('latin1', dynamicImport.index - 80, dynamicImport.index + 40)}): load it with require (see lib/cli/prompt.ts)`);
-const nonAscii = bundled.findIndex((byte) => byte > 0x7f);
-if (nonAscii !== -1) throw new Error(`bundle: runbook.cjs has a non-ASCII byte at offset ${nonAscii}; bin/load-bundle.js reads it as latin1`);
+for (const file of ['runbook.cjs', 'ssh2.cjs']) {
+  const bundled = readFileSync(join(outdir, file));
+  // A script compiled from V8's code cache has no loader for import() ("A dynamic import callback was
+  // not specified"): every module must come by require. Name the importer rather than fail at run time.
+  const dynamicImport = /\bimport\((?!\s*\))/.exec(bundled.toString('latin1'));
+  if (dynamicImport) throw new Error(`bundle: ${file} calls import() (${bundled.toString('latin1', dynamicImport.index - 80, dynamicImport.index + 40)}): load it with require (see lib/cli/prompt.ts)`);
+  const nonAscii = bundled.findIndex((byte) => byte > 0x7f);
+  if (nonAscii !== -1) throw new Error(`bundle: ${file} has a non-ASCII byte at offset ${nonAscii}; bin/load-bundle.js reads it as latin1`);
+}
 
 writeFileSync(
   join(outdir, 'thread-worker.js'),
