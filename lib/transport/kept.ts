@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { resolve } from 'node:path';
@@ -8,6 +7,7 @@ import { VERSION } from '../version.js';
 import { ACK_AFTER, CHANNEL_WINDOW, Frame, FrameReader, KEEPER_PROTOCOL, ackFrame, frame, keeperSocket, tickWriter, untrustedDir, untrustedSocket } from './keeper-protocol.js';
 import type { SshTarget } from './ssh.js';
 import { UnreachableError } from './types.js';
+import { childProcess } from '../util/child-process.js';
 
 /**
  * The run's side of connection persistence (keeper.ts holds the connections): a lease on a kept
@@ -403,7 +403,7 @@ function connectTo(path: string): Promise<Socket> {
 /** Starts the keeper detached from the run: its own session, stdio on /dev/null (a CI job waiting for output to close never waits for it). */
 function startKeeper(dir: string): void {
   const entry = process.argv[1];
-  const child = spawn(process.execPath, [entry, '__keeper', dir], { detached: true, stdio: 'ignore' });
+  const child = childProcess().spawn(process.execPath, [entry, '__keeper', dir], { detached: true, stdio: 'ignore' });
   child.on('error', () => undefined);
   child.unref();
 }
