@@ -4,9 +4,10 @@
 // module.enableCompileCache and no cachedData for ES modules, hence one CommonJS file run through
 // vm.Script. V8 refuses a cache made by another V8 version, other V8 flags or another source
 // (cachedDataRejected): then the bundle compiles as any script would, only slower, never broken.
-// Both bin/runbook.js and each worker thread (dist/bundle/thread-worker.js) start here. ssh2 is a
-// part of its own (dist/bundle/ssh2.cjs, with its cache), loaded the same way on the first
-// connection (lib/transport/ssh2-module.ts): a start reads and deserializes only what runs before it.
+// Both bin/runbook.js and each worker thread (dist/bundle/thread-worker.js) start here. ssh2 and
+// yargs are parts of their own (dist/bundle/ssh2.cjs, yargs.cjs, each with its cache), loaded the
+// same way when first needed (tools/bundle.mjs PARTS): a start reads and deserializes only what
+// runs before the first connection.
 // CommonJS (bin/package.json), so that bin/runbook.js needs no ES-module loader.
 'use strict';
 const { closeSync, fstatSync, openSync, readSync } = require('node:fs');
@@ -20,7 +21,7 @@ exports.bundleFile = bundleFile;
 const cacheFile = `${bundleFile}.cache`;
 exports.cacheFile = cacheFile;
 /** The parts loaded after the start (tools/bundle.mjs writes each with its cache beside it), by name. */
-const partFiles = { ssh2: join(__dirname, '..', 'dist', 'bundle', 'ssh2.cjs') };
+const partFiles = { ssh2: join(__dirname, '..', 'dist', 'bundle', 'ssh2.cjs'), yargs: join(__dirname, '..', 'dist', 'bundle', 'yargs.cjs') };
 exports.partFiles = partFiles;
 /** Every script compiled here (bundle and parts), for tools/bundle-cache.mjs to write their caches after its training. */
 const compiled = [];

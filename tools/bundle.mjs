@@ -1,6 +1,6 @@
 // Bundles the compiled CLI (dist/lib) and its dependencies into one CommonJS file with esbuild,
-// dist/bundle/runbook.cjs (ssh2 in a second one, ssh2.cjs, loaded on the first connection: see
-// ssh2Part), and writes V8's code cache for each (tools/bundle-cache.mjs): a start
+// dist/bundle/runbook.cjs (ssh2 and yargs in files of their own, loaded when first needed: see
+// PARTS), and writes V8's code cache for each (tools/bundle-cache.mjs): a start
 // then reads two files and deserializes compiled code instead of resolving, reading, parsing and
 // compiling ~300 modules (measured in README, Benchmark: start-up). bin/load-bundle.js runs it.
 // One CommonJS file because Node 20 can only use a code cache for a vm.Script, not for ES modules.
@@ -156,17 +156,26 @@ const dependencyEdits = {
 };
 
 /**
- * ssh2 (with tweetnacl, bcrypt-pbkdf and asn1: a quarter of the bundle) is a part of its own,
- * dist/bundle/ssh2.cjs with its own code cache: lib/transport/ssh2-module.ts loads it when the first
- * connection's socket is open, so a start reads, checks and deserializes only what runs before it
- * (bin/load-bundle.js loadPart). Every import of 'ssh2' in dist/lib comes here (the others are types).
+ * Parts of the bundle, each a file of its own with its own code cache, loaded when first needed
+ * (bin/load-bundle.js loadPart), so that a start reads, checks and deserializes only what runs
+ * before the first connection:
+ * - ssh2 (with tweetnacl, bcrypt-pbkdf and asn1: a quarter of the bundle): lib/transport/ssh2-module.ts
+ *   loads it once the first connection's TCP connect has started;
+ * - yargs (with yargs-parser, cliui, y18n...: a seventh of the rest): lib/cli/main.ts loads it only
+ *   for a command line simple-args.ts does not read (help, `--flag=value`, other commands).
+ * Every import of the package in dist/lib comes to the part (the others are types); the part's own
+ * build bundles the package with the plugins that edit it.
  */
-const ssh2Part = {
-  name: 'ssh2-part',
+const PARTS = {
+  ssh2: { entry: "module.exports = require('ssh2');\n", external: ['cpu-features'], plugins: () => [ssh2Binding, dependencyEdits] },
+  yargs: { entry: "module.exports = require('yargs').default;\n", external: [], plugins: () => [lazyDefaultExports, dependencyEdits] },
+};
+const partsOfTheBundle = {
+  name: 'parts-of-the-bundle',
   setup(build) {
-    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: 'ssh2', namespace: 'ssh2-part' }));
+    build.onResolve({ filter: new RegExp(`^(${Object.keys(PARTS).join('|')})$`) }, (args) => ({ path: args.path, namespace: 'bundle-part' }));
     build.onResolve({ filter: /^runbook-loader$/ }, () => ({ path: '../../bin/load-bundle.js', external: true }));
-    build.onLoad({ filter: /.*/, namespace: 'ssh2-part' }, () => ({ contents: "module.exports = require('runbook-loader').loadPart('ssh2');\n", loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'bundle-part' }, (args) => ({ contents: `module.exports = require('runbook-loader').loadPart(${JSON.stringify(args.path)});\n`, loader: 'js' }));
   },
 };
 
@@ -192,14 +201,18 @@ const common = {
   logLevel: 'warning',
 };
 
-const ssh2Result = await esbuild.build({
-  ...common,
-  stdin: { contents: "module.exports = require('ssh2');\n", resolveDir: root, sourcefile: 'ssh2-entry.js' },
-  outfile: join(outdir, 'ssh2.cjs'),
-  external: ['cpu-features'],
-  plugins: [ssh2Binding, dependencyEdits],
-});
-if (ssh2Result.errors.length > 0) process.exit(1);
+for (const [name, part] of Object.entries(PARTS)) {
+  const partResult = await esbuild.build({
+    ...common,
+    stdin: { contents: part.entry, resolveDir: root, sourcefile: `${name}-entry.js` },
+    outfile: join(outdir, `${name}.cjs`),
+    external: part.external,
+    // As in the bundle: import.meta.url is the file's own (yargs finds its locales from it).
+    define: { 'import.meta.url': '__runbookBundleUrl' },
+    plugins: part.plugins(),
+  });
+  if (partResult.errors.length > 0) process.exit(1);
+}
 
 const result = await esbuild.build({
   stdin: {
@@ -217,10 +230,10 @@ const result = await esbuild.build({
   external: ['cpu-features', 'node-forge', 'jmespath'],
   // import.meta.url of every bundled module is the bundle's own (threads.ts finds thread-worker.js beside it).
   define: { 'import.meta.url': '__runbookBundleUrl' },
-  plugins: [bundledRequire, ssh2Part, lazyDefaultExports, dependencyEdits],
+  plugins: [bundledRequire, partsOfTheBundle, lazyDefaultExports, dependencyEdits],
 });
 if (result.errors.length > 0) process.exit(1);
-for (const file of ['runbook.cjs', 'ssh2.cjs']) {
+for (const file of ['runbook.cjs', ...Object.keys(PARTS).map((name) => `${name}.cjs`)]) {
   const bundled = readFileSync(join(outdir, file));
   // A script compiled from V8's code cache has no loader for import() ("A dynamic import callback was
   // not specified"): every module must come by require. Name the importer rather than fail at run time.

@@ -45,7 +45,8 @@ describe('the bundle and its code cache', function () {
   it('runs `runbook apply --help` from the bundle, with the cache V8 accepts', () => {
     const run = node([bin, 'apply', '--help'], { RUNBOOK_DEBUG_CACHE: '1' });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stderr, 'runbook: code cache accepted\n');
+    // Help is yargs' (a part of its own, with its cache).
+    assert.equal(run.stderr, 'runbook: code cache accepted\nrunbook: code cache of yargs.cjs accepted\n');
     assert.match(run.stdout, /^runbook apply \[files\.\.\]/);
     assert.match(run.stdout, /--list-hosts/);
     assert.match(run.stdout, /--vault-password-file/);
@@ -55,7 +56,7 @@ describe('the bundle and its code cache', function () {
     const bundled = node([bin, 'apply', 'inventory.yaml', '--bogus-flag'], { RUNBOOK_DEBUG_CACHE: '1' });
     const unbundled = node(['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(join(root, 'dist', 'lib', 'cli', 'main.js'))}); process.exitCode = await main(['apply', 'inventory.yaml', '--bogus-flag']);`]);
     assert.equal(bundled.code, 1);
-    assert.equal(bundled.stderr, 'runbook: code cache accepted\nrunbook: error: unknown flag --bogus-flag (runbook apply --help lists the flags)\n');
+    assert.equal(bundled.stderr, 'runbook: code cache accepted\nrunbook: code cache of yargs.cjs accepted\nrunbook: error: unknown flag --bogus-flag (runbook apply --help lists the flags)\n');
     assert.equal(unbundled.code, 1);
     assert.equal(unbundled.stderr, 'runbook: error: unknown flag --bogus-flag (runbook apply --help lists the flags)\n');
   });
@@ -81,7 +82,7 @@ describe('the bundle and its code cache', function () {
   it('compiles from source when V8 refuses the cache (other V8 flags) or there is none', () => {
     const refused = node(['--stack-size=900', bin, 'apply', '--help'], { RUNBOOK_DEBUG_CACHE: '1' });
     assert.equal(refused.code, 0, refused.stderr);
-    assert.equal(refused.stderr, 'runbook: code cache rejected\n');
+    assert.equal(refused.stderr, 'runbook: code cache rejected\nrunbook: code cache of yargs.cjs rejected\n');
     assert.match(refused.stdout, /--list-hosts/);
     const absent = helpWithCache(join(dir, 'no-such-cache'));
     assert.equal(absent.code, 0, absent.stderr);
@@ -105,6 +106,22 @@ describe('the bundle and its code cache', function () {
     const quiet = node(['--stack-size=900', ...args.slice(0, -1)], { ANSIBLE_CONFIG: join(dir, 'no-such.cfg') });
     assert.equal(quiet.code, 0, quiet.stderr);
     assert.equal(quiet.stderr, '');
+  });
+
+  it('loads its parts only when needed: a plain apply line neither yargs nor ssh2, a connection ssh2', () => {
+    const inventory = join(dir, 'parts-inventory.yaml');
+    const playbook = join(dir, 'parts-playbook.yaml');
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    writeFileSync(inventory, 'all:\n  hosts:\n    refused:\n      ansible_host: 127.0.0.1\n      ansible_port: 1\n');
+    writeFileSync(playbook, '- hosts: all\n  tasks:\n    - command: "true"\n');
+    const env = { RUNBOOK_DEBUG_CACHE: '1', ANSIBLE_CONFIG: join(dir, 'no-such.cfg') };
+    const checked = node([bin, 'apply', inventory, playbook, '--syntax-check'], env);
+    assert.equal(checked.code, 0, checked.stderr);
+    assert.equal(checked.stderr, 'runbook: code cache accepted\n');
+    const connected = node([bin, 'apply', inventory, playbook, '--output', 'plain', '--known-hosts', join(dir, 'parts-known-hosts')], env);
+    assert.equal(connected.code, 3, connected.stderr);
+    assert.equal(connected.stderr.split('\n').filter((line) => line.includes('code cache')).join('\n'), 'runbook: code cache accepted\nrunbook: code cache of ssh2.cjs accepted');
+    assert.match(connected.stdout, /refused +0 +0 +1 +0/);
   });
 
   it('serves worker threads from the same bundle and cache', () => {
