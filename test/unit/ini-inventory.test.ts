@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { InputError } from '../../lib/errors.js';
-import { expandHostPattern } from '../../lib/inventory/host-pattern.js';
+import { expandHostPattern, isHostname } from '../../lib/inventory/host-pattern.js';
 import { shellWords } from '../../lib/inventory/ini.js';
 import { parseInventoryText } from '../../lib/inventory/load.js';
 import { iniValue } from '../../lib/inventory/python-literal.js';
@@ -23,6 +23,25 @@ describe('INI inventory', () => {
     assert.deepEqual(shellWords(`h a="x y" b='q "r"' c=d\\ e # note`), ['h', 'a=x y', 'b=q "r"', 'c=d e']);
     assert.deepEqual(shellWords('h x=1#c'), ['h', 'x=1']);
     assert.throws(() => shellWords('h a="open'), /no closing quotation/);
+  });
+
+  it('reads an ASCII host name as the Unicode hostname pattern does (the ASCII pattern is its fast path)', () => {
+    const alphabet = 'aZ09_-.[]:sKk';
+    let seed = 13;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let names = 0;
+    for (let n = 0; n < 5000; n++) {
+      const name = Array.from({ length: 1 + Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      assert.equal(isHostname(name), isHostname(name, true), name);
+      if (isHostname(name)) names++;
+    }
+    // Both readings are exercised: some names are host names, most are not.
+    assert.ok(names > 100 && names < 4900, `${names} host names`);
+    for (const name of ['web01', 'Web-01.Example.COM', 'db_[a:c]', 'n[0:20:10]']) assert.equal(isHostname(name), true, name);
+    for (const name of ['-web', 'web-', 'web_', 'a..b', '']) assert.equal(isHostname(name), false, name);
+    // Letters of other scripts: the Unicode pattern, as before.
+    assert.equal(isHostname('münchen.example'), true);
+    assert.deepEqual(expandHostPattern('Ωmega:2222'), { hosts: ['Ωmega'], port: 2222 });
   });
 
   it('expands ranges and reads ports', () => {
