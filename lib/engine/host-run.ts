@@ -133,6 +133,8 @@ export class HostRun {
    */
   static stopChanges = 0;
   private readonly caches = new Map<string, FactCache>();
+  /** The cache facts() found last, and for which connection and user (undefined: the login user). */
+  private lastFacts?: { connection: ConnectionSpec; becomeUser: string | undefined; cache: FactCache };
 
   constructor(
     readonly host: InventoryHost,
@@ -202,6 +204,10 @@ export class HostRun {
 
   /** Facts as seen by one user: a file root may read can be unreadable to the login user. */
   facts(privilege: Privilege): FactCache {
+    // The same connection and user as the task before (nearly every task): no key to build.
+    const last = this.lastFacts;
+    const becomeUser = privilege.become ? (privilege.becomeUser ?? 'root') : undefined;
+    if (last && last.connection === this.connection && last.becomeUser === becomeUser) return last.cache;
     const key = `${connectionKey(this.connection)} ${privilege.become ? `become:${privilege.becomeUser ?? 'root'}` : 'login'}`;
     let cache = this.caches.get(key);
     if (!cache) {
@@ -209,6 +215,7 @@ export class HostRun {
       cache = new FactCache(async () => transport, privilege, this.name, this.settings.factTimeoutMs ?? 60_000);
       this.caches.set(key, cache);
     }
+    this.lastFacts = { connection: this.connection, becomeUser, cache };
     return cache;
   }
 
@@ -219,6 +226,7 @@ export class HostRun {
    */
   forgetFacts(): void {
     this.caches.clear();
+    this.lastFacts = undefined;
   }
 
   /** Each user's view must hear of a change made as another user. */

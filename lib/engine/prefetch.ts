@@ -36,7 +36,9 @@ export function prefetchTasks(scope: RunScope, run: HostRun, play: PlaySpec, tas
         const cache = run.facts(taskPrivilege(run, play, task));
         const requests = module.prefetch(args, { host: run.name, baseDir: task.baseDir ?? play.baseDir });
         cache.want(requests);
-        run.prefetched.set(task, [...(run.prefetched.get(task) ?? []), { cache, requests }]);
+        const asked = run.prefetched.get(task);
+        if (asked) asked.push({ cache, requests });
+        else run.prefetched.set(task, [{ cache, requests }]);
       }
     } catch {
       // Not renderable yet (needs a registered result): its facts are fetched when it runs.

@@ -46,18 +46,18 @@ interface ItemOutcome extends TaskOutcome {
 /** Runs one task (all its loop items) on one host: when, check, apply, changed_when/failed_when, register. */
 export async function runTask(scope: RunScope, run: HostRun, play: PlaySpec, task: TaskSpec, layers: VarLayers): Promise<TaskOutcome> {
   const module = scope.registry.get(task.module)!;
+  // Without a loop (most tasks) the one item's outcome is the task's: no list, no carried facts.
+  if (task.loop === undefined) return runItem(scope, run, play, task, module, itemVars(layers, task)[0].vars);
   const outcomes: ItemOutcome[] = [];
   // As Ansible's task executor: facts an item returns are variables of the items after it.
   const carried: Record<string, unknown> = {};
   for (const { vars, item } of itemVars(layers, task)) {
-    const itemScope = task.loop === undefined ? vars : { ...vars, ...carried, [task.loopVar]: item };
-    const outcome = await runItem(scope, run, play, task, module, itemScope);
+    const outcome = await runItem(scope, run, play, task, module, { ...vars, ...carried, [task.loopVar]: item });
     Object.assign(carried, factsOf(outcome.result) ?? {});
-    // Without a loop the outcome is the task's: no copy to carry an item it has not got.
-    outcomes.push(task.loop === undefined ? outcome : { ...outcome, item });
+    outcomes.push({ ...outcome, item });
     if (outcome.status === 'failed' || outcome.status === 'unreachable') break;
   }
-  const combined = task.loop === undefined ? outcomes[0] : combineItems(outcomes);
+  const combined = combineItems(outcomes);
   if (outcomes.some((o) => o.secret)) combined.secret = true;
   return combined;
 }
@@ -93,6 +93,7 @@ function targetOf(scope: RunScope, run: HostRun, task: TaskSpec, vars: Record<st
  * value makes the task secret.
  */
 function taskEnvironment(task: TaskSpec, vars: Record<string, unknown>, origin: { what: string; location: SourceLocation }): { env: Record<string, string>; secret: boolean } {
+  if (task.environment === undefined || task.environment.length === 0) return NO_ENVIRONMENT;
   const env: Record<string, string> = {};
   let secret = false;
   for (const entry of task.environment ?? []) {
@@ -108,6 +109,9 @@ function taskEnvironment(task: TaskSpec, vars: Record<string, unknown>, origin: 
   }
   return { env, secret };
 }
+
+/** A task without environment: shared by every such task, never changed. */
+const NO_ENVIRONMENT: { env: Record<string, string>; secret: boolean } = Object.freeze({ env: Object.freeze({}), secret: false });
 
 /** The host's transport with the task's environment exported for every command (and queued change) it runs. */
 function withEnvironment(transport: HostTransport, env: Record<string, string>): HostTransport {
@@ -165,7 +169,7 @@ async function runItem(
   module: ModuleDefinition,
   vars: Record<string, unknown>,
 ): Promise<TaskOutcome> {
-  const origin = { what: `task '${task.name}'`, location: task.location };
+  const origin = taskOrigin(task);
   if (!task.when.every((condition) => evaluateCondition(condition, vars, origin))) {
     return { status: 'skipped', message: 'condition false', result: { changed: false, skipped: true } };
   }
@@ -206,9 +210,23 @@ async function runItem(
   };
 }
 
+/**
+ * What a task's messages name it by: one per task, not per host (and item and attempt), which
+ * every host's run of it shares.
+ */
+const origins = new WeakMap<TaskSpec, { what: string; location: SourceLocation }>();
+function taskOrigin(task: TaskSpec): { what: string; location: SourceLocation } {
+  let origin = origins.get(task);
+  if (!origin) origins.set(task, (origin = Object.freeze({ what: `task '${task.name}'`, location: task.location })));
+  return origin;
+}
+
+/** A task without until: one attempt. */
+const ONE_ATTEMPT = Object.freeze({ attempts: 1, delayMs: 0 });
+
 /** Ansible's numbers: with until, retries defaults to 3 (four attempts), delay to 5 seconds. */
 function retryPolicy(task: TaskSpec, vars: Record<string, unknown>, origin: { what: string; location: SourceLocation }): { attempts: number; delayMs: number } {
-  if (task.until === undefined) return { attempts: 1, delayMs: 0 };
+  if (task.until === undefined) return ONE_ATTEMPT;
   const retries = task.retries === undefined ? 3 : wholeNumber(task.retries, 'retries', vars, origin);
   const delay = task.delay === undefined ? 5 : wholeNumber(task.delay, 'delay', vars, origin);
   return { attempts: retries <= 0 ? 1 : retries + 1, delayMs: delay * 1000 };
@@ -297,7 +315,7 @@ async function attemptItem(
   vars: Record<string, unknown>,
   deadline?: Deadline,
 ): Promise<TaskOutcome> {
-  const origin = { what: `task '${task.name}'`, location: task.location };
+  const origin = taskOrigin(task);
   const privilege = taskPrivilege(target, play, task);
   if (target.connection.local) target.forgetFacts();
   const facts = target.facts(privilege);

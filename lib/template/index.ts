@@ -44,8 +44,9 @@ export function renderValue(value: unknown, vars: Record<string, unknown>, origi
   if (Array.isArray(value)) return value.map((item) => renderValue(item, vars, origin));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const rendered = renderValue(item, vars, origin);
+  // Keys, not entries: no pair per key (every task's arguments of every host pass here).
+  for (const key of Object.keys(value)) {
+    const rendered = renderValue((value as Record<string, unknown>)[key], vars, origin);
     if (rendered === OMIT) continue;
     out[isTemplated(key) ? String(renderString(key, vars, origin)) : key] = rendered;
   }
