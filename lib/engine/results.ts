@@ -27,27 +27,24 @@ export type OnFailure = (task: TaskSpec, result: Record<string, unknown>) => boo
 
 export function recordResult(scope: RunScope, run: HostRun, play: PlaySpec, task: TaskSpec, index: number, handler: boolean, outcome: TaskOutcome, started: number, marks: { rescued?: boolean; ignored?: boolean } = {}): void {
   const hidden = task.noLog || outcome.secret === true;
-  run.pending.push({
-    task,
-    endStep: run.transport.stepsQueued,
-    hidden,
-    event: {
-      ...(marks.rescued ? { rescued: true } : {}),
-      ...(marks.ignored ? { ignored: true } : {}),
-      type: 'task_result',
-      host: run.name,
-      play: play.name,
-      task: task.name,
-      index,
-      handler,
-      status: outcome.status,
-      message: hidden && outcome.status !== 'skipped' ? (task.noLog ? HIDDEN : 'output hidden: the task uses a value from a vault') : outcome.message,
-      ...(hidden ? {} : commandOutput(outcome.result)),
-      diff: outcome.diff && (hidden ? outcome.diff.map(hideContent) : outcome.diff),
-      dryRun: scope.dryRun,
-      durationMs: Date.now() - started,
-    },
-  });
+  // Built key by key in the order a spread of the parts would give (the JSON lines keep it):
+  // no temporary object per optional part, no generic copy of one.
+  const event: Record<string, unknown> = {};
+  if (marks.rescued) event.rescued = true;
+  if (marks.ignored) event.ignored = true;
+  event.type = 'task_result';
+  event.host = run.name;
+  event.play = play.name;
+  event.task = task.name;
+  event.index = index;
+  event.handler = handler;
+  event.status = outcome.status;
+  event.message = hidden && outcome.status !== 'skipped' ? (task.noLog ? HIDDEN : 'output hidden: the task uses a value from a vault') : outcome.message;
+  if (!hidden) addCommandOutput(event, outcome.result);
+  event.diff = outcome.diff && (hidden ? outcome.diff.map(hideContent) : outcome.diff);
+  event.dryRun = scope.dryRun;
+  event.durationMs = Date.now() - started;
+  run.pending.push({ task, endStep: run.transport.stepsQueued, hidden, event: event as TaskResultEvent });
   release(scope, run);
 }
 
@@ -109,16 +106,17 @@ function publish(scope: RunScope, run: HostRun, event: TaskResultEvent): void {
   if (event.status === 'unreachable') scope.emit({ type: 'host_unreachable', host: run.name, message: event.message ?? 'unreachable' });
 }
 
-/** stdout/stderr/rc of a command's result (of its last loop item), for -v and JSON. */
-function commandOutput(result: Record<string, unknown>): { stdout?: string; stderr?: string; rc?: number } {
-  const items = Array.isArray(result.results) ? (result.results as Record<string, unknown>[]) : [];
-  const source = typeof result.rc === 'number' ? result : [...items].reverse().find((item) => typeof item.rc === 'number');
-  if (!source) return {};
-  return {
-    rc: source.rc as number,
-    ...(typeof source.stdout === 'string' ? { stdout: source.stdout } : {}),
-    ...(typeof source.stderr === 'string' ? { stderr: source.stderr } : {}),
-  };
+/** rc, stdout and stderr of a command's result (of its last loop item that has one), for -v and JSON, added to `event` in that order. */
+function addCommandOutput(event: Record<string, unknown>, result: Record<string, unknown>): void {
+  let source = typeof result.rc === 'number' ? result : undefined;
+  if (!source && Array.isArray(result.results)) {
+    const items = result.results as Record<string, unknown>[];
+    for (let i = items.length - 1; i >= 0 && !source; i--) if (typeof items[i].rc === 'number') source = items[i];
+  }
+  if (!source) return;
+  event.rc = source.rc as number;
+  if (typeof source.stdout === 'string') event.stdout = source.stdout;
+  if (typeof source.stderr === 'string') event.stderr = source.stderr;
 }
 
 /** no_log: checksums instead of content, and no path (it may be templated from a secret loop item). */
