@@ -199,6 +199,9 @@ const common = {
   charset: 'ascii',
   legalComments: 'external',
   logLevel: 'warning',
+  // import.meta.url of every bundled module is its file's own (threads.ts finds thread-worker.js
+  // beside runbook.cjs; yargs finds its locales from yargs.cjs).
+  define: { 'import.meta.url': '__runbookBundleUrl' },
 };
 
 for (const [name, part] of Object.entries(PARTS)) {
@@ -207,8 +210,6 @@ for (const [name, part] of Object.entries(PARTS)) {
     stdin: { contents: part.entry, resolveDir: root, sourcefile: `${name}-entry.js` },
     outfile: join(outdir, `${name}.cjs`),
     external: part.external,
-    // As in the bundle: import.meta.url is the file's own (yargs finds its locales from it).
-    define: { 'import.meta.url': '__runbookBundleUrl' },
     plugins: part.plugins(),
   });
   if (partResult.errors.length > 0) process.exit(1);
@@ -228,8 +229,6 @@ const result = await esbuild.build({
   // (a fifth of the bundle) and jmespath: only certificate modules and json_query use them, so they
   // load from node_modules when first used instead of being read at every start.
   external: ['cpu-features', 'node-forge', 'jmespath'],
-  // import.meta.url of every bundled module is the bundle's own (threads.ts finds thread-worker.js beside it).
-  define: { 'import.meta.url': '__runbookBundleUrl' },
   plugins: [bundledRequire, partsOfTheBundle, lazyDefaultExports, dependencyEdits],
 });
 if (result.errors.length > 0) process.exit(1);

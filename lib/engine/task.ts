@@ -96,7 +96,7 @@ function taskEnvironment(task: TaskSpec, vars: Record<string, unknown>, origin: 
   if (task.environment === undefined || task.environment.length === 0) return NO_ENVIRONMENT;
   const env: Record<string, string> = {};
   let secret = false;
-  for (const entry of task.environment ?? []) {
+  for (const entry of task.environment) {
     const rendered = readsSecret(() => renderValue(entry, vars, origin));
     secret ||= rendered.secret;
     const value = rendered.value;

@@ -261,11 +261,6 @@ export class SshTransport extends QueuedTransport {
     let refusal: string | undefined;
     let counted!: () => void;
     const loginCounted = new Promise<void>((resolve) => (counted = resolve));
-    let announced = false;
-    const announcement = () => {
-      announced = true;
-      counted();
-    };
     return new Promise<Opened>((resolve, reject) => {
       const socket = tcpConnect({ host: address, port });
       // ssh2 leaves Nagle on: every round trip would wait ~40 ms for a delayed ACK.
@@ -313,10 +308,9 @@ export class SshTransport extends QueuedTransport {
           counted();
         });
         this.socket = socket;
-        if (!announced) {
-          const fallback = setTimeout(counted, LOGIN_COUNTED_FALLBACK_MS);
-          void loginCounted.then(() => clearTimeout(fallback));
-        }
+        // Cleared once counted (at once when the announcement came with the login's reply).
+        const fallback = setTimeout(counted, LOGIN_COUNTED_FALLBACK_MS);
+        void loginCounted.then(() => clearTimeout(fallback));
         resolve({ client, loginCounted });
       });
       client.on('error', (err) => {
@@ -372,7 +366,7 @@ export class SshTransport extends QueuedTransport {
       if (!verifyEd25519FromRawKey()) this.detail('ssh2 internals differ from the version runbook knows: an ed25519 host key is checked from its PEM text (slower)');
       client.connect(config);
       // Two round trips fewer per connection (ssh2-protocol.ts); ssh2 as it is when they cannot be had.
-      if (!declineHostKeyProofs(client, announcement)) this.detail('ssh2 internals differ from the version runbook knows: the host will prove its host keys (a round trip more)');
+      if (!declineHostKeyProofs(client, counted)) this.detail('ssh2 internals differ from the version runbook knows: the host will prove its host keys (a round trip more)');
       if (key && !signPublicKeyAtOnce(client, key)) this.detail('ssh2 internals differ from the version runbook knows: the key is checked before it signs (a round trip more)');
     });
   }
