@@ -437,13 +437,15 @@ export class SshTransport extends QueuedTransport {
     void this.client?.then(
       (client) => {
         if (released || this.closed || this.interrupted) return;
-        this.detail(`a command with a time limit runs on: its guard on the host stops it in ${seconds} s unless it ends`);
         client.exec(line, (err, stream) => {
           if (err) {
             this.detail(`the guard's channel was refused (${err.message})${retry ? ': tried again at the deadline' : ''}`);
             if (retry && !released) retryTimer = setTimeout(() => (again = this.guard(token, deadline, privilege, false)), Math.max(0, deadline - Date.now()));
             return;
           }
+          // Said only now: sshd answers the exec request once the guard's process is forked, so
+          // from here a lost connection reaches it (its stdin closes). Before, nothing would.
+          this.detail(`a command with a time limit runs on: its guard on the host stops it in ${seconds} s unless it ends`);
           stream.on('data', () => undefined).stderr.on('data', () => undefined);
           stream.on('error', () => undefined);
           for (const part of preamble) stream.write(part);

@@ -46,6 +46,8 @@ describe('time limit of a fact probe, kept by the host (guard)', function () {
   /** PIDs of the processes whose arguments are exactly these. */
   const running = (...argv: string[]) => processes((args) => args.join('\0') === argv.join('\0'));
   const guards = () => log.filter((line) => /its guard on the host/.test(line));
+  /** The guards' `timeout SECONDS head -c1` on the host (guardScript). */
+  const guardProcesses = () => processes((args) => args[0] === 'timeout' && args.slice(2).join(' ') === 'head -c1');
 
   it('a quick command: no guard', async () => {
     const transport = connect();
@@ -60,7 +62,7 @@ describe('time limit of a fact probe, kept by the host (guard)', function () {
     assert.deepEqual([result.code, result.stdout.toString()], [0, 'slow\n']);
     assert.equal(guards().length, 1, log.join('\n'));
     // The guard would wait until the deadline: told the command ended, it ends at once.
-    await waitFor('the guard to end', () => processes((args) => args[0] === 'timeout' && args.slice(2).join(' ') === 'head -c1').length === 0 || undefined, 5_000);
+    await waitFor('the guard to end', () => guardProcesses().length === 0 || undefined, 5_000);
     assert.equal(transport.stats.roundTrips, 1, 'the guard is not a round trip the run waits for');
   });
 
@@ -77,7 +79,9 @@ describe('time limit of a fact probe, kept by the host (guard)', function () {
     const transport = connect();
     const deadline = Date.now() + 30_000;
     const probe = transport.exec('sleep 613', { become: false, timeoutMs: 30_000, what: 'fact probe' }).catch((error: unknown) => error);
-    await waitFor('the command and its guard', () => (running('sleep', '613').length === 1 && guards().length === 1) || undefined, 20_000);
+    // The guard is said once sshd has answered its exec request (its process forked): from then
+    // on the connection's end reaches it. Its `head` running on the host shows it really is there.
+    await waitFor('the command and its guard', () => (running('sleep', '613').length === 1 && guards().length === 1 && guardProcesses().length === 1) || undefined, 20_000);
     await transport.close();
     await waitFor('the command to be stopped', () => running('sleep', '613').length === 0 || undefined, 10_000);
     assert.ok(Date.now() < deadline - 5_000, 'stopped because the connection was lost, not at the deadline');
