@@ -24,16 +24,26 @@ const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 
 /**
- * dist/lib loads some packages on first use through `createRequire(import.meta.url)` (an ES module
- * has no synchronous import otherwise). esbuild cannot follow a require it did not see declared as
- * Node's own, so here that local require becomes the bundle's: the packages are bundled (and cached)
- * and still load on first use, since esbuild runs a bundled CommonJS package when first required.
+ * dist/lib requires some packages through `createRequire(import.meta.url)` (an ES module has no
+ * synchronous import otherwise), most of them on first use through lib/util/lazy-module.ts, which
+ * requires the specifier it is given. esbuild cannot follow a require it did not see declared as
+ * Node's own, nor a specifier it does not see, so here that local require becomes the bundle's,
+ * and each `lazyModule('x')` gets a loader that requires 'x' literally: the packages are bundled
+ * (and cached; ssh2 in its part) and still load on first use, since esbuild runs a bundled
+ * CommonJS package when first required. A lazyModule call whose specifier is not a literal fails
+ * the build (it would load the package from node_modules, unbundled).
  */
+const LAZY_MODULE_CALL = /\blazyModule\((?:(['"])([^'"\\]+)\1\))?/g;
 const bundledRequire = {
   name: 'bundled-require',
   setup(build) {
     build.onLoad({ filter: /[\\/]dist[\\/]lib[\\/].*\.js$/ }, (args) => {
       let contents = readFileSync(args.path, 'utf8');
+      contents = contents.replace(LAZY_MODULE_CALL, (call, quote, specifier, offset) => {
+        if (specifier !== undefined) return `lazyModule(${quote}${specifier}${quote}, () => require(${quote}${specifier}${quote}))`;
+        if (contents.endsWith('function ', offset)) return call;
+        throw new Error(`bundle: ${args.path} calls lazyModule without a literal specifier (${contents.slice(offset, offset + 60)}): esbuild could not bundle it`);
+      });
       const declaration = /^const (\w+) = createRequire\(import\.meta\.url\);$/m.exec(contents);
       if (!declaration) return { contents, loader: 'js' };
       const name = declaration[1];

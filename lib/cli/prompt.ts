@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
+import type * as ReadlineModule from 'node:readline';
+import { lazyModule } from '../util/lazy-module.js';
 
-// readline loads when a visible prompt is first asked (few runs ask); a require rather than import():
-// the bundle runs from V8's code cache, where import() has no loader to call (bin/load-bundle.js).
-const require = createRequire(import.meta.url);
+/** readline loads when a visible prompt is first asked (few runs ask). */
+const readline = lazyModule<typeof ReadlineModule>('node:readline');
 
 /**
  * Reads a line from the terminal without echoing it: vault passwords, -K, key passphrases.
@@ -45,7 +45,7 @@ export function askPassphrase(file: string): Promise<string> {
 
 /** Reads a line from the terminal with echo (vars_prompt with private: false). */
 export async function promptVisible(question: string): Promise<string> {
-  const { createInterface } = require('node:readline') as typeof import('node:readline');
+  const { createInterface } = readline();
   const reader = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   try {
     return await new Promise<string>((resolve, reject) => {

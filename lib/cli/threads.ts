@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { InputError, type SourceLocation } from '../errors.js';
 import type { HostRecap, RunEvent, RunEventListener, TransportCounters } from '../engine/events.js';
 import { exitCodeFor } from '../engine/exit-code.js';
@@ -11,6 +10,7 @@ import type { PromptAnswer } from './vars-prompt.js';
 import type { ApplyArgs } from './apply.js';
 import { comparePoints, ThreadEventOrder, type ThreadMark } from './thread-order.js';
 import { THREAD_WINDOW, ThreadSide, type FromThread, type ToThread } from './thread-side.js';
+import { lazyModule } from '../util/lazy-module.js';
 import { preflight } from '../engine/plan.js';
 import { runPlaybooks } from '../engine/run.js';
 import type { ModuleRegistry } from '../modules/registry.js';
@@ -18,9 +18,9 @@ import type { ModuleRegistry } from '../modules/registry.js';
 export { comparePoints } from './thread-order.js';
 
 // worker_threads and v8 load only when a run starts threads (a one-thread run is most runs, and
-// start-up is part of each): a require rather than import(), which the bundle cannot use
-// (bin/load-bundle.js).
-const require = createRequire(import.meta.url);
+// start-up is part of each).
+const workerThreads = lazyModule<typeof import('node:worker_threads')>('node:worker_threads');
+const v8 = lazyModule<typeof import('node:v8')>('node:v8');
 
 /**
  * Worker threads: the hosts of a run spread over several threads, each running the engine on its
@@ -98,7 +98,7 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   // The live view's events (task_start, progress) go as they come; the other reporters do not show task_start (threads do not post it) nor depend on when progress arrives.
   const order = new ThreadEventOrder(threaded.threads, plan, allHosts, threaded.forward, threaded.taskStarts ? new Set(['task_start', 'task_progress', 'task_retry']) : undefined);
   const workerData = (hosts: string[], thread: number): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run, released: order.released, thread, taskStarts: threaded.taskStarts });
-  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { Worker } = workerThreads();
   // Thread 0 is the main thread's own share; workers[t] is thread t's (workers[0] unused).
   const workers = slices.map((hosts, thread) => (thread === 0 ? undefined : new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: workerData(hosts, thread) })));
   // The main thread's share stops with the run, or when a thread failed (the workers are ended then).
@@ -265,7 +265,7 @@ export function sharedRun(options: RunOptions): SharedArrayBuffer | string {
   const run: SharedRun = { inventory: options.inventory, extraVars: options.extraVars, plan: options.plan, playbookFiles: options.playbookFiles };
   const reason = notPlainData(run);
   if (reason) return reason;
-  const { serialize } = require('node:v8') as typeof import('node:v8');
+  const { serialize } = v8();
   const bytes = serialize(run);
   const shared = new SharedArrayBuffer(bytes.length);
   new Uint8Array(shared).set(bytes);

@@ -1,18 +1,14 @@
 import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { createRequire } from 'node:module';
 import type Forge from 'node-forge';
 import { pathFact } from '../facts/path.js';
 import { fileContentFact } from '../facts/content.js';
 import { currentRegularFile, regularFileAfter, sha256, snapshot, writeTarget, type FilePlan } from './file-state.js';
 import type { CheckResult, FactRequest, FileDiff, HostFacts, ModuleContext, PathState } from './types.js';
+import { lazyModule } from '../util/lazy-module.js';
 
-const requireModule = createRequire(import.meta.url);
-let forgeModule: typeof Forge | undefined;
 /** node-forge loads on first use: most runs issue no certificate, and loading it costs start-up time. */
-function forge(): typeof Forge {
-  return (forgeModule ??= requireModule('node-forge') as typeof Forge);
-}
+const forge = lazyModule<typeof Forge>('node-forge');
 
 // ---------------------------------------------------------------------------------------------
 // Reading files on hosts (keys, CAs, certificates) without spending round trips

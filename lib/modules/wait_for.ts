@@ -1,15 +1,16 @@
 import type http from 'node:http';
 import type https from 'node:https';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import type tls from 'node:tls';
 import { contentOrPending, fileReadRequests, readHostFile } from './pki-util.js';
 import type { ModuleContext, ModuleDefinition } from './types.js';
+import { lazyModule } from '../util/lazy-module.js';
 
 // http, https and tls load when a wait_for first needs them: every run starts this module, few use them.
-const require = createRequire(import.meta.url);
-const web = (secure: boolean) => (secure ? require('node:https') : require('node:http')) as typeof https | typeof http;
-const tlsModule = () => require('node:tls') as typeof tls;
+const httpModule = lazyModule<typeof http>('node:http');
+const httpsModule = lazyModule<typeof https>('node:https');
+const web = (secure: boolean): typeof https | typeof http => (secure ? httpsModule() : httpModule());
+const tlsModule = lazyModule<typeof tls>('node:tls');
 
 interface WaitForArgs {
   host?: string;

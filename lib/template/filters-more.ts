@@ -5,14 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { attributePath, bindArguments, splitKeywords, toList, type Filter } from './arguments.js';
 import { isPlainObject, PyTuple, pyEquals, pyStr, pythonMethod } from './python.js';
 import { choice, PyRandom, randrange, shuffleInPlace, systemRandom, type BelowSource } from './py-random.js';
+import { lazyModule } from '../util/lazy-module.js';
 
 // jmespath is loaded on first use of json_query: start-up time is part of every run.
-const require = createRequire(import.meta.url);
-let jmespath: typeof import('jmespath') | undefined;
+const jmespath = lazyModule<typeof import('jmespath')>('jmespath');
 
 function uniqueBy(items: unknown[]): unknown[] {
   const out: unknown[] = [];
@@ -258,7 +257,7 @@ export function moreFilters(): Record<string, Filter> {
       if (isPlainObject(value) && Object.hasOwn(value, name)) return value[name];
       return pythonMethod(value, String(name));
     },
-    json_query: (value: unknown, expression: string) => (jmespath ??= require('jmespath') as typeof import('jmespath')).search(value as never, String(expression)),
+    json_query: (value: unknown, expression: string) => jmespath().search(value as never, String(expression)),
     // Ansible's randomize_list: any failure (not iterable, a seed Python refuses) gives the list as it was.
     shuffle: (value: unknown, ...args: unknown[]) => {
       const { seed } = bindArguments(args, ['seed'], { seed: undefined as unknown });

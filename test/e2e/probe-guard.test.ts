@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Sandbox } from '../sandbox/hosts.js';
+import { processesWhere } from '../sandbox/proc.js';
 import { SshTransport } from '../../lib/transport/ssh.js';
 import { TimeoutError } from '../../lib/transport/types.js';
 import { waitFor } from './processes.js';
@@ -33,21 +34,11 @@ describe('time limit of a fact probe, kept by the host (guard)', function () {
     return transport;
   }
 
-  /** PIDs of this machine's processes whose arguments pass the test. */
-  function processes(test: (argv: string[]) => boolean): number[] {
-    return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((pid) => {
-      try {
-        return test(readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').slice(0, -1));
-      } catch {
-        return false;
-      }
-    }).map(Number);
-  }
   /** PIDs of the processes whose arguments are exactly these. */
-  const running = (...argv: string[]) => processes((args) => args.join('\0') === argv.join('\0'));
+  const running = (...argv: string[]) => processesWhere((args) => args.join('\0') === argv.join('\0'));
   const guards = () => log.filter((line) => /its guard on the host/.test(line));
   /** The guards' `timeout SECONDS head -c1` on the host (guardScript). */
-  const guardProcesses = () => processes((args) => args[0] === 'timeout' && args.slice(2).join(' ') === 'head -c1');
+  const guardProcesses = () => processesWhere((args) => args[0] === 'timeout' && args.slice(2).join(' ') === 'head -c1');
 
   it('a quick command: no guard', async () => {
     const transport = connect();

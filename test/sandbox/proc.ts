@@ -200,18 +200,35 @@ export async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promis
   return out;
 }
 
-/** A process's command line, its arguments joined by spaces; undefined once it is gone. */
-export function commandLine(pid: number | string): string | undefined {
+/** A process's arguments (its program first); undefined once it is gone. */
+export function argumentsOf(pid: number | string): string[] | undefined {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trimEnd();
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    // Each argument ends with a NUL (unless the process rewrote them, as sshd does).
+    if (args.at(-1) === '') args.pop();
+    return args;
   } catch {
     return undefined;
   }
 }
 
-/** PIDs of the connection keepers serving `dir` (their command line names it). */
-export function keepersOf(dir: string): number[] {
+/** A process's command line, its arguments joined by spaces; undefined once it is gone. */
+export function commandLine(pid: number | string): string | undefined {
+  return argumentsOf(pid)?.join(' ').trimEnd();
+}
+
+/** PIDs of this machine's processes whose arguments pass the test. */
+export function processesWhere(test: (args: string[]) => boolean): number[] {
   return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry) && commandLine(entry)?.includes(`__keeper ${dir}`))
+    .filter((entry) => {
+      if (!/^\d+$/.test(entry)) return false;
+      const args = argumentsOf(entry);
+      return args !== undefined && test(args);
+    })
     .map(Number);
+}
+
+/** PIDs of the connection keepers serving exactly `dir` (`runbook __keeper DIR`: its last two arguments). */
+export function keepersOf(dir: string): number[] {
+  return processesWhere((args) => args.at(-2) === '__keeper' && args.at(-1) === dir);
 }
