@@ -8,6 +8,8 @@ import type { ReporterKind } from '../report/types.js';
 import { loadAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
 import { checkOnlyChoice, existingFile, fileOrAbsent, persistSeconds, positiveSeconds, wholeNumber } from './flags.js';
 import { keeperDir } from '../transport/keeper-protocol.js';
+import { untrustedDir } from '../util/private-dir.js';
+import { FileRecordStore } from '../engine/file-records.js';
 import type { PersistSettings } from '../transport/kept.js';
 import { promptHidden } from './prompt.js';
 import { codeCacheNote } from './verbose.js';
@@ -49,6 +51,8 @@ export interface Session {
   keepaliveMs?: number;
   /** --persist or ansible.cfg's ControlPersist: connections kept between runs by the connection keeper. */
   persist?: PersistSettings;
+  /** What runbook saw of files on each target (engine/file-records.ts); off with RUNBOOK_RECORD_DIR=off. */
+  fileRecords?: FileRecordStore;
   knownHostsFile: string;
   acceptNewHostKeys: boolean;
   verbosity: number;
@@ -92,6 +96,7 @@ export async function settleSession(args: ConnectionArgs, given?: { becomePasswo
     connectTimeoutMs: timeout * 1000,
     keepaliveMs: args.keepalive !== undefined ? positiveSeconds('--keepalive', args.keepalive) * 1000 : undefined,
     persist: persistSettings(args, config),
+    fileRecords: fileRecordStore(),
     factTimeoutMs: (args.factTimeout !== undefined ? positiveSeconds('--fact-timeout', args.factTimeout) : DEFAULT_FACT_TIMEOUT_S) * 1000,
     knownHostsFile,
     // host_key_checking = False: trust a host's first key, as OpenSSH's StrictHostKeyChecking=no does; a changed key is still refused.
@@ -107,10 +112,27 @@ export async function settleSession(args: ConnectionArgs, given?: { becomePasswo
 
 /** The engine's connection and run settings, as the session settled them. */
 export function connectionRunOptions(session: Session) {
-  const { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, persist, verbosity, becomePassword } = session;
+  const { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, persist, fileRecords, verbosity, becomePassword } = session;
   // -vvvv: what the SSH connection does (Ansible's connection plugin detail), on stderr.
   const connectionLog = verbosity >= 4 ? (line: string) => void process.stderr.write(`${line}\n`) : undefined;
-  return { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, persist, verbosity, becomePassword, connectionLog };
+  return { forks, knownHostsFile, acceptNewHostKeys, connectTimeoutMs, factTimeoutMs, keepaliveMs, persist, fileRecords, verbosity, becomePassword, connectionLog };
+}
+
+/**
+ * The file records' directory: $RUNBOOK_RECORD_DIR (`off`: no records), else ~/.runbook/files
+ * (beside the keeper's ~/.runbook/cp). A directory others may enter is not used: whoever writes
+ * the records could make a changed file look unchanged.
+ */
+function fileRecordStore(env: NodeJS.ProcessEnv = process.env): FileRecordStore | undefined {
+  const warn = (line: string) => void process.stderr.write(`[WARNING] ${line}\n`);
+  if (env.RUNBOOK_RECORD_DIR === 'off') return undefined;
+  const dir = env.RUNBOOK_RECORD_DIR || join(homedir(), '.runbook', 'files');
+  const refusal = untrustedDir(dir);
+  if (refusal) {
+    warn(`file records are off: ${refusal}`);
+    return undefined;
+  }
+  return new FileRecordStore(dir, (message) => warn(`${message} (those files are hashed again next run)`));
 }
 
 /**

@@ -2,7 +2,8 @@ import { sha256Hex } from '../util/digest.js';
 import type { HostTransport, Privilege } from '../transport/types.js';
 import type { HostFacts } from '../modules/types.js';
 import { FactError, requestKey, type FactRequest, type FactValue } from '../facts/kind.js';
-import { pathFact, type PathState } from '../facts/path.js';
+import { observedPathKind, pathFact, pathKind, type ObservedPath, type ObservedPathParam, type PathState } from '../facts/path.js';
+import type { TargetRecords } from './file-records.js';
 import { fileContentFact } from '../facts/content.js';
 import { parseProbe, planProbe } from '../facts/probe.js';
 
@@ -32,6 +33,8 @@ export class FactCache implements HostFacts {
     private readonly privilege: Privilege,
     private readonly host: string,
     private readonly timeoutMs?: number,
+    /** The target's file records (file-records.ts): a recorded file whose identity holds is not hashed. */
+    private readonly records?: TargetRecords,
   ) {}
 
   want(requests: FactRequest[]): void {
@@ -113,6 +116,31 @@ export class FactCache implements HostFacts {
   private async probe(): Promise<void> {
     const requests = [...this.wanted].filter(([key]) => !this.entries.has(key)).map(([, request]) => request);
     if (requests.length === 0) return;
+    const answers = await this.ask(requests.map((request) => this.asked(request)));
+    // Recorded files whose identity moved since: hashed now, in a second probe (not on a no-op).
+    const moved = requests.filter((request) => request.kind === pathKind && !answers.has(requestKey(request)));
+    if (moved.length > 0) for (const [key, value] of await this.ask(moved.map((r) => this.asked(r, true)))) answers.set(key, value);
+    for (const request of requests) {
+      let value = answers.get(requestKey(request));
+      // Observed now, but a dry-run's earlier tasks would have written these paths first.
+      for (const path of this.predictedPaths.keys()) value = request.kind.onPathChanged?.(value, request.param, path) ?? value;
+      this.entries.set(requestKey(request), { request, value, predicted: false });
+    }
+  }
+
+  /**
+   * The question a probe asks for `request`: with file records, a path is asked with its identity,
+   * and without its hash where a record may vouch for its content (unless `hash`).
+   */
+  private asked(request: FactRequest, hash = false): FactRequest {
+    if (!this.records || request.kind !== pathKind) return request;
+    const path = request.param as string;
+    const param: ObservedPathParam = { path, hash: hash || !this.records.get(path) };
+    return { kind: observedPathKind, param };
+  }
+
+  /** One probe; its answers by the key of the request they answer (a path's as pathKind's, when settled). */
+  private async ask(requests: FactRequest[]): Promise<Map<string, unknown>> {
     const plan = planProbe(requests);
     const transport = await this.transport();
     const result = await transport.exec(plan.script, { ...this.privilege, timeoutMs: this.timeoutMs, what: 'fact probe' });
@@ -122,11 +150,36 @@ export class FactCache implements HostFacts {
     } catch (error) {
       throw error instanceof FactError ? error.on(this.host) : error;
     }
+    if (!this.records) return answers;
+    const values = new Map<string, unknown>();
     for (const request of requests) {
-      let value = answers.get(requestKey(request));
-      // Observed now, but a dry-run's earlier tasks would have written these paths first.
-      for (const path of this.predictedPaths.keys()) value = request.kind.onPathChanged?.(value, request.param, path) ?? value;
-      this.entries.set(requestKey(request), { request, value, predicted: false });
+      const answer = answers.get(requestKey(request));
+      if (request.kind !== observedPathKind) {
+        values.set(requestKey(request), answer);
+        continue;
+      }
+      const { path, hash } = request.param as ObservedPathParam;
+      const state = hash ? this.recordHashed(answer as ObservedPath) : this.recalled(answer as ObservedPath);
+      if (state) values.set(requestKey(pathFact(path)), state);
     }
+    return values;
+  }
+
+  /** A hashed path: recorded when settled and hashed (readable by the probing user); else its record goes. */
+  private recordHashed({ state, identity, settled }: ObservedPath): PathState {
+    if (identity && settled && state.sha256) this.records!.set(state.path, { identity, sha256: state.sha256 });
+    else this.records!.delete(state.path);
+    return state;
+  }
+
+  /** A path stat'ed alone: its recorded hash while its identity holds; undefined (hash it) when not. */
+  private recalled({ state, identity }: ObservedPath): PathState | undefined {
+    const record = this.records!.get(state.path);
+    if (state.type !== 'file') {
+      this.records!.delete(state.path);
+      return state;
+    }
+    if (!record || record.identity !== identity) return undefined;
+    return { ...state, sha256: record.sha256 };
   }
 }

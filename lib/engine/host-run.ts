@@ -9,6 +9,7 @@ import type { QueuedTransport } from '../transport/queued.js';
 import { usableWithoutPassphrase, type KeyChoice } from '../transport/keys.js';
 import type { PersistSettings } from '../transport/kept.js';
 import { FactCache } from './facts.js';
+import type { FileRecordStore } from './file-records.js';
 import { namespacedFacts } from './vars.js';
 import type { PendingResult } from './results.js';
 import type { FactRequest } from '../modules/types.js';
@@ -32,6 +33,8 @@ export interface ConnectionSettings {
    * openedKey: a host's run takes the one for the connection it uses instead of opening another.
    */
   opened?: Map<string, QueuedTransport>;
+  /** What runbook saw of files on each target (file-records.ts): a recorded file whose identity holds is not hashed. */
+  fileRecords?: FileRecordStore;
 }
 
 /** Which host and connection an early connection is for (ConnectionSettings.opened). */
@@ -212,7 +215,8 @@ export class HostRun {
     let cache = this.caches.get(key);
     if (!cache) {
       const transport = this.current;
-      cache = new FactCache(async () => transport, privilege, this.name, this.settings.factTimeoutMs ?? 60_000);
+      const records = this.connection.local ? undefined : this.settings.fileRecords?.for(this.connection.address, this.connection.port);
+      cache = new FactCache(async () => transport, privilege, this.name, this.settings.factTimeoutMs ?? 60_000, records);
       this.caches.set(key, cache);
     }
     this.lastFacts = { connection: this.connection, becomeUser, cache };

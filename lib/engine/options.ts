@@ -4,6 +4,7 @@ import type { PlannedPlay } from './preflight.js';
 import type { KeyChoice } from '../transport/keys.js';
 import type { PersistSettings } from '../transport/kept.js';
 import type { QueuedTransport } from '../transport/queued.js';
+import type { FileRecordStore } from './file-records.js';
 
 export interface RunOptions {
   inventory: Inventory;
@@ -35,6 +36,8 @@ export interface RunOptions {
   privateKeys?: Map<string, KeyChoice>;
   /** Fact probes that take longer fail their task (default 60 s). */
   factTimeoutMs?: number;
+  /** What runbook saw of files on each target (file-records.ts), read and written by the run. */
+  fileRecords?: FileRecordStore;
   onEvent: RunEventListener;
   /** --strategy: for plays that do not set strategy: themselves. */
   strategy?: Strategy;

@@ -103,6 +103,7 @@ export async function runPlaybooks(options: RunOptions, registry: ModuleRegistry
     options.signal?.removeEventListener('abort', interruptHosts);
     closeEarly(options.opened);
     await Promise.all([...runs.values()].flatMap((r) => r.allTransports().map((t) => t.close())));
+    options.fileRecords?.save();
   }
 
   const recap = Object.fromEntries(allHosts.map((h) => [h, hostRun(h).recap]));

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -121,25 +121,6 @@ export function keeperDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function keeperSocket(dir: string): string {
   return join(dir, 'keeper.sock');
-}
-
-/**
- * Creates the keeper's directory (0700) if absent, and says why it must not be trusted if it is
- * not a directory of this user that no one else may enter: anyone who can reach the socket can
- * run commands on every host a kept connection leads to. undefined: fine.
- */
-export function untrustedDir(dir: string): string | undefined {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    return `${dir} cannot be created: ${(error as Error).message}`;
-  }
-  const stat = lstatSync(dir);
-  if (!stat.isDirectory()) return `${dir} is not a directory`;
-  const uid = process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid) return `${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid})`;
-  if ((stat.mode & 0o077) !== 0) return `${dir} has mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}: others may enter it (it must be 0700)`;
-  return undefined;
 }
 
 /** Why the socket in a trusted directory must not be used: not a socket, or not this user's. */

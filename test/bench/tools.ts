@@ -64,8 +64,12 @@ export class RunbookTool implements Tool {
   /** --persist: the keeper's socket directory (RUNBOOK_PERSIST_DIR), its CPU so far by PID. */
   private readonly keeperCpu = new Map<number, number>();
 
+  /** The runs' file records (RUNBOOK_RECORD_DIR), made by runbook itself (0700). */
+  private readonly recordDir: string;
+
   constructor(private readonly sandbox: Sandbox, workDir: string, private readonly fleet?: { inventory: string; playbook: string; args: string[]; persistDir?: string }) {
     this.inventory = fleet?.inventory ?? join(workDir, 'inventory.yaml');
+    this.recordDir = join(workDir, 'runbook-records');
     if (!fleet) sandbox.writeInventory(this.inventory);
   }
 
@@ -93,7 +97,9 @@ export class RunbookTool implements Tool {
       args.push('--persist', '600');
       this.keeperCpuSince();
     }
-    const measured = await measure(process.execPath, args, { cwd: repoRoot, env: persistDir ? { RUNBOOK_PERSIST_DIR: persistDir } : {} });
+    // File records as a user's runs keep them, in this set of hosts' own directory (fresh hosts, fresh records).
+    const env: Record<string, string> = { RUNBOOK_RECORD_DIR: this.recordDir, ...(persistDir ? { RUNBOOK_PERSIST_DIR: persistDir } : {}) };
+    const measured = await measure(process.execPath, args, { cwd: repoRoot, env });
     const keeperCpuS = persistDir ? this.keeperCpuSince() : undefined;
     const m = keeperCpuS === undefined ? measured : { ...measured, cpuS: (measured.cpuS ?? 0) + keeperCpuS, keeperCpuS };
     const recap = m.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>)

@@ -257,7 +257,8 @@ ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o PreferredAuthenticatio
 
 function runRunbook(sandbox: Sandbox, inventory: string, playbooks: string[], args: string[]): Promise<ToolOutcome> {
   const cli = [join(repoRoot, 'bin', 'runbook.js'), 'apply', inventory, ...playbooks, ...args, '--known-hosts', sandbox.knownHostsFile, '--output', 'json'];
-  return spawnTool(process.execPath, cli, { cwd: sandbox.dir, env: {} }).then((run) => ({ ...run, recap: parseRunbookRecap(run.stdout) }));
+  // File records on, as for users, in the sandbox's own directory (not this machine's ~/.runbook).
+  return spawnTool(process.execPath, cli, { cwd: sandbox.dir, env: { RUNBOOK_RECORD_DIR: join(sandbox.dir, 'runbook-records') } }).then((run) => ({ ...run, recap: parseRunbookRecap(run.stdout) }));
 }
 
 /**

@@ -1,10 +1,22 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The checkout's root, from dist/test/e2e/. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const fixtures = join(repoRoot, 'test', 'fixtures');
+
+/**
+ * File records (engine/file-records.ts) of every run of this test process, unless a test names its
+ * own directory or turns them off: on, as for users, but never in this machine's ~/.runbook.
+ */
+let recordDir: string | undefined;
+function testEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  recordDir ??= mkdtempSync(join(tmpdir(), 'runbook-records-'));
+  return { ...process.env, RUNBOOK_RECORD_DIR: recordDir, ...env };
+}
 
 export interface Recap {
   [host: string]: { ok: number; changed: number; failed: number; skipped: number; unreachable: boolean; rescued: number; ignored: number; interrupted?: boolean };
@@ -24,7 +36,7 @@ export function runbook(args: string[], options: { cwd?: string; env?: NodeJS.Pr
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'runbook.js'), ...args], {
       cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, ...options.env },
+      env: testEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -47,7 +59,7 @@ export function runbook(args: string[], options: { cwd?: string; env?: NodeJS.Pr
 
 /** The real `runbook` command, started: for tests that signal it from an observed state. */
 export function startRunbook(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { child: ReturnType<typeof spawn>; done: Promise<CliRun> } {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'runbook.js'), ...args], { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'runbook.js'), ...args], { cwd: repoRoot, env: testEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

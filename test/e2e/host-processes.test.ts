@@ -33,13 +33,20 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
    * per process (-ff), so no call is split across lines by another process's.
    */
   async function traced(...extra: string[]): Promise<{ programs: string[]; forks: number; roundTrips: number; changed: number }> {
-    const { programs, forks, run } = await tracedRun(playbook, extra);
+    return tracedWith(NO_RECORDS, ...extra);
+  }
+
+  /** Without file records (engine/file-records.ts), every probe hashes every file: the cases above count that. */
+  const NO_RECORDS = { RUNBOOK_RECORD_DIR: 'off' };
+
+  async function tracedWith(env: NodeJS.ProcessEnv, ...extra: string[]): Promise<{ programs: string[]; forks: number; roundTrips: number; changed: number }> {
+    const { programs, forks, run } = await tracedRun(playbook, extra, env);
     assert.equal(run.code, 0, run.stderr + run.stdout);
     const recap = run.events.find((e) => e.type === 'recap')!;
     return { programs, forks, roundTrips: recap.transport.procs01.roundTrips, changed: run.recap!.procs01.changed };
   }
 
-  async function tracedRun(playbookFile: string, extra: string[]): Promise<{ programs: string[]; forks: number; run: Awaited<ReturnType<typeof runbook>> }> {
+  async function tracedRun(playbookFile: string, extra: string[], env: NodeJS.ProcessEnv = NO_RECORDS): Promise<{ programs: string[]; forks: number; run: Awaited<ReturnType<typeof runbook>> }> {
     const sshd = sandbox.hosts[0].pid;
     const out = mkdtempSync(join(sandbox.dir, 'strace-'));
     const strace: ChildProcess = spawn('strace', ['-ff', '-qq', '-e', 'trace=execve,fork,vfork,clone,clone3', '-e', 'signal=none', '-o', join(out, 'trace'), '-p', String(sshd)], { stdio: 'ignore' });
@@ -51,7 +58,7 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
         assert.ok(i < 1000 && strace.exitCode === null, 'strace did not attach to the sandbox sshd');
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      run = await runbook(['apply', inventory, playbookFile, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', ...extra]);
+      run = await runbook(['apply', inventory, playbookFile, '--known-hosts', sandbox.knownHostsFile, '--output', 'json', ...extra], { env });
     } finally {
       strace.kill('SIGINT');
       await exited;
@@ -111,5 +118,22 @@ describe('host processes per run (strace on the sandbox sshd)', function () {
     // Processes created: sshd's child for the connection, its privilege-separated child, the
     // session (bash, exec'ing sh), and sh's stat and sha256sum. Nothing else forks.
     assert.equal(forks, 5, programs.join(' '));
+  });
+  it('no-op rerun with file records: the handshake, one shell and one stat, no hash', async () => {
+    const records = mkdtempSync(join(sandbox.dir, 'records-'));
+    const env = { RUNBOOK_RECORD_DIR: records };
+    // Every file the playbook wrote changed more than 2 s ago (settled): this no-op hashes and records them all.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const recording = await tracedWith(env);
+    assert.deepEqual([recording.changed, recording.roundTrips, recording.programs.includes('sha256sum')], [0, 1, true]);
+    const recorded = readdirSync(records);
+    assert.equal(recorded.length, 1, 'one records file for the one target');
+    assert.equal(Object.keys(JSON.parse(readFileSync(join(records, recorded[0]), 'utf8')).files).length, 23, 'the 15 copied files, the 5 templates and the 3 files commands made (their creates: paths)');
+
+    // The next no-op asks stat alone: each file's identity is the one recorded, so its content is.
+    const { programs, forks, roundTrips, changed } = await tracedWith(env);
+    assert.deepEqual([changed, roundTrips], [0, 1]);
+    assert.deepEqual([...programs].sort(), ['bash', 'sh', 'sshd', 'stat'], programs.join(' '));
+    assert.equal(forks, 4, programs.join(' '));
   });
 });

@@ -17,6 +17,8 @@ const SHIMS: Record<string, string> = {
   // A duration no other test uses: `ps` sees every sandbox's processes (hosts share the PID namespace).
   hanging01: '#!/bin/sh\nexec sleep 613\n',
 };
+/** Each run hashes every file (no file records): the shims' answers are always asked for. */
+const NO_RECORDS = { env: { RUNBOOK_RECORD_DIR: 'off' } };
 const TOOL: Record<string, string> = { busybox01: 'stat', garbled01: 'sha256sum', hanging01: 'stat' };
 
 describe('a fact probe that fails is an error, never an answer', function () {
@@ -32,7 +34,7 @@ describe('a fact probe that fails is an error, never an answer', function () {
     sandbox = await Sandbox.start({ count: 3, names: Object.keys(SHIMS) });
     inventory = join(sandbox.dir, 'inventory.yaml');
     sandbox.writeInventory(inventory);
-    const first = await runbook(args());
+    const first = await runbook(args(), NO_RECORDS);
     assert.equal(first.code, 0, first.stderr + first.stdout);
     original = {};
     for (const host of Object.keys(SHIMS)) {
@@ -54,7 +56,7 @@ describe('a fact probe that fails is an error, never an answer', function () {
   for (const dryRun of [false, true]) {
     it(`${dryRun ? 'dry-run' : 'apply'}: each host fails naming the tool, within the timeout, and nothing is touched`, async () => {
       const started = Date.now();
-      const run = await runbook(args(...(dryRun ? ['--dry-run'] : [])));
+      const run = await runbook(args(...(dryRun ? ['--dry-run'] : [])), NO_RECORDS);
       const elapsed = Date.now() - started;
       assert.equal(run.code, 2, run.stderr + run.stdout);
       assert.match(failure(run, 'busybox01'), /^busybox01: stat: unrecognized option '--printf'.* — GNU coreutils stat is required/);
@@ -71,7 +73,7 @@ describe('a fact probe that fails is an error, never an answer', function () {
 
   it('with the real tools back, the same hosts are converged: the key was never replaced, the certificate never reissued', async () => {
     for (const host of Object.keys(SHIMS)) await sandbox.run(host, `rm -f /usr/local/bin/${TOOL[host]}`);
-    const run = await runbook(args());
+    const run = await runbook(args(), NO_RECORDS);
     assert.equal(run.code, 0, run.stderr + run.stdout);
     for (const host of Object.keys(SHIMS)) {
       assert.deepEqual([run.recap![host].ok, run.recap![host].changed, run.recap![host].failed], [4, 0, 0], host);
