@@ -72,6 +72,8 @@ export class FactCache implements HostFacts {
   /** Record the state a task brings paths to (in dry-run too), so later tasks plan against it. */
   predict(states: PathState[], contents: Map<string, Buffer> = new Map()): void {
     for (const state of states) {
+      // Written (or, in a dry-run, to be): its record's identity is gone. Hashed in the next run's first probe, not after a miss.
+      this.records?.delete(state.path);
       const content = contents.get(state.path);
       const value = { ...state };
       if (content && !value.sha256) value.sha256 = sha256Hex(content);
