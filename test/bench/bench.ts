@@ -14,6 +14,8 @@
 //   --workers 1,2     runbook's --workers: the fleet scenario once per count (one count: every scenario)
 //   --startup         only start-up: node -e 0, runbook --version, runbook apply to its first connection (medians of
 //                     --runs, at least 9, alternated)
+//   --cores           only the speed-up with cores: the controller-only play on --hosts (default 1000) inventory hosts,
+//                     one thread on one core, one on two, two threads on two (taskset), alternated --runs times
 //   --big-file        only controller memory with big files (copy and copy_from_host of 200 MiB to 1 and 3 hosts, copy of 20 MiB to 100;
 //                     a 20 MiB template; 600 MiB of command output); with --hosts N, only the cases with N hosts
 import { writeFileSync } from 'node:fs';
@@ -25,8 +27,9 @@ import { benchTool } from './scenarios.js';
 import { BIG_FILE_CASES, benchBigFile, renderBigFile } from './big-file.js';
 import { benchFleet, renderFleet, type FleetEndpoints, type FleetResult } from './fleet.js';
 import { benchStartup, renderStartup, startupProblems } from './startup.js';
+import { benchCores, renderCores } from './cores.js';
 
-interface BenchOptions { hosts: number[]; runs: number; startupOnly: boolean; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number; fleetEndpoints: FleetEndpoints; hostsGiven: boolean; workers: Array<number | undefined> }
+interface BenchOptions { hosts: number[]; runs: number; startupOnly: boolean; coresOnly: boolean; skipAnsible: boolean; out: string; smoke: boolean; bigFile: boolean; fleetSshds: number; fleetEndpoints: FleetEndpoints; hostsGiven: boolean; workers: Array<number | undefined> }
 
 /** Above this many hosts, a host count is the fleet scenario (one sandbox is one /24 block). */
 const SANDBOX_MAX = 250;
@@ -43,6 +46,7 @@ function parseOptions(argv: string[]): BenchOptions {
       strategy: { type: 'string' },
       'big-file': { type: 'boolean', default: false },
       startup: { type: 'boolean', default: false },
+      cores: { type: 'boolean', default: false },
       'fleet-sshds': { type: 'string', default: '25' },
       'fleet-endpoints': { type: 'string', default: 'distinct' },
       workers: { type: 'string' },
@@ -50,7 +54,7 @@ function parseOptions(argv: string[]): BenchOptions {
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--startup] [--big-file] [--strategy linear|free] [--workers 1,2] [--fleet-sshds 25] [--fleet-endpoints distinct|shared]');
+    console.log('usage: npm run bench -- [--hosts 10,50] [--runs 3] [--skip-ansible] [--out FILE.md] [--smoke] [--startup] [--cores] [--big-file] [--strategy linear|free] [--workers 1,2] [--fleet-sshds 25] [--fleet-endpoints distinct|shared]');
     process.exit(0);
   }
   const hosts = (values.hosts ?? '10,50').split(',').map((h) => Number(h.trim()));
@@ -71,8 +75,8 @@ function parseOptions(argv: string[]): BenchOptions {
     process.env.RUNBOOK_BENCH_STRATEGY = values.strategy;
   }
   return values.smoke
-    ? { hosts: [3], runs: 1, startupOnly: false, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds, fleetEndpoints, hostsGiven: false, workers }
-    : { hosts, runs, startupOnly: values.startup, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds, fleetEndpoints, hostsGiven: values.hosts !== undefined, workers };
+    ? { hosts: [3], runs: 1, startupOnly: false, coresOnly: false, skipAnsible: true, out: resolve(values.out), smoke: true, bigFile: false, fleetSshds, fleetEndpoints, hostsGiven: false, workers }
+    : { hosts: values.cores && values.hosts === undefined ? [1000] : hosts, runs, startupOnly: values.startup, coresOnly: values.cores, skipAnsible: values['skip-ansible'], out: resolve(values.out), smoke: false, bigFile: values['big-file'], fleetSshds, fleetEndpoints, hostsGiven: values.hosts !== undefined, workers };
 }
 
 async function main(): Promise<number> {
@@ -87,6 +91,13 @@ async function main(): Promise<number> {
     writeFileSync(opts.out, report);
     console.log(`\n${report}`);
     return results.some((r) => r.code !== 0) ? 1 : 0;
+  }
+  if (opts.coresOnly) {
+    const result = await benchCores(opts.hosts[0], opts.runs, log);
+    const report = renderCores(result);
+    writeFileSync(opts.out, report);
+    console.log(`\n${report}`);
+    return result.problems.length ? 1 : 0;
   }
   // Start-up first, before any sandbox host competes for the CPU (medians of at least 9 runs but in a smoke run).
   const startup = await benchStartup(opts.smoke ? 1 : Math.max(9, opts.runs), log);

@@ -146,10 +146,10 @@ export async function benchFleet(hosts: number, sshdsAsked: number, runs: number
   }
 }
 
-const CONTROLLER_ONLY_TASKS = 200;
+export const CONTROLLER_ONLY_TASKS = 200;
 
 /** A play of `tasks` tasks that run on the controller alone: set_fact with templates, assert with conditions. */
-function controllerOnlyPlay(tasks: number): Record<string, unknown> {
+export function controllerOnlyPlay(tasks: number): Record<string, unknown> {
   const body = Array.from({ length: tasks / 2 }, (_, i) => [
     { name: `Fact ${i + 1}`, set_fact: { [`fact_${i + 1}`]: `{{ bench_env }}-{{ fleet_sshd }}-{{ bench_port + ${i + 1} }}-{{ bench_peers | join(',') }}` } },
     { name: `Check ${i + 1}`, assert: { that: [`fact_${i + 1} is defined`, `fact_${i + 1}.startswith(bench_env)`], quiet: true } },

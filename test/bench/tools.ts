@@ -97,8 +97,9 @@ export class RunbookTool implements Tool {
       args.push('--persist', '600');
       this.keeperCpuSince();
     }
-    // File records as a user's runs keep them, in this set of hosts' own directory (fresh hosts, fresh records).
-    const env: Record<string, string> = { RUNBOOK_RECORD_DIR: this.recordDir, ...(persistDir ? { RUNBOOK_PERSIST_DIR: persistDir } : {}) };
+    // File records as a user's runs keep them, in this set of hosts' own directory (fresh hosts, fresh
+    // records); RUNBOOK_RECORD_DIR=off in the bench's environment measures without them.
+    const env: Record<string, string> = { RUNBOOK_RECORD_DIR: process.env.RUNBOOK_RECORD_DIR === 'off' ? 'off' : this.recordDir, ...(persistDir ? { RUNBOOK_PERSIST_DIR: persistDir } : {}) };
     const measured = await measure(process.execPath, args, { cwd: repoRoot, env });
     const keeperCpuS = persistDir ? this.keeperCpuSince() : undefined;
     const m = keeperCpuS === undefined ? measured : { ...measured, cpuS: (measured.cpuS ?? 0) + keeperCpuS, keeperCpuS };
