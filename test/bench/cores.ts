@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { repoRoot } from '../e2e/cli.js';
+import { repoRoot } from './tools.js';
 import { CONTROLLER_ONLY_TASKS, controllerOnlyPlay } from './fleet.js';
 import { loadAverage, measure, median, type Measured } from './measure.js';
 

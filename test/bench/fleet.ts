@@ -18,8 +18,8 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { Sandbox } from '../sandbox/hosts.js';
-import { loadAverage, median } from './measure.js';
-import { RunbookTool, keptEndpoints, playbookFile, runProblem, type RunMode, type ToolRun } from './tools.js';
+import { loadAverage, measure, median } from './measure.js';
+import { RunbookTool, floorScript, keptEndpoints, playbookFile, repoRoot, runProblem, type RunMode, type ToolRun } from './tools.js';
 
 export interface FleetSample extends ToolRun { loadBefore: number }
 export type FleetEndpoints = 'distinct' | 'shared';
@@ -114,10 +114,17 @@ export async function benchFleet(hosts: number, sshdsAsked: number, runs: number
       try {
         // The keeper's first run opens every connection (not a measured no-op).
         await measureOne(kept, `first run with --persist (the keeper connects)${label}`, 'apply', 0);
-        // A/B alternated: fresh connections, then kept ones.
+        // A/B alternated: fresh connections, then kept ones, then the floor (bare ssh2: one
+        // connection and one `true` per inventory host) on the same endpoints: what SSH itself costs.
         for (let i = 0; i < runs; i++) {
           await measureOne(fleet, `no-op rerun${label}`, 'apply', i);
           await measureOne(kept, `no-op rerun, kept connections (--persist; keeper CPU included)${label}`, 'apply', i, true);
+          const floorKey = `the floor: bare ssh2, 1 connection and 1 \`true\` per host${label}`;
+          const loadBefore = loadAverage();
+          const floor = await measure(process.execPath, [floorScript, inventory, sandbox.knownHostsFile], { cwd: repoRoot });
+          if (floor.code !== 0) problems.push(`fleet ${floorKey} ${i + 1}: ${floor.stderr.trim() || floor.stdout.trim()}`);
+          (samples[floorKey] ??= []).push({ ...floor, hosts: {}, loadBefore });
+          log(`[fleet N=${hosts}] ${floorKey} ${i + 1}/${runs}: ${floor.wallS.toFixed(1)} s, CPU ${floor.cpuS?.toFixed(2)} s, RSS ${floor.rssMB?.toFixed(0)} MB, load ${loadBefore.toFixed(1)}`);
         }
       } finally {
         kept.close();
