@@ -6,7 +6,7 @@ import { Sandbox } from '../sandbox/hosts.js';
 import { runbook, type CliRun } from './cli.js';
 
 /**
- * File records (engine/file-records.ts): a no-op stat's a recorded file without hashing it while its
+ * File records (engine/file-records.ts): a no-op stats a recorded file without hashing it while its
  * identity holds, and a file changed behind runbook's back is still seen and repaired, even one
  * rewritten in place to the same size with its modification time set back.
  */
@@ -65,8 +65,10 @@ describe('file records: no hash while a file is as recorded, every change still 
     const files = JSON.parse(text).files;
     assert.deepEqual(Object.keys(files).sort(), ['/srv/rec/app.conf', '/srv/rec/key'], 'regular files only');
     assert.deepEqual([files['/srv/rec/app.conf'][1], files['/srv/rec/key'][1]], [sha256('alpha\n'), sha256(`${secret}\n`)]);
-    // The next no-op: as before, one round trip (it stat's the files alone: test/e2e/host-processes.test.ts counts the programs).
+    // The next no-op: as before, one round trip (it stats the files alone: test/e2e/host-processes.test.ts
+    // counts the programs), and the records stay as they were: nothing a no-op does drops one.
     assert.deepEqual(counts(await apply()), { changed: 0, roundTrips: 1 });
+    assert.equal(readFileSync(recordsFile(), 'utf8'), text);
   });
 
   it('a file rewritten in place to the same size, its modification time set back, is seen: dry-run says so, apply repairs it', async () => {
