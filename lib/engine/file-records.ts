@@ -10,7 +10,7 @@ export interface FileRecord {
 }
 
 /**
- * The file records of one SSH target (address and port), git's index check applied to a host: a
+ * The file records of one SSH target (address and port) as one user saw it, git's index check applied to a host: a
  * no-op asks `stat` alone for a recorded file, and its sha256 is the record's while stat gives the
  * recorded identity. Any write to a file changes its change time, which no user can set back (only
  * the clock can), so a file whose identity held has the content it had. A file is recorded when the
@@ -66,7 +66,7 @@ export class TargetRecords {
 const RECORDS_VERSION = 1;
 
 /**
- * Every target's records under one directory (0700, checked by the caller), a file per target,
+ * Every target's records under one directory (0700, checked by the caller), a file per target and user,
  * read when a run first probes the target and written at the run's end. Threads and concurrent
  * runs may write the same target's file: each write is whole, and a record lost to the other
  * writer is only a file hashed again.
@@ -80,8 +80,9 @@ export class FileRecordStore {
     private readonly warn: (message: string) => void,
   ) {}
 
-  for(address: string, port: number): TargetRecords {
-    const key = `${address}\0${port}`;
+  /** The records of what `user` saw at one SSH target. */
+  for(address: string, port: number, user: string): TargetRecords {
+    const key = `${address}\0${port}\0${user}`;
     let records = this.targets.get(key);
     if (!records) {
       const file = join(this.dir, `${sha256Hex(key).slice(0, 32)}.json`);

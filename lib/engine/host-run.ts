@@ -215,7 +215,8 @@ export class HostRun {
     let cache = this.caches.get(key);
     if (!cache) {
       const transport = this.current;
-      const records = this.connection.local ? undefined : this.settings.fileRecords?.for(this.connection.address, this.connection.port);
+      // Per user too: a checksum root could read must not stand for a file the login user cannot.
+      const records = this.connection.local ? undefined : this.settings.fileRecords?.for(this.connection.address, this.connection.port, becomeUser ?? this.connection.user);
       cache = new FactCache(async () => transport, privilege, this.name, this.settings.factTimeoutMs ?? 60_000, records);
       this.caches.set(key, cache);
     }
