@@ -31,6 +31,9 @@ function once(name: string, host: InventoryHost, key: Buffer, known: Set<string>
     });
     client.connect({
       sock: socket,
+      // As runbook's fleet runs (--connect-timeout 300): 1,000 handshakes at once on a 2-CPU machine
+      // outlast ssh2's default 20 s, and the floor measures SSH's cost, not a timeout.
+      readyTimeout: 300_000,
       username: host.ansible_user,
       privateKey: key,
       hostVerifier: (hostKey: Buffer) => known.has(hostKey.toString('base64')),
