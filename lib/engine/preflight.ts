@@ -5,10 +5,11 @@ import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { TagFilter } from '../playbook/tags.js';
 import type { PlayEntry, PlaySpec, TaskSpec } from '../playbook/types.js';
-import { isTemplated, referencedVariables, renderTemplateFile, renderTemplateFilePieces, renderValue, withoutControllerCommands } from '../template/index.js';
+import { isTemplated, pureReadsKey, pureReadsOf, referencedVariables, renderTemplateFile, renderTemplateFilePieces, renderValue, withoutControllerCommands, type PureReads } from '../template/index.js';
 import { loadVarsFile } from '../modules/include_vars.js';
 import { renderTaskArgs } from './args.js';
-import { buildHostvars, groupsRecord, itemVars } from './vars.js';
+import { isPlainObject } from '../template/python.js';
+import { buildHostvars, groupsRecord, itemVars, taskVars } from './vars.js';
 
 export interface PlannedPlay {
   play: PlaySpec;
@@ -66,11 +67,16 @@ function* preflightSteps(plan: PlannedPlay[], inventory: Inventory, registry: Mo
   }
   // Gathered facts (ansible_hostname, ...) exist once a play has gathered them: checked when they run.
   const gathers = plan.some(({ play }) => play.gatherFacts || play.tasks.some((t) => t.module === 'setup' || registry.get(t.module)?.returnsFacts === true));
+  const passed = new PassedChecks(registry);
   for (const { play, hosts, tasks } of plan) {
     for (const host of hosts) {
       const layers = { inventory, host, play, playHosts: hosts, registered: {}, extraVars, hostvars, groups };
       for (const task of [...tasks, ...play.handlers]) {
         if (readsRegistered(task, registers) || (gathers && readsRegistered(task, { has: (n: string) => n.startsWith('ansible_') && !(n in inventory.hosts.get(host)!.vars) }))) continue;
+        const reads = passed.readsOf(task);
+        const key = reads ? pureReadsKey(reads, taskVars(layers, task)) : undefined;
+        if (key !== undefined && passed.has(task, key)) continue;
+        checksMade++;
         // A pipe lookup's command runs when its task runs, once (as in Ansible): a task that needs one is checked then.
         withoutControllerCommands(() => {
           const module = registry.get(task.module)!;
@@ -99,8 +105,73 @@ function* preflightSteps(plan: PlannedPlay[], inventory: Inventory, registry: Mo
             }
           }
         });
+        if (key !== undefined) passed.add(task, key);
       }
       yield host;
+    }
+  }
+}
+
+let checksMade = 0;
+/** Checks of a task on a host made in full so far (for tests: that a check is remembered, or not). */
+export function preflightChecksMade(): number {
+  return checksMade;
+}
+
+/**
+ * The checks of a task that passed, by the values of the variables the task reads. A check is a
+ * function of those values when every template of the task (arguments and their keys, loop,
+ * conditions) reads only variables (template/index.ts pureReadsOf), its loop is a list or a lookup
+ * that computes from its terms, and its module checks nothing beyond its arguments (a module's
+ * own preflight renders template files, whose reads are not known here). Most hosts read the
+ * same values (group and play variables): their check is made once. A host whose values differ
+ * in any way, or cannot be spelled out, is checked in full.
+ */
+class PassedChecks {
+  private readonly reads = new Map<TaskSpec, PureReads | null>();
+  private readonly keys = new Map<TaskSpec, Set<string>>();
+
+  constructor(private readonly registry: ModuleRegistry) {}
+
+  /** What decides the task's check, or null when it is checked in full on every host. */
+  readsOf(task: TaskSpec): PureReads | null {
+    let reads = this.reads.get(task);
+    if (reads === undefined) {
+      const computed = task.loopWith === undefined || COMPUTED_LOOPS.has(task.loopWith.replace(/^ansible\.builtin\./, ''));
+      const texts: string[] = [];
+      templateTexts([task.args, task.loop], texts);
+      for (const condition of task.when) texts.push(`{{ ${condition} }}`);
+      reads = computed && !this.registry.get(task.module)?.preflight ? pureReadsOf(texts) : null;
+      this.reads.set(task, reads);
+    }
+    return reads;
+  }
+
+  has(task: TaskSpec, key: string): boolean {
+    return this.keys.get(task)?.has(key) === true;
+  }
+
+  add(task: TaskSpec, key: string): void {
+    let keys = this.keys.get(task);
+    if (!keys) this.keys.set(task, (keys = new Set()));
+    if (keys.size < PASSED_KEYS) keys.add(key);
+  }
+}
+
+/** with_<lookup> loops whose items are computed from their terms alone. */
+const COMPUTED_LOOPS = new Set(['items', 'list', 'indexed_items', 'dict', 'nested', 'together', 'sequence', 'subelements', 'flattened']);
+/** Distinct values remembered per task: past it, a host whose values are new is checked in full. */
+const PASSED_KEYS = 1024;
+
+/** Every string inside `value` that a rendering reads: texts, and the keys of mappings. */
+function templateTexts(value: unknown, out: string[]): void {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) templateTexts(item, out);
+  else if (value !== null && typeof value === 'object' && isPlainObject(value)) {
+    // Other objects (an `!unsafe` text) are never rendered.
+    for (const [key, item] of Object.entries(value)) {
+      out.push(key);
+      templateTexts(item, out);
     }
   }
 }

@@ -472,8 +472,52 @@ function renderMemoOf(template: CompiledTemplate): RenderMemo | null {
   return template.memo;
 }
 
+/**
+ * The variables some templates read, when rendering them (its result, or its error) is a function
+ * of those values alone: the conditions of a render memo (RenderMemo), for a caller that remembers
+ * what it did with a rendering, as preflight remembers a task it checked.
+ */
+export interface PureReads {
+  names: string[];
+  /** Methods are called: every value read must be a scalar. */
+  scalarsOnly: boolean;
+}
+
+/**
+ * What the templates among `texts` read together, or null when one reads more than variables (a
+ * lookup, another template, a filter or test that reads the clock, chance or the controller's
+ * files) or does not compile (its error is the renderer's to give).
+ */
+export function pureReadsOf(texts: Iterable<string>): PureReads | null {
+  const names = new Set<string>();
+  let scalarsOnly = false;
+  for (const text of texts) {
+    if (!isTemplated(text)) continue;
+    let template: CompiledTemplate;
+    try {
+      template = compiled(text, 'expression', undefined);
+    } catch {
+      return null;
+    }
+    const memo = renderMemoOf(template);
+    if (!memo) return null;
+    for (const name of memo.names) names.add(name);
+    scalarsOnly ||= memo.scalarsOnly;
+  }
+  return { names: [...names], scalarsOnly };
+}
+
+/**
+ * The values `reads` names in `vars`, spelled out as one key (a changed value is a different
+ * key), or undefined when one is not plain data, or is a global that reads the world. Never while
+ * a vault value is known (as the render memo: its reads must be counted).
+ */
+export function pureReadsKey(reads: PureReads, vars: Record<string, unknown>): string | undefined {
+  return hasSecrets() ? undefined : memoKey(reads, vars, false);
+}
+
 /** The key of the values `memo`'s template reads in `vars`, or undefined when one is not plain data. */
-function memoKey(memo: RenderMemo, vars: Record<string, unknown>, inPieces: boolean): string | undefined {
+function memoKey(memo: PureReads, vars: Record<string, unknown>, inPieces: boolean): string | undefined {
   const budget = { left: MEMO_MAX_VALUES };
   // A file rendered in pieces returns its last piece, not its text: not the same result.
   let key = inPieces ? 'p' : 'w';

@@ -13,6 +13,7 @@ import { isPlainObject, truthy } from './python.js';
 import { UnsafeText } from '../yaml/unsafe.js';
 
 export { isTemplated, OMIT, type TemplateOrigin };
+export { pureReadsKey, pureReadsOf, type PureReads } from './environment.js';
 export { UndefinedVariableError } from './runtime-helpers.js';
 export { lookupNames, withoutControllerCommands } from './lookups.js';
 
