@@ -72,9 +72,9 @@ function* preflightSteps(plan: PlannedPlay[], inventory: Inventory, registry: Mo
     for (const host of hosts) {
       const layers = { inventory, host, play, playHosts: hosts, registered: {}, extraVars, hostvars, groups };
       for (const task of [...tasks, ...play.handlers]) {
-        if (readsRegistered(task, registers) || (gathers && readsRegistered(task, { has: (n: string) => n.startsWith('ansible_') && !(n in inventory.hosts.get(host)!.vars) }))) continue;
+        if (passed.readsRegistered(task, registers) || (gathers && readsRegistered(task, { has: (n: string) => n.startsWith('ansible_') && !(n in inventory.hosts.get(host)!.vars) }))) continue;
         const reads = passed.readsOf(task);
-        const key = reads ? pureReadsKey(reads, taskVars(layers, task)) : undefined;
+        const key = reads ? passed.keyOf(reads, taskVars(layers, task)) : undefined;
         if (key !== undefined && passed.has(task, key)) continue;
         checksMade++;
         // A pipe lookup's command runs when its task runs, once (as in Ansible): a task that needs one is checked then.
@@ -129,9 +129,34 @@ export function preflightChecksMade(): number {
  */
 class PassedChecks {
   private readonly reads = new Map<TaskSpec, PureReads | null>();
+  /** One PureReads per set of names (most tasks of a play read the same few): a host's key for them is spelled once. */
+  private readonly sameReads = new Map<string, PureReads>();
+  /**
+   * Keys spelled so far, by scope and reads. A scope does not change during preflight (no task
+   * has run: nothing registered), so its key for the same names is the same for every task.
+   */
+  private readonly spelled = new WeakMap<Record<string, unknown>, Map<PureReads, string | undefined>>();
   private readonly keys = new Map<TaskSpec, Set<string>>();
+  private readonly registeredReads = new Map<TaskSpec, boolean>();
 
   constructor(private readonly registry: ModuleRegistry) {}
+
+  /** Whether the task reads a registered result (the same answer for every host). */
+  readsRegistered(task: TaskSpec, registers: Set<string>): boolean {
+    let reads = this.registeredReads.get(task);
+    if (reads === undefined) this.registeredReads.set(task, (reads = readsRegistered(task, registers)));
+    return reads;
+  }
+
+  /** The key of the values `reads` names in a host's scope (see pureReadsKey). */
+  keyOf(reads: PureReads, vars: Record<string, unknown>): string | undefined {
+    let byReads = this.spelled.get(vars);
+    if (!byReads) this.spelled.set(vars, (byReads = new Map()));
+    if (byReads.has(reads)) return byReads.get(reads);
+    const key = pureReadsKey(reads, vars);
+    byReads.set(reads, key);
+    return key;
+  }
 
   /** What decides the task's check, or null when it is checked in full on every host. */
   readsOf(task: TaskSpec): PureReads | null {
@@ -142,6 +167,12 @@ class PassedChecks {
       templateTexts([task.args, task.loop], texts);
       for (const condition of task.when) texts.push(`{{ ${condition} }}`);
       reads = computed && !this.registry.get(task.module)?.preflight ? pureReadsOf(texts) : null;
+      if (reads) {
+        const signature = `${reads.scalarsOnly}:${JSON.stringify(reads.names)}`;
+        const same = this.sameReads.get(signature);
+        if (same) reads = same;
+        else this.sameReads.set(signature, reads);
+      }
       this.reads.set(task, reads);
     }
     return reads;
