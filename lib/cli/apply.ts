@@ -7,7 +7,7 @@ import { isatty } from 'node:tty';
 import { formatLocation } from '../errors.js';
 import type { RunEvent } from '../engine/events.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { runInThreads, splitHosts, threadWeights } from './threads.js';
+import { runInThreads, splitHosts, ThreadPool, threadWeights } from './threads.js';
 import { wholeNumber } from './flags.js';
 import { planRun, preflight, preflightYielding } from '../engine/plan.js';
 import { closeEarly, earlyHosts, openEarly } from '../engine/early.js';
@@ -54,6 +54,16 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   const shard = args.shard !== undefined ? parseShard(args.shard, args.shardBy) : undefined;
   if (args.shardBy !== undefined && !shard) throw new InputError('--shard-by goes with --shard I/N');
   const threadsWanted = requestedThreads(args.workers);
+  // The worker threads start now, while this thread loads the run (threads.ts ThreadPool).
+  const pool = threadsWanted !== undefined && threadsWanted > 1 ? new ThreadPool(threadsWanted - 1) : undefined;
+  try {
+    return await applyWith(args, shard, threadsWanted, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function applyWith(args: ApplyArgs, shard: ShardSpec | undefined, threadsWanted: number | undefined, pool: ThreadPool | undefined): Promise<number> {
   const session = await settleSession(args);
   const registry = defaultRegistry();
   // Vault passwords first: inventories, group_vars and playbooks may hold encrypted data.
@@ -71,8 +81,8 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     listing: Boolean(args.listHosts || args.listTasks || args.listTags),
     warn: (message) => process.stderr.write(`[WARNING]: ${message}\n`),
   });
-  // Every task rendered for every host before any is touched (preflight): here, or with worker
-  // threads in each thread for its own hosts, before any thread goes on.
+  // Every task rendered for every host before any is touched (preflight): below, or with worker
+  // threads in runInThreads while the workers take the run, before any thread goes on.
   const { inventory, extraVars, plan } = planApply(args, session, registry, loaded, shard, undefined, false);
   const checkPlan = () => preflight(plan, inventory, registry, extraVars);
 
@@ -110,7 +120,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     summary =
       threads > 1
         ? // The threads redacted their events (they decrypted what the run reads): passed on as they are.
-          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys, promptAnswers }, forward: (event) => reporter.onEvent(event), taskStarts: session.output === 'tty', registry })
+          await runInThreads(options, { args, threads, secrets: { becomePassword: session.becomePassword, vaultSecrets, privateKeys, promptAnswers }, forward: (event) => reporter.onEvent(event), taskStarts: session.output === 'tty', registry, pool })
         : await runPlaybooks(options, registry);
     await reporter.finish();
   } finally {

@@ -4,6 +4,7 @@ import { redact } from '../vault/redact.js';
 import type { SourceLocation } from '../errors.js';
 import type { HostRecap, TransportCounters } from '../engine/events.js';
 import type { ThreadMark } from './thread-order.js';
+import { EventEncoder, type EncodedEvents } from './thread-events.js';
 
 /**
  * Points a thread may be ahead of the slowest thread (its events held on the main thread until
@@ -16,14 +17,16 @@ export const THREAD_WINDOW = 64;
 export type FromThread =
   /** Events in order, cut by the points the thread reached among them. */
   | { kind: 'events'; events: RunEvent[]; marks: ThreadMark[] }
+  /** The same from a worker thread, encoded (thread-events.ts). */
+  | { kind: 'encoded-events'; batch: EncodedEvents; marks: ThreadMark[] }
   | { kind: 'meet'; point: number[]; vote?: boolean }
   /** THREAD_WINDOW points ahead: the thread waits for 'caught-up'. */
   | { kind: 'ahead' }
   | { kind: 'done'; hosts: Record<string, HostRecap>; transport: Record<string, TransportCounters> }
   | { kind: 'failed'; error: { name: string; message: string; stack?: string; location?: SourceLocation } };
 
-/** Messages the main thread posts to a thread. */
-export type ToThread = { kind: 'go'; answer?: boolean } | { kind: 'abort' } | { kind: 'caught-up' };
+/** Messages the main thread posts to a thread ('start' first, once, to a worker thread; ThreadStart is threads.ts'). */
+export type ToThread<Start = unknown> = { kind: 'start'; start: Start } | { kind: 'go'; answer?: boolean } | { kind: 'abort' } | { kind: 'caught-up' };
 
 /**
  * One thread's side of a threaded run (threads.ts), in a worker thread (thread-worker.ts) or in
@@ -55,6 +58,8 @@ export class ThreadSide {
      * threads' messages, which wait while its own controller-only tasks run without a turn.
      */
     private readonly turnAtPoints = false,
+    /** A worker thread's events are encoded (thread-events.ts); the main thread's own are handed over as they are. */
+    private readonly encoder?: EventEncoder,
   ) {
     this.coordinator = {
       meet: (point, vote) => {
@@ -123,11 +128,14 @@ export class ThreadSide {
     const marks = this.marks;
     this.queued = [];
     this.marks = [];
+    if (!this.encoder) return this.post({ kind: 'events', events, marks });
+    // Encoded once: the strings it adds to the table are sent with this batch, whatever happens.
+    const batch = this.encoder.encode(events);
     try {
-      this.post({ kind: 'events', events, marks });
+      this.post({ kind: 'encoded-events', batch, marks });
     } catch {
       // A value structured clone refuses (a function in a module's result): as JSON, what --output json shows.
-      this.post({ kind: 'events', events: JSON.parse(JSON.stringify(events)) as RunEvent[], marks });
+      this.post({ kind: 'encoded-events', batch: { ...batch, asIs: JSON.parse(JSON.stringify(batch.asIs)) as RunEvent[] }, marks });
     }
   }
 

@@ -9,6 +9,7 @@ import type { VaultSecret } from '../vault/secrets.js';
 import type { PromptAnswer } from './vars-prompt.js';
 import type { ApplyArgs } from './apply.js';
 import { comparePoints, ThreadEventOrder, type ThreadMark } from './thread-order.js';
+import { EventDecoder } from './thread-events.js';
 import { THREAD_WINDOW, ThreadSide, type FromThread, type ToThread } from './thread-side.js';
 import { lazyModule } from '../util/lazy-module.js';
 import { preflight } from '../engine/plan.js';
@@ -82,8 +83,8 @@ export interface ThreadStart {
  * threads); the same events, recap and exit code as runPlaybooks. `forward` gets the threads'
  * events (redacted there); `options.onEvent` the run's own.
  */
-export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener; taskStarts: boolean; registry: ModuleRegistry }): Promise<RunSummary> {
-  const started = Date.now();
+export async function runInThreads(options: RunOptions, threaded: { args: ApplyArgs; threads: number; secrets: ThreadSecrets; forward: RunEventListener; taskStarts: boolean; registry: ModuleRegistry; pool?: ThreadPool }): Promise<RunSummary> {
+  const startedAt = Date.now();
   const { plan } = options;
   const allHosts = [...new Set(plan.flatMap((p) => p.hosts))];
   const slices = splitHosts(allHosts, threadWeights(threaded.threads));
@@ -98,9 +99,10 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   // The live view's events (task_start, progress) go as they come; the other reporters do not show task_start (threads do not post it) nor depend on when progress arrives.
   const order = new ThreadEventOrder(threaded.threads, plan, allHosts, threaded.forward, threaded.taskStarts ? new Set(['task_start', 'task_progress', 'task_retry']) : undefined);
   const workerData = (hosts: string[], thread: number): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run, released: order.released, thread, taskStarts: threaded.taskStarts });
-  const { Worker } = workerThreads();
   // Thread 0 is the main thread's own share; workers[t] is thread t's (workers[0] unused).
-  const workers = slices.map((hosts, thread) => (thread === 0 ? undefined : new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: workerData(hosts, thread) })));
+  const started = threaded.pool ?? new ThreadPool(threaded.threads - 1);
+  const workers = [undefined, ...started.take(threaded.threads - 1)];
+  workers.forEach((worker, thread) => worker?.postMessage({ kind: 'start', start: workerData(slices[thread], thread) } satisfies ToThread<ThreadStart>));
   // The main thread's share stops with the run, or when a thread failed (the workers are ended then).
   const stopMain = new AbortController();
   const abort = () => {
@@ -148,17 +150,21 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
       tell(thread, { kind: 'caught-up' });
     }
   };
+  const decoders = workers.map(() => new EventDecoder());
+  function takeEvents(thread: number, all: RunEvent[], marks: ThreadMark[]): void {
+    // Each thread runs its own engine: its run_start and recap are the main thread's to give.
+    const events = all.filter((e) => e.type !== 'run_start' && e.type !== 'recap');
+    order.take(thread, events, all.length === events.length ? marks : remark(all, marks));
+    for (const mark of marks) go(meeting.pass(thread, mark.point));
+    catchUp();
+  }
   function hear(thread: number, message: FromThread): void {
     if (thread > 0) cost.messages++;
     switch (message.kind) {
-      case 'events': {
-        // Each thread runs its own engine: its run_start and recap are the main thread's to give.
-        const events = message.events.filter((e) => e.type !== 'run_start' && e.type !== 'recap');
-        const marks = message.events.length === events.length ? message.marks : remark(message.events, message.marks);
-        order.take(thread, events, marks);
-        for (const mark of message.marks) go(meeting.pass(thread, mark.point));
-        return catchUp();
-      }
+      case 'encoded-events':
+        return takeEvents(thread, decoders[thread].decode(message.batch), message.marks);
+      case 'events':
+        return takeEvents(thread, message.events, message.marks);
       case 'meet':
         if (message.point.length === 1) cost.start++;
         else cost.batchEnd++;
@@ -184,20 +190,22 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   workers.forEach((worker, thread) => {
     if (!worker) return;
     worker.on('message', (message: FromThread) => hear(thread, message));
-    worker.on('error', (error) => fail(error));
-    worker.on('exit', (code) => {
-      if (!meeting.hasLeft(thread)) fail(new Error(`worker thread ${thread} exited (code ${code}) before its hosts finished`));
+    started.onEnd(worker, (error) => {
+      if (!meeting.hasLeft(thread)) fail(error ?? new Error(`worker thread ${thread} exited before its hosts finished`));
     });
   });
 
-  // The main thread's share: checked while the workers start, then run as a worker runs its own.
+  // Every host checked here while the workers take the run, as one thread checks them (the same
+  // first error, file:line and host): a worker starting cold checked its share slower than this
+  // thread checks all (PassedChecks makes most hosts' checks one lookup). Then the main thread's
+  // share runs as a worker runs its own.
   const only = new Set(slices[0]);
   const mine = plan.map((p) => ({ ...p, hosts: p.hosts.filter((h) => only.has(h)) }));
   let ownShare: Promise<void> = Promise.resolve();
   try {
     ownShare = (async () => {
       try {
-        preflight(mine, options.inventory, threaded.registry, options.extraVars);
+        preflight(plan, options.inventory, threaded.registry, options.extraVars);
         shareHandshakeCounters(handshakes);
         await main.coordinator.meet([-1]);
         const summary = await runPlaybooks({ ...options, plan: mine, forks, signal: stopMain.signal, onEvent: main.emit, coordinator: main.coordinator }, threaded.registry);
@@ -210,7 +218,7 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
     await Promise.all([finished, ownShare]);
   } finally {
     options.signal?.removeEventListener('abort', abort);
-    await Promise.all(workers.map((w) => w?.terminate()));
+    await started.close();
     // Stopped with the others: its connections closed before the run returns.
     await ownShare;
   }
@@ -221,8 +229,73 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   // The recap in the run's host order, as one thread gives it.
   const recap = Object.fromEntries(allHosts.filter((h) => hosts[h]).map((h) => [h, hosts[h]]));
   const counters = Object.fromEntries(allHosts.filter((h) => transport[h]).map((h) => [h, transport[h]]));
-  options.onEvent({ type: 'recap', hosts: recap, transport: counters, durationMs: Date.now() - started });
+  options.onEvent({ type: 'recap', hosts: recap, transport: counters, durationMs: Date.now() - startedAt });
   return { hosts: recap, exitCode: exitCodeFor(recap) };
+}
+
+type Worker = import('node:worker_threads').Worker;
+
+/**
+ * Worker threads started before the run is loaded (--workers N): a thread's start (its isolate,
+ * Node's bootstrap, the bundle from its code cache) then overlaps the main thread's loading of
+ * the playbooks and inventory, rather than following it. Each waits, holding nothing, for its
+ * 'start' message (ThreadStart: its hosts, the loaded run, the secrets). Unreferenced until
+ * taken: a run that ends early (bad input, one thread after all) exits as if they were not there.
+ */
+export class ThreadPool {
+  private readonly idle: Worker[] = [];
+  private readonly taken: Worker[] = [];
+  /** Each worker's end (an error, or its exit), kept until the run listens for it. */
+  private readonly ends = new Map<Worker, WorkerEnd>();
+
+  constructor(count: number) {
+    for (let i = 0; i < count; i++) this.idle.push(this.started());
+    for (const worker of this.idle) worker.unref();
+  }
+
+  /** `count` workers for the run, referenced from now on; those left over end. */
+  take(count: number): Worker[] {
+    const workers = this.idle.splice(0, count);
+    for (const worker of workers) worker.ref();
+    void Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));
+    while (workers.length < count) workers.push(this.started());
+    this.taken.push(...workers);
+    return workers;
+  }
+
+  /** Calls `listener` when the worker ends (at once if it already did), with its error if it failed. */
+  onEnd(worker: Worker, listener: (error?: Error) => void): void {
+    const end = this.ends.get(worker)!;
+    if (end.ended) listener(end.error);
+    else end.listener = listener;
+  }
+
+  /** Ends every worker. */
+  async close(): Promise<void> {
+    await Promise.all([...this.idle.splice(0), ...this.taken.splice(0)].map((worker) => worker.terminate()));
+  }
+
+  private started(): Worker {
+    const { Worker } = workerThreads();
+    const worker = new Worker(new URL('./thread-worker.js', import.meta.url));
+    const end: WorkerEnd = { ended: false };
+    this.ends.set(worker, end);
+    worker.on('error', (error) => {
+      end.error ??= error;
+    });
+    worker.on('exit', (code) => {
+      end.ended = true;
+      end.error ??= code === 0 ? undefined : new Error(`worker thread exited with code ${code}`);
+      end.listener?.(end.error);
+    });
+    return worker;
+  }
+}
+
+interface WorkerEnd {
+  ended: boolean;
+  error?: Error;
+  listener?: (error?: Error) => void;
 }
 
 /**
