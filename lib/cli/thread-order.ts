@@ -130,28 +130,59 @@ export class ThreadEventOrder {
       const here: Segment[] = [];
       for (const segments of this.held) if (segments.length > 0 && comparePoints(segments[0].point, lowest) === 0) here.push(segments.shift()!);
       if (order === 0) for (const segment of here) for (const event of segment.events) this.emit(event);
-      else this.emitTogether(here.flatMap((s) => s.events));
+      else this.emitTogether(here.map((s) => s.events));
     }
   }
 
-  /** The events of one point from every thread: by host, as one thread gives them; one play_start, one play_end. */
-  private emitTogether(events: RunEvent[]): void {
-    const starts = events.filter((e): e is Extract<RunEvent, { type: 'play_start' }> => e.type === 'play_start');
-    if (starts.length > 0) {
-      const seen = new Set(starts.flatMap((e) => e.hosts));
-      const { index, play, tasks } = starts[0];
-      this.startedPlay = index;
-      this.emit({ type: 'play_start', play, index, hosts: this.plan[index].hosts.filter((h) => seen.has(h)), tasks });
-    }
-    const rest = events.filter((e) => e.type !== 'play_start' && e.type !== 'play_end');
-    // Each event's host looked up once; a stable sort of positions keeps each host's events in their order.
-    const hostOf = Int32Array.from(rest, (e) => ('host' in e ? (this.hostIndex.get(e.host) ?? -1) : -1));
-    const positions = Array.from(rest.keys());
+  /**
+   * The events of one point from every thread (each thread's in its order): by host, as one
+   * thread gives them; one play_start, one play_end. Each thread's events of a point come by host
+   * already (its hosts run in the run's order): merged, not sorted.
+   */
+  private emitTogether(threads: RunEvent[][]): void {
+    let start: Extract<RunEvent, { type: 'play_start' }> | undefined;
+    let end: RunEvent | undefined;
+    const seen = new Set<string>();
+    const runs: Array<{ events: RunEvent[]; hosts: Int32Array }> = [];
     let sorted = true;
-    for (let i = 1; i < hostOf.length && sorted; i++) sorted = hostOf[i - 1] <= hostOf[i];
-    if (!sorted) positions.sort((a, b) => hostOf[a] - hostOf[b] || a - b);
-    for (const i of positions) this.emit(rest[i]);
-    const end = events.find((e) => e.type === 'play_end');
+    for (const events of threads) {
+      const rest: RunEvent[] = [];
+      for (const event of events) {
+        if (event.type === 'play_start') {
+          start ??= event;
+          for (const host of event.hosts) seen.add(host);
+        } else if (event.type === 'play_end') end ??= event;
+        else rest.push(event);
+      }
+      // Each event's host looked up once.
+      const hosts = Int32Array.from(rest, (e) => ('host' in e ? (this.hostIndex.get(e.host) ?? -1) : -1));
+      for (let i = 1; i < hosts.length && sorted; i++) sorted = hosts[i - 1] <= hosts[i];
+      runs.push({ events: rest, hosts });
+    }
+    if (start) {
+      this.startedPlay = start.index;
+      this.emit({ type: 'play_start', play: start.play, index: start.index, hosts: this.plan[start.index].hosts.filter((h) => seen.has(h)), tasks: start.tasks });
+    }
+    if (sorted) this.emitMerged(runs);
+    else {
+      // Not by host within a thread (not expected of the engine): a stable sort by host, thread order kept within one.
+      const all = runs.flatMap((r) => r.events.map((event, i) => ({ event, host: r.hosts[i] })));
+      all.sort((a, b) => a.host - b.host);
+      for (const { event } of all) this.emit(event);
+    }
     if (end) this.emit(end);
+  }
+
+  /** Runs each sorted by host, merged: the lowest host first, an earlier thread first on a tie (as a stable sort of them one after another). */
+  private emitMerged(runs: Array<{ events: RunEvent[]; hosts: Int32Array }>): void {
+    const next = runs.map(() => 0);
+    for (;;) {
+      let pick = -1;
+      for (let r = 0; r < runs.length; r++) {
+        if (next[r] < runs[r].events.length && (pick === -1 || runs[r].hosts[next[r]] < runs[pick].hosts[next[pick]])) pick = r;
+      }
+      if (pick === -1) return;
+      this.emit(runs[pick].events[next[pick]++]);
+    }
   }
 }
