@@ -14,7 +14,7 @@
 //   --workers 1,2     runbook's --workers: the fleet scenario once per count (one count: every scenario)
 //   --startup         only start-up: node -e 0, runbook --version, runbook apply to its first connection (medians of
 //                     --runs, at least 9, alternated)
-//   --cores           only the speed-up with cores: the controller-only play on --hosts (default 1000) inventory hosts,
+//   --cores           only the speed-up with cores: the controller-only play on --hosts (default 1000; several: each) inventory hosts,
 //                     one thread on one core, one on two, two threads on two (taskset), alternated --runs times
 //   --big-file        only controller memory with big files (copy and copy_from_host of 200 MiB to 1 and 3 hosts, copy of 20 MiB to 100;
 //                     a 20 MiB template; 600 MiB of command output); with --hosts N, only the cases with N hosts
@@ -93,11 +93,12 @@ async function main(): Promise<number> {
     return results.some((r) => r.code !== 0) ? 1 : 0;
   }
   if (opts.coresOnly) {
-    const result = await benchCores(opts.hosts[0], opts.runs, log);
-    const report = renderCores(result);
+    const results = [];
+    for (const hosts of opts.hosts) results.push(await benchCores(hosts, opts.runs, log));
+    const report = results.map(renderCores).join('\n');
     writeFileSync(opts.out, report);
     console.log(`\n${report}`);
-    return result.problems.length ? 1 : 0;
+    return results.some((result) => result.problems.length) ? 1 : 0;
   }
   // Start-up first, before any sandbox host competes for the CPU (medians of at least 9 runs but in a smoke run).
   const startup = await benchStartup(opts.smoke ? 1 : Math.max(9, opts.runs), log);

@@ -61,13 +61,15 @@ export function renderCores(r: CoresResult): string {
     const ss = r.samples[key];
     const walls = ss.map((s) => s.wallS);
     const cpu = median(ss.map((s) => s.cpuS ?? NaN));
-    return `| ${key} | ${wall(key).toFixed(2)} (${Math.min(...walls).toFixed(2)}–${Math.max(...walls).toFixed(2)}) | ${cpu.toFixed(2)} | ${((cpu / r.hosts) * 1000).toFixed(2)} | ${(base / wall(key)).toFixed(2)}× |`;
+    // Each round's own ratio (its runs follow one another): this machine's speed drifts between rounds.
+    const ratios = ss.map((s, i) => r.samples[WAYS[0].key][i].wallS / s.wallS);
+    return `| ${key} | ${wall(key).toFixed(2)} (${Math.min(...walls).toFixed(2)}–${Math.max(...walls).toFixed(2)}) | ${cpu.toFixed(2)} | ${((cpu / r.hosts) * 1000).toFixed(2)} | ${(base / wall(key)).toFixed(2)}× | ${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) |`;
   });
   return [
     `## Speed-up with cores: controller only, ${r.hosts} hosts × ${CONTROLLER_ONLY_TASKS} tasks (medians of ${r.runs} alternated rounds; ${r.cores} CPUs; load ${Math.min(...Object.values(r.samples).flat().map((s) => s.loadBefore)).toFixed(1)}–${Math.max(...Object.values(r.samples).flat().map((s) => s.loadBefore)).toFixed(1)})`,
     '',
-    '| run | wall s (min–max) | CPU s | CPU ms per host | speed-up over 1 thread on 1 core |',
-    '|---|---|---|---|---|',
+    '| run | wall s (min–max) | CPU s | CPU ms per host | speed-up over 1 thread on 1 core (medians) | per round: median (min–max) |',
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
     ...(r.problems.length ? ['Problems:', ...r.problems.map((p) => `- ${p}`)] : []),
