@@ -154,8 +154,12 @@ export class ThreadEventOrder {
         } else if (event.type === 'play_end') end ??= event;
         else rest.push(event);
       }
-      // Each event's host looked up once.
-      const hosts = Int32Array.from(rest, (e) => ('host' in e ? (this.hostIndex.get(e.host) ?? -1) : -1));
+      // Each event's host looked up once (a plain loop: Int32Array.from with a mapping function goes through the iterator protocol).
+      const hosts = new Int32Array(rest.length);
+      for (let i = 0; i < rest.length; i++) {
+        const event = rest[i];
+        hosts[i] = 'host' in event ? (this.hostIndex.get(event.host) ?? -1) : -1;
+      }
       for (let i = 1; i < hosts.length && sorted; i++) sorted = hosts[i - 1] <= hosts[i];
       runs.push({ events: rest, hosts });
     }
