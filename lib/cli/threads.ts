@@ -100,8 +100,8 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   const order = new ThreadEventOrder(threaded.threads, plan, allHosts, threaded.forward, threaded.taskStarts ? new Set(['task_start', 'task_progress', 'task_retry']) : undefined);
   const workerData = (hosts: string[], thread: number): ThreadStart => ({ args, hosts, forks, secrets: threaded.secrets, handshakes, run: typeof run === 'string' ? undefined : run, released: order.released, thread, taskStarts: threaded.taskStarts });
   // Thread 0 is the main thread's own share; workers[t] is thread t's (workers[0] unused).
-  const started = threaded.pool ?? new ThreadPool(threaded.threads - 1);
-  const workers = [undefined, ...started.take(threaded.threads - 1)];
+  const pool = threaded.pool ?? new ThreadPool(threaded.threads - 1);
+  const workers = [undefined, ...pool.take(threaded.threads - 1)];
   workers.forEach((worker, thread) => worker?.postMessage({ kind: 'start', start: workerData(slices[thread], thread) } satisfies ToThread<ThreadStart>));
   // The main thread's share stops with the run, or when a thread failed (the workers are ended then).
   const stopMain = new AbortController();
@@ -190,7 +190,7 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
   workers.forEach((worker, thread) => {
     if (!worker) return;
     worker.on('message', (message: FromThread) => hear(thread, message));
-    started.onEnd(worker, (error) => {
+    pool.onEnd(worker, (error) => {
       if (!meeting.hasLeft(thread)) fail(error ?? new Error(`worker thread ${thread} exited before its hosts finished`));
     });
   });
@@ -218,7 +218,7 @@ export async function runInThreads(options: RunOptions, threaded: { args: ApplyA
     await Promise.all([finished, ownShare]);
   } finally {
     options.signal?.removeEventListener('abort', abort);
-    await started.close();
+    await pool.close();
     // Stopped with the others: its connections closed before the run returns.
     await ownShare;
   }

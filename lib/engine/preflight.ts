@@ -198,7 +198,7 @@ const PASSED_KEYS = 1024;
 function templateTexts(value: unknown, out: string[]): void {
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) for (const item of value) templateTexts(item, out);
-  else if (value !== null && typeof value === 'object' && isPlainObject(value)) {
+  else if (isPlainObject(value)) {
     // Other objects (an `!unsafe` text) are never rendered.
     for (const [key, item] of Object.entries(value)) {
       out.push(key);
