@@ -244,7 +244,7 @@ export class HostRun {
 export function openTransport(host: InventoryHost, settings: ConnectionSettings, connection: ConnectionSpec): QueuedTransport {
   if (connection.local) return new LocalTransport(host.name, settings.becomePassword);
   const loaded = connection.privateKeyFile ? settings.privateKeys?.get(connection.privateKeyFile) : undefined;
-  const key: { key?: Buffer; passphrase?: string } = loaded ? ('useAgent' in loaded ? {} : loaded) : { key: connection.privateKeyFile ? readFileSync(connection.privateKeyFile) : defaultKey() };
+  const key: { key?: Buffer; passphrase?: string } = loaded ? ('useAgent' in loaded ? {} : loaded) : { key: connection.privateKeyFile ? readFileSync(connection.privateKeyFile) : defaultKeyOf(settings) };
   return new SshTransport({
     host: host.name,
     address: connection.address,
@@ -261,6 +261,14 @@ export function openTransport(host: InventoryHost, settings: ConnectionSettings,
     log: settings.connectionLog,
     persist: settings.persist,
   });
+}
+
+/** The default key, read once per run (its settings), not once per host: 10,000 hosts read it 10,000 times. */
+const defaultKeys = new WeakMap<ConnectionSettings, Buffer | null>();
+function defaultKeyOf(settings: ConnectionSettings): Buffer | undefined {
+  let key = defaultKeys.get(settings);
+  if (key === undefined) defaultKeys.set(settings, (key = defaultKey() ?? null));
+  return key ?? undefined;
 }
 
 function defaultKey(): Buffer | undefined {

@@ -38,7 +38,7 @@ interface GroupNode {
   name: string;
   parents: string[];
   children: string[];
-  hosts: string[]; // hosts listed directly in the group, in the order added
+  hosts: Set<string>; // hosts listed directly in the group, in the order added (a set: 10,000-host groups)
   vars: Record<string, unknown>;
   varLocations: Map<string, SourceLocation>;
   priority: number;
@@ -309,7 +309,7 @@ class InventoryBuilder implements InventorySink {
   }
 
   addGroup(name: string, _location?: SourceLocation): void {
-    if (!this.groups.has(name)) this.groups.set(name, { name, parents: [], children: [], hosts: [], vars: {}, varLocations: new Map(), priority: 1, depth: 0 });
+    if (!this.groups.has(name)) this.groups.set(name, { name, parents: [], children: [], hosts: new Set(), vars: {}, varLocations: new Map(), priority: 1, depth: 0 });
   }
 
   addChild(parent: string, child: string, location?: SourceLocation): void {
@@ -351,7 +351,7 @@ class InventoryBuilder implements InventorySink {
       if (port !== undefined) this.setHostVar(host, 'ansible_port', port, location);
     }
     const group = this.groups.get(groupName)!;
-    if (!group.hosts.includes(name)) group.hosts.push(name);
+    group.hosts.add(name);
     host.directGroups.add(groupName);
     for (const [key, value] of Object.entries(vars)) this.setHostVar(host, key, value, varLocations?.get(key) ?? location);
   }
@@ -383,9 +383,9 @@ class InventoryBuilder implements InventorySink {
     for (const host of this.hosts.values()) {
       const others = [...host.directGroups].filter((g) => g !== 'all' && g !== 'ungrouped');
       if (others.length > 0) {
-        if (host.directGroups.delete('ungrouped')) ungrouped.hosts = ungrouped.hosts.filter((h) => h !== host.name);
-      } else if (!ungrouped.hosts.includes(host.name)) {
-        ungrouped.hosts.push(host.name);
+        if (host.directGroups.delete('ungrouped')) ungrouped.hosts.delete(host.name);
+      } else if (!ungrouped.hosts.has(host.name)) {
+        ungrouped.hosts.add(host.name);
         host.directGroups.add('ungrouped');
       }
     }

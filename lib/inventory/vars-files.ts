@@ -17,6 +17,9 @@ const EXTENSIONS = ['.yml', '.yaml', '.json'];
 export type VarsFileCache = Map<string, Record<string, unknown>>;
 
 export class VarsFiles {
+  /** Whether each group_vars/host_vars folder exists, asked once per folder rather than once per host and group. */
+  private readonly folders = new Map<string, boolean>();
+
   constructor(private readonly cache: VarsFileCache = new Map()) {}
 
   groupVars(dir: string, group: string): Record<string, unknown> {
@@ -34,7 +37,9 @@ export class VarsFiles {
     const vars: Record<string, unknown> = {};
     // Names that are paths (chroot-style hosts) have no vars files.
     if (!name.startsWith('/')) {
-      for (const file of findVarsFiles(folder, name)) Object.assign(vars, loadVarsFile(file));
+      let exists = this.folders.get(folder);
+      if (exists === undefined) this.folders.set(folder, (exists = isDirectory(folder)));
+      if (exists) for (const file of findVarsFiles(folder, name)) Object.assign(vars, loadVarsFile(file));
     }
     this.cache.set(key, vars);
     return vars;
