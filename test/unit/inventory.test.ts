@@ -62,6 +62,14 @@ describe('inventory', () => {
     assert.deepEqual(inv.groups.get('ungrouped'), ['a']);
   });
 
+  it('takes a host out of ungrouped once a group lists it, keeping the others in order', () => {
+    const inv = parseInventoryText('all:\n  hosts:\n    a:\n    b:\n    c:\nweb:\n  hosts:\n    b:\n    d:\ndb:\n  hosts:\n    b:\n', 'inv.yml');
+    assert.deepEqual(inv.groups.get('ungrouped'), ['a', 'c']);
+    assert.deepEqual(inv.groups.get('web'), ['b', 'd']);
+    assert.deepEqual(inv.groups.get('all'), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(inv.hosts.get('b')!.groups, ['all', 'db', 'web']);
+  });
+
   it('gives a group listed under two parents its deepest position', () => {
     const text = 'all:\n  children:\n    a:\n      vars: {x: a}\n      children:\n        shared:\n          vars: {x: shared}\n    shared:\n      hosts:\n        h:\n    z:\n      vars: {x: z}\n      hosts:\n        h:\n';
     const inv = parseInventoryText(text, 'inv.yml');
