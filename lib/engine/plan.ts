@@ -18,7 +18,7 @@ export interface PlanInput {
   shard?: ShardSpec;
   /** A worker thread's hosts: the plan is the whole run's, restricted to these (after the checks a shard makes). */
   only?: ReadonlySet<string>;
-  /** false: the caller runs preflight() itself (worker threads each check their own hosts, before any is touched). */
+  /** false: the caller runs preflight() itself (one thread, while its first connections open; or the main thread of a threaded run, for every host: cli/threads.ts). */
   preflight?: boolean;
 }
 
