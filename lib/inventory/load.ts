@@ -384,7 +384,7 @@ class InventoryBuilder implements InventorySink {
       const others = [...host.directGroups].filter((g) => g !== 'all' && g !== 'ungrouped');
       if (others.length > 0) {
         if (host.directGroups.delete('ungrouped')) ungrouped.hosts.delete(host.name);
-      } else if (!ungrouped.hosts.has(host.name)) {
+      } else {
         ungrouped.hosts.add(host.name);
         host.directGroups.add('ungrouped');
       }

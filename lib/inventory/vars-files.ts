@@ -46,9 +46,8 @@ export class VarsFiles {
   }
 }
 
-/** The files that hold N's variables, in the order they apply. */
-export function findVarsFiles(folder: string, name: string): string[] {
-  if (!isDirectory(folder)) return [];
+/** The files that hold N's variables, in the order they apply, in a folder that exists (VarsFiles asks once per folder). */
+function findVarsFiles(folder: string, name: string): string[] {
   for (const ext of ['', ...EXTENSIONS]) {
     const path = join(folder, `${name}${ext}`);
     let stat;
